@@ -1,0 +1,36 @@
+//! China's cross-border personal-information law as versioned data, and the engine that decides the legal
+//! pathway of a transfer as of a date.
+//!
+//! The law lives in rule packs (`rules/*.toml`), one per instrument, each with effective dates, thresholds,
+//! counting windows, exemptions, obligations and, for every rule, its citation and a one-line paraphrase in
+//! Chinese and English. [`RuleBook`] loads and validates packs; [`RuleBook::regime_at`] gives the [`Regime`]
+//! in force on a date; [`assess`] decides every flow of a [`Profile`] and the processor as a whole, with a
+//! cited trace.
+//!
+//! This crate is pure: it reads no files, no clock and no environment. Callers pass text and dates in.
+
+pub mod assess;
+pub mod calendar;
+pub mod check;
+pub mod condition;
+pub mod country;
+pub mod date;
+pub mod error;
+pub mod explain;
+pub mod pack;
+pub mod pathway;
+pub mod profile;
+pub mod regime;
+pub mod rulebook;
+pub mod source;
+pub mod text;
+
+pub use calendar::HolidayCalendar;
+pub use country::CountryCode;
+pub use date::Date;
+pub use error::LawError;
+pub use pathway::{ExemptionId, FlowKind, MechanismKind, Pathway};
+pub use profile::Profile;
+pub use regime::Regime;
+pub use rulebook::RuleBook;
+pub use text::{Lang, Text};

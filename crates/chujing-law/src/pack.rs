@@ -1,0 +1,305 @@
+//! The rule-pack file format: one TOML file per legal instrument.
+//!
+//! ```toml
+//! [pack]
+//! id = "cn-provisions-2024"
+//! title = { zh = "促进和规范数据跨境流动规定", en = "Provisions on Promoting and Regulating Cross-Border Data Flows" }
+//! short = { zh = "《规定》", en = "Provisions 2024" }
+//! issuer = { zh = "国家互联网信息办公室", en = "Cyberspace Administration of China" }
+//! document = { zh = "国家互联网信息办公室令第16号", en = "CAC Order No. 16" }
+//! issued = "2024-03-22"
+//! effective = "2024-03-22"
+//!
+//! [[rule]]
+//! id = "contract-volume"
+//! pathway = "standard_contract_or_certification"
+//! when = { all = [{ fact = "ciio", is = false }, { fact = "individuals", at_least = 100000, less_than = 1000000 }] }
+//! article = { zh = "第八条第（一）项", en = "Art. 8(1)" }
+//! text = { zh = "…", en = "…" }
+//! ```
+//!
+//! Every item (`window`, `exemption`, `rule`, `obligation`) has an `id`, an `article` it cites, a paraphrase
+//! `text` in both languages, and may narrow the pack's dates with `effective` / `ends` and name the item it
+//! `supersedes` (`"pack-id/item-id"`). Unknown keys are errors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::condition::ConditionSpec;
+use crate::date::Date;
+use crate::pathway::{ExemptionId, MechanismKind, Pathway};
+use crate::text::Text;
+
+/// A rule-pack file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    /// What instrument this is.
+    pub pack: PackMeta,
+    /// Counting windows the instrument sets.
+    #[serde(default)]
+    pub window: Vec<WindowSpec>,
+    /// Exemptions it grants.
+    #[serde(default)]
+    pub exemption: Vec<ExemptionSpec>,
+    /// Rules that require a pathway.
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+    /// Duties that come with a pathway.
+    #[serde(default)]
+    pub obligation: Vec<ObligationSpec>,
+}
+
+/// The instrument a pack encodes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    /// Stable identifier, such as `cn-pipl`.
+    pub id: String,
+    /// Full title.
+    pub title: Text,
+    /// Short name used in citations, such as `PIPL` / `《个人信息保护法》`.
+    pub short: Text,
+    /// Issuing body.
+    pub issuer: Text,
+    /// Document number, such as `CAC Order No. 16`.
+    pub document: Text,
+    /// Date of issue.
+    pub issued: Date,
+    /// Date it takes effect.
+    pub effective: Date,
+    /// Last day in force, if repealed or superseded.
+    #[serde(default)]
+    pub ends: Option<Date>,
+    /// Where the official text is published.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// What the pack is unsure of, or how it reads the text.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// How counts are windowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowKind {
+    /// Since 1 January of the current year (from 2024-03-22).
+    CalendarYear,
+    /// Since 1 January of the previous year (2022-09-01 to 2024-03-21).
+    SincePreviousYear,
+}
+
+impl WindowKind {
+    /// The first day counted for a window ending on `as_of`.
+    pub fn start(self, as_of: Date) -> Date {
+        match self {
+            WindowKind::CalendarYear => as_of.first_of_year(),
+            WindowKind::SincePreviousYear => as_of.first_of_previous_year(),
+        }
+    }
+
+    /// The snake_case identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            WindowKind::CalendarYear => "calendar_year",
+            WindowKind::SincePreviousYear => "since_previous_year",
+        }
+    }
+}
+
+/// The fields every item shares, for validation.
+pub trait ItemSpec {
+    /// The item's id within its pack.
+    fn id(&self) -> &str;
+    /// First day in force, if narrower than the pack.
+    fn effective(&self) -> Option<Date>;
+    /// Last day in force, if narrower than the pack.
+    fn ends(&self) -> Option<Date>;
+    /// The item this one replaces, as `pack-id/item-id`.
+    fn supersedes(&self) -> Option<&str>;
+    /// The cited article.
+    fn article(&self) -> &Text;
+    /// The paraphrase.
+    fn text(&self) -> &Text;
+}
+
+macro_rules! item_spec {
+    ($($t:ty),*) => {$(
+        impl ItemSpec for $t {
+            fn id(&self) -> &str { &self.id }
+            fn effective(&self) -> Option<Date> { self.effective }
+            fn ends(&self) -> Option<Date> { self.ends }
+            fn supersedes(&self) -> Option<&str> { self.supersedes.as_deref() }
+            fn article(&self) -> &Text { &self.article }
+            fn text(&self) -> &Text { &self.text }
+        }
+    )*};
+}
+item_spec!(WindowSpec, ExemptionSpec, RuleSpec, ObligationSpec);
+
+/// A counting window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// Id within the pack.
+    pub id: String,
+    /// The window.
+    pub kind: WindowKind,
+    /// First day in force, if later than the pack.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Last day in force, if earlier than the pack's end.
+    #[serde(default)]
+    pub ends: Option<Date>,
+    /// The item this one replaces.
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Cited article.
+    pub article: Text,
+    /// Paraphrase.
+    pub text: Text,
+    /// Reading notes.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// An exemption from all three mechanisms.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExemptionSpec {
+    /// Which exemption (the stable name used in profiles).
+    pub id: String,
+    /// Applied without a claim when `when` holds (the small-volume exemption); otherwise only when the profile
+    /// claims it.
+    #[serde(default)]
+    pub automatic: bool,
+    /// Whether transfers under this exemption still count towards the thresholds.
+    pub counted: bool,
+    /// Conditions the flow must meet for the exemption to apply.
+    pub when: ConditionSpec,
+    /// First day in force, if later than the pack.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Last day in force.
+    #[serde(default)]
+    pub ends: Option<Date>,
+    /// The item this one replaces.
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Cited article.
+    pub article: Text,
+    /// Paraphrase.
+    pub text: Text,
+    /// Reading notes.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+impl ExemptionSpec {
+    /// The exemption's typed id, or an error naming the known ones.
+    pub fn exemption_id(&self) -> Result<ExemptionId, String> {
+        serde_json::from_value(serde_json::Value::String(self.id.clone())).map_err(|_| {
+            format!(
+                "unknown exemption `{}`, expected one of contract_necessity, hr_management, emergency, \
+                 collected_abroad, no_personal_information, ftz_negative_list, small_volume",
+                self.id
+            )
+        })
+    }
+}
+
+/// A rule that requires a pathway when its condition holds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Id within the pack.
+    pub id: String,
+    /// The pathway required.
+    pub pathway: Pathway,
+    /// When the rule fires.
+    pub when: ConditionSpec,
+    /// Rules (`pack-id/rule-id`) this more specific rule displaces when both fire (lex specialis).
+    #[serde(default)]
+    pub overrides: Vec<String>,
+    /// First day in force, if later than the pack.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Last day in force.
+    #[serde(default)]
+    pub ends: Option<Date>,
+    /// The item this one replaces.
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Cited article.
+    pub article: Text,
+    /// Paraphrase.
+    pub text: Text,
+    /// Reading notes.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// When an obligation falls due.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DueSpec {
+    /// Before the first transfer.
+    BeforeTransfer,
+    /// Continuously, while transfers go on.
+    Ongoing,
+    /// Keep records for this many years.
+    Retain {
+        /// Years to keep.
+        years: i16,
+    },
+    /// A number of working days or years after the obligation's mechanism took effect (filing deadline, validity).
+    AfterMechanism {
+        /// Working days after the anchor (PRC official calendar).
+        #[serde(default)]
+        working_days: Option<u32>,
+        /// Calendar years after the anchor.
+        #[serde(default)]
+        years: Option<i16>,
+    },
+    /// Working days before the mechanism's validity ends (the window to apply for extension).
+    BeforeExpiry {
+        /// Validity in years from the anchor.
+        validity_years: i16,
+        /// Working days before expiry.
+        working_days: u32,
+    },
+}
+
+/// A duty that comes with a pathway.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObligationSpec {
+    /// Id within the pack.
+    pub id: String,
+    /// The pathways that carry this duty.
+    pub pathways: Vec<Pathway>,
+    /// A further condition, if the duty applies only to some flows.
+    #[serde(default)]
+    pub when: Option<ConditionSpec>,
+    /// The mechanism this duty belongs to: shown only when that mechanism is chosen or none is recorded yet,
+    /// and the anchor of `after_mechanism` / `before_expiry` deadlines.
+    #[serde(default)]
+    pub mechanism: Option<MechanismKind>,
+    /// When it falls due.
+    pub due: DueSpec,
+    /// First day in force, if later than the pack.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Last day in force.
+    #[serde(default)]
+    pub ends: Option<Date>,
+    /// The item this one replaces.
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Cited article.
+    pub article: Text,
+    /// What the processor must do.
+    pub text: Text,
+    /// Reading notes.
+    #[serde(default)]
+    pub note: Option<Text>,
+}

@@ -1,0 +1,202 @@
+//! The vocabulary of decisions: pathways, exemptions, kinds of flow and mechanisms.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Lang;
+
+/// What the law requires before personal information may be provided abroad (PIPL Art. 38).
+///
+/// Ordered from lightest to heaviest. `Certification` (the only route before the standard contract existed)
+/// sorts above `StandardContractOrCertification` because it leaves the processor fewer choices; the two never
+/// compete in one regime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pathway {
+    /// No personal information and no important data leave China: the export regime does not apply.
+    NotApplicable,
+    /// An exemption applies: no assessment, contract or certification (notice, consent and PIPIA still do).
+    Exempt,
+    /// A standard contract filed with the provincial CAC, or a certification.
+    StandardContractOrCertification,
+    /// Certification only (before the standard contract was available).
+    Certification,
+    /// A CAC security assessment.
+    SecurityAssessment,
+}
+
+impl Pathway {
+    /// Every pathway, lightest first.
+    pub const ALL: [Pathway; 5] = [
+        Pathway::NotApplicable,
+        Pathway::Exempt,
+        Pathway::StandardContractOrCertification,
+        Pathway::Certification,
+        Pathway::SecurityAssessment,
+    ];
+
+    /// The snake_case identifier used in files and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pathway::NotApplicable => "not_applicable",
+            Pathway::Exempt => "exempt",
+            Pathway::StandardContractOrCertification => "standard_contract_or_certification",
+            Pathway::Certification => "certification",
+            Pathway::SecurityAssessment => "security_assessment",
+        }
+    }
+
+    /// A short name for people.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Pathway::NotApplicable => lang.pick("not applicable", "不适用"),
+            Pathway::Exempt => lang.pick("exempt", "豁免"),
+            Pathway::StandardContractOrCertification => {
+                lang.pick("standard contract or certification", "标准合同或认证")
+            }
+            Pathway::Certification => lang.pick("certification", "个人信息保护认证"),
+            Pathway::SecurityAssessment => lang.pick("security assessment", "数据出境安全评估"),
+        }
+    }
+
+    /// The severity tier: 0 none, 1 exempt, 2 contract/certification, 3 assessment.
+    pub fn tier(self) -> u8 {
+        match self {
+            Pathway::NotApplicable => 0,
+            Pathway::Exempt => 1,
+            Pathway::StandardContractOrCertification | Pathway::Certification => 2,
+            Pathway::SecurityAssessment => 3,
+        }
+    }
+
+    /// Whether a mechanism the processor has obtained satisfies this pathway.
+    pub fn is_satisfied_by(self, mechanism: Option<MechanismKind>) -> bool {
+        match self {
+            Pathway::NotApplicable | Pathway::Exempt => true,
+            Pathway::StandardContractOrCertification => matches!(
+                mechanism,
+                Some(MechanismKind::StandardContract | MechanismKind::Certification)
+            ),
+            Pathway::Certification => mechanism == Some(MechanismKind::Certification),
+            Pathway::SecurityAssessment => mechanism == Some(MechanismKind::SecurityAssessment),
+        }
+    }
+}
+
+impl fmt::Display for Pathway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The exemptions a rule pack may define. Which of them exist on a date is data (the packs); the names are
+/// the stable interface of profiles and JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExemptionId {
+    /// Necessary to conclude or perform a contract the individual is party to.
+    ContractNecessity,
+    /// Cross-border human-resources management of employees.
+    HrManagement,
+    /// An emergency to protect a person's life, health or property.
+    Emergency,
+    /// PI collected abroad, processed in China and sent back, nothing domestic added.
+    CollectedAbroad,
+    /// Trade, transport, academic, manufacturing or marketing data with no PI and no important data.
+    NoPersonalInformation,
+    /// Data outside a free-trade zone's negative list.
+    FtzNegativeList,
+    /// A non-CIIO below the volume threshold (decided from the counts, never claimed).
+    SmallVolume,
+}
+
+impl ExemptionId {
+    /// The snake_case identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            ExemptionId::ContractNecessity => "contract_necessity",
+            ExemptionId::HrManagement => "hr_management",
+            ExemptionId::Emergency => "emergency",
+            ExemptionId::CollectedAbroad => "collected_abroad",
+            ExemptionId::NoPersonalInformation => "no_personal_information",
+            ExemptionId::FtzNegativeList => "ftz_negative_list",
+            ExemptionId::SmallVolume => "small_volume",
+        }
+    }
+}
+
+impl fmt::Display for ExemptionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The three ways personal information is "provided abroad".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowKind {
+    /// Data collected in China is sent abroad.
+    Transfer,
+    /// Data stays in China; a party abroad may access, query, download or export it.
+    RemoteAccess,
+    /// A processor abroad processes PI of individuals in China (PIPL Art. 3(2)).
+    OffshoreProcessing,
+}
+
+impl FlowKind {
+    /// The snake_case identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            FlowKind::Transfer => "transfer",
+            FlowKind::RemoteAccess => "remote_access",
+            FlowKind::OffshoreProcessing => "offshore_processing",
+        }
+    }
+}
+
+/// A mechanism a processor has obtained for a flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MechanismKind {
+    /// A standard contract, in force and filed.
+    StandardContract,
+    /// A personal-information protection certificate.
+    Certification,
+    /// A passed CAC security assessment.
+    SecurityAssessment,
+}
+
+impl MechanismKind {
+    /// The snake_case identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            MechanismKind::StandardContract => "standard_contract",
+            MechanismKind::Certification => "certification",
+            MechanismKind::SecurityAssessment => "security_assessment",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_lightest_first() {
+        let mut sorted = Pathway::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Pathway::ALL);
+        assert!(Pathway::SecurityAssessment > Pathway::Certification);
+        assert!(Pathway::Exempt < Pathway::StandardContractOrCertification);
+    }
+
+    #[test]
+    fn mechanisms_satisfy_pathways() {
+        use MechanismKind::*;
+        assert!(Pathway::StandardContractOrCertification.is_satisfied_by(Some(Certification)));
+        assert!(!Pathway::Certification.is_satisfied_by(Some(StandardContract)));
+        assert!(!Pathway::SecurityAssessment.is_satisfied_by(Some(Certification)));
+        assert!(Pathway::Exempt.is_satisfied_by(None));
+    }
+}
