@@ -1,0 +1,727 @@
+//! Deciding a profile: every flow's pathway and the processor's, with traces, citations and obligations.
+
+use serde::Serialize;
+
+use crate::condition::{CountFact, Facts, Figure};
+use crate::date::Date;
+use crate::error::LawError;
+use crate::explain;
+use crate::pack::DueSpec;
+use crate::pathway::{ExemptionId, FlowKind, MechanismKind, Pathway};
+use crate::profile::{Flow, Mechanism, Profile};
+use crate::regime::{Claim, Item, Obligation, Regime, cite};
+use crate::rulebook::RuleBook;
+use crate::text::{Lang, Text};
+
+/// The result of `chujing assess`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    /// The date decided as of.
+    pub as_of: Date,
+    /// The language of texts.
+    pub lang: Lang,
+    /// The processor.
+    pub processor: ProcessorSummary,
+    /// Ids of the packs in force.
+    pub regime: Vec<String>,
+    /// The packs in force, with titles.
+    pub instruments: Vec<InstrumentSummary>,
+    /// The counting window, if the law in force counts.
+    pub window: Option<WindowSummary>,
+    /// The processor-wide counts the thresholds were applied to.
+    pub totals: TotalsSummary,
+    /// The processor's pathway: the heaviest of its flows.
+    pub pathway: Pathway,
+    /// Every flow's decision.
+    pub flows: Vec<FlowDecision>,
+    /// Duties that follow, with deadlines where the law sets one.
+    pub obligations: Vec<ObligationDue>,
+    /// Processor-level steps of the reasoning.
+    pub trace: Vec<Step>,
+    /// Every article cited, in order of first use.
+    pub citations: Vec<String>,
+    /// Things the user should check.
+    pub warnings: Vec<String>,
+}
+
+/// The processor as assessed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessorSummary {
+    /// Name.
+    pub name: String,
+    /// CIIO status.
+    pub ciio: bool,
+    /// Located in China.
+    pub located_in_china: bool,
+    /// Individuals processed, as given.
+    pub individuals_processed: Option<u64>,
+}
+
+/// A pack in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstrumentSummary {
+    /// Pack id.
+    pub id: String,
+    /// Title in the output language.
+    pub title: String,
+    /// Document number.
+    pub document: String,
+    /// Effective date.
+    pub effective: Date,
+}
+
+/// The counting window.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowSummary {
+    /// `calendar_year` or `since_previous_year`.
+    pub kind: &'static str,
+    /// First day counted.
+    pub from: Date,
+    /// Last day counted (the as-of date).
+    pub to: Date,
+    /// The article that sets it.
+    pub citation: String,
+}
+
+/// Where the totals came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalsSource {
+    /// The profile's `[totals]` table.
+    Profile,
+    /// Summed over counted flows (may over-count).
+    SumOfFlows,
+}
+
+/// Processor-wide counts in the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct TotalsSummary {
+    /// Distinct individuals exported (counted flows only).
+    pub individuals: u64,
+    /// Distinct individuals with sensitive PI exported.
+    pub sensitive_individuals: u64,
+    /// Where the figures came from.
+    pub source: TotalsSource,
+    /// Flows left out of the counts because their exemption is not counted.
+    pub excluded_flows: Vec<String>,
+}
+
+/// One flow's decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowDecision {
+    /// Flow id.
+    pub id: String,
+    /// Recipient.
+    pub recipient: String,
+    /// Recipient's country.
+    pub country: String,
+    /// How the PI goes abroad.
+    pub kind: FlowKind,
+    /// Individuals this flow exported.
+    pub individuals: u64,
+    /// Individuals with sensitive PI this flow exported.
+    pub sensitive_individuals: u64,
+    /// Whether it carries important data.
+    pub important_data: bool,
+    /// The pathway required.
+    pub pathway: Pathway,
+    /// The exemption applied, if any.
+    pub exemption: Option<ExemptionId>,
+    /// Whether the flow counts towards the thresholds.
+    pub counted: bool,
+    /// The mechanism recorded in the profile.
+    pub mechanism: Option<Mechanism>,
+    /// Whether the recorded mechanism satisfies the pathway on the as-of date.
+    pub satisfied: bool,
+    /// Steps of the reasoning.
+    pub trace: Vec<Step>,
+    /// Articles cited.
+    pub citations: Vec<String>,
+}
+
+/// What a step of the reasoning is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// The law in force.
+    Regime,
+    /// The counting window.
+    Window,
+    /// The counts.
+    Totals,
+    /// A claimed or automatic exemption applied.
+    ExemptionApplied,
+    /// A claimed exemption did not apply.
+    ExemptionRejected,
+    /// Nothing to decide.
+    NotApplicable,
+    /// A rule fired.
+    Fired,
+    /// A rule fired but a more specific one displaced it.
+    Overridden,
+    /// The conclusion.
+    Result,
+}
+
+/// One step of the reasoning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// What the step is.
+    pub step: StepKind,
+    /// The rule or exemption (`pack-id/item-id`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The pathway it leads to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pathway: Option<Pathway>,
+    /// The figures it was decided on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<Figure>,
+    /// The article cited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The step in words.
+    pub text: String,
+}
+
+/// A duty and when it falls due.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationDue {
+    /// `pack-id/obligation-id`.
+    pub id: String,
+    /// The flows it concerns.
+    pub flows: Vec<String>,
+    /// The mechanism it belongs to, if any.
+    pub mechanism: Option<MechanismKind>,
+    /// What to do.
+    pub text: String,
+    /// The article.
+    pub citation: String,
+    /// The date, where the law and the profile give one.
+    pub due: Option<Date>,
+    /// When, in words.
+    pub due_text: String,
+}
+
+/// Category names that usually mean sensitive PI (PIPL Art. 28), to warn when a flow lists one but reports no
+/// sensitive individuals.
+const SENSITIVE_CATEGORY_HINTS: &[&str] = &[
+    "bank_account", "bank_card", "financial_account", "health", "medical", "medical_health", "diagnosis",
+    "biometric", "biometrics", "face", "facial", "fingerprint", "religion", "religious_belief",
+    "specific_identity", "whereabouts", "trajectory", "precise_location", "location", "minor", "minors",
+    "minors_under_14", "children",
+];
+
+/// Decides every flow of `profile` and the processor as of `as_of`.
+pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Result<Assessment, LawError> {
+    let regime = book.regime_at(as_of)?;
+    let packs = book.packs();
+    let meta = |pack: usize| packs.get(pack).map(|p| &p.meta);
+    let citation = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang)).unwrap_or_default();
+    let mut warnings = Vec::new();
+    let p = &profile.processor;
+
+    let base_facts = |f: &Flow| Facts {
+        ciio: p.ciio,
+        located_in_china: p.located_in_china,
+        important_data: f.important_data,
+        personal_information: f.personal_information(),
+        sensitive_personal_information: f.sensitive_individuals > 0,
+        individuals: 0,
+        sensitive_individuals: 0,
+        individuals_processed: 0,
+        kind: f.kind,
+    };
+
+    // Phase 1: which flows count. Transfers under an exemption the pack marks as not counted are left out
+    // (Provisions 2024 Art. 7-8 read with Art. 3-5); the validator keeps those exemptions free of counts.
+    let counted: Vec<bool> = profile
+        .flows
+        .iter()
+        .map(|f| match regime.claimed_exemption(&base_facts(f), f.exemption.id()) {
+            Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
+            _ => true,
+        })
+        .collect();
+    let counted_flows = || profile.flows.iter().zip(&counted).filter(|(_, c)| **c).map(|(f, _)| f);
+    let max_i = counted_flows().map(|f| f.individuals).max().unwrap_or(0);
+    let max_s = counted_flows().map(|f| f.sensitive_individuals).max().unwrap_or(0);
+    let (individuals, sensitive_individuals, source) = match profile.totals {
+        Some(t) => {
+            if t.individuals < max_i || t.sensitive_individuals < max_s {
+                warnings.push(match lang {
+                    Lang::En => format!(
+                        "[totals] ({} individuals, {} sensitive) is below a single counted flow ({}, {}); a distinct \
+                         count over all flows cannot be smaller, so the larger figures are used",
+                        explain::number(t.individuals), explain::number(t.sensitive_individuals),
+                        explain::number(max_i), explain::number(max_s)),
+                    Lang::Zh => format!(
+                        "[totals]（{}人，敏感{}人）小于单个计入数据流的人数（{}人，敏感{}人）；全部数据流去重后的人数不可能更小，已采用较大值",
+                        explain::number(t.individuals), explain::number(t.sensitive_individuals),
+                        explain::number(max_i), explain::number(max_s)),
+                });
+            }
+            (t.individuals.max(max_i), t.sensitive_individuals.max(max_s), TotalsSource::Profile)
+        }
+        None => (
+            counted_flows().fold(0u64, |a, f| a.saturating_add(f.individuals)),
+            counted_flows().fold(0u64, |a, f| a.saturating_add(f.sensitive_individuals)),
+            TotalsSource::SumOfFlows,
+        ),
+    };
+    let uses_processed = regime.rules.iter().any(|r| {
+        let mut bounds = Vec::new();
+        r.body.when.count_bounds(&mut bounds);
+        bounds.iter().any(|(f, _)| *f == CountFact::IndividualsProcessed)
+    });
+    let max_any = profile.flows.iter().map(|f| f.individuals).max().unwrap_or(0);
+    let individuals_processed = match p.individuals_processed {
+        Some(n) => n,
+        None => {
+            let lower = individuals.max(max_any);
+            if uses_processed {
+                warnings.push(match lang {
+                    Lang::En => format!("processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound", explain::number(lower)),
+                    Lang::Zh => format!("未提供 processor.individuals_processed，而现行规定使用该数；以出境人数 {} 作为下限", explain::number(lower)),
+                });
+            }
+            lower
+        }
+    };
+
+    // Phase 2: decide each flow.
+    let mut flows = Vec::with_capacity(profile.flows.len());
+    for (f, is_counted) in profile.flows.iter().zip(&counted) {
+        let facts = Facts {
+            individuals,
+            sensitive_individuals,
+            individuals_processed,
+            ..base_facts(f)
+        };
+        let outcome = regime.decide(&facts, f.exemption.id());
+        let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided { date: as_of, flow: f.id.clone() })?;
+        let mut trace = Vec::new();
+        flow_trace(book, regime, &facts, &outcome, as_of, lang, &mut trace);
+        trace.push(Step {
+            step: StepKind::Result,
+            rule: None,
+            pathway: Some(pathway),
+            figures: Vec::new(),
+            citation: None,
+            text: match lang {
+                Lang::En => format!("pathway for flow `{}`: {}", f.id, pathway.label(lang)),
+                Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
+            },
+        });
+        let mechanism_in_force = f.mechanism.filter(|m| m.since <= as_of && m.until.is_none_or(|u| as_of <= u));
+        let satisfied = pathway.is_satisfied_by(mechanism_in_force.map(|m| m.kind));
+        if let Some(m) = f.mechanism
+            && !satisfied
+        {
+            warnings.push(match lang {
+                Lang::En => format!("flow `{}`: the recorded {} ({}) does not satisfy the required {} on {as_of}", f.id, explain::mechanism(m.kind, lang), m.since, pathway.label(lang)),
+                Lang::Zh => format!("数据流“{}”：已记录的{}（{}）不满足{}所需的{}", f.id, explain::mechanism(m.kind, lang), m.since, as_of, pathway.label(lang)),
+            });
+        }
+        if f.sensitive_individuals == 0
+            && let Some(c) = f.categories.iter().find(|c| SENSITIVE_CATEGORY_HINTS.contains(&c.to_ascii_lowercase().as_str()))
+        {
+            warnings.push(match lang {
+                Lang::En => format!("flow `{}`: category `{c}` is usually sensitive PI (PIPL Art. 28) but sensitive_individuals is 0; check the count", f.id),
+                Lang::Zh => format!("数据流“{}”：类别“{c}”通常属于敏感个人信息（《个人信息保护法》第二十八条），但 sensitive_individuals 为 0，请核对", f.id),
+            });
+        }
+        let citations = unique(trace.iter().filter_map(|s| s.citation.clone()));
+        flows.push(FlowDecision {
+            id: f.id.clone(),
+            recipient: f.recipient.clone(),
+            country: f.country.to_string(),
+            kind: f.kind,
+            individuals: f.individuals,
+            sensitive_individuals: f.sensitive_individuals,
+            important_data: f.important_data,
+            pathway,
+            exemption: outcome.exemption.and_then(|i| regime.exemptions.get(i)).map(|e| e.body.id),
+            counted: *is_counted && f.personal_information(),
+            mechanism: f.mechanism,
+            satisfied,
+            trace,
+            citations,
+        });
+    }
+    let pathway = flows.iter().map(|f| f.pathway).max().unwrap_or(Pathway::NotApplicable);
+
+    let obligations = obligations(book, regime, profile, &flows, individuals, sensitive_individuals, individuals_processed, lang, &mut warnings);
+
+    // Processor-level trace.
+    let instruments: Vec<InstrumentSummary> = regime
+        .packs
+        .iter()
+        .filter_map(|i| meta(*i))
+        .map(|m| InstrumentSummary {
+            id: m.id.clone(),
+            title: m.title.get(lang).to_string(),
+            document: m.document.get(lang).to_string(),
+            effective: m.effective,
+        })
+        .collect();
+    let mut trace = vec![Step {
+        step: StepKind::Regime,
+        rule: None,
+        pathway: None,
+        figures: Vec::new(),
+        citation: None,
+        text: match lang {
+            Lang::En => format!("law in force on {as_of}: {}", regime.packs.iter().filter_map(|i| meta(*i)).map(|m| m.short.en.as_str()).collect::<Vec<_>>().join(", ")),
+            Lang::Zh => format!("{as_of} 有效的规定：{}", regime.packs.iter().filter_map(|i| meta(*i)).map(|m| m.short.zh.as_str()).collect::<Vec<_>>().join("、")),
+        },
+    }];
+    let window = regime.window.as_ref().map(|w| WindowSummary {
+        kind: w.body.id(),
+        from: w.body.start(as_of),
+        to: as_of,
+        citation: citation(w.pack, &w.article),
+    });
+    match &window {
+        Some(w) => trace.push(Step {
+            step: StepKind::Window,
+            rule: regime.window.as_ref().map(|x| x.id.clone()),
+            pathway: None,
+            figures: Vec::new(),
+            citation: Some(w.citation.clone()),
+            text: match lang {
+                Lang::En => format!("individuals are counted from {} to {}", w.from, w.to),
+                Lang::Zh => format!("计数区间：{} 至 {}", w.from, w.to),
+            },
+        }),
+        None => trace.push(Step {
+            step: StepKind::Window,
+            rule: None,
+            pathway: None,
+            figures: Vec::new(),
+            citation: None,
+            text: lang.pick("the law in force sets no volume thresholds, so nothing is counted", "现行规定未设数量门槛，不计数").to_string(),
+        }),
+    }
+    let excluded_flows: Vec<String> = profile.flows.iter().zip(&counted).filter(|(f, c)| !**c && f.personal_information()).map(|(f, _)| f.id.clone()).collect();
+    trace.push(Step {
+        step: StepKind::Totals,
+        rule: None,
+        pathway: None,
+        figures: Vec::new(),
+        citation: None,
+        text: totals_text(individuals, sensitive_individuals, source, &excluded_flows, lang),
+    });
+    let heaviest = flows.iter().filter(|f| f.pathway == pathway).map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ");
+    trace.push(Step {
+        step: StepKind::Result,
+        rule: None,
+        pathway: Some(pathway),
+        figures: Vec::new(),
+        citation: None,
+        text: match lang {
+            Lang::En => format!("processor's pathway: {}, the heaviest of its flows ({heaviest})", pathway.label(lang)),
+            Lang::Zh => format!("处理者的出境路径：{}，取各数据流中最严格者（{heaviest}）", pathway.label(lang)),
+        },
+    });
+    let citations = unique(
+        trace.iter().filter_map(|s| s.citation.clone())
+            .chain(flows.iter().flat_map(|f| f.citations.iter().cloned()))
+            .chain(obligations.iter().map(|o| o.citation.clone())),
+    );
+    Ok(Assessment {
+        as_of,
+        lang,
+        processor: ProcessorSummary {
+            name: p.name.clone(),
+            ciio: p.ciio,
+            located_in_china: p.located_in_china,
+            individuals_processed: p.individuals_processed,
+        },
+        regime: instruments.iter().map(|i| i.id.clone()).collect(),
+        instruments,
+        window,
+        totals: TotalsSummary { individuals, sensitive_individuals, source, excluded_flows },
+        pathway,
+        flows,
+        obligations,
+        trace,
+        citations,
+        warnings,
+    })
+}
+
+fn totals_text(individuals: u64, sensitive: u64, source: TotalsSource, excluded: &[String], lang: Lang) -> String {
+    let (i, s) = (explain::number(individuals), explain::number(sensitive));
+    let mut text = match (lang, source) {
+        (Lang::En, TotalsSource::Profile) => format!("processor-wide: {i} individuals, {s} with sensitive PI (from [totals])"),
+        (Lang::En, TotalsSource::SumOfFlows) => format!("processor-wide: {i} individuals, {s} with sensitive PI, summed over counted flows (may over-count people who appear in several flows; give [totals] or use the ledger for exact figures)"),
+        (Lang::Zh, TotalsSource::Profile) => format!("处理者合计：{i}人，其中敏感个人信息{s}人（来自 [totals]）"),
+        (Lang::Zh, TotalsSource::SumOfFlows) => format!("处理者合计：{i}人，其中敏感个人信息{s}人，由计入的数据流相加（同一人出现在多个数据流时会重复计算；可提供 [totals] 或使用台账得到精确数）"),
+    };
+    if !excluded.is_empty() {
+        text.push_str(&match lang {
+            Lang::En => format!("; left out as exempted: {}", excluded.join(", ")),
+            Lang::Zh => format!("；因豁免不计入：{}", excluded.join("、")),
+        });
+    }
+    text
+}
+
+fn exemption_step(regime: &Regime, book: &RuleBook, i: usize, facts: &Facts, lang: Lang) -> Option<Step> {
+    let e = regime.exemptions.get(i)?;
+    let mut figures = Vec::new();
+    e.body.when.figures(facts, &mut figures);
+    let m = &book.packs().get(e.pack)?.meta;
+    let mut text = e.text.get(lang).to_string();
+    if !e.body.counted {
+        text.push_str(lang.pick(" (left out of the counts)", "（不计入累计人数）"));
+    }
+    Some(Step {
+        step: StepKind::ExemptionApplied,
+        rule: Some(e.id.clone()),
+        pathway: Some(Pathway::Exempt),
+        figures,
+        citation: Some(cite(m, &e.article, lang)),
+        text,
+    })
+}
+
+fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::regime::Outcome, as_of: Date, lang: Lang, trace: &mut Vec<Step>) {
+    let meta = |pack: usize| book.packs().get(pack).map(|p| &p.meta);
+    let cite_of = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang));
+    match outcome.claim {
+        Claim::None => {}
+        Claim::Accepted(i) => trace.extend(exemption_step(regime, book, i, facts, lang)),
+        Claim::ConditionFailed(i) => {
+            if let Some(e) = regime.exemptions.get(i) {
+                let mut figures = Vec::new();
+                e.body.when.failing_figures(facts, &mut figures);
+                trace.push(Step {
+                    step: StepKind::ExemptionRejected,
+                    rule: Some(e.id.clone()),
+                    pathway: None,
+                    citation: cite_of(e.pack, &e.article),
+                    text: match lang {
+                        Lang::En => format!("the claimed exemption `{}` does not apply: {}", e.body.id, explain::figures(&figures, lang)),
+                        Lang::Zh => format!("所主张的豁免“{}”不适用：{}", e.body.id, explain::figures(&figures, lang)),
+                    },
+                    figures,
+                });
+            }
+        }
+        Claim::NotRecognised(id) => {
+            let elsewhere = book
+                .exemption_definitions(id)
+                .filter_map(|e| Some((cite_of(e.pack, &e.article)?, e.effective, e.ends)))
+                .map(|(c, from, ends)| match (lang, ends) {
+                    (Lang::En, None) => format!("{c}, in force from {from}"),
+                    (Lang::En, Some(e)) => format!("{c}, in force {from} to {e}"),
+                    (Lang::Zh, None) => format!("{c}，自{from}起施行"),
+                    (Lang::Zh, Some(e)) => format!("{c}，{from}至{e}有效"),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            trace.push(Step {
+                step: StepKind::ExemptionRejected,
+                rule: None,
+                pathway: None,
+                figures: Vec::new(),
+                citation: None,
+                text: match (lang, elsewhere.is_empty()) {
+                    (Lang::En, true) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of}"),
+                    (Lang::En, false) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of} (it is defined by {elsewhere})"),
+                    (Lang::Zh, true) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在"),
+                    (Lang::Zh, false) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在（见{elsewhere}）"),
+                },
+            });
+        }
+    }
+    if matches!(outcome.claim, Claim::Accepted(_)) {
+        return;
+    }
+    if outcome.pathway == Some(Pathway::NotApplicable) {
+        trace.push(Step {
+            step: StepKind::NotApplicable,
+            rule: None,
+            pathway: Some(Pathway::NotApplicable),
+            figures: vec![
+                Figure::Bool { fact: crate::condition::BoolFact::PersonalInformation, value: false },
+                Figure::Bool { fact: crate::condition::BoolFact::ImportantData, value: false },
+            ],
+            citation: None,
+            text: lang.pick(
+                "the flow carries no personal information and no important data: the export regime does not apply",
+                "该数据流不含个人信息和重要数据，不适用数据出境规定",
+            ).to_string(),
+        });
+        return;
+    }
+    if let Some(i) = outcome.exemption {
+        trace.extend(exemption_step(regime, book, i, facts, lang));
+        return;
+    }
+    for (i, rule) in regime.rules.iter().enumerate().filter(|(i, _)| outcome.fired.contains(*i)) {
+        let mut figures = Vec::new();
+        rule.body.when.figures(facts, &mut figures);
+        let overridden = outcome.overridden.contains(i);
+        let by = regime
+            .overrides
+            .iter()
+            .enumerate()
+            .find(|(j, targets)| outcome.fired.contains(*j) && targets.contains(&i))
+            .and_then(|(j, _)| regime.rules.get(j))
+            .map(|r| r.id.clone())
+            .unwrap_or_default();
+        let mut text = format!("{} → {} [{}]", rule.text.get(lang), rule.body.pathway.label(lang), explain::figures(&figures, lang));
+        if overridden {
+            text.push_str(&match lang {
+                Lang::En => format!(" — displaced by the more specific `{by}`"),
+                Lang::Zh => format!("——由更具体的“{by}”取代"),
+            });
+        }
+        trace.push(Step {
+            step: if overridden { StepKind::Overridden } else { StepKind::Fired },
+            rule: Some(rule.id.clone()),
+            pathway: Some(rule.body.pathway),
+            figures,
+            citation: cite_of(rule.pack, &rule.article),
+            text,
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "the counts and the warning sink are all needed to place duties")]
+fn obligations(
+    book: &RuleBook,
+    regime: &Regime,
+    profile: &Profile,
+    flows: &[FlowDecision],
+    individuals: u64,
+    sensitive_individuals: u64,
+    individuals_processed: u64,
+    lang: Lang,
+    warnings: &mut Vec<String>,
+) -> Vec<ObligationDue> {
+    let p = &profile.processor;
+    let mut out: Vec<ObligationDue> = Vec::new();
+    let mut fallback_years = Vec::new();
+    for (flow, decision) in profile.flows.iter().zip(flows) {
+        let facts = Facts {
+            ciio: p.ciio,
+            located_in_china: p.located_in_china,
+            important_data: flow.important_data,
+            personal_information: flow.personal_information(),
+            sensitive_personal_information: flow.sensitive_individuals > 0,
+            individuals,
+            sensitive_individuals,
+            individuals_processed,
+            kind: flow.kind,
+        };
+        // Deadlines counted from a mechanism follow the law in force when the mechanism took effect (an
+        // assessment result issued in 2023 keeps its two-year validity).
+        let anchor_regime = flow.mechanism.and_then(|m| book.regime_at(m.since).ok());
+        let applies = |o: &Item<Obligation>| {
+            o.body.pathways.contains(&decision.pathway)
+                && o.body.when.as_ref().is_none_or(|c| c.holds(&facts))
+                && match (o.body.mechanism, flow.mechanism) {
+                    (Some(k), Some(m)) => k == m.kind,
+                    _ => true,
+                }
+        };
+        let anchored = |o: &Item<Obligation>| matches!(o.body.due, DueSpec::AfterMechanism { .. } | DueSpec::BeforeExpiry { .. });
+        let recorded = |o: &Item<Obligation>| o.body.mechanism.is_some() && flow.mechanism.is_some();
+        let from_as_of = regime.obligations.iter().filter(|o| applies(o) && !(anchored(o) && recorded(o) && anchor_regime.is_some()));
+        let from_anchor = anchor_regime.into_iter().flat_map(|r| r.obligations.iter()).filter(|o| applies(o) && anchored(o) && recorded(o));
+        for o in from_as_of.chain(from_anchor) {
+            let Some(m) = book.packs().get(o.pack).map(|p| &p.meta) else { continue };
+            let mechanism = flow.mechanism.filter(|fm| Some(fm.kind) == o.body.mechanism);
+            let (due, due_text, fallback) = due(book, &o.body, mechanism, lang);
+            fallback_years.extend(fallback);
+            let id = o.id.clone();
+            if let Some(existing) = out.iter_mut().find(|x| x.id == id && x.due == due && x.due_text == due_text) {
+                existing.flows.push(flow.id.clone());
+            } else {
+                out.push(ObligationDue {
+                    id,
+                    flows: vec![flow.id.clone()],
+                    mechanism: o.body.mechanism,
+                    text: o.text.get(lang).to_string(),
+                    citation: cite(m, &o.article, lang),
+                    due,
+                    due_text,
+                });
+            }
+        }
+    }
+    fallback_years.sort_unstable();
+    fallback_years.dedup();
+    for y in fallback_years {
+        warnings.push(match lang {
+            Lang::En => format!("the official holiday calendar for {y} is not in the rule packs: working days in {y} were counted as Monday to Friday; check the deadline against the State Council's notice"),
+            Lang::Zh => format!("规则包中没有{y}年的官方节假日安排：{y}年的工作日按周一至周五计算，请对照国务院办公厅通知核对期限"),
+        });
+    }
+    out
+}
+
+fn due(book: &RuleBook, o: &Obligation, mechanism: Option<Mechanism>, lang: Lang) -> (Option<Date>, String, Option<i16>) {
+    let what = o.mechanism.map(|k| explain::mechanism(k, lang)).unwrap_or_default();
+    let cal = book.calendar();
+    match (&o.due, mechanism) {
+        (DueSpec::BeforeTransfer, _) => (None, lang.pick("before the transfer", "出境前").into(), None),
+        (DueSpec::Ongoing, _) => (None, lang.pick("ongoing", "持续").into(), None),
+        (DueSpec::Retain { years }, _) => (None, match lang {
+            Lang::En => format!("keep at least {years} years"),
+            Lang::Zh => format!("至少保存{years}年"),
+        }, None),
+        (DueSpec::AfterMechanism { working_days: Some(n), .. }, Some(m)) => {
+            let d = cal.add_working_days(m.since, *n);
+            (Some(d.date), match lang {
+                Lang::En => format!("by {} ({n} working days after the {what} took effect on {})", d.date, m.since),
+                Lang::Zh => format!("{}前（{what}自{}生效起{n}个工作日内）", d.date, m.since),
+            }, d.fallback_year)
+        }
+        (DueSpec::AfterMechanism { working_days: Some(n), .. }, None) => (None, match lang {
+            Lang::En => format!("within {n} working days after the {what} takes effect"),
+            Lang::Zh => format!("{what}生效之日起{n}个工作日内"),
+        }, None),
+        (DueSpec::AfterMechanism { years: Some(y), .. }, Some(m)) => {
+            let until = m.until.unwrap_or_else(|| m.since.add_years(*y).yesterday());
+            (Some(until), match lang {
+                Lang::En => format!("valid until {until} ({y} years from {})", m.since),
+                Lang::Zh => format!("有效期至{until}（自{}起{y}年）", m.since),
+            }, None)
+        }
+        // The validator ensures exactly one of working_days / years.
+        (DueSpec::AfterMechanism { .. }, _) => {
+            let years = match o.due { DueSpec::AfterMechanism { years: Some(y), .. } => y, _ => 0 };
+            (None, match lang {
+                Lang::En => format!("valid {years} years from the date the {what} is issued"),
+                Lang::Zh => format!("{what}自出具之日起{years}年有效"),
+            }, None)
+        }
+        (DueSpec::BeforeExpiry { validity_years, working_days }, Some(m)) => {
+            let expiry = m.until.unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
+            let d = cal.sub_working_days(expiry, *working_days);
+            (Some(d.date), match lang {
+                Lang::En => format!("{} ({working_days} working days before the {what} expires on {expiry})", d.date),
+                Lang::Zh => format!("{}（{what}于{expiry}届满前{working_days}个工作日）", d.date),
+            }, d.fallback_year)
+        }
+        (DueSpec::BeforeExpiry { working_days, .. }, None) => (None, match lang {
+            Lang::En => format!("{working_days} working days before the {what} expires"),
+            Lang::Zh => format!("{what}届满前{working_days}个工作日"),
+        }, None),
+    }
+}
+
+fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}

@@ -341,6 +341,24 @@ impl Condition {
         }
     }
 
+    /// The figures that made a failing condition fail: the failing atoms of an `all`, every branch of an
+    /// `any`. Call only when [`Condition::holds`] is false.
+    pub fn failing_figures(&self, facts: &Facts, out: &mut Vec<Figure>) {
+        match self {
+            Condition::All(list) => list
+                .iter()
+                .filter(|c| !c.holds(facts))
+                .for_each(|c| c.failing_figures(facts, out)),
+            Condition::Any(list) => list.iter().for_each(|c| c.failing_figures(facts, out)),
+            Condition::Not(inner) => {
+                let mut held = Vec::new();
+                inner.figures(facts, &mut held);
+                out.extend(held.into_iter().map(|f| Figure::Negated { inner: Box::new(f) }));
+            }
+            _ => self.figures(facts, out),
+        }
+    }
+
     fn atoms_as_figures(&self, facts: &Facts, out: &mut Vec<Figure>) {
         match self {
             Condition::All(list) | Condition::Any(list) => {

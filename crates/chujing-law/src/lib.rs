@@ -25,6 +25,7 @@ pub mod rulebook;
 pub mod source;
 pub mod text;
 
+pub use assess::{Assessment, assess};
 pub use calendar::HolidayCalendar;
 pub use country::CountryCode;
 pub use date::Date;

@@ -134,6 +134,11 @@ impl RuleBook {
         self.regimes.iter().filter_map(|(_, r)| r.as_ref())
     }
 
+    /// Every definition of an exemption across all packs, whenever in force.
+    pub fn exemption_definitions(&self, id: crate::ExemptionId) -> impl Iterator<Item = &Item<Exemption>> {
+        self.exemptions.iter().filter(move |e| e.body.id == id)
+    }
+
     /// The earliest day any pack is in force.
     pub fn earliest(&self) -> Option<Date> {
         self.packs.iter().map(|p| p.meta.effective).min()
