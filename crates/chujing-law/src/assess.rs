@@ -159,6 +159,8 @@ pub enum StepKind {
     Fired,
     /// A rule fired but a more specific one displaced it.
     Overridden,
+    /// A rule fired but a heavier pathway applies.
+    Outweighed,
     /// The conclusion.
     Result,
 }
@@ -574,14 +576,23 @@ fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::
             .map(|r| r.id.clone())
             .unwrap_or_default();
         let mut text = format!("{} → {} [{}]", rule.text.get(lang), rule.body.pathway.label(lang), explain::figures(&figures, lang));
+        let outweighed = !overridden && outcome.pathway.is_some_and(|p| p > rule.body.pathway);
         if overridden {
             text.push_str(&match lang {
                 Lang::En => format!(" — displaced by the more specific `{by}`"),
                 Lang::Zh => format!("——由更具体的“{by}”取代"),
             });
+        } else if outweighed {
+            text.push_str(lang.pick(" — a heavier pathway applies", "——适用更严格的路径"));
         }
         trace.push(Step {
-            step: if overridden { StepKind::Overridden } else { StepKind::Fired },
+            step: if overridden {
+                StepKind::Overridden
+            } else if outweighed {
+                StepKind::Outweighed
+            } else {
+                StepKind::Fired
+            },
             rule: Some(rule.id.clone()),
             pathway: Some(rule.body.pathway),
             figures,

@@ -56,8 +56,9 @@ pub enum LawError {
     },
     /// The rules in force decide nothing for a flow that carries personal information or important data.
     #[error(
-        "the law in force on {date} has no rule that decides flow `{flow}` (it carries personal information or \
-         important data); add a rule to the packs or check the flow's facts"
+        "the law in force on {date} has no rule that decides flow `{flow}`: for important data without personal \
+         information this is expected before 2022-09-01, when no export procedure existed yet (Data Security Law \
+         Art. 31 left it to later measures); otherwise add a rule to the packs or check the flow's facts"
     )]
     Undecided {
         /// The as-of date.

@@ -1,0 +1,11 @@
+//! The one place that reads the clock: "today" in China (UTC+8, no daylight saving).
+
+use chujing_law::Date;
+
+/// Today's date in China.
+#[expect(clippy::disallowed_methods, reason = "the CLI's single clock read; domain crates take dates as parameters")]
+pub fn today_in_china() -> Date {
+    let now = jiff::Timestamp::now();
+    let offset = jiff::tz::Offset::constant(8);
+    Date::from(offset.to_datetime(now).date())
+}

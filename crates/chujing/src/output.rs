@@ -1,0 +1,78 @@
+//! Printing: errors with exit codes, styles that vanish when output is not a terminal, JSON.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use chujing_law::{LawError, Pathway};
+
+/// Exit code for bad input.
+pub const EXIT_INPUT: u8 = 2;
+
+/// An error the user can fix in their input: printed as is, exit 2.
+#[derive(Debug)]
+pub struct InputProblem(pub String);
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputProblem {}
+
+/// Prints an error chain and picks the exit code: 2 for input problems, 0 for a closed pipe, 1 otherwise.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+        return ExitCode::SUCCESS;
+    }
+    let input = err.chain().any(|e| {
+        e.downcast_ref::<InputProblem>().is_some()
+            || matches!(e.downcast_ref::<LawError>(), Some(LawError::Input(_) | LawError::Invalid(_) | LawError::NoRegime { .. } | LawError::Undecided { .. }))
+    });
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let mut stderr = anstream::stderr();
+    let _ = write!(stderr, "{red}error{red:#}: {err}");
+    for cause in err.chain().skip(1) {
+        let _ = write!(stderr, "\n  caused by: {cause}");
+    }
+    let _ = writeln!(stderr);
+    ExitCode::from(if input { EXIT_INPUT } else { 1 })
+}
+
+/// The style of a pathway: heavier is louder.
+pub fn pathway_style(p: Pathway) -> Style {
+    let color = match p {
+        Pathway::NotApplicable => AnsiColor::BrightBlack,
+        Pathway::Exempt => AnsiColor::Green,
+        Pathway::StandardContractOrCertification | Pathway::Certification => AnsiColor::Yellow,
+        Pathway::SecurityAssessment => AnsiColor::Red,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// Bold.
+pub fn bold() -> Style {
+    Style::new().bold()
+}
+
+/// Dimmed.
+pub fn dim() -> Style {
+    Style::new().dimmed()
+}
+
+/// Writes a value as pretty JSON to stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A table with the project's look.
+pub fn table(header: Vec<&str>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(header);
+    t
+}
