@@ -1,0 +1,34 @@
+//! Running the real binary.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The workspace root (examples/ lives there).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `chujing` with `args`, run from the workspace root; returns (exit code, stdout, stderr).
+pub fn chujing(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("chujing")
+        .unwrap()
+        .current_dir(root())
+        .env_remove("CHUJING_RULES")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Writes `text` to a file in a fresh temporary directory and returns both.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
