@@ -208,18 +208,46 @@ pub struct ObligationDue {
 /// Category names that usually mean sensitive PI (PIPL Art. 28), to warn when a flow lists one but reports no
 /// sensitive individuals.
 const SENSITIVE_CATEGORY_HINTS: &[&str] = &[
-    "bank_account", "bank_card", "financial_account", "health", "medical", "medical_health", "diagnosis",
-    "biometric", "biometrics", "face", "facial", "fingerprint", "religion", "religious_belief",
-    "specific_identity", "whereabouts", "trajectory", "precise_location", "location", "minor", "minors",
-    "minors_under_14", "children",
+    "bank_account",
+    "bank_card",
+    "financial_account",
+    "health",
+    "medical",
+    "medical_health",
+    "diagnosis",
+    "biometric",
+    "biometrics",
+    "face",
+    "facial",
+    "fingerprint",
+    "religion",
+    "religious_belief",
+    "specific_identity",
+    "whereabouts",
+    "trajectory",
+    "precise_location",
+    "location",
+    "minor",
+    "minors",
+    "minors_under_14",
+    "children",
 ];
 
 /// Decides every flow of `profile` and the processor as of `as_of`.
-pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Result<Assessment, LawError> {
+pub fn assess(
+    book: &RuleBook,
+    profile: &Profile,
+    as_of: Date,
+    lang: Lang,
+) -> Result<Assessment, LawError> {
     let regime = book.regime_at(as_of)?;
     let packs = book.packs();
     let meta = |pack: usize| packs.get(pack).map(|p| &p.meta);
-    let citation = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang)).unwrap_or_default();
+    let citation = |pack: usize, article: &Text| {
+        meta(pack)
+            .map(|m| cite(m, article, lang))
+            .unwrap_or_default()
+    };
     let mut warnings = Vec::new();
     let p = &profile.processor;
 
@@ -240,14 +268,26 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
     let counted: Vec<bool> = profile
         .flows
         .iter()
-        .map(|f| match regime.claimed_exemption(&base_facts(f), f.exemption.id()) {
-            Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
-            _ => true,
-        })
+        .map(
+            |f| match regime.claimed_exemption(&base_facts(f), f.exemption.id()) {
+                Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
+                _ => true,
+            },
+        )
         .collect();
-    let counted_flows = || profile.flows.iter().zip(&counted).filter(|(_, c)| **c).map(|(f, _)| f);
+    let counted_flows = || {
+        profile
+            .flows
+            .iter()
+            .zip(&counted)
+            .filter(|(_, c)| **c)
+            .map(|(f, _)| f)
+    };
     let max_i = counted_flows().map(|f| f.individuals).max().unwrap_or(0);
-    let max_s = counted_flows().map(|f| f.sensitive_individuals).max().unwrap_or(0);
+    let max_s = counted_flows()
+        .map(|f| f.sensitive_individuals)
+        .max()
+        .unwrap_or(0);
     let (individuals, sensitive_individuals, source) = match profile.totals {
         Some(t) => {
             if t.individuals < max_i || t.sensitive_individuals < max_s {
@@ -263,7 +303,11 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
                         explain::number(max_i), explain::number(max_s)),
                 });
             }
-            (t.individuals.max(max_i), t.sensitive_individuals.max(max_s), TotalsSource::Profile)
+            (
+                t.individuals.max(max_i),
+                t.sensitive_individuals.max(max_s),
+                TotalsSource::Profile,
+            )
         }
         None => (
             counted_flows().fold(0u64, |a, f| a.saturating_add(f.individuals)),
@@ -274,9 +318,16 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
     let uses_processed = regime.rules.iter().any(|r| {
         let mut bounds = Vec::new();
         r.body.when.count_bounds(&mut bounds);
-        bounds.iter().any(|(f, _)| *f == CountFact::IndividualsProcessed)
+        bounds
+            .iter()
+            .any(|(f, _)| *f == CountFact::IndividualsProcessed)
     });
-    let max_any = profile.flows.iter().map(|f| f.individuals).max().unwrap_or(0);
+    let max_any = profile
+        .flows
+        .iter()
+        .map(|f| f.individuals)
+        .max()
+        .unwrap_or(0);
     let individuals_processed = match p.individuals_processed {
         Some(n) => n,
         None => {
@@ -301,7 +352,10 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
             ..base_facts(f)
         };
         let outcome = regime.decide(&facts, f.exemption.id());
-        let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided { date: as_of, flow: f.id.clone() })?;
+        let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided {
+            date: as_of,
+            flow: f.id.clone(),
+        })?;
         let mut trace = Vec::new();
         flow_trace(book, regime, &facts, &outcome, as_of, lang, &mut trace);
         trace.push(Step {
@@ -315,18 +369,36 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
                 Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
             },
         });
-        let mechanism_in_force = f.mechanism.filter(|m| m.since <= as_of && m.until.is_none_or(|u| as_of <= u));
+        let mechanism_in_force = f
+            .mechanism
+            .filter(|m| m.since <= as_of && m.until.is_none_or(|u| as_of <= u));
         let satisfied = pathway.is_satisfied_by(mechanism_in_force.map(|m| m.kind));
         if let Some(m) = f.mechanism
             && !satisfied
         {
             warnings.push(match lang {
-                Lang::En => format!("flow `{}`: the recorded {} ({}) does not satisfy the required {} on {as_of}", f.id, explain::mechanism(m.kind, lang), m.since, pathway.label(lang)),
-                Lang::Zh => format!("数据流“{}”：已记录的{}（{}）不满足{}所需的{}", f.id, explain::mechanism(m.kind, lang), m.since, as_of, pathway.label(lang)),
+                Lang::En => format!(
+                    "flow `{}`: the recorded {} ({}) does not satisfy the required {} on {as_of}",
+                    f.id,
+                    explain::mechanism(m.kind, lang),
+                    m.since,
+                    pathway.label(lang)
+                ),
+                Lang::Zh => format!(
+                    "数据流“{}”：已记录的{}（{}）不满足{}所需的{}",
+                    f.id,
+                    explain::mechanism(m.kind, lang),
+                    m.since,
+                    as_of,
+                    pathway.label(lang)
+                ),
             });
         }
         if f.sensitive_individuals == 0
-            && let Some(c) = f.categories.iter().find(|c| SENSITIVE_CATEGORY_HINTS.contains(&c.to_ascii_lowercase().as_str()))
+            && let Some(c) = f
+                .categories
+                .iter()
+                .find(|c| SENSITIVE_CATEGORY_HINTS.contains(&c.to_ascii_lowercase().as_str()))
         {
             warnings.push(match lang {
                 Lang::En => format!("flow `{}`: category `{c}` is usually sensitive PI (PIPL Art. 28) but sensitive_individuals is 0; check the count", f.id),
@@ -343,7 +415,10 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
             sensitive_individuals: f.sensitive_individuals,
             important_data: f.important_data,
             pathway,
-            exemption: outcome.exemption.and_then(|i| regime.exemptions.get(i)).map(|e| e.body.id),
+            exemption: outcome
+                .exemption
+                .and_then(|i| regime.exemptions.get(i))
+                .map(|e| e.body.id),
             counted: *is_counted && f.personal_information(),
             mechanism: f.mechanism,
             satisfied,
@@ -351,9 +426,23 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
             citations,
         });
     }
-    let pathway = flows.iter().map(|f| f.pathway).max().unwrap_or(Pathway::NotApplicable);
+    let pathway = flows
+        .iter()
+        .map(|f| f.pathway)
+        .max()
+        .unwrap_or(Pathway::NotApplicable);
 
-    let obligations = obligations(book, regime, profile, &flows, individuals, sensitive_individuals, individuals_processed, lang, &mut warnings);
+    let obligations = obligations(
+        book,
+        regime,
+        profile,
+        &flows,
+        individuals,
+        sensitive_individuals,
+        individuals_processed,
+        lang,
+        &mut warnings,
+    );
 
     // Processor-level trace.
     let instruments: Vec<InstrumentSummary> = regime
@@ -374,8 +463,26 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
         figures: Vec::new(),
         citation: None,
         text: match lang {
-            Lang::En => format!("law in force on {as_of}: {}", regime.packs.iter().filter_map(|i| meta(*i)).map(|m| m.short.en.as_str()).collect::<Vec<_>>().join(", ")),
-            Lang::Zh => format!("{as_of} 有效的规定：{}", regime.packs.iter().filter_map(|i| meta(*i)).map(|m| m.short.zh.as_str()).collect::<Vec<_>>().join("、")),
+            Lang::En => format!(
+                "law in force on {as_of}: {}",
+                regime
+                    .packs
+                    .iter()
+                    .filter_map(|i| meta(*i))
+                    .map(|m| m.short.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Lang::Zh => format!(
+                "{as_of} 有效的规定：{}",
+                regime
+                    .packs
+                    .iter()
+                    .filter_map(|i| meta(*i))
+                    .map(|m| m.short.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
         },
     }];
     let window = regime.window.as_ref().map(|w| WindowSummary {
@@ -402,19 +509,41 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
             pathway: None,
             figures: Vec::new(),
             citation: None,
-            text: lang.pick("the law in force sets no volume thresholds, so nothing is counted", "现行规定未设数量门槛，不计数").to_string(),
+            text: lang
+                .pick(
+                    "the law in force sets no volume thresholds, so nothing is counted",
+                    "现行规定未设数量门槛，不计数",
+                )
+                .to_string(),
         }),
     }
-    let excluded_flows: Vec<String> = profile.flows.iter().zip(&counted).filter(|(f, c)| !**c && f.personal_information()).map(|(f, _)| f.id.clone()).collect();
+    let excluded_flows: Vec<String> = profile
+        .flows
+        .iter()
+        .zip(&counted)
+        .filter(|(f, c)| !**c && f.personal_information())
+        .map(|(f, _)| f.id.clone())
+        .collect();
     trace.push(Step {
         step: StepKind::Totals,
         rule: None,
         pathway: None,
         figures: Vec::new(),
         citation: None,
-        text: totals_text(individuals, sensitive_individuals, source, &excluded_flows, lang),
+        text: totals_text(
+            individuals,
+            sensitive_individuals,
+            source,
+            &excluded_flows,
+            lang,
+        ),
     });
-    let heaviest = flows.iter().filter(|f| f.pathway == pathway).map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ");
+    let heaviest = flows
+        .iter()
+        .filter(|f| f.pathway == pathway)
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     trace.push(Step {
         step: StepKind::Result,
         rule: None,
@@ -422,12 +551,20 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
         figures: Vec::new(),
         citation: None,
         text: match lang {
-            Lang::En => format!("processor's pathway: {}, the heaviest of its flows ({heaviest})", pathway.label(lang)),
-            Lang::Zh => format!("处理者的出境路径：{}，取各数据流中最严格者（{heaviest}）", pathway.label(lang)),
+            Lang::En => format!(
+                "processor's pathway: {}, the heaviest of its flows ({heaviest})",
+                pathway.label(lang)
+            ),
+            Lang::Zh => format!(
+                "处理者的出境路径：{}，取各数据流中最严格者（{heaviest}）",
+                pathway.label(lang)
+            ),
         },
     });
     let citations = unique(
-        trace.iter().filter_map(|s| s.citation.clone())
+        trace
+            .iter()
+            .filter_map(|s| s.citation.clone())
             .chain(flows.iter().flat_map(|f| f.citations.iter().cloned()))
             .chain(obligations.iter().map(|o| o.citation.clone())),
     );
@@ -443,7 +580,12 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
         regime: instruments.iter().map(|i| i.id.clone()).collect(),
         instruments,
         window,
-        totals: TotalsSummary { individuals, sensitive_individuals, source, excluded_flows },
+        totals: TotalsSummary {
+            individuals,
+            sensitive_individuals,
+            source,
+            excluded_flows,
+        },
         pathway,
         flows,
         obligations,
@@ -453,13 +595,27 @@ pub fn assess(book: &RuleBook, profile: &Profile, as_of: Date, lang: Lang) -> Re
     })
 }
 
-fn totals_text(individuals: u64, sensitive: u64, source: TotalsSource, excluded: &[String], lang: Lang) -> String {
+fn totals_text(
+    individuals: u64,
+    sensitive: u64,
+    source: TotalsSource,
+    excluded: &[String],
+    lang: Lang,
+) -> String {
     let (i, s) = (explain::number(individuals), explain::number(sensitive));
     let mut text = match (lang, source) {
-        (Lang::En, TotalsSource::Profile) => format!("processor-wide: {i} individuals, {s} with sensitive PI (from [totals])"),
-        (Lang::En, TotalsSource::SumOfFlows) => format!("processor-wide: {i} individuals, {s} with sensitive PI, summed over counted flows (may over-count people who appear in several flows; give [totals] or use the ledger for exact figures)"),
-        (Lang::Zh, TotalsSource::Profile) => format!("处理者合计：{i}人，其中敏感个人信息{s}人（来自 [totals]）"),
-        (Lang::Zh, TotalsSource::SumOfFlows) => format!("处理者合计：{i}人，其中敏感个人信息{s}人，由计入的数据流相加（同一人出现在多个数据流时会重复计算；可提供 [totals] 或使用台账得到精确数）"),
+        (Lang::En, TotalsSource::Profile) => {
+            format!("processor-wide: {i} individuals, {s} with sensitive PI (from [totals])")
+        }
+        (Lang::En, TotalsSource::SumOfFlows) => format!(
+            "processor-wide: {i} individuals, {s} with sensitive PI, summed over counted flows (may over-count people who appear in several flows; give [totals] or use the ledger for exact figures)"
+        ),
+        (Lang::Zh, TotalsSource::Profile) => {
+            format!("处理者合计：{i}人，其中敏感个人信息{s}人（来自 [totals]）")
+        }
+        (Lang::Zh, TotalsSource::SumOfFlows) => format!(
+            "处理者合计：{i}人，其中敏感个人信息{s}人，由计入的数据流相加（同一人出现在多个数据流时会重复计算；可提供 [totals] 或使用台账得到精确数）"
+        ),
     };
     if !excluded.is_empty() {
         text.push_str(&match lang {
@@ -470,7 +626,13 @@ fn totals_text(individuals: u64, sensitive: u64, source: TotalsSource, excluded:
     text
 }
 
-fn exemption_step(regime: &Regime, book: &RuleBook, i: usize, facts: &Facts, lang: Lang) -> Option<Step> {
+fn exemption_step(
+    regime: &Regime,
+    book: &RuleBook,
+    i: usize,
+    facts: &Facts,
+    lang: Lang,
+) -> Option<Step> {
     let e = regime.exemptions.get(i)?;
     let mut figures = Vec::new();
     e.body.when.figures(facts, &mut figures);
@@ -489,7 +651,15 @@ fn exemption_step(regime: &Regime, book: &RuleBook, i: usize, facts: &Facts, lan
     })
 }
 
-fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::regime::Outcome, as_of: Date, lang: Lang, trace: &mut Vec<Step>) {
+fn flow_trace(
+    book: &RuleBook,
+    regime: &Regime,
+    facts: &Facts,
+    outcome: &crate::regime::Outcome,
+    as_of: Date,
+    lang: Lang,
+    trace: &mut Vec<Step>,
+) {
     let meta = |pack: usize| book.packs().get(pack).map(|p| &p.meta);
     let cite_of = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang));
     match outcome.claim {
@@ -505,8 +675,16 @@ fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::
                     pathway: None,
                     citation: cite_of(e.pack, &e.article),
                     text: match lang {
-                        Lang::En => format!("the claimed exemption `{}` does not apply: {}", e.body.id, explain::figures(&figures, lang)),
-                        Lang::Zh => format!("所主张的豁免“{}”不适用：{}", e.body.id, explain::figures(&figures, lang)),
+                        Lang::En => format!(
+                            "the claimed exemption `{}` does not apply: {}",
+                            e.body.id,
+                            explain::figures(&figures, lang)
+                        ),
+                        Lang::Zh => format!(
+                            "所主张的豁免“{}”不适用：{}",
+                            e.body.id,
+                            explain::figures(&figures, lang)
+                        ),
                     },
                     figures,
                 });
@@ -563,7 +741,12 @@ fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::
         trace.extend(exemption_step(regime, book, i, facts, lang));
         return;
     }
-    for (i, rule) in regime.rules.iter().enumerate().filter(|(i, _)| outcome.fired.contains(*i)) {
+    for (i, rule) in regime
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| outcome.fired.contains(*i))
+    {
         let mut figures = Vec::new();
         rule.body.when.figures(facts, &mut figures);
         let overridden = outcome.overridden.contains(i);
@@ -575,7 +758,12 @@ fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::
             .and_then(|(j, _)| regime.rules.get(j))
             .map(|r| r.id.clone())
             .unwrap_or_default();
-        let mut text = format!("{} → {} [{}]", rule.text.get(lang), rule.body.pathway.label(lang), explain::figures(&figures, lang));
+        let mut text = format!(
+            "{} → {} [{}]",
+            rule.text.get(lang),
+            rule.body.pathway.label(lang),
+            explain::figures(&figures, lang)
+        );
         let outweighed = !overridden && outcome.pathway.is_some_and(|p| p > rule.body.pathway);
         if overridden {
             text.push_str(&match lang {
@@ -602,7 +790,10 @@ fn flow_trace(book: &RuleBook, regime: &Regime, facts: &Facts, outcome: &crate::
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "the counts and the warning sink are all needed to place duties")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the counts and the warning sink are all needed to place duties"
+)]
 fn obligations(
     book: &RuleBook,
     regime: &Regime,
@@ -640,17 +831,36 @@ fn obligations(
                     _ => true,
                 }
         };
-        let anchored = |o: &Item<Obligation>| matches!(o.body.due, DueSpec::AfterMechanism { .. } | DueSpec::BeforeExpiry { .. });
-        let recorded = |o: &Item<Obligation>| o.body.mechanism.is_some() && flow.mechanism.is_some();
-        let from_as_of = regime.obligations.iter().filter(|o| applies(o) && !(anchored(o) && recorded(o) && anchor_regime.is_some()));
-        let from_anchor = anchor_regime.into_iter().flat_map(|r| r.obligations.iter()).filter(|o| applies(o) && anchored(o) && recorded(o));
+        let anchored = |o: &Item<Obligation>| {
+            matches!(
+                o.body.due,
+                DueSpec::AfterMechanism { .. } | DueSpec::BeforeExpiry { .. }
+            )
+        };
+        let recorded =
+            |o: &Item<Obligation>| o.body.mechanism.is_some() && flow.mechanism.is_some();
+        let from_as_of = regime
+            .obligations
+            .iter()
+            .filter(|o| applies(o) && !(anchored(o) && recorded(o) && anchor_regime.is_some()));
+        let from_anchor = anchor_regime
+            .into_iter()
+            .flat_map(|r| r.obligations.iter())
+            .filter(|o| applies(o) && anchored(o) && recorded(o));
         for o in from_as_of.chain(from_anchor) {
-            let Some(m) = book.packs().get(o.pack).map(|p| &p.meta) else { continue };
-            let mechanism = flow.mechanism.filter(|fm| Some(fm.kind) == o.body.mechanism);
+            let Some(m) = book.packs().get(o.pack).map(|p| &p.meta) else {
+                continue;
+            };
+            let mechanism = flow
+                .mechanism
+                .filter(|fm| Some(fm.kind) == o.body.mechanism);
             let (due, due_text, fallback) = due(book, &o.body, mechanism, lang);
             fallback_years.extend(fallback);
             let id = o.id.clone();
-            if let Some(existing) = out.iter_mut().find(|x| x.id == id && x.due == due && x.due_text == due_text) {
+            if let Some(existing) = out
+                .iter_mut()
+                .find(|x| x.id == id && x.due == due && x.due_text == due_text)
+            {
                 existing.flows.push(flow.id.clone());
             } else {
                 out.push(ObligationDue {
@@ -676,54 +886,125 @@ fn obligations(
     out
 }
 
-fn due(book: &RuleBook, o: &Obligation, mechanism: Option<Mechanism>, lang: Lang) -> (Option<Date>, String, Option<i16>) {
-    let what = o.mechanism.map(|k| explain::mechanism(k, lang)).unwrap_or_default();
+fn due(
+    book: &RuleBook,
+    o: &Obligation,
+    mechanism: Option<Mechanism>,
+    lang: Lang,
+) -> (Option<Date>, String, Option<i16>) {
+    let what = o
+        .mechanism
+        .map(|k| explain::mechanism(k, lang))
+        .unwrap_or_default();
     let cal = book.calendar();
     match (&o.due, mechanism) {
-        (DueSpec::BeforeTransfer, _) => (None, lang.pick("before the transfer", "出境前").into(), None),
+        (DueSpec::BeforeTransfer, _) => (
+            None,
+            lang.pick("before the transfer", "出境前").into(),
+            None,
+        ),
         (DueSpec::Ongoing, _) => (None, lang.pick("ongoing", "持续").into(), None),
-        (DueSpec::Retain { years }, _) => (None, match lang {
-            Lang::En => format!("keep at least {years} years"),
-            Lang::Zh => format!("至少保存{years}年"),
-        }, None),
-        (DueSpec::AfterMechanism { working_days: Some(n), .. }, Some(m)) => {
+        (DueSpec::Retain { years }, _) => (
+            None,
+            match lang {
+                Lang::En => format!("keep at least {years} years"),
+                Lang::Zh => format!("至少保存{years}年"),
+            },
+            None,
+        ),
+        (
+            DueSpec::AfterMechanism {
+                working_days: Some(n),
+                ..
+            },
+            Some(m),
+        ) => {
             let d = cal.add_working_days(m.since, *n);
-            (Some(d.date), match lang {
-                Lang::En => format!("by {} ({n} working days after the {what} took effect on {})", d.date, m.since),
-                Lang::Zh => format!("{}前（{what}自{}生效起{n}个工作日内）", d.date, m.since),
-            }, d.fallback_year)
+            (
+                Some(d.date),
+                match lang {
+                    Lang::En => format!(
+                        "by {} ({n} working days after the {what} took effect on {})",
+                        d.date, m.since
+                    ),
+                    Lang::Zh => format!("{}前（{what}自{}生效起{n}个工作日内）", d.date, m.since),
+                },
+                d.fallback_year,
+            )
         }
-        (DueSpec::AfterMechanism { working_days: Some(n), .. }, None) => (None, match lang {
-            Lang::En => format!("within {n} working days after the {what} takes effect"),
-            Lang::Zh => format!("{what}生效之日起{n}个工作日内"),
-        }, None),
+        (
+            DueSpec::AfterMechanism {
+                working_days: Some(n),
+                ..
+            },
+            None,
+        ) => (
+            None,
+            match lang {
+                Lang::En => format!("within {n} working days after the {what} takes effect"),
+                Lang::Zh => format!("{what}生效之日起{n}个工作日内"),
+            },
+            None,
+        ),
         (DueSpec::AfterMechanism { years: Some(y), .. }, Some(m)) => {
             let until = m.until.unwrap_or_else(|| m.since.add_years(*y).yesterday());
-            (Some(until), match lang {
-                Lang::En => format!("valid until {until} ({y} years from {})", m.since),
-                Lang::Zh => format!("有效期至{until}（自{}起{y}年）", m.since),
-            }, None)
+            (
+                Some(until),
+                match lang {
+                    Lang::En => format!("valid until {until} ({y} years from {})", m.since),
+                    Lang::Zh => format!("有效期至{until}（自{}起{y}年）", m.since),
+                },
+                None,
+            )
         }
         // The validator ensures exactly one of working_days / years.
         (DueSpec::AfterMechanism { .. }, _) => {
-            let years = match o.due { DueSpec::AfterMechanism { years: Some(y), .. } => y, _ => 0 };
-            (None, match lang {
-                Lang::En => format!("valid {years} years from the date the {what} is issued"),
-                Lang::Zh => format!("{what}自出具之日起{years}年有效"),
-            }, None)
+            let years = match o.due {
+                DueSpec::AfterMechanism { years: Some(y), .. } => y,
+                _ => 0,
+            };
+            (
+                None,
+                match lang {
+                    Lang::En => format!("valid {years} years from the date the {what} is issued"),
+                    Lang::Zh => format!("{what}自出具之日起{years}年有效"),
+                },
+                None,
+            )
         }
-        (DueSpec::BeforeExpiry { validity_years, working_days }, Some(m)) => {
-            let expiry = m.until.unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
+        (
+            DueSpec::BeforeExpiry {
+                validity_years,
+                working_days,
+            },
+            Some(m),
+        ) => {
+            let expiry = m
+                .until
+                .unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
             let d = cal.sub_working_days(expiry, *working_days);
-            (Some(d.date), match lang {
-                Lang::En => format!("{} ({working_days} working days before the {what} expires on {expiry})", d.date),
-                Lang::Zh => format!("{}（{what}于{expiry}届满前{working_days}个工作日）", d.date),
-            }, d.fallback_year)
+            (
+                Some(d.date),
+                match lang {
+                    Lang::En => format!(
+                        "{} ({working_days} working days before the {what} expires on {expiry})",
+                        d.date
+                    ),
+                    Lang::Zh => {
+                        format!("{}（{what}于{expiry}届满前{working_days}个工作日）", d.date)
+                    }
+                },
+                d.fallback_year,
+            )
         }
-        (DueSpec::BeforeExpiry { working_days, .. }, None) => (None, match lang {
-            Lang::En => format!("{working_days} working days before the {what} expires"),
-            Lang::Zh => format!("{what}届满前{working_days}个工作日"),
-        }, None),
+        (DueSpec::BeforeExpiry { working_days, .. }, None) => (
+            None,
+            match lang {
+                Lang::En => format!("{working_days} working days before the {what} expires"),
+                Lang::Zh => format!("{what}届满前{working_days}个工作日"),
+            },
+            None,
+        ),
     }
 }
 

@@ -76,15 +76,20 @@ impl HolidayCalendar {
             for entry in &y.workdays {
                 for d in expand(entry).map_err(|m| err("workdays", m))? {
                     if !d.is_weekend() {
-                        return Err(err("workdays", format!("{d} is a weekday; list only weekend make-up days")));
+                        return Err(err(
+                            "workdays",
+                            format!("{d} is a weekday; list only weekend make-up days"),
+                        ));
                     }
                     year.workdays.insert(d);
                 }
             }
-            if let Some(d) = year.holidays.iter().chain(&year.workdays).find(|d| d.year() != y.year) {
-                if !(d.year() == y.year - 1 && year.holidays.contains(d)) {
-                    return Err(err("holidays", format!("{d} is not in {}", y.year)));
-                }
+            // A holiday may start in the previous year (2023's New Year break began on 2022-12-31).
+            let misplaced = |d: &&Date| {
+                d.year() != y.year && !(d.year() == y.year - 1 && year.holidays.contains(*d))
+            };
+            if let Some(d) = year.holidays.iter().chain(&year.workdays).find(misplaced) {
+                return Err(err("holidays", format!("{d} is not in {}", y.year)));
             }
             if cal.years.insert(y.year, year).is_some() {
                 return Err(err("year", format!("{} is listed twice", y.year)));
@@ -102,7 +107,11 @@ impl HolidayCalendar {
     /// Whether `date` is a working day; `Err(year)` when the year is unknown (then weekdays are assumed).
     pub fn is_working_day(&self, date: Date) -> Result<bool, i16> {
         // A holiday range may start in the previous year's notice (2023's New Year began on 2022-12-31).
-        let listed_holiday = |y: i16| self.years.get(&y).is_some_and(|c| c.holidays.contains(&date));
+        let listed_holiday = |y: i16| {
+            self.years
+                .get(&y)
+                .is_some_and(|c| c.holidays.contains(&date))
+        };
         if listed_holiday(date.year()) || listed_holiday(date.year() + 1) {
             return Ok(false);
         }
@@ -136,7 +145,10 @@ impl HolidayCalendar {
                 left -= 1;
             }
         }
-        WorkingDate { date: d, fallback_year }
+        WorkingDate {
+            date: d,
+            fallback_year,
+        }
     }
 }
 
@@ -146,7 +158,9 @@ fn expand(entry: &str) -> Result<Vec<Date>, String> {
         Some((a, b)) => {
             let (first, last) = (Date::parse(a)?, Date::parse(b)?);
             if last < first || first.year() != last.year() && last.year() - first.year() > 1 {
-                return Err(format!("bad range `{entry}`: expected FIRST..LAST with FIRST ≤ LAST"));
+                return Err(format!(
+                    "bad range `{entry}`: expected FIRST..LAST with FIRST ≤ LAST"
+                ));
             }
             let mut out = vec![first];
             let mut d = first;
@@ -164,7 +178,11 @@ mod tests {
     use super::*;
 
     fn cal() -> HolidayCalendar {
-        HolidayCalendar::parse("calendar-cn.toml", include_str!("../rules/calendar-cn.toml")).unwrap()
+        HolidayCalendar::parse(
+            "calendar-cn.toml",
+            include_str!("../rules/calendar-cn.toml"),
+        )
+        .unwrap()
     }
 
     fn d(s: &str) -> Date {
@@ -202,6 +220,11 @@ mod tests {
     #[test]
     fn rejects_bad_files() {
         let bad = "[calendar]\nid='x'\ntitle={zh='x',en='x'}\n[[year]]\nyear=2026\nsource='s'\nholidays=[]\nworkdays=['2026-10-12']\n";
-        assert!(HolidayCalendar::parse("c.toml", bad).unwrap_err().to_string().contains("weekday"));
+        assert!(
+            HolidayCalendar::parse("c.toml", bad)
+                .unwrap_err()
+                .to_string()
+                .contains("weekday")
+        );
     }
 }

@@ -53,13 +53,23 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
         let sensitive = grid_values(regime, CountFact::SensitiveIndividuals);
         let processed = grid_values(regime, CountFact::IndividualsProcessed);
         let claims: Vec<Option<ExemptionId>> = std::iter::once(None)
-            .chain(regime.exemptions.iter().filter(|e| !e.body.automatic).map(|e| Some(e.body.id)))
+            .chain(
+                regime
+                    .exemptions
+                    .iter()
+                    .filter(|e| !e.body.automatic)
+                    .map(|e| Some(e.body.id)),
+            )
             .collect();
         let mut cases = 0;
         let mut problems = Vec::new();
         for bits in 0u8..32 {
             let flag = |i: u8| bits & (1 << i) != 0;
-            for kind in [FlowKind::Transfer, FlowKind::RemoteAccess, FlowKind::OffshoreProcessing] {
+            for kind in [
+                FlowKind::Transfer,
+                FlowKind::RemoteAccess,
+                FlowKind::OffshoreProcessing,
+            ] {
                 for (ii, &i) in individuals.iter().enumerate() {
                     for (si, &s) in sensitive.iter().enumerate() {
                         for (pi, &p) in processed.iter().enumerate() {
@@ -76,12 +86,54 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
                             };
                             cases += 1;
                             let ups = [
-                                (!facts.ciio).then_some(("CIIO status", Facts { ciio: true, ..facts })),
-                                (!facts.important_data).then_some(("important data", Facts { important_data: true, ..facts })),
-                                (!facts.sensitive_personal_information).then_some(("sensitive PI in the flow", Facts { sensitive_personal_information: true, ..facts })),
-                                individuals.get(ii + 1).map(|v| ("more individuals", Facts { individuals: *v, ..facts })),
-                                sensitive.get(si + 1).map(|v| ("more sensitive individuals", Facts { sensitive_individuals: *v, ..facts })),
-                                processed.get(pi + 1).map(|v| ("more individuals processed", Facts { individuals_processed: *v, ..facts })),
+                                (!facts.ciio).then_some((
+                                    "CIIO status",
+                                    Facts {
+                                        ciio: true,
+                                        ..facts
+                                    },
+                                )),
+                                (!facts.important_data).then_some((
+                                    "important data",
+                                    Facts {
+                                        important_data: true,
+                                        ..facts
+                                    },
+                                )),
+                                (!facts.sensitive_personal_information).then_some((
+                                    "sensitive PI in the flow",
+                                    Facts {
+                                        sensitive_personal_information: true,
+                                        ..facts
+                                    },
+                                )),
+                                individuals.get(ii + 1).map(|v| {
+                                    (
+                                        "more individuals",
+                                        Facts {
+                                            individuals: *v,
+                                            ..facts
+                                        },
+                                    )
+                                }),
+                                sensitive.get(si + 1).map(|v| {
+                                    (
+                                        "more sensitive individuals",
+                                        Facts {
+                                            sensitive_individuals: *v,
+                                            ..facts
+                                        },
+                                    )
+                                }),
+                                processed.get(pi + 1).map(|v| {
+                                    (
+                                        "more individuals processed",
+                                        Facts {
+                                            individuals_processed: *v,
+                                            ..facts
+                                        },
+                                    )
+                                }),
                             ];
                             for claim in &claims {
                                 let before = regime.decide(&facts, *claim);
@@ -89,12 +141,18 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
                                     // Important data without PI may be undecided where the law had no procedure
                                     // yet (before 2022-09-01); `assess` reports it. PI is always decided.
                                     if facts.personal_information {
-                                        problems.push(format!("{span}: no rule decides a flow with {}", describe(&facts)));
+                                        problems.push(format!(
+                                            "{span}: no rule decides a flow with {}",
+                                            describe(&facts)
+                                        ));
                                     }
                                     continue;
                                 };
                                 if facts.important_data && pathway == Pathway::Exempt {
-                                    problems.push(format!("{span}: an exemption covers important data ({})", describe(&facts)));
+                                    problems.push(format!(
+                                        "{span}: an exemption covers important data ({})",
+                                        describe(&facts)
+                                    ));
                                 }
                                 for (what, up) in ups.iter().flatten() {
                                     if let Some(after) = regime.decide(up, *claim).pathway
@@ -118,7 +176,9 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
         let total = problems.len();
         report.problems.extend(problems.into_iter().take(20));
         if total > 20 {
-            report.problems.push(format!("{span}: … and {} more", total - 20));
+            report
+                .problems
+                .push(format!("{span}: … and {} more", total - 20));
         }
     }
     report
@@ -155,8 +215,10 @@ mod tests {
     fn a_non_monotone_pack_is_caught() {
         // A typo that turns the small-volume exemption's "fewer than 100,000" into "100,000 or more": raising
         // the count would then move a flow from a mechanism down to an exemption.
-        let mut packs: Vec<(String, String)> =
-            EMBEDDED_PACKS.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let mut packs: Vec<(String, String)> = EMBEDDED_PACKS
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
         for (name, text) in &mut packs {
             if name == "provisions-2024.toml" {
                 let edited = text.replace(
@@ -167,9 +229,19 @@ mod tests {
                 *text = edited;
             }
         }
-        let cal = (EMBEDDED_CALENDAR.0.to_string(), EMBEDDED_CALENDAR.1.to_string());
+        let cal = (
+            EMBEDDED_CALENDAR.0.to_string(),
+            EMBEDDED_CALENDAR.1.to_string(),
+        );
         let book = RuleBook::from_sources(&packs, &cal).unwrap();
         let report = check_semantics(&book);
-        assert!(report.problems.iter().any(|p| p.contains("more individuals makes the pathway lighter")), "{:#?}", report.problems);
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("more individuals makes the pathway lighter")),
+            "{:#?}",
+            report.problems
+        );
     }
 }

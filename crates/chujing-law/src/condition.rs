@@ -218,10 +218,15 @@ impl ConditionSpec {
             || self.less_than.is_some()
             || self.kinds.is_some();
         if self.fact.is_none() && atom_fields {
-            return Err("`is`, `at_least`, `less_than` and `in` belong to an atom with `fact`".into());
+            return Err(
+                "`is`, `at_least`, `less_than` and `in` belong to an atom with `fact`".into(),
+            );
         }
-        let compile_list =
-            |list: &[ConditionSpec]| list.iter().map(ConditionSpec::compile).collect::<Result<Vec<_>, _>>();
+        let compile_list = |list: &[ConditionSpec]| {
+            list.iter()
+                .map(ConditionSpec::compile)
+                .collect::<Result<Vec<_>, _>>()
+        };
         if let Some(list) = &self.all {
             return Ok(Condition::All(compile_list(list)?));
         }
@@ -255,7 +260,10 @@ impl ConditionSpec {
         match (bool_fact, count_fact, fact) {
             (Some(fact), _, _) => match (self.is, count_fields || self.kinds.is_some()) {
                 (Some(is), false) => Ok(Condition::Bool { fact, is }),
-                _ => Err(format!("fact `{}` is yes/no: write `is = true` or `is = false`", fact.id())),
+                _ => Err(format!(
+                    "fact `{}` is yes/no: write `is = true` or `is = false`",
+                    fact.id()
+                )),
             },
             (_, Some(fact), _) => {
                 if self.is.is_some() || self.kinds.is_some() || !count_fields {
@@ -267,7 +275,9 @@ impl ConditionSpec {
                 if let (Some(lo), Some(hi)) = (self.at_least, self.less_than)
                     && lo >= hi
                 {
-                    return Err(format!("empty band: at_least {lo} is not below less_than {hi}"));
+                    return Err(format!(
+                        "empty band: at_least {lo} is not below less_than {hi}"
+                    ));
                 }
                 Ok(Condition::Count {
                     fact,
@@ -321,7 +331,11 @@ impl Condition {
             Condition::Not(inner) => {
                 let mut inner_figures = Vec::new();
                 inner.atoms_as_figures(facts, &mut inner_figures);
-                out.extend(inner_figures.into_iter().map(|f| Figure::Negated { inner: Box::new(f) }));
+                out.extend(
+                    inner_figures
+                        .into_iter()
+                        .map(|f| Figure::Negated { inner: Box::new(f) }),
+                );
             }
             Condition::Bool { fact, .. } => out.push(Figure::Bool {
                 fact: *fact,
@@ -353,7 +367,10 @@ impl Condition {
             Condition::Not(inner) => {
                 let mut held = Vec::new();
                 inner.figures(facts, &mut held);
-                out.extend(held.into_iter().map(|f| Figure::Negated { inner: Box::new(f) }));
+                out.extend(
+                    held.into_iter()
+                        .map(|f| Figure::Negated { inner: Box::new(f) }),
+                );
             }
             _ => self.figures(facts, out),
         }
@@ -372,7 +389,9 @@ impl Condition {
     /// Every count bound in the condition: `(fact, bound)` pairs, used to test both sides of each boundary.
     pub fn count_bounds(&self, out: &mut Vec<(CountFact, u64)>) {
         match self {
-            Condition::All(list) | Condition::Any(list) => list.iter().for_each(|c| c.count_bounds(out)),
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().for_each(|c| c.count_bounds(out))
+            }
             Condition::Not(inner) => inner.count_bounds(out),
             Condition::Count {
                 fact,
@@ -442,11 +461,31 @@ mod tests {
 
     #[test]
     fn malformed_conditions_are_explained() {
-        assert!(spec("when = { fact = \"ciio\", at_least = 1 }").unwrap_err().contains("yes/no"));
-        assert!(spec("when = { fact = \"individuals\", is = true }").unwrap_err().contains("count"));
-        assert!(spec("when = { fact = \"nope\", is = true }").unwrap_err().contains("unknown fact"));
-        assert!(spec("when = { all = [], fact = \"ciio\", is = true }").unwrap_err().contains("exactly one"));
-        assert!(spec("when = { fact = \"individuals\", at_least = 5, less_than = 5 }").unwrap_err().contains("empty band"));
+        assert!(
+            spec("when = { fact = \"ciio\", at_least = 1 }")
+                .unwrap_err()
+                .contains("yes/no")
+        );
+        assert!(
+            spec("when = { fact = \"individuals\", is = true }")
+                .unwrap_err()
+                .contains("count")
+        );
+        assert!(
+            spec("when = { fact = \"nope\", is = true }")
+                .unwrap_err()
+                .contains("unknown fact")
+        );
+        assert!(
+            spec("when = { all = [], fact = \"ciio\", is = true }")
+                .unwrap_err()
+                .contains("exactly one")
+        );
+        assert!(
+            spec("when = { fact = \"individuals\", at_least = 5, less_than = 5 }")
+                .unwrap_err()
+                .contains("empty band")
+        );
         assert!(spec("when = { fact = \"kind\", in = [\"remote_access\"] }").is_ok());
     }
 }

@@ -75,14 +75,20 @@ impl Date {
                 .enumerate()
                 .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !well_formed {
-            return Err(format!("invalid date `{s}`, expected YYYY-MM-DD such as 2026-11-22"));
+            return Err(format!(
+                "invalid date `{s}`, expected YYYY-MM-DD such as 2026-11-22"
+            ));
         }
-        let field = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<i16>().ok()).unwrap_or(0);
+        let field =
+            |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<i16>().ok()).unwrap_or(0);
         let (y, m, d) = (field(0..4), field(5..7), field(8..10));
         if !(1900..=2999).contains(&y) {
-            return Err(format!("date `{s}` is out of range, expected a year from 1900 to 2999"));
+            return Err(format!(
+                "date `{s}` is out of range, expected a year from 1900 to 2999"
+            ));
         }
-        Date::new(y, m as i8, d as i8).ok_or_else(|| format!("impossible date `{s}`: that day does not exist"))
+        Date::new(y, m as i8, d as i8)
+            .ok_or_else(|| format!("impossible date `{s}`: that day does not exist"))
     }
 }
 
@@ -94,7 +100,13 @@ impl From<civil::Date> for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
     }
 }
 
@@ -141,11 +153,28 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         assert_eq!(Date::parse("2024-03-22").unwrap().to_string(), "2024-03-22");
-        assert!(Date::parse("2023-02-29").unwrap_err().contains("does not exist"));
+        assert!(
+            Date::parse("2023-02-29")
+                .unwrap_err()
+                .contains("does not exist")
+        );
         assert!(Date::parse("2024-2-1").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(Date::parse("0001-01-01").unwrap_err().contains("out of range"));
-        assert_eq!(Date::parse("2024-02-29").unwrap().add_years(1).to_string(), "2025-02-28");
-        assert_eq!(Date::parse("2024-06-30").unwrap().first_of_previous_year().to_string(), "2023-01-01");
+        assert!(
+            Date::parse("0001-01-01")
+                .unwrap_err()
+                .contains("out of range")
+        );
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().add_years(1).to_string(),
+            "2025-02-28"
+        );
+        assert_eq!(
+            Date::parse("2024-06-30")
+                .unwrap()
+                .first_of_previous_year()
+                .to_string(),
+            "2023-01-01"
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub enum LawError {
     #[error("the rule packs have {} problem(s):\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<InputError>),
     /// No regime was in force on the date.
-    #[error("no cross-border regime is in force on {date}: the earliest rule pack takes effect on {earliest}")]
+    #[error(
+        "no cross-border regime is in force on {date}: the earliest rule pack takes effect on {earliest}"
+    )]
     NoRegime {
         /// The date asked about.
         date: Date,

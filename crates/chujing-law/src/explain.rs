@@ -25,7 +25,9 @@ pub fn bool_fact(fact: BoolFact, lang: Lang) -> &'static str {
         BoolFact::LocatedInChina => lang.pick("processor located in China", "处理者位于境内"),
         BoolFact::ImportantData => lang.pick("important data", "重要数据"),
         BoolFact::PersonalInformation => lang.pick("personal information", "个人信息"),
-        BoolFact::SensitivePersonalInformation => lang.pick("sensitive personal information", "敏感个人信息"),
+        BoolFact::SensitivePersonalInformation => {
+            lang.pick("sensitive personal information", "敏感个人信息")
+        }
     }
 }
 
@@ -33,7 +35,10 @@ pub fn bool_fact(fact: BoolFact, lang: Lang) -> &'static str {
 pub fn count_fact(fact: CountFact, lang: Lang) -> &'static str {
     match fact {
         CountFact::Individuals => lang.pick("individuals exported", "出境个人信息人数"),
-        CountFact::SensitiveIndividuals => lang.pick("individuals with sensitive PI exported", "出境敏感个人信息人数"),
+        CountFact::SensitiveIndividuals => lang.pick(
+            "individuals with sensitive PI exported",
+            "出境敏感个人信息人数",
+        ),
         CountFact::IndividualsProcessed => lang.pick("individuals processed", "处理个人信息人数"),
     }
 }
@@ -43,7 +48,10 @@ pub fn flow_kind(kind: FlowKind, lang: Lang) -> &'static str {
     match kind {
         FlowKind::Transfer => lang.pick("transfer abroad", "向境外传输"),
         FlowKind::RemoteAccess => lang.pick("remote access from abroad", "境外远程访问"),
-        FlowKind::OffshoreProcessing => lang.pick("processing from abroad (PIPL Art. 3(2))", "境外处理境内个人信息（第三条第二款）"),
+        FlowKind::OffshoreProcessing => lang.pick(
+            "processing from abroad (PIPL Art. 3(2))",
+            "境外处理境内个人信息（第三条第二款）",
+        ),
     }
 }
 
@@ -68,13 +76,20 @@ fn yes_no(v: bool, lang: Lang) -> &'static str {
 /// One figure in words: `individuals exported 150,000 ≥ 100,000 (以上, inclusive)`.
 pub fn figure(f: &Figure, lang: Lang) -> String {
     match f {
-        Figure::Bool { fact, value } => format!("{} = {}", bool_fact(*fact, lang), yes_no(*value, lang)),
+        Figure::Bool { fact, value } => {
+            format!("{} = {}", bool_fact(*fact, lang), yes_no(*value, lang))
+        }
         Figure::Kind { value } => flow_kind(*value, lang).to_string(),
         Figure::Negated { inner } => match lang {
             Lang::En => format!("not ({})", figure(inner, lang)),
             Lang::Zh => format!("非（{}）", figure(inner, lang)),
         },
-        Figure::Count { fact, value, at_least, less_than } => {
+        Figure::Count {
+            fact,
+            value,
+            at_least,
+            less_than,
+        } => {
             let mut parts = Vec::new();
             if let Some(lo) = at_least {
                 let op = if value >= lo { "≥" } else { "<" };
@@ -91,14 +106,22 @@ pub fn figure(f: &Figure, lang: Lang) -> String {
                 });
             }
             let sep = lang.pick(" and ", "且");
-            format!("{} {} {}", count_fact(*fact, lang), number(*value), parts.join(sep))
+            format!(
+                "{} {} {}",
+                count_fact(*fact, lang),
+                number(*value),
+                parts.join(sep)
+            )
         }
     }
 }
 
 /// Figures joined for a trace line.
 pub fn figures(list: &[Figure], lang: Lang) -> String {
-    list.iter().map(|f| figure(f, lang)).collect::<Vec<_>>().join(lang.pick("; ", "；"))
+    list.iter()
+        .map(|f| figure(f, lang))
+        .collect::<Vec<_>>()
+        .join(lang.pick("; ", "；"))
 }
 
 #[cfg(test)]
@@ -111,8 +134,19 @@ mod tests {
         assert_eq!(number(999), "999");
         assert_eq!(number(1_000), "1,000");
         assert_eq!(number(1_000_000), "1,000,000");
-        let f = Figure::Count { fact: CountFact::Individuals, value: 100_000, at_least: Some(100_000), less_than: Some(1_000_000) };
-        assert_eq!(figure(&f, Lang::En), "individuals exported 100,000 ≥ 100,000 (以上, inclusive) and < 1,000,000 (不满, exclusive)");
-        assert_eq!(figure(&f, Lang::Zh), "出境个人信息人数 100,000 ≥ 100,000（以上，含本数）且< 1,000,000（不满，不含本数）");
+        let f = Figure::Count {
+            fact: CountFact::Individuals,
+            value: 100_000,
+            at_least: Some(100_000),
+            less_than: Some(1_000_000),
+        };
+        assert_eq!(
+            figure(&f, Lang::En),
+            "individuals exported 100,000 ≥ 100,000 (以上, inclusive) and < 1,000,000 (不满, exclusive)"
+        );
+        assert_eq!(
+            figure(&f, Lang::Zh),
+            "出境个人信息人数 100,000 ≥ 100,000（以上，含本数）且< 1,000,000（不满，不含本数）"
+        );
     }
 }

@@ -179,7 +179,10 @@ impl TryFrom<FlowSpec> for Flow {
         if let Some(m) = &s.mechanism
             && m.until.is_some_and(|u| u < m.since)
         {
-            return Err(format!("flow `{}`: mechanism.until is before mechanism.since", s.id));
+            return Err(format!(
+                "flow `{}`: mechanism.until is before mechanism.since",
+                s.id
+            ));
         }
         Ok(Flow {
             id: s.id,
@@ -229,12 +232,20 @@ impl Profile {
             })
         };
         if profile.flows.is_empty() {
-            return Err(err("[processor]", "flows".into(), "the profile has no flows: add at least one [[flows]] table".into()));
+            return Err(err(
+                "[processor]",
+                "flows".into(),
+                "the profile has no flows: add at least one [[flows]] table".into(),
+            ));
         }
         let mut ids = HashSet::new();
         for (i, f) in profile.flows.iter().enumerate() {
             if !ids.insert(f.id.as_str()) {
-                return Err(err(&f.id, format!("flows[{i}].id"), format!("flow id `{}` is used twice; ids must be unique", f.id)));
+                return Err(err(
+                    &f.id,
+                    format!("flows[{i}].id"),
+                    format!("flow id `{}` is used twice; ids must be unique", f.id),
+                ));
             }
             if f.kind == FlowKind::OffshoreProcessing && profile.processor.located_in_china {
                 return Err(err(
@@ -251,11 +262,15 @@ impl Profile {
         if let Some(t) = profile.totals
             && t.sensitive_individuals > t.individuals
         {
-            return Err(err("[totals]", "totals.sensitive_individuals".into(), format!(
-                "sensitive_individuals ({}) exceeds individuals ({}); every individual whose sensitive PI is \
+            return Err(err(
+                "[totals]",
+                "totals.sensitive_individuals".into(),
+                format!(
+                    "sensitive_individuals ({}) exceeds individuals ({}); every individual whose sensitive PI is \
                  exported is also counted in `individuals`",
-                t.sensitive_individuals, t.individuals
-            )));
+                    t.sensitive_individuals, t.individuals
+                ),
+            ));
         }
         Ok(profile)
     }
@@ -296,11 +311,19 @@ exemption = "hr_management"
     #[test]
     fn bad_values_name_line_and_field() {
         let e = input_error("p.toml", &GOOD.replace("\"DE\"", "\"XX\""));
-        assert_eq!((e.line, e.field.as_deref()), (Some(8), Some("flows[0].country")), "{e}");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(8), Some("flows[0].country")),
+            "{e}"
+        );
         assert!(e.message.contains("ISO 3166-1"));
 
         let e = input_error("p.toml", &GOOD.replace("3000", "-3"));
-        assert_eq!((e.line, e.field.as_deref()), (Some(10), Some("flows[0].individuals")), "{e}");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(10), Some("flows[0].individuals")),
+            "{e}"
+        );
 
         let e = input_error("p.toml", &GOOD.replace("hr_management", "vacation"));
         assert!(e.message.contains("unknown variant `vacation`"), "{e}");
@@ -313,7 +336,13 @@ exemption = "hr_management"
         assert!(e.message.contains("unknown field `recipiant`"), "{e}");
         assert_eq!(e.line, Some(7));
 
-        let e = input_error("p.toml", &GOOD.replace("individuals = 3000", "individuals = 3000\nsensitive_individuals = 4000"));
+        let e = input_error(
+            "p.toml",
+            &GOOD.replace(
+                "individuals = 3000",
+                "individuals = 3000\nsensitive_individuals = 4000",
+            ),
+        );
         assert_eq!(e.field.as_deref(), Some("flows[0]"));
         assert!(e.line.is_some(), "{e}");
     }
@@ -322,9 +351,20 @@ exemption = "hr_management"
     fn whole_profile_checks() {
         let twice = format!("{GOOD}\n[[flows]]\nid = \"hr\"\ncountry = \"US\"\n");
         assert!(input_error("p.toml", &twice).message.contains("used twice"));
-        let offshore = GOOD.replace("country = \"DE\"", "country = \"DE\"\nkind = \"offshore_processing\"");
-        assert!(input_error("p.toml", &offshore).message.contains("located_in_china"));
-        assert!(input_error("p.toml", &GOOD.replace("\"DE\"", "\"CN\"")).message.contains("not abroad"));
+        let offshore = GOOD.replace(
+            "country = \"DE\"",
+            "country = \"DE\"\nkind = \"offshore_processing\"",
+        );
+        assert!(
+            input_error("p.toml", &offshore)
+                .message
+                .contains("located_in_china")
+        );
+        assert!(
+            input_error("p.toml", &GOOD.replace("\"DE\"", "\"CN\""))
+                .message
+                .contains("not abroad")
+        );
     }
 
     #[test]

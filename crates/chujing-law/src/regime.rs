@@ -165,7 +165,11 @@ impl Regime {
         {
             None => Claim::NotRecognised(claimed),
             Some(i) => {
-                if self.exemptions.get(i).is_some_and(|e| e.body.when.holds(facts)) {
+                if self
+                    .exemptions
+                    .get(i)
+                    .is_some_and(|e| e.body.when.holds(facts))
+                {
                     Claim::Accepted(i)
                 } else {
                     Claim::ConditionFailed(i)

@@ -14,15 +14,33 @@ use crate::source::{Format, find_line, parse};
 /// The packs embedded in the binary at build time: `(file name, contents)`.
 pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
     ("pipl.toml", include_str!("../rules/pipl.toml")),
-    ("sa-measures-2022.toml", include_str!("../rules/sa-measures-2022.toml")),
-    ("cert-rules-2022.toml", include_str!("../rules/cert-rules-2022.toml")),
-    ("scc-measures-2023.toml", include_str!("../rules/scc-measures-2023.toml")),
-    ("provisions-2024.toml", include_str!("../rules/provisions-2024.toml")),
-    ("cert-measures-2026.toml", include_str!("../rules/cert-measures-2026.toml")),
+    (
+        "sa-measures-2022.toml",
+        include_str!("../rules/sa-measures-2022.toml"),
+    ),
+    (
+        "cert-rules-2022.toml",
+        include_str!("../rules/cert-rules-2022.toml"),
+    ),
+    (
+        "scc-measures-2023.toml",
+        include_str!("../rules/scc-measures-2023.toml"),
+    ),
+    (
+        "provisions-2024.toml",
+        include_str!("../rules/provisions-2024.toml"),
+    ),
+    (
+        "cert-measures-2026.toml",
+        include_str!("../rules/cert-measures-2026.toml"),
+    ),
 ];
 
 /// The embedded holiday calendar: `(file name, contents)`.
-pub const EMBEDDED_CALENDAR: (&str, &str) = ("calendar-cn.toml", include_str!("../rules/calendar-cn.toml"));
+pub const EMBEDDED_CALENDAR: (&str, &str) = (
+    "calendar-cn.toml",
+    include_str!("../rules/calendar-cn.toml"),
+);
 
 /// A loaded pack: its metadata, the file it came from, and its source text (for locating problems).
 #[derive(Debug, Clone)]
@@ -65,7 +83,10 @@ impl RuleBook {
             .iter()
             .map(|(n, s)| (format!("<embedded>/{n}"), (*s).to_string()))
             .collect();
-        let calendar = (format!("<embedded>/{}", EMBEDDED_CALENDAR.0), EMBEDDED_CALENDAR.1.to_string());
+        let calendar = (
+            format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
+            EMBEDDED_CALENDAR.1.to_string(),
+        );
         RuleBook::from_sources(&packs, &calendar)
     }
 
@@ -101,7 +122,11 @@ impl RuleBook {
             }
         }
         if book.packs.is_empty() && problems.is_empty() {
-            problems.push(problem("<rules>", None, "no rule packs found: expected *.toml files with a [pack] table"));
+            problems.push(problem(
+                "<rules>",
+                None,
+                "no rule packs found: expected *.toml files with a [pack] table",
+            ));
         }
         book.validate(&texts, &mut problems);
         if !problems.is_empty() {
@@ -135,7 +160,10 @@ impl RuleBook {
     }
 
     /// Every definition of an exemption across all packs, whenever in force.
-    pub fn exemption_definitions(&self, id: crate::ExemptionId) -> impl Iterator<Item = &Item<Exemption>> {
+    pub fn exemption_definitions(
+        &self,
+        id: crate::ExemptionId,
+    ) -> impl Iterator<Item = &Item<Exemption>> {
         self.exemptions.iter().filter(move |e| e.body.id == id)
     }
 
@@ -157,7 +185,14 @@ impl RuleBook {
         }
     }
 
-    fn compile_pack(&mut self, pack: usize, file: &str, src: &str, spec: &PackFile, problems: &mut Vec<InputError>) {
+    fn compile_pack(
+        &mut self,
+        pack: usize,
+        file: &str,
+        src: &str,
+        spec: &PackFile,
+        problems: &mut Vec<InputError>,
+    ) {
         let meta = &spec.pack;
         let locate = |id: &str, field: &str, message: String| InputError {
             file: file.to_string(),
@@ -167,11 +202,14 @@ impl RuleBook {
             message,
         };
         let mut compile = |id: &str, field: &str, c: &ConditionSpec| -> Option<Condition> {
-            c.compile().map_err(|m| problems.push(locate(id, field, m))).ok()
+            c.compile()
+                .map_err(|m| problems.push(locate(id, field, m)))
+                .ok()
         };
         let mut errors = Vec::new();
         for w in &spec.window {
-            self.windows.push(make_item(pack, meta, w, w.note.clone(), w.kind));
+            self.windows
+                .push(make_item(pack, meta, w, w.note.clone(), w.kind));
         }
         for e in &spec.exemption {
             let id = match e.exemption_id() {
@@ -185,17 +223,35 @@ impl RuleBook {
                 if !e.counted && when.mentions_count() {
                     errors.push(locate(&e.id, "when", "an exemption whose transfers are not counted cannot depend on counts (the counts depend on it)".into()));
                 }
-                let body = Exemption { id, automatic: e.automatic, counted: e.counted, when };
-                self.exemptions.push(make_item(pack, meta, e, e.note.clone(), body));
+                let body = Exemption {
+                    id,
+                    automatic: e.automatic,
+                    counted: e.counted,
+                    when,
+                };
+                self.exemptions
+                    .push(make_item(pack, meta, e, e.note.clone(), body));
             }
         }
         for r in &spec.rule {
             if matches!(r.pathway, Pathway::Exempt | Pathway::NotApplicable) {
-                errors.push(locate(&r.id, "pathway", format!("a rule cannot require `{}`: write an [[exemption]] instead", r.pathway)));
+                errors.push(locate(
+                    &r.id,
+                    "pathway",
+                    format!(
+                        "a rule cannot require `{}`: write an [[exemption]] instead",
+                        r.pathway
+                    ),
+                ));
             }
             if let Some(when) = compile(&r.id, "when", &r.when) {
-                let body = Rule { pathway: r.pathway, when, overrides: r.overrides.clone() };
-                self.rules.push(make_item(pack, meta, r, r.note.clone(), body));
+                let body = Rule {
+                    pathway: r.pathway,
+                    when,
+                    overrides: r.overrides.clone(),
+                };
+                self.rules
+                    .push(make_item(pack, meta, r, r.note.clone(), body));
             }
         }
         for o in &spec.obligation {
@@ -207,19 +263,40 @@ impl RuleBook {
                 None => None,
             };
             if o.pathways.is_empty() {
-                errors.push(locate(&o.id, "pathways", "list at least one pathway".into()));
+                errors.push(locate(
+                    &o.id,
+                    "pathways",
+                    "list at least one pathway".into(),
+                ));
             }
-            if let crate::pack::DueSpec::AfterMechanism { working_days, years } = o.due
+            if let crate::pack::DueSpec::AfterMechanism {
+                working_days,
+                years,
+            } = o.due
                 && working_days.is_some() == years.is_some()
             {
-                errors.push(locate(&o.id, "due", "`after_mechanism` takes exactly one of `working_days` or `years`".into()));
+                errors.push(locate(
+                    &o.id,
+                    "due",
+                    "`after_mechanism` takes exactly one of `working_days` or `years`".into(),
+                ));
             }
-            let anchored = matches!(o.due, crate::pack::DueSpec::AfterMechanism { .. } | crate::pack::DueSpec::BeforeExpiry { .. });
+            let anchored = matches!(
+                o.due,
+                crate::pack::DueSpec::AfterMechanism { .. }
+                    | crate::pack::DueSpec::BeforeExpiry { .. }
+            );
             if anchored && o.mechanism.is_none() {
                 errors.push(locate(&o.id, "mechanism", "a deadline counted from a mechanism needs `mechanism = \"standard_contract\" | \"certification\" | \"security_assessment\"`".into()));
             }
-            let body = Obligation { pathways: o.pathways.clone(), when, mechanism: o.mechanism, due: o.due.clone() };
-            self.obligations.push(make_item(pack, meta, o, o.note.clone(), body));
+            let body = Obligation {
+                pathways: o.pathways.clone(),
+                when,
+                mechanism: o.mechanism,
+                due: o.due.clone(),
+            };
+            self.obligations
+                .push(make_item(pack, meta, o, o.note.clone(), body));
         }
         problems.extend(errors);
     }
@@ -229,23 +306,44 @@ impl RuleBook {
         let at = |pack: usize, needle: &str, field: Option<String>, message: String| {
             let file = self.packs.get(pack).map_or("<rules>", |p| p.file.as_str());
             let line = texts.get(pack).and_then(|t| find_line(t, needle));
-            InputError { file: file.to_string(), line, column: None, field, message }
+            InputError {
+                file: file.to_string(),
+                line,
+                column: None,
+                field,
+                message,
+            }
         };
         // Packs: unique ids, sane dates, bilingual metadata.
         let mut seen = HashMap::new();
         for (i, p) in self.packs.iter().enumerate() {
             let m = &p.meta;
-            let here = |f: &str, msg: String| at(i, &format!("{f} ="), Some(format!("pack.{f}")), msg);
+            let here =
+                |f: &str, msg: String| at(i, &format!("{f} ="), Some(format!("pack.{f}")), msg);
             if let Some(first) = seen.insert(m.id.clone(), p.file.clone()) {
-                problems.push(here("id", format!("pack id `{}` is also used by {first}", m.id)));
+                problems.push(here(
+                    "id",
+                    format!("pack id `{}` is also used by {first}", m.id),
+                ));
             }
             if m.issued > m.effective {
-                problems.push(here("issued", format!("issued {} after it takes effect {}", m.issued, m.effective)));
+                problems.push(here(
+                    "issued",
+                    format!("issued {} after it takes effect {}", m.issued, m.effective),
+                ));
             }
             if let Some(ends) = m.ends.filter(|e| *e < m.effective) {
-                problems.push(here("ends", format!("ends {ends} before it takes effect {}", m.effective)));
+                problems.push(here(
+                    "ends",
+                    format!("ends {ends} before it takes effect {}", m.effective),
+                ));
             }
-            for (field, t) in [("title", &m.title), ("short", &m.short), ("issuer", &m.issuer), ("document", &m.document)] {
+            for (field, t) in [
+                ("title", &m.title),
+                ("short", &m.short),
+                ("issuer", &m.issuer),
+                ("document", &m.document),
+            ] {
                 if t.zh.trim().is_empty() || t.en.trim().is_empty() {
                     problems.push(here(field, "needs both `zh` and `en`".into()));
                 }
@@ -257,20 +355,42 @@ impl RuleBook {
         for (kind, pack, id, effective, ends, article, text) in &all {
             let local = id.split_once('/').map_or(id.as_str(), |(_, l)| l);
             let needle = format!("id = \"{local}\"");
-            let err = |field: &str, msg: String| at(*pack, &needle, Some(format!("{local}.{field}")), msg);
-            if ids.insert(id.as_str(), (*pack, kind, *effective, *ends)).is_some() {
-                problems.push(err("id", format!("`{local}` is defined twice in this pack")));
+            let err = |field: &str, msg: String| {
+                at(*pack, &needle, Some(format!("{local}.{field}")), msg)
+            };
+            if ids
+                .insert(id.as_str(), (*pack, kind, *effective, *ends))
+                .is_some()
+            {
+                problems.push(err(
+                    "id",
+                    format!("`{local}` is defined twice in this pack"),
+                ));
             }
-            if let Some(meta) = self.packs.get(*pack).map(|p| &p.meta) {
-                if *effective < meta.effective || ends.is_some_and(|e| meta.ends.is_some_and(|pe| e > pe)) {
-                    problems.push(err("effective", format!("dates fall outside the pack's ({} to {})", meta.effective, meta.ends.map_or("open".into(), |d| d.to_string()))));
-                }
+            if let Some(meta) = self.packs.get(*pack).map(|p| &p.meta)
+                && (*effective < meta.effective
+                    || ends.is_some_and(|e| meta.ends.is_some_and(|pe| e > pe)))
+            {
+                problems.push(err(
+                    "effective",
+                    format!(
+                        "dates fall outside the pack's ({} to {})",
+                        meta.effective,
+                        meta.ends.map_or("open".into(), |d| d.to_string())
+                    ),
+                ));
             }
             if let Some(e) = ends.filter(|e| e < effective) {
-                problems.push(err("ends", format!("ends {e} before it takes effect {effective}")));
+                problems.push(err(
+                    "ends",
+                    format!("ends {e} before it takes effect {effective}"),
+                ));
             }
             if article.zh.trim().is_empty() || article.en.trim().is_empty() {
-                problems.push(err("article", "a citation needs the article in both `zh` and `en`".into()));
+                problems.push(err(
+                    "article",
+                    "a citation needs the article in both `zh` and `en`".into(),
+                ));
             }
             if text.zh.trim().is_empty() || text.en.trim().is_empty() {
                 problems.push(err("text", "a paraphrase needs both `zh` and `en`".into()));
@@ -278,21 +398,41 @@ impl RuleBook {
         }
         // Supersession: the successor starts the day after its predecessor ends — no overlap, no gap.
         for (i, p) in self.packs.iter().enumerate() {
-            let specs: Vec<&dyn ItemSpec> = p.spec.window.iter().map(|x| x as &dyn ItemSpec)
+            let specs: Vec<&dyn ItemSpec> = p
+                .spec
+                .window
+                .iter()
+                .map(|x| x as &dyn ItemSpec)
                 .chain(p.spec.exemption.iter().map(|x| x as &dyn ItemSpec))
                 .chain(p.spec.rule.iter().map(|x| x as &dyn ItemSpec))
                 .chain(p.spec.obligation.iter().map(|x| x as &dyn ItemSpec))
                 .collect();
             for s in specs {
-                let Some(target) = s.supersedes() else { continue };
+                let Some(target) = s.supersedes() else {
+                    continue;
+                };
                 let needle = format!("id = \"{}\"", s.id());
                 let field = Some(format!("{}.supersedes", s.id()));
-                let me = ids.get(format!("{}/{}", p.meta.id, s.id()).as_str()).copied();
+                let me = ids
+                    .get(format!("{}/{}", p.meta.id, s.id()).as_str())
+                    .copied();
                 match (ids.get(target), me) {
-                    (None, _) => problems.push(at(i, &needle, field, format!("supersedes `{target}`, which no pack defines (write `pack-id/item-id`)"))),
+                    (None, _) => problems.push(at(
+                        i,
+                        &needle,
+                        field,
+                        format!(
+                            "supersedes `{target}`, which no pack defines (write `pack-id/item-id`)"
+                        ),
+                    )),
                     (Some((_, tkind, _, tends)), Some((_, kind, start, _))) => {
                         if *tkind != kind {
-                            problems.push(at(i, &needle, field, format!("a {kind} cannot supersede a {tkind} (`{target}`)")));
+                            problems.push(at(
+                                i,
+                                &needle,
+                                field,
+                                format!("a {kind} cannot supersede a {tkind} (`{target}`)"),
+                            ));
                         } else {
                             match tends {
                                 None => problems.push(at(i, &needle, field, format!("overlap: `{target}` has no end date, so it stays in force after {start}"))),
@@ -318,28 +458,78 @@ impl RuleBook {
         windows.sort_by_key(|w| w.effective);
         for pair in windows.windows(2) {
             let [a, b] = pair else { continue };
-            let text_of = |w: &Item<WindowKind>| w.id.split_once('/').map_or(String::new(), |(_, l)| format!("id = \"{l}\""));
+            let text_of = |w: &Item<WindowKind>| {
+                w.id.split_once('/')
+                    .map_or(String::new(), |(_, l)| format!("id = \"{l}\""))
+            };
             match a.ends {
-                None => problems.push(at(b.pack, &text_of(b), Some("window".into()), format!("overlap: windows `{}` and `{}` are both in force from {}", a.id, b.id, b.effective))),
-                Some(e) if e >= b.effective => problems.push(at(b.pack, &text_of(b), Some("window".into()), format!("overlap: windows `{}` (until {e}) and `{}` (from {})", a.id, b.id, b.effective))),
-                Some(e) if e.tomorrow() < b.effective => problems.push(at(b.pack, &text_of(b), Some("window".into()), format!("gap: no counting window from {} to {}", e.tomorrow(), b.effective.yesterday()))),
+                None => problems.push(at(
+                    b.pack,
+                    &text_of(b),
+                    Some("window".into()),
+                    format!(
+                        "overlap: windows `{}` and `{}` are both in force from {}",
+                        a.id, b.id, b.effective
+                    ),
+                )),
+                Some(e) if e >= b.effective => problems.push(at(
+                    b.pack,
+                    &text_of(b),
+                    Some("window".into()),
+                    format!(
+                        "overlap: windows `{}` (until {e}) and `{}` (from {})",
+                        a.id, b.id, b.effective
+                    ),
+                )),
+                Some(e) if e.tomorrow() < b.effective => problems.push(at(
+                    b.pack,
+                    &text_of(b),
+                    Some("window".into()),
+                    format!(
+                        "gap: no counting window from {} to {}",
+                        e.tomorrow(),
+                        b.effective.yesterday()
+                    ),
+                )),
                 Some(_) => {}
             }
         }
         if let Some(last) = windows.last()
             && let Some(e) = last.ends
         {
-            problems.push(at(last.pack, "[[window]]", Some("window".into()), format!("gap: counting stops after {e}: no window follows `{}`", last.id)));
+            problems.push(at(
+                last.pack,
+                "[[window]]",
+                Some("window".into()),
+                format!(
+                    "gap: counting stops after {e}: no window follows `{}`",
+                    last.id
+                ),
+            ));
         }
         // Coverage: from the earliest pack on, some pack is in force every day.
-        let mut spans: Vec<(Date, Option<Date>, usize)> = self.packs.iter().enumerate().map(|(i, p)| (p.meta.effective, p.meta.ends, i)).collect();
+        let mut spans: Vec<(Date, Option<Date>, usize)> = self
+            .packs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.meta.effective, p.meta.ends, i))
+            .collect();
         spans.sort_by_key(|s| s.0);
         let mut covered_until: Option<Option<Date>> = None; // Some(None) = open-ended
         for (start, ends, i) in spans {
             if let Some(Some(until)) = covered_until
                 && until.tomorrow() < start
             {
-                problems.push(at(i, "effective =", Some("pack.effective".into()), format!("gap: no pack is in force from {} to {}", until.tomorrow(), start.yesterday())));
+                problems.push(at(
+                    i,
+                    "effective =",
+                    Some("pack.effective".into()),
+                    format!(
+                        "gap: no pack is in force from {} to {}",
+                        until.tomorrow(),
+                        start.yesterday()
+                    ),
+                ));
             }
             covered_until = match (covered_until, ends) {
                 (Some(None), _) | (_, None) => Some(None),
@@ -351,12 +541,30 @@ impl RuleBook {
 
     /// Every item as `(kind, pack, id, effective, ends, article, text)`.
     #[allow(clippy::type_complexity, reason = "a private flat view for validation")]
-    fn items(&self) -> Vec<(&'static str, usize, &String, Date, Option<Date>, &crate::Text, &crate::Text)> {
+    fn items(
+        &self,
+    ) -> Vec<(
+        &'static str,
+        usize,
+        &String,
+        Date,
+        Option<Date>,
+        &crate::Text,
+        &crate::Text,
+    )> {
         let mut out = Vec::new();
         macro_rules! push {
             ($list:expr, $kind:expr) => {
                 for x in &$list {
-                    out.push(($kind, x.pack, &x.id, x.effective, x.ends, &x.article, &x.text));
+                    out.push((
+                        $kind,
+                        x.pack,
+                        &x.id,
+                        x.effective,
+                        x.ends,
+                        &x.article,
+                        &x.text,
+                    ));
                 }
             };
         }
@@ -387,30 +595,64 @@ impl RuleBook {
         for (i, from) in cuts.iter().enumerate() {
             let to = cuts.get(i + 1).map(|d| d.yesterday());
             let d = *from;
-            let packs: Vec<usize> = (0..self.packs.len()).filter(|i| self.packs.get(*i).is_some_and(|p| p.in_force(d))).collect();
+            let packs: Vec<usize> = (0..self.packs.len())
+                .filter(|i| self.packs.get(*i).is_some_and(|p| p.in_force(d)))
+                .collect();
             if packs.is_empty() {
                 regimes.push((d, None));
                 continue;
             }
             let live = |item_pack: usize| packs.contains(&item_pack);
-            let rules: Vec<Item<Rule>> = self.rules.iter().filter(|r| live(r.pack) && r.in_force(d)).cloned().collect();
+            let rules: Vec<Item<Rule>> = self
+                .rules
+                .iter()
+                .filter(|r| live(r.pack) && r.in_force(d))
+                .cloned()
+                .collect();
             if rules.len() > MAX_RULES {
-                problems.push(problem("<rules>", None, &format!("{} rules are in force on {d}; at most {MAX_RULES} are supported", rules.len())));
+                problems.push(problem(
+                    "<rules>",
+                    None,
+                    &format!(
+                        "{} rules are in force on {d}; at most {MAX_RULES} are supported",
+                        rules.len()
+                    ),
+                ));
             }
             let overrides = rules
                 .iter()
-                .map(|r| r.body.overrides.iter().filter_map(|o| rules.iter().position(|x| &x.id == o)).collect())
+                .map(|r| {
+                    r.body
+                        .overrides
+                        .iter()
+                        .filter_map(|o| rules.iter().position(|x| &x.id == o))
+                        .collect()
+                })
                 .collect();
             regimes.push((
                 d,
                 Some(Regime {
                     from: d,
                     to,
-                    window: self.windows.iter().find(|w| live(w.pack) && w.in_force(d)).cloned(),
-                    exemptions: self.exemptions.iter().filter(|e| live(e.pack) && e.in_force(d)).cloned().collect(),
+                    window: self
+                        .windows
+                        .iter()
+                        .find(|w| live(w.pack) && w.in_force(d))
+                        .cloned(),
+                    exemptions: self
+                        .exemptions
+                        .iter()
+                        .filter(|e| live(e.pack) && e.in_force(d))
+                        .cloned()
+                        .collect(),
                     rules,
                     overrides,
-                    obligations: self.obligations.iter().filter(|o| live(o.pack) && o.in_force(d)).cloned().collect(),
+                    obligations: self
+                        .obligations
+                        .iter()
+                        .filter(|o| live(o.pack) && o.in_force(d))
+                        .cloned()
+                        .collect(),
                     packs,
                 }),
             ));
@@ -419,7 +661,13 @@ impl RuleBook {
     }
 }
 
-fn make_item<T>(pack: usize, meta: &PackMeta, spec: &dyn ItemSpec, note: Option<crate::Text>, body: T) -> Item<T> {
+fn make_item<T>(
+    pack: usize,
+    meta: &PackMeta,
+    spec: &dyn ItemSpec,
+    note: Option<crate::Text>,
+    body: T,
+) -> Item<T> {
     Item {
         pack,
         id: format!("{}/{}", meta.id, spec.id()),
@@ -433,7 +681,13 @@ fn make_item<T>(pack: usize, meta: &PackMeta, spec: &dyn ItemSpec, note: Option<
 }
 
 fn problem(file: &str, field: Option<String>, message: &str) -> InputError {
-    InputError { file: file.to_string(), line: None, column: None, field, message: message.to_string() }
+    InputError {
+        file: file.to_string(),
+        line: None,
+        column: None,
+        field,
+        message: message.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -445,11 +699,20 @@ mod tests {
         let book = RuleBook::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(book.packs().len(), 6);
         let d = |s: &str| Date::parse(s).unwrap();
-        assert!(matches!(book.regime_at(d("2021-10-31")), Err(LawError::NoRegime { .. })));
+        assert!(matches!(
+            book.regime_at(d("2021-10-31")),
+            Err(LawError::NoRegime { .. })
+        ));
         let r = book.regime_at(d("2026-11-22")).unwrap();
-        assert_eq!(r.window.as_ref().map(|w| w.body), Some(WindowKind::CalendarYear));
+        assert_eq!(
+            r.window.as_ref().map(|w| w.body),
+            Some(WindowKind::CalendarYear)
+        );
         let r = book.regime_at(d("2024-03-21")).unwrap();
-        assert_eq!(r.window.as_ref().map(|w| w.body), Some(WindowKind::SincePreviousYear));
+        assert_eq!(
+            r.window.as_ref().map(|w| w.body),
+            Some(WindowKind::SincePreviousYear)
+        );
         assert!(book.regime_at(d("2022-08-31")).unwrap().window.is_none());
     }
 }

@@ -3,7 +3,10 @@
 use chujing_law::Date;
 
 /// Today's date in China.
-#[expect(clippy::disallowed_methods, reason = "the CLI's single clock read; domain crates take dates as parameters")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the CLI's single clock read; domain crates take dates as parameters"
+)]
 pub fn today_in_china() -> Date {
     let now = jiff::Timestamp::now();
     let offset = jiff::tz::Offset::constant(8);

@@ -23,12 +23,23 @@ impl std::error::Error for InputProblem {}
 
 /// Prints an error chain and picks the exit code: 2 for input problems, 0 for a closed pipe, 1 otherwise.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
         return ExitCode::SUCCESS;
     }
     let input = err.chain().any(|e| {
         e.downcast_ref::<InputProblem>().is_some()
-            || matches!(e.downcast_ref::<LawError>(), Some(LawError::Input(_) | LawError::Invalid(_) | LawError::NoRegime { .. } | LawError::Undecided { .. }))
+            || matches!(
+                e.downcast_ref::<LawError>(),
+                Some(
+                    LawError::Input(_)
+                        | LawError::Invalid(_)
+                        | LawError::NoRegime { .. }
+                        | LawError::Undecided { .. }
+                )
+            )
     });
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let mut stderr = anstream::stderr();

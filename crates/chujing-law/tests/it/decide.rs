@@ -8,10 +8,14 @@ use chujing_law::condition::{CountFact, Facts};
 use chujing_law::regime::Claim;
 use chujing_law::{Date, ExemptionId, FlowKind, LawError, Pathway, RuleBook};
 
-static BOOK: LazyLock<RuleBook> = LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
+static BOOK: LazyLock<RuleBook> =
+    LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
 
 use ExemptionId as E;
-use Pathway::{Certification as CERT, Exempt as EX, NotApplicable as NA, SecurityAssessment as SA, StandardContractOrCertification as SCC};
+use Pathway::{
+    Certification as CERT, Exempt as EX, NotApplicable as NA, SecurityAssessment as SA,
+    StandardContractOrCertification as SCC,
+};
 
 /// A non-CIIO in China exporting ordinary PI, nothing counted yet.
 const PI: Facts = Facts {
@@ -27,18 +31,49 @@ const PI: Facts = Facts {
 };
 
 const fn n(individuals: u64) -> Facts {
-    Facts { individuals, individuals_processed: individuals, ..PI }
+    Facts {
+        individuals,
+        individuals_processed: individuals,
+        ..PI
+    }
 }
 const fn s(individuals: u64, sensitive: u64) -> Facts {
-    Facts { individuals, sensitive_individuals: sensitive, individuals_processed: individuals, sensitive_personal_information: sensitive > 0, ..PI }
+    Facts {
+        individuals,
+        sensitive_individuals: sensitive,
+        individuals_processed: individuals,
+        sensitive_personal_information: sensitive > 0,
+        ..PI
+    }
 }
 const fn processed(individuals: u64, processed: u64) -> Facts {
-    Facts { individuals, individuals_processed: processed, ..PI }
+    Facts {
+        individuals,
+        individuals_processed: processed,
+        ..PI
+    }
 }
-const CIIO: Facts = Facts { ciio: true, individuals: 10, individuals_processed: 10, ..PI };
-const IMPORTANT: Facts = Facts { important_data: true, individuals: 10, individuals_processed: 10, ..PI };
-const IMPORTANT_ONLY: Facts = Facts { important_data: true, personal_information: false, ..PI };
-const NO_DATA: Facts = Facts { personal_information: false, ..PI };
+const CIIO: Facts = Facts {
+    ciio: true,
+    individuals: 10,
+    individuals_processed: 10,
+    ..PI
+};
+const IMPORTANT: Facts = Facts {
+    important_data: true,
+    individuals: 10,
+    individuals_processed: 10,
+    ..PI
+};
+const IMPORTANT_ONLY: Facts = Facts {
+    important_data: true,
+    personal_information: false,
+    ..PI
+};
+const NO_DATA: Facts = Facts {
+    personal_information: false,
+    ..PI
+};
 
 struct Case {
     date: &'static str,
@@ -50,10 +85,28 @@ struct Case {
 }
 
 const fn c(date: &'static str, facts: Facts, expect: Pathway, by: &'static str) -> Case {
-    Case { date, facts, claim: None, expect, by }
+    Case {
+        date,
+        facts,
+        claim: None,
+        expect,
+        by,
+    }
 }
-const fn claim(date: &'static str, facts: Facts, e: ExemptionId, expect: Pathway, by: &'static str) -> Case {
-    Case { date, facts, claim: Some(e), expect, by }
+const fn claim(
+    date: &'static str,
+    facts: Facts,
+    e: ExemptionId,
+    expect: Pathway,
+    by: &'static str,
+) -> Case {
+    Case {
+        date,
+        facts,
+        claim: Some(e),
+        expect,
+        by,
+    }
 }
 
 const PIPL_ONLY: &str = "2022-01-15";
@@ -152,8 +205,15 @@ fn date(s: &str) -> Date {
 fn deciders(case: &Case) -> (Pathway, Vec<String>, Vec<String>) {
     let regime = BOOK.regime_at(date(case.date)).unwrap();
     let o = regime.decide(&case.facts, case.claim);
-    let pathway = o.pathway.unwrap_or_else(|| panic!("{}: undecided", case.date));
-    let fired: Vec<String> = o.fired.iter().filter_map(|i| regime.rules.get(i)).map(|r| r.id.clone()).collect();
+    let pathway = o
+        .pathway
+        .unwrap_or_else(|| panic!("{}: undecided", case.date));
+    let fired: Vec<String> = o
+        .fired
+        .iter()
+        .filter_map(|i| regime.rules.get(i))
+        .map(|r| r.id.clone())
+        .collect();
     if let Some(i) = o.exemption {
         return (pathway, vec![regime.exemptions[i].id.clone()], fired);
     }
@@ -173,9 +233,16 @@ fn table() {
     let mut failures = Vec::new();
     for (row, case) in TABLE.iter().enumerate() {
         let (pathway, decisive, _) = deciders(case);
-        let by_ok = if case.by.is_empty() { decisive.is_empty() } else { decisive.iter().any(|d| d == case.by) };
+        let by_ok = if case.by.is_empty() {
+            decisive.is_empty()
+        } else {
+            decisive.iter().any(|d| d == case.by)
+        };
         if pathway != case.expect || !by_ok {
-            failures.push(format!("row {row} ({}): expected {} by `{}`, got {pathway} by {decisive:?}", case.date, case.expect, case.by));
+            failures.push(format!(
+                "row {row} ({}): expected {} by `{}`, got {pathway} by {decisive:?}",
+                case.date, case.expect, case.by
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -202,13 +269,22 @@ fn table_covers_every_rule_and_boundary() {
             }
         }
         // Both sides of every bound, on a date inside this span.
-        let rows: Vec<&Case> = TABLE.iter().filter(|c| {
-            let d = date(c.date);
-            regime.from <= d && regime.to.is_none_or(|t| d <= t)
-        }).collect();
+        let rows: Vec<&Case> = TABLE
+            .iter()
+            .filter(|c| {
+                let d = date(c.date);
+                regime.from <= d && regime.to.is_none_or(|t| d <= t)
+            })
+            .collect();
         let mut bounds = Vec::new();
-        regime.rules.iter().for_each(|r| r.body.when.count_bounds(&mut bounds));
-        regime.exemptions.iter().for_each(|e| e.body.when.count_bounds(&mut bounds));
+        regime
+            .rules
+            .iter()
+            .for_each(|r| r.body.when.count_bounds(&mut bounds));
+        regime
+            .exemptions
+            .iter()
+            .for_each(|e| e.body.when.count_bounds(&mut bounds));
         for (fact, bound) in bounds {
             let value = |c: &Case| match fact {
                 CountFact::Individuals => c.facts.individuals,
@@ -217,7 +293,11 @@ fn table_covers_every_rule_and_boundary() {
             };
             for v in [bound - 1, bound] {
                 if !rows.iter().any(|c| value(c) == v) {
-                    missing.push(format!("span from {}: no row with {} = {v} (bound {bound})", regime.from, fact.id()));
+                    missing.push(format!(
+                        "span from {}: no row with {} = {v} (bound {bound})",
+                        regime.from,
+                        fact.id()
+                    ));
                 }
             }
         }
@@ -243,14 +323,25 @@ fn important_data_without_pi_before_2022_09_is_not_invented() {
 #[test]
 fn claims_are_explained() {
     let regime = BOOK.regime_at(date(SAM_SCC)).unwrap();
-    assert_eq!(regime.decide(&n(10), Some(E::HrManagement)).claim, Claim::NotRecognised(E::HrManagement));
+    assert_eq!(
+        regime.decide(&n(10), Some(E::HrManagement)).claim,
+        Claim::NotRecognised(E::HrManagement)
+    );
     let regime = BOOK.regime_at(date(PROV)).unwrap();
-    assert!(matches!(regime.decide(&IMPORTANT, Some(E::HrManagement)).claim, Claim::ConditionFailed(_)));
+    assert!(matches!(
+        regime.decide(&IMPORTANT, Some(E::HrManagement)).claim,
+        Claim::ConditionFailed(_)
+    ));
 }
 
 #[test]
 fn windows_follow_the_regime() {
-    let start = |d: &str| BOOK.regime_at(date(d)).unwrap().window_start(date(d)).map(|x| x.to_string());
+    let start = |d: &str| {
+        BOOK.regime_at(date(d))
+            .unwrap()
+            .window_start(date(d))
+            .map(|x| x.to_string())
+    };
     assert_eq!(start("2024-03-21").as_deref(), Some("2023-01-01"));
     assert_eq!(start("2024-03-22").as_deref(), Some("2024-01-01"));
     assert_eq!(start("2023-01-01").as_deref(), Some("2022-01-01"));

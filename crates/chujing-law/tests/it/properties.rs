@@ -7,13 +7,16 @@ use chujing_law::profile::Profile;
 use chujing_law::{Date, ExemptionId, FlowKind, Lang, RuleBook, assess};
 use proptest::prelude::*;
 
-static BOOK: LazyLock<RuleBook> = LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
+static BOOK: LazyLock<RuleBook> =
+    LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
 
 /// Counts concentrated around the thresholds, where mistakes live.
 fn count() -> impl Strategy<Value = u64> {
     prop_oneof![
         0u64..20,
-        prop::sample::select(vec![1u64, 9_999, 10_000, 10_001, 99_999, 100_000, 100_001, 999_999, 1_000_000, 1_000_001]),
+        prop::sample::select(vec![
+            1u64, 9_999, 10_000, 10_001, 99_999, 100_000, 100_001, 999_999, 1_000_000, 1_000_001
+        ]),
         0u64..3_000_000,
     ]
 }
@@ -39,7 +42,11 @@ fn facts() -> impl Strategy<Value = Facts> {
         individuals: i,
         sensitive_individuals: s,
         individuals_processed: p,
-        kind: [FlowKind::Transfer, FlowKind::RemoteAccess, FlowKind::OffshoreProcessing][k],
+        kind: [
+            FlowKind::Transfer,
+            FlowKind::RemoteAccess,
+            FlowKind::OffshoreProcessing,
+        ][k],
     })
 }
 

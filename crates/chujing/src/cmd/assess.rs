@@ -48,7 +48,10 @@ pub fn run(rules: Option<&Path>, args: Args) -> Result<ExitCode> {
         .map_err(|e| InputProblem(format!("{name}: cannot read the profile: {e}")))
         .context("reading the profile")?;
     let profile = Profile::parse(&name, &src)?;
-    let as_of = args.as_of.or(profile.as_of).unwrap_or_else(clock::today_in_china);
+    let as_of = args
+        .as_of
+        .or(profile.as_of)
+        .unwrap_or_else(clock::today_in_china);
     let assessment = assess(&book, &profile, as_of, args.lang)?;
     if args.json {
         output::print_json(&assessment)?;
@@ -63,8 +66,19 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
     let mut out = anstream::stdout();
     let (b, d) = (bold(), dim());
     let l = |en: &'static str, zh: &'static str| lang.pick(en, zh);
-    writeln!(out, "{b}{}{b:#} — {} {}", a.processor.name, l("assessed as of", "评估基准日"), a.as_of)?;
-    for step in a.trace.iter().filter(|s| matches!(s.step, StepKind::Regime | StepKind::Window | StepKind::Totals)) {
+    writeln!(
+        out,
+        "{b}{}{b:#} — {} {}",
+        a.processor.name,
+        l("assessed as of", "评估基准日"),
+        a.as_of
+    )?;
+    for step in a.trace.iter().filter(|s| {
+        matches!(
+            s.step,
+            StepKind::Regime | StepKind::Window | StepKind::Totals
+        )
+    }) {
         match &step.citation {
             Some(c) => writeln!(out, "{d}·{d:#} {} ({c})", step.text)?,
             None => writeln!(out, "{d}·{d:#} {}", step.text)?,
@@ -72,8 +86,26 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
     }
     writeln!(out)?;
     let mut t = output::table(match lang {
-        Lang::En => vec!["flow", "recipient", "country", "kind", "individuals", "sensitive", "pathway", "exemption"],
-        Lang::Zh => vec!["数据流", "接收方", "国家/地区", "方式", "人数", "敏感人数", "出境路径", "豁免"],
+        Lang::En => vec![
+            "flow",
+            "recipient",
+            "country",
+            "kind",
+            "individuals",
+            "sensitive",
+            "pathway",
+            "exemption",
+        ],
+        Lang::Zh => vec![
+            "数据流",
+            "接收方",
+            "国家/地区",
+            "方式",
+            "人数",
+            "敏感人数",
+            "出境路径",
+            "豁免",
+        ],
     });
     for f in &a.flows {
         t.add_row(vec![
@@ -84,17 +116,28 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
             number(f.individuals),
             number(f.sensitive_individuals),
             f.pathway.label(lang).to_string(),
-            f.exemption.map_or_else(|| "—".into(), |e| e.id().to_string()),
+            f.exemption
+                .map_or_else(|| "—".into(), |e| e.id().to_string()),
         ]);
     }
     writeln!(out, "{t}")?;
     let ps = pathway_style(a.pathway);
-    writeln!(out, "\n{b}{}{b:#} {ps}{}{ps:#}", l("Processor pathway:", "处理者出境路径："), a.pathway.label(lang).to_uppercase())?;
+    writeln!(
+        out,
+        "\n{b}{}{b:#} {ps}{}{ps:#}",
+        l("Processor pathway:", "处理者出境路径："),
+        a.pathway.label(lang).to_uppercase()
+    )?;
 
     writeln!(out, "\n{b}{}{b:#}", l("Why", "理由"))?;
     for f in &a.flows {
         let ps = pathway_style(f.pathway);
-        writeln!(out, "  {b}{}{b:#} → {ps}{}{ps:#}", f.id, f.pathway.label(lang))?;
+        writeln!(
+            out,
+            "  {b}{}{b:#} → {ps}{}{ps:#}",
+            f.id,
+            f.pathway.label(lang)
+        )?;
         let shown = |s: &&chujing_law::assess::Step| match s.step {
             StepKind::Result => false,
             StepKind::Overridden | StepKind::Outweighed => verbose,
@@ -124,14 +167,21 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
                 Some(m) => format!("[{}] {}", chujing_law::explain::mechanism(m, lang), o.text),
                 None => o.text.clone(),
             };
-            t.add_row(vec![text, o.flows.join(", "), o.due_text.clone(), o.citation.clone()]);
+            t.add_row(vec![
+                text,
+                o.flows.join(", "),
+                o.due_text.clone(),
+                o.citation.clone(),
+            ]);
         }
         t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
         t.set_width(140);
         writeln!(out, "{t}")?;
     }
     if !a.warnings.is_empty() {
-        let y = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Yellow.into())).bold();
+        let y = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
+            .bold();
         writeln!(out, "\n{y}{}{y:#}", l("Warnings", "提示"))?;
         for w in &a.warnings {
             writeln!(out, "  ! {w}")?;

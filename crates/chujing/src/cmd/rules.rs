@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chujing_law::check::check_semantics;
 use chujing_law::rulebook::{EMBEDDED_CALENDAR, EMBEDDED_PACKS, Source};
-use chujing_law::{LawError, Lang, RuleBook};
+use chujing_law::{Lang, LawError, RuleBook};
 use clap::Subcommand;
 
 use crate::output::{self, InputProblem, bold, dim};
@@ -58,11 +58,15 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<Source>, Source)> {
     let mut packs = Vec::new();
     let mut calendar = None;
     for path in entries {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let name = path.display().to_string();
         if text.lines().any(|l| l.trim() == "[calendar]") {
             if calendar.is_some() {
-                return Err(InputProblem(format!("{name}: a second [calendar] file; keep one per rules directory")).into());
+                return Err(InputProblem(format!(
+                    "{name}: a second [calendar] file; keep one per rules directory"
+                ))
+                .into());
             }
             calendar = Some((name, text));
         } else {
@@ -70,9 +74,18 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<Source>, Source)> {
         }
     }
     if packs.is_empty() {
-        return Err(InputProblem(format!("{}: no rule packs (*.toml files with a [pack] table)", dir.display())).into());
+        return Err(InputProblem(format!(
+            "{}: no rule packs (*.toml files with a [pack] table)",
+            dir.display()
+        ))
+        .into());
     }
-    let calendar = calendar.unwrap_or_else(|| (format!("<embedded>/{}", EMBEDDED_CALENDAR.0), EMBEDDED_CALENDAR.1.to_string()));
+    let calendar = calendar.unwrap_or_else(|| {
+        (
+            format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
+            EMBEDDED_CALENDAR.1.to_string(),
+        )
+    });
     Ok((packs, calendar))
 }
 
@@ -114,7 +127,16 @@ fn list(book: &RuleBook, json: bool, lang: Lang) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = output::table(match lang {
-        Lang::En => vec!["id", "instrument", "document", "effective", "ends", "rules", "exemptions", "obligations"],
+        Lang::En => vec![
+            "id",
+            "instrument",
+            "document",
+            "effective",
+            "ends",
+            "rules",
+            "exemptions",
+            "obligations",
+        ],
         Lang::Zh => vec!["id", "文件", "文号", "施行", "终止", "规则", "豁免", "义务"],
     });
     for p in book.packs() {
@@ -138,7 +160,11 @@ fn list(book: &RuleBook, json: bool, lang: Lang) -> Result<ExitCode> {
 fn show(book: &RuleBook, id: &str, json: bool, lang: Lang) -> Result<ExitCode> {
     let Some(pack) = book.pack(id) else {
         let known: Vec<&str> = book.packs().iter().map(|p| p.meta.id.as_str()).collect();
-        return Err(InputProblem(format!("no rule pack `{id}`; known packs: {}", known.join(", "))).into());
+        return Err(InputProblem(format!(
+            "no rule pack `{id}`; known packs: {}",
+            known.join(", ")
+        ))
+        .into());
     };
     if json {
         output::print_json(&pack.spec)?;
@@ -147,38 +173,96 @@ fn show(book: &RuleBook, id: &str, json: bool, lang: Lang) -> Result<ExitCode> {
     let m = &pack.meta;
     let mut out = anstream::stdout();
     let (b, d) = (bold(), dim());
-    writeln!(out, "{b}{}{b:#} ({})", m.title.get(lang), m.document.get(lang))?;
-    writeln!(out, "{}: {}", lang.pick("issuer", "发布机关"), m.issuer.get(lang))?;
-    writeln!(out, "{}: {}  {}: {}  {}: {}", lang.pick("issued", "发布"), m.issued, lang.pick("effective", "施行"), m.effective,
-        lang.pick("ends", "终止"), m.ends.map_or_else(|| "—".into(), |d| d.to_string()))?;
+    writeln!(
+        out,
+        "{b}{}{b:#} ({})",
+        m.title.get(lang),
+        m.document.get(lang)
+    )?;
+    writeln!(
+        out,
+        "{}: {}",
+        lang.pick("issuer", "发布机关"),
+        m.issuer.get(lang)
+    )?;
+    writeln!(
+        out,
+        "{}: {}  {}: {}  {}: {}",
+        lang.pick("issued", "发布"),
+        m.issued,
+        lang.pick("effective", "施行"),
+        m.effective,
+        lang.pick("ends", "终止"),
+        m.ends.map_or_else(|| "—".into(), |d| d.to_string())
+    )?;
     if let Some(src) = &m.source {
         writeln!(out, "{}: {src}", lang.pick("source", "来源"))?;
     }
     if let Some(note) = &m.note {
-        writeln!(out, "{d}{}: {}{d:#}", lang.pick("note", "说明"), note.get(lang))?;
+        writeln!(
+            out,
+            "{d}{}: {}{d:#}",
+            lang.pick("note", "说明"),
+            note.get(lang)
+        )?;
     }
     let dates = |e: Option<chujing_law::Date>, x: Option<chujing_law::Date>| match (e, x) {
         (None, None) => String::new(),
-        (e, x) => format!(" [{} → {}]", e.unwrap_or(m.effective), x.map_or_else(|| "…".into(), |d| d.to_string())),
+        (e, x) => format!(
+            " [{} → {}]",
+            e.unwrap_or(m.effective),
+            x.map_or_else(|| "…".into(), |d| d.to_string())
+        ),
     };
     let short = m.short.get(lang);
     for w in &pack.spec.window {
-        writeln!(out, "\n{b}window {}{b:#}{}: {} — {} ({short} {})", w.id, dates(w.effective, w.ends), w.kind.id(), w.text.get(lang), w.article.get(lang))?;
+        writeln!(
+            out,
+            "\n{b}window {}{b:#}{}: {} — {} ({short} {})",
+            w.id,
+            dates(w.effective, w.ends),
+            w.kind.id(),
+            w.text.get(lang),
+            w.article.get(lang)
+        )?;
     }
     for e in &pack.spec.exemption {
-        writeln!(out, "\n{b}exemption {}{b:#}{}{}: {} ({short} {})", e.id, if e.automatic { " (automatic)" } else { "" }, dates(e.effective, e.ends), e.text.get(lang), e.article.get(lang))?;
+        writeln!(
+            out,
+            "\n{b}exemption {}{b:#}{}{}: {} ({short} {})",
+            e.id,
+            if e.automatic { " (automatic)" } else { "" },
+            dates(e.effective, e.ends),
+            e.text.get(lang),
+            e.article.get(lang)
+        )?;
         if let Some(n) = &e.note {
             writeln!(out, "  {d}{}{d:#}", n.get(lang))?;
         }
     }
     for r in &pack.spec.rule {
-        writeln!(out, "\n{b}rule {}{b:#}{} → {}: {} ({short} {})", r.id, dates(r.effective, r.ends), r.pathway, r.text.get(lang), r.article.get(lang))?;
+        writeln!(
+            out,
+            "\n{b}rule {}{b:#}{} → {}: {} ({short} {})",
+            r.id,
+            dates(r.effective, r.ends),
+            r.pathway,
+            r.text.get(lang),
+            r.article.get(lang)
+        )?;
         if let Some(n) = &r.note {
             writeln!(out, "  {d}{}{d:#}", n.get(lang))?;
         }
     }
     for o in &pack.spec.obligation {
-        writeln!(out, "\n{b}obligation {}{b:#}{}: {} ({short} {})", o.id, dates(o.effective, o.ends), o.text.get(lang), o.article.get(lang))?;
+        writeln!(
+            out,
+            "\n{b}obligation {}{b:#}{}: {} ({short} {})",
+            o.id,
+            dates(o.effective, o.ends),
+            o.text.get(lang),
+            o.article.get(lang)
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -187,12 +271,24 @@ fn check(dir: Option<&Path>) -> Result<ExitCode> {
     let (label, book) = match dir {
         Some(dir) => {
             let (packs, calendar) = read_dir(dir)?;
-            (dir.display().to_string(), RuleBook::from_sources(&packs, &calendar))
+            (
+                dir.display().to_string(),
+                RuleBook::from_sources(&packs, &calendar),
+            )
         }
         None => {
-            let packs: Vec<Source> = EMBEDDED_PACKS.iter().map(|(n, s)| (format!("<embedded>/{n}"), (*s).to_string())).collect();
-            let cal = (format!("<embedded>/{}", EMBEDDED_CALENDAR.0), EMBEDDED_CALENDAR.1.to_string());
-            ("the built-in packs".to_string(), RuleBook::from_sources(&packs, &cal))
+            let packs: Vec<Source> = EMBEDDED_PACKS
+                .iter()
+                .map(|(n, s)| (format!("<embedded>/{n}"), (*s).to_string()))
+                .collect();
+            let cal = (
+                format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
+                EMBEDDED_CALENDAR.1.to_string(),
+            );
+            (
+                "the built-in packs".to_string(),
+                RuleBook::from_sources(&packs, &cal),
+            )
         }
     };
     let book = match book {

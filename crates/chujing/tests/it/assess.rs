@@ -6,7 +6,10 @@ use crate::util::{chujing, temp_file};
 
 const EXAMPLES: &[(&str, &str)] = &[
     ("small-exempt", "exempt"),
-    ("mid-size-standard-contract", "standard_contract_or_certification"),
+    (
+        "mid-size-standard-contract",
+        "standard_contract_or_certification",
+    ),
     ("large-platform-security-assessment", "security_assessment"),
     ("foreign-processor", "standard_contract_or_certification"),
 ];
@@ -15,7 +18,13 @@ const EXAMPLES: &[(&str, &str)] = &[
 fn golden_explanations_en_and_zh() {
     for (name, _) in EXAMPLES {
         for lang in ["en", "zh"] {
-            let (code, out, err) = chujing(&["assess", &format!("examples/{name}.toml"), "--lang", lang, "--verbose"]);
+            let (code, out, err) = chujing(&[
+                "assess",
+                &format!("examples/{name}.toml"),
+                "--lang",
+                lang,
+                "--verbose",
+            ]);
             assert_eq!(code, 0, "{err}");
             insta::assert_snapshot!(format!("assess-{name}-{lang}"), out);
         }
@@ -29,7 +38,14 @@ fn json_interface() {
         assert_eq!(code, 0, "{err}");
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["pathway"], *pathway, "{name}");
-        for key in ["as_of", "regime", "flows", "obligations", "trace", "citations"] {
+        for key in [
+            "as_of",
+            "regime",
+            "flows",
+            "obligations",
+            "trace",
+            "citations",
+        ] {
             assert!(!v[key].is_null(), "{name}: missing `{key}`");
         }
         for flow in v["flows"].as_array().unwrap() {
@@ -49,10 +65,19 @@ fn json_interface() {
 
 #[test]
 fn filing_deadline_skips_national_day() {
-    let (_, out, _) = chujing(&["assess", "examples/mid-size-standard-contract.toml", "--json"]);
+    let (_, out, _) = chujing(&[
+        "assess",
+        "examples/mid-size-standard-contract.toml",
+        "--json",
+    ]);
     let v: Value = serde_json::from_str(&out).unwrap();
-    let filing = v["obligations"].as_array().unwrap().iter()
-        .find(|o| o["id"] == "cn-scc-measures-2023/contract-filing" && o["flows"][0] == "loyalty-crm")
+    let filing = v["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| {
+            o["id"] == "cn-scc-measures-2023/contract-filing" && o["flows"][0] == "loyalty-crm"
+        })
         .expect("a filing duty for loyalty-crm");
     assert_eq!(filing["due"], "2026-10-15");
 }
@@ -60,22 +85,45 @@ fn filing_deadline_skips_national_day() {
 #[test]
 fn as_of_flag_wins_and_picks_the_regime() {
     // The same company in August 2023: counted since 1 January 2022, no HR exemption yet, 174,000 ≥ 100,000.
-    let (code, out, err) = chujing(&["assess", "examples/mid-size-standard-contract.toml", "--as-of", "2023-08-01", "--json"]);
+    let (code, out, err) = chujing(&[
+        "assess",
+        "examples/mid-size-standard-contract.toml",
+        "--as-of",
+        "2023-08-01",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["as_of"], "2023-08-01");
     assert_eq!(v["window"]["from"], "2022-01-01");
     assert_eq!(v["pathway"], "security_assessment");
     assert_eq!(v["flows"][0]["exemption"], Value::Null);
-    assert!(v["flows"][0]["trace"][0]["text"].as_str().unwrap().contains("not recognised"));
-    assert!(!v["regime"].as_array().unwrap().iter().any(|r| r == "cn-provisions-2024"));
+    assert!(
+        v["flows"][0]["trace"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("not recognised")
+    );
+    assert!(
+        !v["regime"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "cn-provisions-2024")
+    );
 }
 
 #[test]
 fn json_profiles_are_accepted() {
     let json = r#"{"processor": {"name": "J"}, "flows": [{"id": "a", "country": "JP", "categories": ["contact"], "individuals": 120000}]}"#;
     let (_dir, path) = temp_file("p.json", json);
-    let (code, out, err) = chujing(&["assess", path.to_str().unwrap(), "--as-of", "2026-11-22", "--json"]);
+    let (code, out, err) = chujing(&[
+        "assess",
+        path.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["pathway"], "standard_contract_or_certification");
@@ -84,16 +132,43 @@ fn json_profiles_are_accepted() {
 
 /// (profile text, what the error must say)
 const BAD: &[(&str, &str)] = &[
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"ZZ\"\n", "p.toml:5:11: `flows[0].country`: unknown country code `ZZ`"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = -4\n", "p.toml:6:15: `flows[0].individuals`"),
-    ("[processor]\nname = \"X\"\nciio = \"no\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n", "p.toml:3:8: `processor.ciio`"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nkind = \"email\"\n", "unknown variant `email`, expected one of `transfer`, `remote_access`, `offshore_processing`"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nexemption = \"small_volume\"\n", "unknown variant `small_volume`"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\ncolour = \"red\"\n", "p.toml:6:1: `flows[0].colour`: unknown field `colour`"),
-    ("as_of = \"2026-02-29\"\n[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n", "p.toml:1:9: `as_of`: impossible date `2026-02-29`"),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"ZZ\"\n",
+        "p.toml:5:11: `flows[0].country`: unknown country code `ZZ`",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = -4\n",
+        "p.toml:6:15: `flows[0].individuals`",
+    ),
+    (
+        "[processor]\nname = \"X\"\nciio = \"no\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "p.toml:3:8: `processor.ciio`",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nkind = \"email\"\n",
+        "unknown variant `email`, expected one of `transfer`, `remote_access`, `offshore_processing`",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nexemption = \"small_volume\"\n",
+        "unknown variant `small_volume`",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\ncolour = \"red\"\n",
+        "p.toml:6:1: `flows[0].colour`: unknown field `colour`",
+    ),
+    (
+        "as_of = \"2026-02-29\"\n[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "p.toml:1:9: `as_of`: impossible date `2026-02-29`",
+    ),
     ("[processor]\nname = \"X\"\n", "missing field `flows`"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n", "flow id `a` is used twice"),
-    ("[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 5\nsensitive_individuals = 6\n", "exceeds individuals"),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "flow id `a` is used twice",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 5\nsensitive_individuals = 6\n",
+        "exceeds individuals",
+    ),
     ("[processor\nname = \"X\"\n", "p.toml:1:"),
 ];
 
@@ -101,7 +176,8 @@ const BAD: &[(&str, &str)] = &[
 fn bad_input_names_file_line_and_field_and_exits_2() {
     for (text, expected) in BAD {
         let (dir, path) = temp_file("p.toml", text);
-        let (code, out, err) = chujing(&["assess", path.to_str().unwrap(), "--as-of", "2026-11-22"]);
+        let (code, out, err) =
+            chujing(&["assess", path.to_str().unwrap(), "--as-of", "2026-11-22"]);
         let err = err.replace(&format!("{}/", dir.path().display()), "");
         assert_eq!(code, 2, "{text}\n{err}");
         assert!(out.is_empty());
@@ -112,12 +188,28 @@ fn bad_input_names_file_line_and_field_and_exits_2() {
 
 #[test]
 fn dates_without_law_and_bad_flags_exit_2() {
-    let (code, _, err) = chujing(&["assess", "examples/small-exempt.toml", "--as-of", "2020-05-01"]);
+    let (code, _, err) = chujing(&[
+        "assess",
+        "examples/small-exempt.toml",
+        "--as-of",
+        "2020-05-01",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("no cross-border regime is in force on 2020-05-01"), "{err}");
-    let (code, _, err) = chujing(&["assess", "examples/small-exempt.toml", "--as-of", "2026-13-01"]);
+    assert!(
+        err.contains("no cross-border regime is in force on 2020-05-01"),
+        "{err}"
+    );
+    let (code, _, err) = chujing(&[
+        "assess",
+        "examples/small-exempt.toml",
+        "--as-of",
+        "2026-13-01",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("impossible date") || err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("impossible date") || err.contains("does not exist"),
+        "{err}"
+    );
     let (code, _, err) = chujing(&["assess", "no/such/file.toml"]);
     assert_eq!(code, 2);
     assert!(err.contains("no/such/file.toml"), "{err}");

@@ -9,8 +9,23 @@ fn list_and_show() {
     let (code, out, _) = chujing(&["rules", "list", "--json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["cn-pipl", "cn-sa-measures-2022", "cn-cert-rules-2022", "cn-scc-measures-2023", "cn-provisions-2024", "cn-cert-measures-2026"]);
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "cn-pipl",
+            "cn-sa-measures-2022",
+            "cn-cert-rules-2022",
+            "cn-scc-measures-2023",
+            "cn-provisions-2024",
+            "cn-cert-measures-2026"
+        ]
+    );
     let (code, out, _) = chujing(&["rules", "show", "cn-provisions-2024", "--lang", "zh"]);
     assert_eq!(code, 0);
     assert!(out.contains("促进和规范数据跨境流动规定"));
@@ -46,35 +61,67 @@ fn check_edited(file: &str, edit: impl Fn(&str) -> String) -> (i32, String) {
 
 #[test]
 fn check_finds_a_rule_without_citation() {
-    let (code, err) = check_edited("provisions-2024.toml", |t| t.replacen("article = { zh = \"第八条\", en = \"Art. 8\" }\n", "", 1));
+    let (code, err) = check_edited("provisions-2024.toml", |t| {
+        t.replacen("article = { zh = \"第八条\", en = \"Art. 8\" }\n", "", 1)
+    });
     assert_eq!(code, 2);
-    assert!(err.contains("provisions-2024.toml:") && err.contains("missing field `article`"), "{err}");
+    assert!(
+        err.contains("provisions-2024.toml:") && err.contains("missing field `article`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_finds_overlapping_dates() {
-    let (code, err) = check_edited("sa-measures-2022.toml", |t| t.replacen("kind = \"since_previous_year\"\nends = \"2024-03-21\"", "kind = \"since_previous_year\"\nends = \"2024-06-30\"", 1));
+    let (code, err) = check_edited("sa-measures-2022.toml", |t| {
+        t.replacen(
+            "kind = \"since_previous_year\"\nends = \"2024-03-21\"",
+            "kind = \"since_previous_year\"\nends = \"2024-06-30\"",
+            1,
+        )
+    });
     assert_eq!(code, 2);
     assert!(err.contains("overlap"), "{err}");
 }
 
 #[test]
 fn check_finds_a_gap() {
-    let (code, err) = check_edited("sa-measures-2022.toml", |t| t.replacen("kind = \"since_previous_year\"\nends = \"2024-03-21\"", "kind = \"since_previous_year\"\nends = \"2024-01-31\"", 1));
+    let (code, err) = check_edited("sa-measures-2022.toml", |t| {
+        t.replacen(
+            "kind = \"since_previous_year\"\nends = \"2024-03-21\"",
+            "kind = \"since_previous_year\"\nends = \"2024-01-31\"",
+            1,
+        )
+    });
     assert_eq!(code, 2);
     assert!(err.contains("gap"), "{err}");
 }
 
 #[test]
 fn check_finds_a_schema_error_with_its_line() {
-    let (code, err) = check_edited("pipl.toml", |t| t.replacen("pathway = \"security_assessment\"", "pathway = \"audit\"", 1));
+    let (code, err) = check_edited("pipl.toml", |t| {
+        t.replacen(
+            "pathway = \"security_assessment\"",
+            "pathway = \"audit\"",
+            1,
+        )
+    });
     assert_eq!(code, 2);
-    assert!(err.contains("pipl.toml:") && err.contains("unknown variant `audit`"), "{err}");
+    assert!(
+        err.contains("pipl.toml:") && err.contains("unknown variant `audit`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_finds_non_monotone_law() {
-    let (code, err) = check_edited("provisions-2024.toml", |t| t.replacen("{ fact = \"individuals\", less_than = 100000 },", "{ fact = \"individuals\", at_least = 100000 },", 1));
+    let (code, err) = check_edited("provisions-2024.toml", |t| {
+        t.replacen(
+            "{ fact = \"individuals\", less_than = 100000 },",
+            "{ fact = \"individuals\", at_least = 100000 },",
+            1,
+        )
+    });
     assert_eq!(code, 2);
     assert!(err.contains("makes the pathway lighter"), "{err}");
 }
@@ -85,12 +132,25 @@ fn rules_dir_changes_the_law_without_a_release() {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(root().join("crates/chujing-law/rules")).unwrap() {
         let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap()
-            .replace("{ fact = \"individuals\", less_than = 100000 },", "{ fact = \"individuals\", less_than = 5000 },")
-            .replace("at_least = 100000, less_than = 1000000", "at_least = 5000, less_than = 1000000");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(
+                "{ fact = \"individuals\", less_than = 100000 },",
+                "{ fact = \"individuals\", less_than = 5000 },",
+            )
+            .replace(
+                "at_least = 100000, less_than = 1000000",
+                "at_least = 5000, less_than = 1000000",
+            );
         std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
     }
-    let (code, out, err) = chujing(&["--rules", dir.path().to_str().unwrap(), "assess", "examples/small-exempt.toml", "--json"]);
+    let (code, out, err) = chujing(&[
+        "--rules",
+        dir.path().to_str().unwrap(),
+        "assess",
+        "examples/small-exempt.toml",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["pathway"], "standard_contract_or_certification");
