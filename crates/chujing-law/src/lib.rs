@@ -9,6 +9,8 @@
 //!
 //! This crate is pure: it reads no files, no clock and no environment. Callers pass text and dates in.
 
+#![deny(missing_docs)]
+
 pub mod assess;
 pub mod calendar;
 pub mod check;

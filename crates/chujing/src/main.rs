@@ -15,7 +15,10 @@ use clap::{Parser, Subcommand};
 /// chujing (数据出境) decides the legal pathway for sending personal information out of China under PIPL
 /// and its implementing measures, as of any date, with reasons and article citations.
 #[derive(Debug, Parser)]
-#[command(name = "chujing", version, about, long_about = None, after_help = "\
+#[command(
+    name = "chujing",
+    version,
+    after_help = "\
 Examples:
   chujing assess examples/mid-size-standard-contract.toml
   chujing assess profile.toml --as-of 2023-08-01 --lang zh
@@ -24,7 +27,8 @@ Examples:
   chujing rules show cn-provisions-2024
   chujing rules check ./my-rules
 
-Exit codes: 0 success, 2 bad input (file, line and field are named), 1 other failure.")]
+Exit codes: 0 success, 2 bad input (file, line and field are named), 1 other failure."
+)]
 struct Cli {
     /// Load rule packs from this directory instead of the ones built in (every *.toml with a [pack] table;
     /// a file with a [calendar] table replaces the holiday calendar).

@@ -106,3 +106,32 @@ proptest! {
         prop_assert!(pathway(base + extra) >= pathway(base));
     }
 }
+
+const VALID: &str = include_str!("../../../../examples/mid-size-standard-contract.toml");
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Whatever the bytes, parsing a profile (TOML or JSON) or a rule pack returns an error, never panics.
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,400}") {
+        let _ = Profile::parse("p.toml", &text);
+        let _ = Profile::parse("p.json", &text);
+        let cal = (String::from("c.toml"), String::from(chujing_law::rulebook::EMBEDDED_CALENDAR.1));
+        let _ = RuleBook::from_sources(&[(String::from("x.toml"), text)], &cal);
+    }
+
+    /// A valid profile with one line replaced by noise: parse and assess return errors, never panic.
+    #[test]
+    fn mutated_profiles_never_panic(line in 0usize..60, noise in "[a-z_=\"\\[\\]0-9 .,{}-]{0,30}", date in day()) {
+        let text: String = VALID
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i == line { noise.clone() } else { l.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Ok(profile) = Profile::parse("p.toml", &text) {
+            let _ = assess(&BOOK, &profile, date, Lang::Zh);
+        }
+    }
+}

@@ -14,12 +14,13 @@ use crate::cmd::rules::{load, parse_lang};
 use crate::output::{self, InputProblem, bold, dim, pathway_style};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
-The profile (TOML or JSON) describes the processor and each cross-border flow; see examples/ for complete
-ones. Counts are distinct individuals in the counting window; [totals] gives processor-wide distinct counts
-(without it, counted flows are summed, which may over-count).
-
-The date decided as of is --as-of, else the profile's `as_of`, else today in China.")]
+#[command(
+    after_help = "The profile (TOML or JSON) describes the processor and each cross-border flow; see \
+examples/ for complete ones. Counts are distinct individuals in the counting window; [totals] gives \
+processor-wide distinct counts (without it, counted flows are summed, which may over-count).\n\n\
+The date decided as of is --as-of, else the profile's `as_of`, else today in China.\n\n\
+Exit codes: 0 success, 2 bad input (the file, line and field are named), 1 other failure."
+)]
 pub struct Args {
     /// The profile: TOML, or JSON when the name ends in .json.
     pub file: PathBuf,
@@ -29,7 +30,7 @@ pub struct Args {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
-    /// Language of explanations.
+    /// Language of explanations: `en` or `zh`.
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     pub lang: Lang,
     /// Show every rule that fired, including those displaced or outweighed (JSON always has them all).

@@ -19,7 +19,7 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// Language of titles.
+        /// Language of titles: `en` or `zh`.
         #[arg(long, default_value = "en", value_parser = parse_lang)]
         lang: Lang,
     },
@@ -30,7 +30,7 @@ pub enum Command {
         /// Print the pack as JSON.
         #[arg(long)]
         json: bool,
-        /// Language of texts.
+        /// Language of texts: `en` or `zh`.
         #[arg(long, default_value = "en", value_parser = parse_lang)]
         lang: Lang,
     },

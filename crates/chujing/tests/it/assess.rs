@@ -214,3 +214,16 @@ fn dates_without_law_and_bad_flags_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("no/such/file.toml"), "{err}");
 }
+
+#[test]
+fn help_teaches() {
+    for args in [
+        &["--help"][..],
+        &["assess", "--help"],
+        &["rules", "check", "--help"],
+    ] {
+        let (code, out, _) = chujing(args);
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(format!("help-{}", args.join("-").replace("--", "")), out);
+    }
+}
