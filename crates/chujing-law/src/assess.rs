@@ -186,6 +186,20 @@ pub struct Step {
     pub text: String,
 }
 
+impl Step {
+    /// A step with only a kind and words.
+    fn plain(step: StepKind, text: String) -> Step {
+        Step {
+            step,
+            rule: None,
+            pathway: None,
+            figures: Vec::new(),
+            citation: None,
+            text,
+        }
+    }
+}
+
 /// A duty and when it falls due.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObligationDue {
@@ -359,15 +373,14 @@ pub fn assess(
         let mut trace = Vec::new();
         flow_trace(book, regime, &facts, &outcome, as_of, lang, &mut trace);
         trace.push(Step {
-            step: StepKind::Result,
-            rule: None,
             pathway: Some(pathway),
-            figures: Vec::new(),
-            citation: None,
-            text: match lang {
-                Lang::En => format!("pathway for flow `{}`: {}", f.id, pathway.label(lang)),
-                Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
-            },
+            ..Step::plain(
+                StepKind::Result,
+                match lang {
+                    Lang::En => format!("pathway for flow `{}`: {}", f.id, pathway.label(lang)),
+                    Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
+                },
+            )
         });
         let mechanism_in_force = f
             .mechanism
@@ -456,35 +469,19 @@ pub fn assess(
             effective: m.effective,
         })
         .collect();
-    let mut trace = vec![Step {
-        step: StepKind::Regime,
-        rule: None,
-        pathway: None,
-        figures: Vec::new(),
-        citation: None,
-        text: match lang {
-            Lang::En => format!(
-                "law in force on {as_of}: {}",
-                regime
-                    .packs
-                    .iter()
-                    .filter_map(|i| meta(*i))
-                    .map(|m| m.short.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Lang::Zh => format!(
-                "{as_of} 有效的规定：{}",
-                regime
-                    .packs
-                    .iter()
-                    .filter_map(|i| meta(*i))
-                    .map(|m| m.short.zh.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
+    let names: Vec<&str> = regime
+        .packs
+        .iter()
+        .filter_map(|i| meta(*i))
+        .map(|m| m.short.get(lang))
+        .collect();
+    let mut trace = vec![Step::plain(
+        StepKind::Regime,
+        match lang {
+            Lang::En => format!("law in force on {as_of}: {}", names.join(", ")),
+            Lang::Zh => format!("{as_of} 有效的规定：{}", names.join("、")),
         },
-    }];
+    )];
     let window = regime.window.as_ref().map(|w| WindowSummary {
         kind: w.body.id(),
         from: w.body.start(as_of),
@@ -493,29 +490,24 @@ pub fn assess(
     });
     match &window {
         Some(w) => trace.push(Step {
-            step: StepKind::Window,
             rule: regime.window.as_ref().map(|x| x.id.clone()),
-            pathway: None,
-            figures: Vec::new(),
             citation: Some(w.citation.clone()),
-            text: match lang {
-                Lang::En => format!("individuals are counted from {} to {}", w.from, w.to),
-                Lang::Zh => format!("计数区间：{} 至 {}", w.from, w.to),
-            },
+            ..Step::plain(
+                StepKind::Window,
+                match lang {
+                    Lang::En => format!("individuals are counted from {} to {}", w.from, w.to),
+                    Lang::Zh => format!("计数区间：{} 至 {}", w.from, w.to),
+                },
+            )
         }),
-        None => trace.push(Step {
-            step: StepKind::Window,
-            rule: None,
-            pathway: None,
-            figures: Vec::new(),
-            citation: None,
-            text: lang
-                .pick(
-                    "the law in force sets no volume thresholds, so nothing is counted",
-                    "现行规定未设数量门槛，不计数",
-                )
-                .to_string(),
-        }),
+        None => trace.push(Step::plain(
+            StepKind::Window,
+            lang.pick(
+                "the law in force sets no volume thresholds, so nothing is counted",
+                "现行规定未设数量门槛，不计数",
+            )
+            .to_string(),
+        )),
     }
     let excluded_flows: Vec<String> = profile
         .flows
@@ -524,20 +516,16 @@ pub fn assess(
         .filter(|(f, c)| !**c && f.personal_information())
         .map(|(f, _)| f.id.clone())
         .collect();
-    trace.push(Step {
-        step: StepKind::Totals,
-        rule: None,
-        pathway: None,
-        figures: Vec::new(),
-        citation: None,
-        text: totals_text(
+    trace.push(Step::plain(
+        StepKind::Totals,
+        totals_text(
             individuals,
             sensitive_individuals,
             source,
             &excluded_flows,
             lang,
         ),
-    });
+    ));
     let heaviest = flows
         .iter()
         .filter(|f| f.pathway == pathway)
@@ -545,21 +533,20 @@ pub fn assess(
         .collect::<Vec<_>>()
         .join(", ");
     trace.push(Step {
-        step: StepKind::Result,
-        rule: None,
         pathway: Some(pathway),
-        figures: Vec::new(),
-        citation: None,
-        text: match lang {
-            Lang::En => format!(
-                "processor's pathway: {}, the heaviest of its flows ({heaviest})",
-                pathway.label(lang)
-            ),
-            Lang::Zh => format!(
-                "处理者的出境路径：{}，取各数据流中最严格者（{heaviest}）",
-                pathway.label(lang)
-            ),
-        },
+        ..Step::plain(
+            StepKind::Result,
+            match lang {
+                Lang::En => format!(
+                    "processor's pathway: {}, the heaviest of its flows ({heaviest})",
+                    pathway.label(lang)
+                ),
+                Lang::Zh => format!(
+                    "处理者的出境路径：{}，取各数据流中最严格者（{heaviest}）",
+                    pathway.label(lang)
+                ),
+            },
+        )
     });
     let citations = unique(
         trace
@@ -642,12 +629,11 @@ fn exemption_step(
         text.push_str(lang.pick(" (left out of the counts)", "（不计入累计人数）"));
     }
     Some(Step {
-        step: StepKind::ExemptionApplied,
         rule: Some(e.id.clone()),
         pathway: Some(Pathway::Exempt),
         figures,
         citation: Some(cite(m, &e.article, lang)),
-        text,
+        ..Step::plain(StepKind::ExemptionApplied, text)
     })
 }
 
@@ -669,24 +655,23 @@ fn flow_trace(
             if let Some(e) = regime.exemptions.get(i) {
                 let mut figures = Vec::new();
                 e.body.when.failing_figures(facts, &mut figures);
+                let text = match lang {
+                    Lang::En => format!(
+                        "the claimed exemption `{}` does not apply: {}",
+                        e.body.id,
+                        explain::figures(&figures, lang)
+                    ),
+                    Lang::Zh => format!(
+                        "所主张的豁免“{}”不适用：{}",
+                        e.body.id,
+                        explain::figures(&figures, lang)
+                    ),
+                };
                 trace.push(Step {
-                    step: StepKind::ExemptionRejected,
                     rule: Some(e.id.clone()),
-                    pathway: None,
-                    citation: cite_of(e.pack, &e.article),
-                    text: match lang {
-                        Lang::En => format!(
-                            "the claimed exemption `{}` does not apply: {}",
-                            e.body.id,
-                            explain::figures(&figures, lang)
-                        ),
-                        Lang::Zh => format!(
-                            "所主张的豁免“{}”不适用：{}",
-                            e.body.id,
-                            explain::figures(&figures, lang)
-                        ),
-                    },
                     figures,
+                    citation: cite_of(e.pack, &e.article),
+                    ..Step::plain(StepKind::ExemptionRejected, text)
                 });
             }
         }
@@ -702,39 +687,25 @@ fn flow_trace(
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            trace.push(Step {
-                step: StepKind::ExemptionRejected,
-                rule: None,
-                pathway: None,
-                figures: Vec::new(),
-                citation: None,
-                text: match (lang, elsewhere.is_empty()) {
+            trace.push(Step::plain(StepKind::ExemptionRejected, match (lang, elsewhere.is_empty()) {
                     (Lang::En, true) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of}"),
                     (Lang::En, false) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of} (it is defined by {elsewhere})"),
                     (Lang::Zh, true) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在"),
                     (Lang::Zh, false) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在（见{elsewhere}）"),
-                },
-            });
+                }));
         }
     }
     if matches!(outcome.claim, Claim::Accepted(_)) {
         return;
     }
     if outcome.pathway == Some(Pathway::NotApplicable) {
-        trace.push(Step {
-            step: StepKind::NotApplicable,
-            rule: None,
-            pathway: Some(Pathway::NotApplicable),
-            figures: vec![
+        trace.push(Step { pathway: Some(Pathway::NotApplicable), figures: vec![
                 Figure::Bool { fact: crate::condition::BoolFact::PersonalInformation, value: false },
                 Figure::Bool { fact: crate::condition::BoolFact::ImportantData, value: false },
-            ],
-            citation: None,
-            text: lang.pick(
+            ], ..Step::plain(StepKind::NotApplicable, lang.pick(
                 "the flow carries no personal information and no important data: the export regime does not apply",
                 "该数据流不含个人信息和重要数据，不适用数据出境规定",
-            ).to_string(),
-        });
+            ).to_string()) });
         return;
     }
     if let Some(i) = outcome.exemption {
@@ -774,18 +745,20 @@ fn flow_trace(
             text.push_str(lang.pick(" — a heavier pathway applies", "——适用更严格的路径"));
         }
         trace.push(Step {
-            step: if overridden {
-                StepKind::Overridden
-            } else if outweighed {
-                StepKind::Outweighed
-            } else {
-                StepKind::Fired
-            },
             rule: Some(rule.id.clone()),
             pathway: Some(rule.body.pathway),
             figures,
             citation: cite_of(rule.pack, &rule.article),
-            text,
+            ..Step::plain(
+                if overridden {
+                    StepKind::Overridden
+                } else if outweighed {
+                    StepKind::Outweighed
+                } else {
+                    StepKind::Fired
+                },
+                text,
+            )
         });
     }
 }

@@ -122,9 +122,36 @@ pub trait ItemSpec {
     fn text(&self) -> &Text;
 }
 
+/// Declares an item struct with the fields every item shares (separate structs rather than `#[serde(flatten)]`,
+/// which would switch off `deny_unknown_fields`).
 macro_rules! item_spec {
-    ($($t:ty),*) => {$(
-        impl ItemSpec for $t {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// Id within the pack.
+            pub id: String,
+            $($(#[$fm])* pub $field: $ty,)*
+            /// First day in force, if later than the pack.
+            #[serde(default)]
+            pub effective: Option<Date>,
+            /// Last day in force, if earlier than the pack's end.
+            #[serde(default)]
+            pub ends: Option<Date>,
+            /// The item this one replaces, as `pack-id/item-id`.
+            #[serde(default)]
+            pub supersedes: Option<String>,
+            /// Cited article.
+            pub article: Text,
+            /// Paraphrase.
+            pub text: Text,
+            /// Reading notes: how the pack reads the text, what is uncertain.
+            #[serde(default)]
+            pub note: Option<Text>,
+        }
+
+        impl ItemSpec for $name {
             fn id(&self) -> &str { &self.id }
             fn effective(&self) -> Option<Date> { self.effective }
             fn ends(&self) -> Option<Date> { self.ends }
@@ -132,110 +159,49 @@ macro_rules! item_spec {
             fn article(&self) -> &Text { &self.article }
             fn text(&self) -> &Text { &self.text }
         }
-    )*};
-}
-item_spec!(WindowSpec, ExemptionSpec, RuleSpec, ObligationSpec);
-
-/// A counting window.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct WindowSpec {
-    /// Id within the pack.
-    pub id: String,
-    /// The window.
-    pub kind: WindowKind,
-    /// First day in force, if later than the pack.
-    #[serde(default)]
-    pub effective: Option<Date>,
-    /// Last day in force, if earlier than the pack's end.
-    #[serde(default)]
-    pub ends: Option<Date>,
-    /// The item this one replaces.
-    #[serde(default)]
-    pub supersedes: Option<String>,
-    /// Cited article.
-    pub article: Text,
-    /// Paraphrase.
-    pub text: Text,
-    /// Reading notes.
-    #[serde(default)]
-    pub note: Option<Text>,
+    };
 }
 
-/// An exemption from all three mechanisms.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExemptionSpec {
-    /// Which exemption (the stable name used in profiles).
-    pub id: String,
-    /// Applied without a claim when `when` holds (the small-volume exemption); otherwise only when the profile
-    /// claims it.
-    #[serde(default)]
-    pub automatic: bool,
-    /// Whether transfers under this exemption still count towards the thresholds.
-    pub counted: bool,
-    /// Conditions the flow must meet for the exemption to apply.
-    pub when: ConditionSpec,
-    /// First day in force, if later than the pack.
-    #[serde(default)]
-    pub effective: Option<Date>,
-    /// Last day in force.
-    #[serde(default)]
-    pub ends: Option<Date>,
-    /// The item this one replaces.
-    #[serde(default)]
-    pub supersedes: Option<String>,
-    /// Cited article.
-    pub article: Text,
-    /// Paraphrase.
-    pub text: Text,
-    /// Reading notes.
-    #[serde(default)]
-    pub note: Option<Text>,
+item_spec! {
+    /// A counting window.
+    WindowSpec {
+        /// The window.
+        kind: WindowKind,
+    }
+}
+
+item_spec! {
+    /// An exemption from all three mechanisms. Its `id` is the stable name used in profiles.
+    ExemptionSpec {
+        /// Applied without a claim when `when` holds (the small-volume exemption); otherwise only when the
+        /// profile claims it.
+        #[serde(default)]
+        automatic: bool,
+        /// Whether transfers under this exemption still count towards the thresholds.
+        counted: bool,
+        /// Conditions the flow must meet for the exemption to apply.
+        when: ConditionSpec,
+    }
 }
 
 impl ExemptionSpec {
     /// The exemption's typed id, or an error naming the known ones.
     pub fn exemption_id(&self) -> Result<ExemptionId, String> {
-        serde_json::from_value(serde_json::Value::String(self.id.clone())).map_err(|_| {
-            format!(
-                "unknown exemption `{}`, expected one of contract_necessity, hr_management, emergency, \
-                 collected_abroad, no_personal_information, ftz_negative_list, small_volume",
-                self.id
-            )
-        })
+        ExemptionId::parse(&self.id)
     }
 }
 
-/// A rule that requires a pathway when its condition holds.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    /// Id within the pack.
-    pub id: String,
-    /// The pathway required.
-    pub pathway: Pathway,
-    /// When the rule fires.
-    pub when: ConditionSpec,
-    /// Rules (`pack-id/rule-id`) this more specific rule displaces when both fire (lex specialis).
-    #[serde(default)]
-    pub overrides: Vec<String>,
-    /// First day in force, if later than the pack.
-    #[serde(default)]
-    pub effective: Option<Date>,
-    /// Last day in force.
-    #[serde(default)]
-    pub ends: Option<Date>,
-    /// The item this one replaces.
-    #[serde(default)]
-    pub supersedes: Option<String>,
-    /// Cited article.
-    pub article: Text,
-    /// Paraphrase.
-    pub text: Text,
-    /// Reading notes.
-    #[serde(default)]
-    pub note: Option<Text>,
+item_spec! {
+    /// A rule that requires a pathway when its condition holds.
+    RuleSpec {
+        /// The pathway required.
+        pathway: Pathway,
+        /// When the rule fires.
+        when: ConditionSpec,
+        /// Rules (`pack-id/rule-id`) this more specific rule displaces when both fire (lex specialis).
+        #[serde(default)]
+        overrides: Vec<String>,
+    }
 }
 
 /// When an obligation falls due.
@@ -269,37 +235,19 @@ pub enum DueSpec {
     },
 }
 
-/// A duty that comes with a pathway.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObligationSpec {
-    /// Id within the pack.
-    pub id: String,
-    /// The pathways that carry this duty.
-    pub pathways: Vec<Pathway>,
-    /// A further condition, if the duty applies only to some flows.
-    #[serde(default)]
-    pub when: Option<ConditionSpec>,
-    /// The mechanism this duty belongs to: shown only when that mechanism is chosen or none is recorded yet,
-    /// and the anchor of `after_mechanism` / `before_expiry` deadlines.
-    #[serde(default)]
-    pub mechanism: Option<MechanismKind>,
-    /// When it falls due.
-    pub due: DueSpec,
-    /// First day in force, if later than the pack.
-    #[serde(default)]
-    pub effective: Option<Date>,
-    /// Last day in force.
-    #[serde(default)]
-    pub ends: Option<Date>,
-    /// The item this one replaces.
-    #[serde(default)]
-    pub supersedes: Option<String>,
-    /// Cited article.
-    pub article: Text,
-    /// What the processor must do.
-    pub text: Text,
-    /// Reading notes.
-    #[serde(default)]
-    pub note: Option<Text>,
+item_spec! {
+    /// A duty that comes with a pathway.
+    ObligationSpec {
+        /// The pathways that carry this duty.
+        pathways: Vec<Pathway>,
+        /// A further condition, if the duty applies only to some flows.
+        #[serde(default)]
+        when: Option<ConditionSpec>,
+        /// The mechanism this duty belongs to: shown only when that mechanism is chosen or none is recorded
+        /// yet, and the anchor of `after_mechanism` / `before_expiry` deadlines.
+        #[serde(default)]
+        mechanism: Option<MechanismKind>,
+        /// When it falls due.
+        due: DueSpec,
+    }
 }

@@ -112,6 +112,36 @@ pub enum ExemptionId {
 }
 
 impl ExemptionId {
+    /// Every exemption.
+    pub const ALL: [ExemptionId; 7] = [
+        ExemptionId::ContractNecessity,
+        ExemptionId::HrManagement,
+        ExemptionId::Emergency,
+        ExemptionId::CollectedAbroad,
+        ExemptionId::NoPersonalInformation,
+        ExemptionId::FtzNegativeList,
+        ExemptionId::SmallVolume,
+    ];
+
+    /// Parses a snake_case identifier, with an error naming the known ones.
+    pub fn parse(s: &str) -> Result<ExemptionId, String> {
+        ExemptionId::ALL
+            .into_iter()
+            .find(|e| e.id() == s)
+            .ok_or_else(|| {
+                let known: Vec<&str> = ExemptionId::ALL.iter().map(|e| e.id()).collect();
+                format!(
+                    "unknown exemption `{s}`, expected one of {}",
+                    known.join(", ")
+                )
+            })
+    }
+
+    /// Whether a profile may claim it (`small_volume` is decided from the counts).
+    pub fn is_claimable(self) -> bool {
+        self != ExemptionId::SmallVolume
+    }
+
     /// The snake_case identifier.
     pub fn id(self) -> &'static str {
         match self {

@@ -50,38 +50,47 @@ fn yes() -> bool {
     true
 }
 
-/// The exemption a profile claims for a flow: `none` or one of the claimable exemptions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimedExemption {
-    /// No exemption claimed.
-    #[default]
-    None,
-    /// See [`ExemptionId::ContractNecessity`].
-    ContractNecessity,
-    /// See [`ExemptionId::HrManagement`].
-    HrManagement,
-    /// See [`ExemptionId::Emergency`].
-    Emergency,
-    /// See [`ExemptionId::CollectedAbroad`].
-    CollectedAbroad,
-    /// See [`ExemptionId::NoPersonalInformation`].
-    NoPersonalInformation,
-    /// See [`ExemptionId::FtzNegativeList`].
-    FtzNegativeList,
-}
+/// The exemption a profile claims for a flow: `none`, or an exemption a profile may claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClaimedExemption(Option<ExemptionId>);
 
 impl ClaimedExemption {
     /// The exemption claimed, if any.
     pub fn id(self) -> Option<ExemptionId> {
-        match self {
-            ClaimedExemption::None => None,
-            ClaimedExemption::ContractNecessity => Some(ExemptionId::ContractNecessity),
-            ClaimedExemption::HrManagement => Some(ExemptionId::HrManagement),
-            ClaimedExemption::Emergency => Some(ExemptionId::Emergency),
-            ClaimedExemption::CollectedAbroad => Some(ExemptionId::CollectedAbroad),
-            ClaimedExemption::NoPersonalInformation => Some(ExemptionId::NoPersonalInformation),
-            ClaimedExemption::FtzNegativeList => Some(ExemptionId::FtzNegativeList),
+        self.0
+    }
+}
+
+impl Serialize for ClaimedExemption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.map_or("none", ExemptionId::id))
+    }
+}
+
+impl<'de> Deserialize<'de> for ClaimedExemption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "none" {
+            return Ok(ClaimedExemption(None));
+        }
+        let claimable = || {
+            let names: Vec<&str> = ExemptionId::ALL
+                .iter()
+                .filter(|e| e.is_claimable())
+                .map(|e| e.id())
+                .collect();
+            format!("none, {}", names.join(", "))
+        };
+        match ExemptionId::parse(&s) {
+            Ok(e) if e.is_claimable() => Ok(ClaimedExemption(Some(e))),
+            Ok(e) => Err(serde::de::Error::custom(format!(
+                "`{e}` is decided from the counts and cannot be claimed; expected one of {}",
+                claimable()
+            ))),
+            Err(_) => Err(serde::de::Error::custom(format!(
+                "unknown exemption `{s}`, expected one of {}",
+                claimable()
+            ))),
         }
     }
 }
@@ -326,7 +335,11 @@ exemption = "hr_management"
         );
 
         let e = input_error("p.toml", &GOOD.replace("hr_management", "vacation"));
-        assert!(e.message.contains("unknown variant `vacation`"), "{e}");
+        assert!(
+            e.message
+                .contains("unknown exemption `vacation`, expected one of none, contract_necessity"),
+            "{e}"
+        );
 
         let e = input_error("p.toml", &GOOD.replace("2026-11-22", "2026-02-30"));
         assert_eq!(e.field.as_deref(), Some("as_of"));

@@ -79,15 +79,17 @@ pub type Source = (String, String);
 impl RuleBook {
     /// The packs and calendar built into this binary.
     pub fn embedded() -> Result<RuleBook, LawError> {
-        let packs: Vec<Source> = EMBEDDED_PACKS
-            .iter()
-            .map(|(n, s)| (format!("<embedded>/{n}"), (*s).to_string()))
-            .collect();
-        let calendar = (
-            format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
-            EMBEDDED_CALENDAR.1.to_string(),
-        );
+        let (packs, calendar) = RuleBook::embedded_sources();
         RuleBook::from_sources(&packs, &calendar)
+    }
+
+    /// The sources of the built-in packs and of the built-in calendar, named `<embedded>/FILE`.
+    pub fn embedded_sources() -> (Vec<Source>, Source) {
+        let named = |(n, s): &(&str, &str)| (format!("<embedded>/{n}"), (*s).to_string());
+        (
+            EMBEDDED_PACKS.iter().map(named).collect(),
+            named(&EMBEDDED_CALENDAR),
+        )
     }
 
     /// Builds a rule book from pack sources and a calendar source. Every structural problem is reported

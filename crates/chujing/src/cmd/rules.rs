@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chujing_law::check::check_semantics;
-use chujing_law::rulebook::{EMBEDDED_CALENDAR, EMBEDDED_PACKS, Source};
+use chujing_law::rulebook::Source;
 use chujing_law::{Lang, LawError, RuleBook};
 use clap::Subcommand;
 
@@ -80,12 +80,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<Source>, Source)> {
         ))
         .into());
     }
-    let calendar = calendar.unwrap_or_else(|| {
-        (
-            format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
-            EMBEDDED_CALENDAR.1.to_string(),
-        )
-    });
+    let calendar = calendar.unwrap_or_else(|| RuleBook::embedded_sources().1);
     Ok((packs, calendar))
 }
 
@@ -277,17 +272,10 @@ fn check(dir: Option<&Path>) -> Result<ExitCode> {
             )
         }
         None => {
-            let packs: Vec<Source> = EMBEDDED_PACKS
-                .iter()
-                .map(|(n, s)| (format!("<embedded>/{n}"), (*s).to_string()))
-                .collect();
-            let cal = (
-                format!("<embedded>/{}", EMBEDDED_CALENDAR.0),
-                EMBEDDED_CALENDAR.1.to_string(),
-            );
+            let (packs, calendar) = RuleBook::embedded_sources();
             (
                 "the built-in packs".to_string(),
-                RuleBook::from_sources(&packs, &cal),
+                RuleBook::from_sources(&packs, &calendar),
             )
         }
     };

@@ -150,7 +150,7 @@ const BAD: &[(&str, &str)] = &[
     ),
     (
         "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nexemption = \"small_volume\"\n",
-        "unknown variant `small_volume`",
+        "`small_volume` is decided from the counts and cannot be claimed",
     ),
     (
         "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\ncolour = \"red\"\n",
