@@ -120,6 +120,8 @@ pub trait ItemSpec {
     fn article(&self) -> &Text;
     /// The paraphrase.
     fn text(&self) -> &Text;
+    /// Reading notes, if any.
+    fn note(&self) -> Option<&Text>;
 }
 
 /// Declares an item struct with the fields every item shares (separate structs rather than `#[serde(flatten)]`,
@@ -158,6 +160,7 @@ macro_rules! item_spec {
             fn supersedes(&self) -> Option<&str> { self.supersedes.as_deref() }
             fn article(&self) -> &Text { &self.article }
             fn text(&self) -> &Text { &self.text }
+            fn note(&self) -> Option<&Text> { self.note.as_ref() }
         }
     };
 }

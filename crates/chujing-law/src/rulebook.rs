@@ -464,36 +464,24 @@ impl RuleBook {
                 w.id.split_once('/')
                     .map_or(String::new(), |(_, l)| format!("id = \"{l}\""))
             };
-            match a.ends {
-                None => problems.push(at(
-                    b.pack,
-                    &text_of(b),
-                    Some("window".into()),
-                    format!(
-                        "overlap: windows `{}` and `{}` are both in force from {}",
-                        a.id, b.id, b.effective
-                    ),
+            let problem = match a.ends {
+                None => Some(format!(
+                    "overlap: windows `{}` and `{}` are both in force from {}",
+                    a.id, b.id, b.effective
                 )),
-                Some(e) if e >= b.effective => problems.push(at(
-                    b.pack,
-                    &text_of(b),
-                    Some("window".into()),
-                    format!(
-                        "overlap: windows `{}` (until {e}) and `{}` (from {})",
-                        a.id, b.id, b.effective
-                    ),
+                Some(e) if e >= b.effective => Some(format!(
+                    "overlap: windows `{}` (until {e}) and `{}` (from {})",
+                    a.id, b.id, b.effective
                 )),
-                Some(e) if e.tomorrow() < b.effective => problems.push(at(
-                    b.pack,
-                    &text_of(b),
-                    Some("window".into()),
-                    format!(
-                        "gap: no counting window from {} to {}",
-                        e.tomorrow(),
-                        b.effective.yesterday()
-                    ),
+                Some(e) if e.tomorrow() < b.effective => Some(format!(
+                    "gap: no counting window from {} to {}",
+                    e.tomorrow(),
+                    b.effective.yesterday()
                 )),
-                Some(_) => {}
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                problems.push(at(b.pack, &text_of(b), Some("window".into()), message));
             }
         }
         if let Some(last) = windows.last()

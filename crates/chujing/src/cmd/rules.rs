@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chujing_law::check::check_semantics;
+use chujing_law::pack::ItemSpec;
 use chujing_law::rulebook::Source;
 use chujing_law::{Lang, LawError, RuleBook};
 use clap::Subcommand;
@@ -221,43 +222,38 @@ fn show(book: &RuleBook, id: &str, json: bool, lang: Lang) -> Result<ExitCode> {
             w.article.get(lang)
         )?;
     }
-    for e in &pack.spec.exemption {
+    let items = pack
+        .spec
+        .exemption
+        .iter()
+        .map(|e| {
+            let automatic = if e.automatic { " (automatic)" } else { "" };
+            ("exemption", e as &dyn ItemSpec, automatic.to_string())
+        })
+        .chain(
+            pack.spec
+                .rule
+                .iter()
+                .map(|r| ("rule", r as &dyn ItemSpec, format!(" → {}", r.pathway))),
+        )
+        .chain(
+            pack.spec
+                .obligation
+                .iter()
+                .map(|o| ("obligation", o as &dyn ItemSpec, String::new())),
+        );
+    for (kind, item, extra) in items {
         writeln!(
             out,
-            "\n{b}exemption {}{b:#}{}{}: {} ({short} {})",
-            e.id,
-            if e.automatic { " (automatic)" } else { "" },
-            dates(e.effective, e.ends),
-            e.text.get(lang),
-            e.article.get(lang)
+            "\n{b}{kind} {}{b:#}{}{extra}: {} ({short} {})",
+            item.id(),
+            dates(item.effective(), item.ends()),
+            item.text().get(lang),
+            item.article().get(lang)
         )?;
-        if let Some(n) = &e.note {
+        if let Some(n) = item.note() {
             writeln!(out, "  {d}{}{d:#}", n.get(lang))?;
         }
-    }
-    for r in &pack.spec.rule {
-        writeln!(
-            out,
-            "\n{b}rule {}{b:#}{} → {}: {} ({short} {})",
-            r.id,
-            dates(r.effective, r.ends),
-            r.pathway,
-            r.text.get(lang),
-            r.article.get(lang)
-        )?;
-        if let Some(n) = &r.note {
-            writeln!(out, "  {d}{}{d:#}", n.get(lang))?;
-        }
-    }
-    for o in &pack.spec.obligation {
-        writeln!(
-            out,
-            "\n{b}obligation {}{b:#}{}: {} ({short} {})",
-            o.id,
-            dates(o.effective, o.ends),
-            o.text.get(lang),
-            o.article.get(lang)
-        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
