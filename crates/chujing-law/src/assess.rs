@@ -384,27 +384,35 @@ pub fn assess(
         });
         let mechanism_in_force = f
             .mechanism
-            .filter(|m| m.since <= as_of && m.until.is_none_or(|u| as_of <= u));
+            .filter(|m| m.since <= as_of && valid_until(book, m).is_none_or(|u| as_of <= u));
         let satisfied = pathway.is_satisfied_by(mechanism_in_force.map(|m| m.kind));
         if let Some(m) = f.mechanism
             && !satisfied
         {
-            warnings.push(match lang {
-                Lang::En => format!(
-                    "flow `{}`: the recorded {} ({}) does not satisfy the required {} on {as_of}",
-                    f.id,
-                    explain::mechanism(m.kind, lang),
-                    m.since,
-                    pathway.label(lang)
+            let (what, label) = (explain::mechanism(m.kind, lang), pathway.label(lang));
+            let expired = valid_until(book, &m).filter(|u| *u < as_of);
+            warnings.push(match (lang, m.since > as_of, expired) {
+                (Lang::En, true, _) => format!(
+                    "flow `{}`: the recorded {what} takes effect only on {}",
+                    f.id, m.since
                 ),
-                Lang::Zh => format!(
-                    "数据流“{}”：已记录的{}（{}）不满足{}所需的{}",
-                    f.id,
-                    explain::mechanism(m.kind, lang),
-                    m.since,
-                    as_of,
-                    pathway.label(lang)
+                (Lang::Zh, true, _) => {
+                    format!("数据流“{}”：已记录的{what}自{}起才生效", f.id, m.since)
+                }
+                (Lang::En, false, Some(u)) => format!(
+                    "flow `{}`: the recorded {what} expired on {u}; a {label} is required",
+                    f.id
                 ),
+                (Lang::Zh, false, Some(u)) => {
+                    format!("数据流“{}”：已记录的{what}已于{u}到期，须{label}", f.id)
+                }
+                (Lang::En, false, None) => format!(
+                    "flow `{}`: the recorded {what} does not satisfy the required {label}",
+                    f.id
+                ),
+                (Lang::Zh, false, None) => {
+                    format!("数据流“{}”：已记录的{what}不满足所需的{label}", f.id)
+                }
             });
         }
         if f.sensitive_individuals == 0
@@ -979,6 +987,20 @@ fn due(
             None,
         ),
     }
+}
+
+/// The last valid day of a mechanism: as recorded, or from the validity the law in force on its first day set
+/// (an assessment issued in 2023 keeps the two years of the 2022 Measures). `None` when it does not expire.
+pub fn valid_until(book: &RuleBook, m: &Mechanism) -> Option<Date> {
+    m.until.or_else(|| {
+        let regime = book.regime_at(m.since).ok()?;
+        regime.obligations.iter().find_map(|o| match o.body.due {
+            DueSpec::AfterMechanism { years: Some(y), .. } if o.body.mechanism == Some(m.kind) => {
+                Some(m.since.add_years(y).yesterday())
+            }
+            _ => None,
+        })
+    })
 }
 
 fn unique(items: impl Iterator<Item = String>) -> Vec<String> {

@@ -9,4 +9,5 @@
 )]
 
 mod decide;
+mod obligations;
 mod properties;

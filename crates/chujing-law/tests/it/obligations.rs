@@ -1,0 +1,95 @@
+//! Obligations and their deadlines: anchored in the law in force when the mechanism took effect, counted in
+//! official working days.
+
+use std::sync::LazyLock;
+
+use chujing_law::assess::Assessment;
+use chujing_law::{Date, Lang, Profile, RuleBook, assess};
+
+static BOOK: LazyLock<RuleBook> =
+    LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
+
+fn run(mechanism: &str, as_of: &str) -> Assessment {
+    let src = format!(
+        "[processor]\nname = \"P\"\n[[flows]]\nid = \"big\"\ncountry = \"US\"\ncategories = [\"identity\"]\n\
+         individuals = 2000000\nmechanism = {mechanism}\n"
+    );
+    let profile = Profile::parse("p.toml", &src).unwrap();
+    assess(&BOOK, &profile, Date::parse(as_of).unwrap(), Lang::En).unwrap()
+}
+
+/// The date of an obligation, if it is listed and dated.
+fn due(a: &Assessment, id: &str) -> Option<String> {
+    a.obligations
+        .iter()
+        .find(|o| o.id == id)
+        .and_then(|o| o.due)
+        .map(|d| d.to_string())
+}
+
+#[test]
+fn an_assessment_issued_in_2023_keeps_two_years() {
+    let a = run(
+        "{ kind = \"security_assessment\", since = \"2023-05-10\" }",
+        "2024-06-01",
+    );
+    assert_eq!(
+        due(&a, "cn-sa-measures-2022/assessment-validity").as_deref(),
+        Some("2025-05-09")
+    );
+    // 60 working days before 2025-05-09, skipping the May Day and Qingming holidays of 2025 (counted by hand).
+    assert_eq!(
+        due(&a, "cn-sa-measures-2022/assessment-renewal").as_deref(),
+        Some("2025-02-11")
+    );
+    assert!(due(&a, "cn-provisions-2024/assessment-validity").is_none());
+    assert!(a.flows[0].satisfied);
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+}
+
+#[test]
+fn an_assessment_issued_under_the_provisions_gets_three_years() {
+    let a = run(
+        "{ kind = \"security_assessment\", since = \"2024-05-10\" }",
+        "2026-11-22",
+    );
+    assert_eq!(
+        due(&a, "cn-provisions-2024/assessment-validity").as_deref(),
+        Some("2027-05-09")
+    );
+    assert!(a.flows[0].satisfied);
+}
+
+#[test]
+fn an_expired_assessment_does_not_satisfy() {
+    let a = run(
+        "{ kind = \"security_assessment\", since = \"2023-05-10\" }",
+        "2026-01-10",
+    );
+    assert!(!a.flows[0].satisfied);
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("expired on 2025-05-09")),
+        "{:?}",
+        a.warnings
+    );
+}
+
+#[test]
+fn the_wrong_mechanism_does_not_satisfy() {
+    let a = run(
+        "{ kind = \"standard_contract\", since = \"2026-03-02\" }",
+        "2026-11-22",
+    );
+    assert!(!a.flows[0].satisfied);
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("does not satisfy the required security assessment")),
+        "{:?}",
+        a.warnings
+    );
+    // The contract's own duties are not listed for a flow that needs an assessment.
+    assert!(due(&a, "cn-scc-measures-2023/contract-filing").is_none());
+}
