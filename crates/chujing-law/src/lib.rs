@@ -4,7 +4,7 @@
 //! The law lives in rule packs (`rules/*.toml`), one per instrument, each with effective dates, thresholds,
 //! counting windows, exemptions, obligations and, for every rule, its citation and a one-line paraphrase in
 //! Chinese and English. [`RuleBook`] loads and validates packs; [`RuleBook::regime_at`] gives the [`Regime`]
-//! in force on a date; [`assess`] decides every flow of a [`Profile`] and the processor as a whole, with a
+//! in force on a date; [`assess()`] decides every flow of a [`Profile`] and the processor as a whole, with a
 //! cited trace.
 //!
 //! This crate is pure: it reads no files, no clock and no environment. Callers pass text and dates in.

@@ -30,8 +30,8 @@ Examples:
 Exit codes: 0 success, 2 bad input (file, line and field are named), 1 other failure."
 )]
 struct Cli {
-    /// Load rule packs from this directory instead of the ones built in (every *.toml with a [pack] table;
-    /// a file with a [calendar] table replaces the holiday calendar).
+    /// Load rule packs from this directory instead of the ones built in (every *.toml with a `[pack]` table;
+    /// a file with a `[calendar]` table replaces the holiday calendar).
     #[arg(long, global = true, value_name = "DIR", env = "CHUJING_RULES")]
     rules: Option<PathBuf>,
 
