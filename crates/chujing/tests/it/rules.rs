@@ -42,19 +42,28 @@ fn check_passes_on_the_built_in_packs() {
     assert!(out.starts_with("ok:"), "{out}");
 }
 
-/// Copies the built-in packs to a temporary directory, applies `edit` to one file, and runs `rules check`.
-fn check_edited(file: &str, edit: impl Fn(&str) -> String) -> (i32, String) {
+/// Copies the built-in packs to a temporary directory, applying `edit(file name, text)` to each file.
+fn copy_rules(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(root().join("crates/chujing-law/rules")).unwrap() {
         let path = entry.unwrap().path();
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        if path.file_name().unwrap() == file {
-            let edited = edit(&text);
-            assert_ne!(edited, text, "the edit changed nothing");
-            text = edited;
-        }
-        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = edit(&name, std::fs::read_to_string(&path).unwrap());
+        std::fs::write(dir.path().join(&name), text).unwrap();
     }
+    dir
+}
+
+/// Copies the built-in packs with `edit` applied to one file, and runs `rules check` on the copy.
+fn check_edited(file: &str, edit: impl Fn(&str) -> String) -> (i32, String) {
+    let dir = copy_rules(|name, text| {
+        if name != file {
+            return text;
+        }
+        let edited = edit(&text);
+        assert_ne!(edited, text, "the edit changed nothing");
+        edited
+    });
     let (code, _, err) = chujing(&["rules", "check", dir.path().to_str().unwrap()]);
     (code, err.replace(&format!("{}/", dir.path().display()), ""))
 }
@@ -129,21 +138,16 @@ fn check_finds_non_monotone_law() {
 #[test]
 fn rules_dir_changes_the_law_without_a_release() {
     // A legal team lowers the contract threshold in its own copy of the packs; `assess --rules` follows it.
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(root().join("crates/chujing-law/rules")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path)
-            .unwrap()
-            .replace(
-                "{ fact = \"individuals\", less_than = 100000 },",
-                "{ fact = \"individuals\", less_than = 5000 },",
-            )
-            .replace(
-                "at_least = 100000, less_than = 1000000",
-                "at_least = 5000, less_than = 1000000",
-            );
-        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
-    }
+    let dir = copy_rules(|_, text| {
+        text.replace(
+            "{ fact = \"individuals\", less_than = 100000 },",
+            "{ fact = \"individuals\", less_than = 5000 },",
+        )
+        .replace(
+            "at_least = 100000, less_than = 1000000",
+            "at_least = 5000, less_than = 1000000",
+        )
+    });
     let (code, out, err) = chujing(&[
         "--rules",
         dir.path().to_str().unwrap(),
