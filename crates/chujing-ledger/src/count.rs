@@ -1,0 +1,144 @@
+//! Counting distinct individuals in the legal window in force on a date.
+//!
+//! The window and which flows count come from the law (`chujing-law`): since 1 January of the current year
+//! from 2024-03-22, of the previous year before; flows whose claimed exemption the law in force recognises and
+//! does not count (Provisions 2024 Art. 3–5) are left out. The law applied is the one in force on the as-of
+//! date: it classifies every transfer in its window, including those made before it took effect.
+
+use serde::{Deserialize, Serialize};
+
+use chujing_law::condition::Facts;
+use chujing_law::profile::Mechanism;
+use chujing_law::regime::{Claim, Regime};
+use chujing_law::{Date, ExemptionId, FlowKind, RuleBook};
+
+use crate::error::LedgerError;
+use crate::set::count_union;
+
+/// What the ledger records about a flow (`chujing flow set`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowSettings {
+    /// The flow id used in batches.
+    pub id: String,
+    /// The exemption claimed for the flow, if any.
+    pub exemption: Option<ExemptionId>,
+    /// Whether the flow carries important data.
+    pub important_data: bool,
+    /// The mechanism obtained, if any.
+    pub mechanism: Option<Mechanism>,
+}
+
+impl FlowSettings {
+    /// A flow with nothing recorded.
+    pub fn new(id: &str) -> FlowSettings {
+        FlowSettings {
+            id: id.to_string(),
+            exemption: None,
+            important_data: false,
+            mechanism: None,
+        }
+    }
+}
+
+/// A stored batch as the counter needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRef<'a> {
+    /// The flow it belongs to.
+    pub flow_id: &'a str,
+    /// The transfer date.
+    pub date: Date,
+    /// Hashes of every subject in the batch, sorted.
+    pub subjects: &'a [u128],
+    /// Hashes of the subjects whose records carry sensitive PI, sorted.
+    pub sensitive: &'a [u128],
+}
+
+/// The counts of one window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WindowCount {
+    /// The pack item that sets the window (`pack-id/window`).
+    pub rule: String,
+    /// `calendar_year` or `since_previous_year`.
+    pub kind: &'static str,
+    /// First day counted.
+    pub from: Date,
+    /// Last day counted.
+    pub to: Date,
+    /// Distinct individuals over the counted flows' records in the window.
+    pub individuals: u64,
+    /// Distinct individuals over records marked sensitive.
+    pub sensitive_individuals: u64,
+    /// Flows left out because the law in force exempts them without counting.
+    pub excluded_flows: Vec<String>,
+    /// Batches counted.
+    pub batches: usize,
+}
+
+/// Whether each flow counts on `regime`: `(counted, excluded)` flow ids among `flows`.
+pub fn counted_flows(
+    regime: &Regime,
+    ciio: bool,
+    located_in_china: bool,
+    flows: &[FlowSettings],
+) -> Vec<(String, bool)> {
+    flows
+        .iter()
+        .map(|f| {
+            let facts = Facts {
+                ciio,
+                located_in_china,
+                important_data: f.important_data,
+                personal_information: true,
+                sensitive_personal_information: false,
+                individuals: 0,
+                sensitive_individuals: 0,
+                individuals_processed: 0,
+                kind: FlowKind::Transfer,
+            };
+            let counted = match regime.claimed_exemption(&facts, f.exemption) {
+                Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
+                _ => true,
+            };
+            (f.id.clone(), counted)
+        })
+        .collect()
+}
+
+/// Counts the window in force on `as_of` over `batches`, or `None` when the law in force sets no window.
+/// Batches of flows without settings count.
+pub fn count_window(
+    book: &RuleBook,
+    as_of: Date,
+    ciio: bool,
+    located_in_china: bool,
+    flows: &[FlowSettings],
+    batches: &[BatchRef<'_>],
+) -> Result<Option<WindowCount>, LedgerError> {
+    let regime = book.regime_at(as_of)?;
+    let Some(window) = &regime.window else {
+        return Ok(None);
+    };
+    let from = window.body.start(as_of);
+    let status = counted_flows(regime, ciio, located_in_china, flows);
+    let excluded: Vec<String> = status
+        .iter()
+        .filter(|(_, c)| !c)
+        .map(|(id, _)| id.clone())
+        .collect();
+    let selected: Vec<&BatchRef<'_>> = batches
+        .iter()
+        .filter(|b| from <= b.date && b.date <= as_of && !excluded.iter().any(|e| e == b.flow_id))
+        .collect();
+    let subjects: Vec<&[u128]> = selected.iter().map(|b| b.subjects).collect();
+    let sensitive: Vec<&[u128]> = selected.iter().map(|b| b.sensitive).collect();
+    Ok(Some(WindowCount {
+        rule: window.id.clone(),
+        kind: window.body.id(),
+        from,
+        to: as_of,
+        individuals: count_union(&subjects),
+        sensitive_individuals: count_union(&sensitive),
+        excluded_flows: excluded,
+        batches: selected.len(),
+    }))
+}

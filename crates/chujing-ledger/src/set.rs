@@ -1,0 +1,225 @@
+//! Sorted, deduplicated runs of 128-bit subject hashes: exact, 16 bytes per individual, mergeable.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use crate::error::LedgerError;
+
+/// A set of subject hashes, kept sorted and without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubjectSet(Vec<u128>);
+
+impl SubjectSet {
+    /// Builds a set from hashes in any order, with duplicates.
+    pub fn from_hashes(mut hashes: Vec<u128>) -> SubjectSet {
+        sort_hashes(&mut hashes);
+        hashes.dedup();
+        // Shrinking copies the whole vector: only worth it when many duplicates went.
+        if hashes.capacity() > hashes.len() + hashes.len() / 4 {
+            hashes.shrink_to_fit();
+        }
+        SubjectSet(hashes)
+    }
+
+    /// The number of distinct individuals.
+    pub fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The sorted hashes.
+    pub fn as_slice(&self) -> &[u128] {
+        &self.0
+    }
+
+    /// Whether `hash` is in the set.
+    pub fn contains(&self, hash: u128) -> bool {
+        self.0.binary_search(&hash).is_ok()
+    }
+
+    /// The union of two sets (a linear merge).
+    pub fn union(&self, other: &SubjectSet) -> SubjectSet {
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => {
+                    out.push(*x);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(*y);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(*x);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(a.get(i..).unwrap_or_default());
+        out.extend_from_slice(b.get(j..).unwrap_or_default());
+        SubjectSet(out)
+    }
+
+    /// The set as little-endian bytes, 16 per individual, for storage.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() * 16);
+        for h in &self.0 {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads a stored set back, checking that it is whole and strictly increasing.
+    pub fn from_bytes(bytes: &[u8]) -> Result<SubjectSet, LedgerError> {
+        if !bytes.len().is_multiple_of(16) {
+            return Err(LedgerError::CorruptSet(format!(
+                "{} bytes is not a multiple of 16",
+                bytes.len()
+            )));
+        }
+        let hashes: Vec<u128> = bytes
+            .chunks_exact(16)
+            .map(|c| u128::from_le_bytes(c.try_into().unwrap_or([0; 16])))
+            .collect();
+        if hashes.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            return Err(LedgerError::CorruptSet(
+                "hashes are not strictly increasing".into(),
+            ));
+        }
+        Ok(SubjectSet(hashes))
+    }
+
+    /// Keeps only the hashes whose top `bits` bits equal `partition` — one of `2^bits` disjoint partitions.
+    pub fn partition(&self, bits: u32, partition: u128) -> SubjectSet {
+        let shift = 128 - bits.clamp(1, 127);
+        SubjectSet(
+            self.0
+                .iter()
+                .copied()
+                .filter(|h| h >> shift == partition)
+                .collect(),
+        )
+    }
+}
+
+/// Sorts hashes fast: they are uniformly random, so one bucketing pass on the top bits followed by sorting
+/// small buckets beats a comparison sort on large inputs. Large inputs use both cores.
+fn sort_hashes(v: &mut Vec<u128>) {
+    const SMALL: usize = 1 << 12;
+    if v.len() < SMALL {
+        v.sort_unstable();
+        return;
+    }
+    // Buckets of a few thousand hashes (they sort inside the cache), at most 2^12 of them (more write
+    // streams than that thrash the cache and TLB during the scatter).
+    let bits = (v.len() / 1024).ilog2().clamp(4, 12);
+    let shift = 128 - bits;
+    let buckets = 1usize << bits;
+    let mut counts = vec![0usize; buckets + 1];
+    for h in v.iter() {
+        if let Some(c) = counts.get_mut((h >> shift) as usize + 1) {
+            *c += 1;
+        }
+    }
+    for i in 1..counts.len() {
+        let prev = counts.get(i - 1).copied().unwrap_or(0);
+        if let Some(c) = counts.get_mut(i) {
+            *c += prev;
+        }
+    }
+    let starts = counts.clone();
+    let mut out = vec![0u128; v.len()];
+    for h in v.iter() {
+        let b = (h >> shift) as usize;
+        if let Some(pos) = counts.get_mut(b) {
+            if let Some(slot) = out.get_mut(*pos) {
+                *slot = *h;
+            }
+            *pos += 1;
+        }
+    }
+    // Each bucket is a contiguous slice of `out`; sort them in parallel.
+    let mut slices = Vec::with_capacity(buckets);
+    let mut rest: &mut [u128] = &mut out;
+    for w in starts.windows(2) {
+        let [a, b] = w else { continue };
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(b - a);
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+        .par_iter_mut()
+        .with_min_len(256)
+        .for_each(|s| s.sort_unstable());
+    *v = out;
+}
+
+/// The number of distinct hashes in the union of sorted runs, by a streaming k-way merge (no copy).
+pub fn count_union(runs: &[&[u128]]) -> u64 {
+    match runs {
+        [] => 0,
+        [only] => only.len() as u64,
+        _ => {
+            let mut heap: BinaryHeap<Reverse<(u128, usize, usize)>> = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(r, run)| run.first().map(|h| Reverse((*h, r, 0))))
+                .collect();
+            let mut count = 0u64;
+            let mut last = None;
+            while let Some(Reverse((h, r, i))) = heap.pop() {
+                if last != Some(h) {
+                    count += 1;
+                    last = Some(h);
+                }
+                if let Some(next) = runs.get(r).and_then(|run| run.get(i + 1)) {
+                    heap.push(Reverse((*next, r, i + 1)));
+                }
+            }
+            count
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_large_inputs_like_sort_unstable() {
+        let mut x = 0x1234_5678_9abc_def0_u128;
+        let mut v: Vec<u128> = (0..100_000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(0x2545_f491_4f6c_dd1d_0000_0000_0000_0001)
+                    .wrapping_add(0x9e37_79b9_7f4a_7c15);
+                x.rotate_left(17)
+            })
+            .collect();
+        v.extend_from_slice(&v.clone()[..1000]);
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(SubjectSet::from_hashes(v).as_slice(), expected.as_slice());
+    }
+
+    #[test]
+    fn bytes_round_trip_and_corruption() {
+        let s = SubjectSet::from_hashes(vec![3, 1, 2, 3]);
+        assert_eq!(SubjectSet::from_bytes(&s.to_bytes()).unwrap(), s);
+        assert!(SubjectSet::from_bytes(&[0; 15]).is_err());
+        let mut b = s.to_bytes();
+        b.rotate_left(16);
+        assert!(SubjectSet::from_bytes(&b).is_err());
+    }
+}
