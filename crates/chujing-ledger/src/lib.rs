@@ -17,9 +17,11 @@ pub mod error;
 pub mod hash;
 pub mod normalise;
 pub mod set;
+pub mod store;
 
 pub use count::{BatchRef, FlowSettings, WindowCount, count_window, counted_flows};
 pub use error::LedgerError;
 pub use hash::{HashKey, SubjectHasher};
 pub use normalise::normalise;
 pub use set::{SubjectSet, count_union};
+pub use store::{BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};

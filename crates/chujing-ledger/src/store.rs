@@ -1,0 +1,109 @@
+//! The storage boundary: what the ledger needs from a database, implemented by `chujing-store` for SQLite
+//! and PostgreSQL.
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+use chujing_law::Date;
+
+use crate::count::FlowSettings;
+use crate::set::SubjectSet;
+
+/// A transfer batch as stored: its metadata and its two subject sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBatch {
+    /// Metadata.
+    pub meta: BatchMeta,
+    /// Every subject in the batch.
+    pub subjects: SubjectSet,
+    /// Subjects whose records carry sensitive PI.
+    pub sensitive: SubjectSet,
+}
+
+/// What is known of a batch besides its subjects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchMeta {
+    /// The idempotency key: the same batch id is counted once.
+    pub batch_id: String,
+    /// The flow it belongs to.
+    pub flow_id: String,
+    /// The transfer date.
+    pub date: Date,
+    /// The recipient, if given.
+    pub recipient: Option<String>,
+    /// Categories of PI, if given.
+    pub categories: Vec<String>,
+    /// The id of the key the subjects were hashed with.
+    pub key_id: String,
+    /// Records read.
+    pub records: u64,
+    /// Distinct subjects in the batch.
+    pub individuals: u64,
+    /// Distinct subjects with sensitive PI in the batch.
+    pub sensitive_individuals: u64,
+}
+
+/// Who the processor is, for deciding pathways from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessorSettings {
+    /// Legal name.
+    pub name: String,
+    /// Critical information infrastructure operator.
+    pub ciio: bool,
+    /// Located in mainland China.
+    pub located_in_china: bool,
+}
+
+impl Default for ProcessorSettings {
+    fn default() -> Self {
+        ProcessorSettings {
+            name: String::from("(unnamed processor)"),
+            ciio: false,
+            located_in_china: true,
+        }
+    }
+}
+
+/// What became of a batch offered to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Insert {
+    /// Stored and counted from now on.
+    Inserted,
+    /// A batch with this id is already stored; nothing changed.
+    AlreadyPresent,
+}
+
+/// Persistence for the ledger. A batch is stored entirely or not at all.
+pub trait LedgerStore {
+    /// The backend's error.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Stores a batch atomically; a batch id already present is left alone.
+    fn insert_batch(
+        &self,
+        batch: &StoredBatch,
+    ) -> impl Future<Output = Result<Insert, Self::Error>> + Send;
+    /// The batches dated from `from` to `to`, both included, with their subject sets.
+    fn batches_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> impl Future<Output = Result<Vec<StoredBatch>, Self::Error>> + Send;
+    /// Metadata of every batch, oldest first.
+    fn batch_metas(&self) -> impl Future<Output = Result<Vec<BatchMeta>, Self::Error>> + Send;
+    /// Whether a batch id is stored.
+    fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, Self::Error>> + Send;
+    /// Every flow's recorded settings.
+    fn flows(&self) -> impl Future<Output = Result<Vec<FlowSettings>, Self::Error>> + Send;
+    /// Records a flow's settings, replacing earlier ones.
+    fn set_flow(&self, flow: &FlowSettings)
+    -> impl Future<Output = Result<(), Self::Error>> + Send;
+    /// The processor's settings (defaults until set).
+    fn processor(&self) -> impl Future<Output = Result<ProcessorSettings, Self::Error>> + Send;
+    /// Records the processor's settings.
+    fn set_processor(
+        &self,
+        p: &ProcessorSettings,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}

@@ -1,0 +1,198 @@
+//! The same story against both backends must give identical answers (atuin's `db_story` pattern).
+//!
+//! SQLite always runs. PostgreSQL runs when `CHUJING_TEST_PG_URL` points at a server whose user may create
+//! databases (`scripts/test` provides one, starting a throwaway cluster when none is running); each run
+//! creates and drops its own database. Under CI a missing URL is a failure, not a skip.
+
+use std::sync::LazyLock;
+
+use chujing_law::{Date, ExemptionId, RuleBook};
+use chujing_ledger::{
+    BatchMeta, BatchRef, FlowSettings, HashKey, Insert, LedgerStore, ProcessorSettings,
+    StoredBatch, SubjectHasher, SubjectSet, count_window,
+};
+use chujing_store::Store;
+use sqlx::Connection;
+
+static BOOK: LazyLock<RuleBook> = LazyLock::new(|| RuleBook::embedded().unwrap());
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn batch(
+    id: &str,
+    flow: &str,
+    date: &str,
+    subjects: std::ops::Range<u32>,
+    sensitive: std::ops::Range<u32>,
+) -> StoredBatch {
+    let h = SubjectHasher::new(&HashKey::new([5; 16]));
+    let set = |r: std::ops::Range<u32>| {
+        SubjectSet::from_hashes(r.map(|i| h.hash(&format!("{i}"))).collect())
+    };
+    let (subjects, sensitive) = (set(subjects), set(sensitive));
+    StoredBatch {
+        meta: BatchMeta {
+            batch_id: id.into(),
+            flow_id: flow.into(),
+            date: d(date),
+            recipient: Some("R".into()),
+            categories: vec!["identity".into()],
+            key_id: h.key_id().into(),
+            records: subjects.len() + 7,
+            individuals: subjects.len(),
+            sensitive_individuals: sensitive.len(),
+        },
+        subjects,
+        sensitive,
+    }
+}
+
+/// Everything the story observes, compared across backends.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    duplicate: Insert,
+    processor: ProcessorSettings,
+    flows: Vec<FlowSettings>,
+    metas: Vec<BatchMeta>,
+    counts: Vec<(String, u64, u64, Vec<String>)>,
+    round_trip: bool,
+}
+
+async fn story(store: Store) -> Observed {
+    let store = store.with_part_hashes(64); // exercise multi-part sets
+    assert_eq!(
+        store.processor().await.unwrap(),
+        ProcessorSettings::default()
+    );
+    let processor = ProcessorSettings {
+        name: "Acme".into(),
+        ciio: false,
+        located_in_china: true,
+    };
+    store.set_processor(&processor).await.unwrap();
+    let hr = FlowSettings {
+        exemption: Some(ExemptionId::HrManagement),
+        ..FlowSettings::new("hr")
+    };
+    store.set_flow(&FlowSettings::new("hr")).await.unwrap();
+    store.set_flow(&hr).await.unwrap(); // replaces
+
+    let b1 = batch("b1", "crm", "2023-11-05", 0..500, 0..40);
+    assert_eq!(store.insert_batch(&b1).await.unwrap(), Insert::Inserted);
+    let duplicate = store.insert_batch(&b1).await.unwrap();
+    store
+        .insert_batch(&batch("b2", "crm", "2024-02-01", 300..900, 30..90))
+        .await
+        .unwrap();
+    store
+        .insert_batch(&batch("b3", "hr", "2024-02-01", 5000..5300, 0..0))
+        .await
+        .unwrap();
+    store
+        .insert_batch(&batch("b4", "crm", "2024-12-31", 850..1000, 0..0))
+        .await
+        .unwrap();
+    assert!(store.has_batch("b4").await.unwrap());
+    assert!(!store.has_batch("nope").await.unwrap());
+
+    let loaded = store
+        .batches_between(d("2023-01-01"), d("2024-12-31"))
+        .await
+        .unwrap();
+    let round_trip = loaded.iter().any(|b| b == &b1) && loaded.len() == 4;
+    let flows = store.flows().await.unwrap();
+    let mut counts = Vec::new();
+    for as_of in [
+        "2024-03-21",
+        "2024-03-22",
+        "2024-12-30",
+        "2024-12-31",
+        "2025-01-01",
+    ] {
+        let batches = store
+            .batches_between(d("2023-01-01"), d(as_of))
+            .await
+            .unwrap();
+        let refs: Vec<BatchRef<'_>> = batches
+            .iter()
+            .map(|b| BatchRef {
+                flow_id: &b.meta.flow_id,
+                date: b.meta.date,
+                subjects: b.subjects.as_slice(),
+                sensitive: b.sensitive.as_slice(),
+            })
+            .collect();
+        let w = count_window(&BOOK, d(as_of), false, true, &flows, &refs)
+            .unwrap()
+            .unwrap();
+        counts.push((
+            as_of.to_string(),
+            w.individuals,
+            w.sensitive_individuals,
+            w.excluded_flows,
+        ));
+    }
+    let metas = store.batch_metas().await.unwrap();
+    store.close().await;
+    Observed {
+        duplicate,
+        processor,
+        flows,
+        metas,
+        counts,
+        round_trip,
+    }
+}
+
+fn expected_counts() -> Vec<(String, u64, u64, Vec<String>)> {
+    vec![
+        // Since 2023-01-01, the HR exemption not yet law: b1 ∪ b2 ∪ b3 = 0..900 + 300 HR.
+        ("2024-03-21".into(), 1200, 90, vec![]),
+        // Since 2024-01-01 under the Provisions: b2 only (HR left out).
+        ("2024-03-22".into(), 600, 60, vec!["hr".into()]),
+        ("2024-12-30".into(), 600, 60, vec!["hr".into()]),
+        ("2024-12-31".into(), 700, 60, vec!["hr".into()]),
+        ("2025-01-01".into(), 0, 0, vec!["hr".into()]),
+    ]
+}
+
+#[tokio::test]
+async fn sqlite_and_postgres_tell_the_same_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("ledger.db").display());
+    let sqlite = story(Store::connect(&url).await.unwrap()).await;
+    assert_eq!(sqlite.duplicate, Insert::AlreadyPresent);
+    assert!(sqlite.round_trip);
+    assert_eq!(sqlite.counts, expected_counts());
+    assert_eq!(sqlite.flows[0].exemption, Some(ExemptionId::HrManagement));
+
+    let Ok(admin_url) = std::env::var("CHUJING_TEST_PG_URL") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CHUJING_TEST_PG_URL must be set under CI (scripts/test sets it)"
+        );
+        eprintln!("PostgreSQL part skipped: set CHUJING_TEST_PG_URL (scripts/test does)");
+        return;
+    };
+    let db = format!("chujing_story_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let postgres = story(Store::connect(&format!("{base}/{db}")).await.unwrap()).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(postgres, sqlite);
+}
