@@ -2,7 +2,7 @@
 //! window.
 //!
 //! The law's thresholds (10,000 / 100,000 / 1,000,000, PIPL Art. 40 and its measures) count *distinct
-//! individuals*, so the ledger never estimates: every subject key is normalised ([`normalise`]), replaced by a
+//! individuals*, so the ledger never estimates: every subject key is normalised ([`normalise()`]), replaced by a
 //! keyed 128-bit hash ([`SubjectHasher`]; raw identifiers are never kept), and kept in sorted, deduplicated runs
 //! ([`SubjectSet`]) of exactly 16 bytes per individual. A batch of transfers is one run; a window's count is the
 //! size of the union of the runs it covers ([`count_union`]), computed by a streaming k-way merge. Runs split by
