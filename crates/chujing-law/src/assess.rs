@@ -91,6 +91,8 @@ pub enum TotalsSource {
     Profile,
     /// Summed over counted flows (may over-count).
     SumOfFlows,
+    /// Counted exactly by the ledger.
+    Ledger,
 }
 
 /// Processor-wide counts in the window.
@@ -254,6 +256,17 @@ pub fn assess(
     as_of: Date,
     lang: Lang,
 ) -> Result<Assessment, LawError> {
+    assess_with_totals(book, profile, as_of, lang, None)
+}
+
+/// Like [`assess()`], with processor-wide totals from elsewhere (the ledger) instead of the profile's.
+pub fn assess_with_totals(
+    book: &RuleBook,
+    profile: &Profile,
+    as_of: Date,
+    lang: Lang,
+    ledger_totals: Option<crate::profile::Totals>,
+) -> Result<Assessment, LawError> {
     let regime = book.regime_at(as_of)?;
     let packs = book.packs();
     let meta = |pack: usize| packs.get(pack).map(|p| &p.meta);
@@ -302,8 +315,12 @@ pub fn assess(
         .map(|f| f.sensitive_individuals)
         .max()
         .unwrap_or(0);
-    let (individuals, sensitive_individuals, source) = match profile.totals {
-        Some(t) => {
+    let given = match ledger_totals {
+        Some(t) => Some((t, TotalsSource::Ledger)),
+        None => profile.totals.map(|t| (t, TotalsSource::Profile)),
+    };
+    let (individuals, sensitive_individuals, source) = match given {
+        Some((t, source)) => {
             if t.individuals < max_i || t.sensitive_individuals < max_s {
                 warnings.push(match lang {
                     Lang::En => format!(
@@ -320,7 +337,7 @@ pub fn assess(
             (
                 t.individuals.max(max_i),
                 t.sensitive_individuals.max(max_s),
-                TotalsSource::Profile,
+                source,
             )
         }
         None => (
@@ -607,6 +624,14 @@ fn totals_text(
         ),
         (Lang::Zh, TotalsSource::Profile) => {
             format!("处理者合计：{i}人，其中敏感个人信息{s}人（来自 [totals]）")
+        }
+        (Lang::En, TotalsSource::Ledger) => {
+            format!(
+                "processor-wide: {i} individuals, {s} with sensitive PI (counted exactly by the ledger)"
+            )
+        }
+        (Lang::Zh, TotalsSource::Ledger) => {
+            format!("处理者合计：{i}人，其中敏感个人信息{s}人（台账精确去重计数）")
         }
         (Lang::Zh, TotalsSource::SumOfFlows) => format!(
             "处理者合计：{i}人，其中敏感个人信息{s}人，由计入的数据流相加（同一人出现在多个数据流时会重复计算；可提供 [totals] 或使用台账得到精确数）"

@@ -142,3 +142,67 @@ pub fn count_window(
         batches: selected.len(),
     }))
 }
+
+/// The pathway the law in force requires of one flow, given the ledger's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowPathway {
+    /// The flow id.
+    pub flow: String,
+    /// Distinct individuals this flow exported in the window.
+    pub individuals: u64,
+    /// Distinct individuals with sensitive PI this flow exported in the window.
+    pub sensitive_individuals: u64,
+    /// The pathway required (`None` when the law in force decides nothing for it).
+    pub pathway: Option<chujing_law::Pathway>,
+    /// The exemption applied, if any.
+    pub exemption: Option<ExemptionId>,
+    /// Whether the flow counts towards the thresholds.
+    pub counted: bool,
+}
+
+/// Decides every flow from ledger counts: `window` gives the processor-wide totals, `per_flow` each flow's
+/// own `(individuals, sensitive_individuals)`. Individuals processed is not known to the ledger; the exported
+/// total is used as its lower bound, as `assess` does.
+pub fn decide_flows(
+    regime: &Regime,
+    ciio: bool,
+    located_in_china: bool,
+    flows: &[FlowSettings],
+    window: &WindowCount,
+    per_flow: &[(String, u64, u64)],
+) -> Vec<FlowPathway> {
+    let status = counted_flows(regime, ciio, located_in_china, flows);
+    per_flow
+        .iter()
+        .map(|(id, individuals, sensitive)| {
+            let settings = flows
+                .iter()
+                .find(|f| &f.id == id)
+                .cloned()
+                .unwrap_or_else(|| FlowSettings::new(id));
+            let facts = Facts {
+                ciio,
+                located_in_china,
+                important_data: settings.important_data,
+                personal_information: true,
+                sensitive_personal_information: *sensitive > 0,
+                individuals: window.individuals,
+                sensitive_individuals: window.sensitive_individuals,
+                individuals_processed: window.individuals,
+                kind: FlowKind::Transfer,
+            };
+            let outcome = regime.decide(&facts, settings.exemption);
+            FlowPathway {
+                flow: id.clone(),
+                individuals: *individuals,
+                sensitive_individuals: *sensitive,
+                pathway: outcome.pathway,
+                exemption: outcome
+                    .exemption
+                    .and_then(|i| regime.exemptions.get(i))
+                    .map(|e| e.body.id),
+                counted: status.iter().find(|(f, _)| f == id).is_none_or(|(_, c)| *c),
+            }
+        })
+        .collect()
+}

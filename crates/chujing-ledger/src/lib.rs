@@ -19,7 +19,9 @@ pub mod normalise;
 pub mod set;
 pub mod store;
 
-pub use count::{BatchRef, FlowSettings, WindowCount, count_window, counted_flows};
+pub use count::{
+    BatchRef, FlowPathway, FlowSettings, WindowCount, count_window, counted_flows, decide_flows,
+};
 pub use error::LedgerError;
 pub use hash::{HashKey, SubjectHasher};
 pub use normalise::normalise;

@@ -5,7 +5,9 @@
 
 mod clock;
 mod cmd;
+mod db;
 mod output;
+mod records;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +28,10 @@ Examples:
   chujing rules list
   chujing rules show cn-provisions-2024
   chujing rules check ./my-rules
+  chujing ledger ingest transfers.csv --subject-column id_number --flow crm --date 2026-11-01
+  chujing ledger status --as-of 2026-11-22
+  chujing ledger check next-batch.csv --subject-column id_number --flow crm --date 2026-11-23
+  chujing assess profile.toml --ledger
 
 Exit codes: 0 success, 2 bad input (file, line and field are named), 1 other failure."
 )]
@@ -34,6 +40,10 @@ struct Cli {
     /// a file with a `[calendar]` table replaces the holiday calendar).
     #[arg(long, global = true, value_name = "DIR", env = "CHUJING_RULES")]
     rules: Option<PathBuf>,
+
+    /// The ledger database: sqlite://PATH (created if missing) or postgres://USER@HOST[:PORT]/DB.
+    #[arg(long, global = true, value_name = "URL", env = "CHUJING_DATABASE_URL", default_value = db::DEFAULT_DB)]
+    db: String,
 
     #[command(subcommand)]
     command: Command,
@@ -46,13 +56,27 @@ enum Command {
     /// List, show and check rule packs (the law as versioned data).
     #[command(subcommand)]
     Rules(cmd::rules::Command),
+    /// The exact ledger of exported individuals: ingest batches, see counts per legal window, check a batch
+    /// before it is sent.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::Command),
+    /// What the ledger knows about each flow: mechanism obtained, exemption claimed, important data.
+    #[command(subcommand)]
+    Flow(cmd::flow::FlowCommand),
+    /// Who the processor is (CIIO, located in China), for deciding pathways from the ledger.
+    #[command(subcommand)]
+    Processor(cmd::flow::ProcessorCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Assess(args) => cmd::assess::run(cli.rules.as_deref(), args),
+        Command::Assess(args) => cmd::assess::run(cli.rules.as_deref(), &cli.db, args),
         Command::Rules(c) => cmd::rules::run(cli.rules.as_deref(), c),
+        Command::Ledger(c) => cmd::rules::load(cli.rules.as_deref())
+            .and_then(|book| cmd::ledger::run(&book, &cli.db, c)),
+        Command::Flow(c) => cmd::flow::run_flow(&cli.db, c),
+        Command::Processor(c) => cmd::flow::run_processor(&cli.db, c),
     };
     match result {
         Ok(code) => code,

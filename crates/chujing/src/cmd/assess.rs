@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use chujing_law::assess::assess_with_totals;
 use chujing_law::assess::{Assessment, StepKind};
 use chujing_law::explain::number;
-use chujing_law::{Date, Lang, Profile, assess};
+use chujing_law::profile::Totals;
+use chujing_law::{Date, Lang, Profile, RuleBook};
+use chujing_ledger::{BatchRef, LedgerStore, count_window};
 
 use crate::clock;
 use crate::cmd::rules::{load, parse_lang};
@@ -33,6 +36,9 @@ pub struct Args {
     /// Language of explanations: `en` or `zh`.
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     pub lang: Lang,
+    /// Take the processor-wide totals from the ledger (`--db`) instead of the profile's [totals].
+    #[arg(long)]
+    pub ledger: bool,
     /// Show every rule that fired, including those displaced or outweighed (JSON always has them all).
     #[arg(long, short)]
     pub verbose: bool,
@@ -42,7 +48,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-pub fn run(rules: Option<&Path>, args: Args) -> Result<ExitCode> {
+pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     let book = load(rules)?;
     let name = args.file.display().to_string();
     let src = std::fs::read_to_string(&args.file)
@@ -53,13 +59,47 @@ pub fn run(rules: Option<&Path>, args: Args) -> Result<ExitCode> {
         .as_of
         .or(profile.as_of)
         .unwrap_or_else(clock::today_in_china);
-    let assessment = assess(&book, &profile, as_of, args.lang)?;
+    let totals = if args.ledger {
+        Some(ledger_totals(&book, db_url, as_of)?)
+    } else {
+        None
+    };
+    let assessment = assess_with_totals(&book, &profile, as_of, args.lang, totals)?;
     if args.json {
         output::print_json(&assessment)?;
     } else {
         print_human(&assessment, args.verbose)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The ledger's distinct counts in the window in force on `as_of`.
+fn ledger_totals(book: &RuleBook, url: &str, as_of: Date) -> Result<Totals> {
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::connect(url).await?;
+        let regime = book.regime_at(as_of)?;
+        let from = regime.window_start(as_of).unwrap_or(as_of);
+        let (p, flows, batches) = (
+            store.processor().await?,
+            store.flows().await?,
+            store.batches_between(from, as_of).await?,
+        );
+        store.close().await;
+        let refs: Vec<BatchRef<'_>> = batches
+            .iter()
+            .map(|b| BatchRef {
+                flow_id: &b.meta.flow_id,
+                date: b.meta.date,
+                subjects: b.subjects.as_slice(),
+                sensitive: b.sensitive.as_slice(),
+            })
+            .collect();
+        let window = count_window(book, as_of, p.ciio, p.located_in_china, &flows, &refs)?;
+        Ok(Totals {
+            individuals: window.as_ref().map_or(0, |w| w.individuals),
+            sensitive_individuals: window.as_ref().map_or(0, |w| w.sensitive_individuals),
+        })
+    })
 }
 
 fn print_human(a: &Assessment, verbose: bool) -> Result<()> {

@@ -1,0 +1,187 @@
+//! `chujing flow set|list` and `chujing processor set|show`: what the ledger knows about flows and the
+//! processor, for deciding pathways from counts.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chujing_law::profile::Mechanism;
+use chujing_law::{Date, ExemptionId, MechanismKind};
+use chujing_ledger::{FlowSettings, LedgerStore, ProcessorSettings};
+
+use crate::db;
+use crate::output::{self, InputProblem};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum FlowCommand {
+    /// Record a flow's mechanism, exemption or important-data status (other settings are kept).
+    Set(FlowSetArgs),
+    /// List the flows the ledger knows.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FlowSetArgs {
+    /// The flow id, as used in `ledger ingest --flow`.
+    pub id: String,
+    /// The mechanism obtained: standard_contract, certification or security_assessment (`none` clears it).
+    #[arg(long, value_name = "KIND", requires = "since")]
+    pub mechanism: Option<String>,
+    /// The day the mechanism took effect (contract effective, result or certificate issued).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// Its last valid day, if known (otherwise computed from the law).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<Date>,
+    /// The exemption claimed for the flow (`none` clears it), e.g. hr_management.
+    #[arg(long, value_name = "EXEMPTION")]
+    pub exemption: Option<String>,
+    /// Whether the flow carries important data.
+    #[arg(long, value_name = "BOOL")]
+    pub important_data: Option<bool>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ProcessorCommand {
+    /// Record who the processor is.
+    Set {
+        /// Legal name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Critical information infrastructure operator.
+        #[arg(long, value_name = "BOOL")]
+        ciio: Option<bool>,
+        /// Located in mainland China (false for a processor abroad under PIPL Art. 3(2)).
+        #[arg(long, value_name = "BOOL")]
+        located_in_china: Option<bool>,
+    },
+    /// Show the processor's settings.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+}
+
+fn parse_mechanism(s: &str) -> Result<Option<MechanismKind>> {
+    match s {
+        "none" => Ok(None),
+        "standard_contract" => Ok(Some(MechanismKind::StandardContract)),
+        "certification" => Ok(Some(MechanismKind::Certification)),
+        "security_assessment" => Ok(Some(MechanismKind::SecurityAssessment)),
+        other => Err(InputProblem(format!(
+            "--mechanism `{other}`: expected standard_contract, certification, security_assessment or none"
+        ))
+        .into()),
+    }
+}
+
+pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
+    db::runtime()?.block_on(async {
+        let store = db::connect(url).await?;
+        match command {
+            FlowCommand::Set(args) => {
+                let mut flow = store.flows().await?.into_iter().find(|f| f.id == args.id).unwrap_or_else(|| FlowSettings::new(&args.id));
+                if let Some(m) = &args.mechanism {
+                    flow.mechanism = match (parse_mechanism(m)?, args.since) {
+                        (None, _) => None,
+                        (Some(kind), Some(since)) => {
+                            if args.until.is_some_and(|u| u < since) {
+                                return Err(InputProblem("--until is before --since".into()).into());
+                            }
+                            Some(Mechanism { kind, since, until: args.until })
+                        }
+                        (Some(_), None) => return Err(InputProblem("--mechanism needs --since DATE".into()).into()),
+                    };
+                }
+                if let Some(e) = &args.exemption {
+                    flow.exemption = match e.as_str() {
+                        "none" => None,
+                        other => {
+                            let id = ExemptionId::parse(other).map_err(InputProblem)?;
+                            if !id.is_claimable() {
+                                return Err(InputProblem(format!("`{id}` is decided from the counts and cannot be claimed")).into());
+                            }
+                            Some(id)
+                        }
+                    };
+                }
+                if let Some(i) = args.important_data {
+                    flow.important_data = i;
+                }
+                store.set_flow(&flow).await?;
+                writeln!(anstream::stdout(), "flow `{}` recorded", flow.id)?;
+            }
+            FlowCommand::List { json } => {
+                let flows = store.flows().await?;
+                if json {
+                    output::print_json(&flows)?;
+                } else {
+                    let mut t = output::table(vec!["flow", "mechanism", "since", "until", "exemption", "important data"]);
+                    for f in &flows {
+                        t.add_row(vec![
+                            f.id.clone(),
+                            f.mechanism.map_or("—".into(), |m| m.kind.id().to_string()),
+                            f.mechanism.map_or("—".into(), |m| m.since.to_string()),
+                            f.mechanism.and_then(|m| m.until).map_or("—".into(), |d| d.to_string()),
+                            f.exemption.map_or("—".into(), |e| e.id().to_string()),
+                            f.important_data.to_string(),
+                        ]);
+                    }
+                    writeln!(anstream::stdout(), "{t}")?;
+                }
+            }
+        }
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
+    db::runtime()?.block_on(async {
+        let store = db::connect(url).await?;
+        let mut p: ProcessorSettings = store.processor().await?;
+        match command {
+            ProcessorCommand::Set {
+                name,
+                ciio,
+                located_in_china,
+            } => {
+                if let Some(n) = name {
+                    p.name = n;
+                }
+                if let Some(c) = ciio {
+                    p.ciio = c;
+                }
+                if let Some(l) = located_in_china {
+                    p.located_in_china = l;
+                }
+                store.set_processor(&p).await?;
+                writeln!(anstream::stdout(), "processor `{}` recorded", p.name)?;
+            }
+            ProcessorCommand::Show { json } => {
+                if json {
+                    output::print_json(&p)?;
+                } else {
+                    writeln!(
+                        anstream::stdout(),
+                        "{} (CIIO: {}, located in China: {})",
+                        p.name,
+                        p.ciio,
+                        p.located_in_china
+                    )?;
+                }
+            }
+        }
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
