@@ -9,5 +9,6 @@
 )]
 
 mod assess;
+mod ledger;
 mod rules;
 mod util;

@@ -11,10 +11,21 @@ pub fn root() -> PathBuf {
 
 /// `chujing` with `args`, run from the workspace root; returns (exit code, stdout, stderr).
 pub fn chujing(args: &[&str]) -> (i32, String, String) {
+    chujing_env(args, &[])
+}
+
+/// A fixed ledger key, so that runs against different databases hash alike.
+pub const TEST_KEY: &str = "000102030405060708090a0b0c0d0e0f";
+
+/// `chujing` with `args` and extra environment variables.
+pub fn chujing_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::cargo_bin("chujing")
         .unwrap()
         .current_dir(root())
         .env_remove("CHUJING_RULES")
+        .env_remove("CHUJING_DATABASE_URL")
+        .env_remove("CHUJING_LEDGER_KEY")
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .unwrap();

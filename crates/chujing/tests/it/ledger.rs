@@ -1,0 +1,539 @@
+//! `chujing ledger`: exact counts from transfer files, windows, the what-if gate, both databases, crashes.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::util::{TEST_KEY, chujing_env};
+
+/// A temporary ledger: a SQLite database (or the given URL) and a folder for input files.
+struct Ledger {
+    dir: tempfile::TempDir,
+    db: String,
+}
+
+impl Ledger {
+    fn sqlite() -> Ledger {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}", dir.path().join("ledger.db").display());
+        Ledger { dir, db }
+    }
+
+    fn with_db(db: String) -> Ledger {
+        Ledger {
+            dir: tempfile::tempdir().unwrap(),
+            db,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut full = vec!["--db", self.db.as_str()];
+        full.extend_from_slice(args);
+        chujing_env(&full, &[("CHUJING_LEDGER_KEY", TEST_KEY)])
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut full = args.to_vec();
+        full.push("--json");
+        let (code, out, err) = self.run(&full);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    fn ingest(&self, file: &str, flow: &str, date: &str, extra: &[&str]) -> Value {
+        let mut args = vec![
+            "ledger",
+            "ingest",
+            file,
+            "--subject-column",
+            "id",
+            "--flow",
+            flow,
+            "--date",
+            date,
+        ];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
+    fn status(&self, as_of: &str) -> Value {
+        self.json(&["ledger", "status", "--as-of", as_of])
+    }
+}
+
+/// CSV text with an `id` and a `sensitive` column for subjects `range` (every 10th sensitive).
+fn csv(range: std::ops::Range<u32>) -> String {
+    let mut s = String::from("name,id,sensitive\n");
+    for i in range {
+        s.push_str(&format!(
+            "n{i},1101051990{i:08},{}\n",
+            if i % 10 == 0 { "yes" } else { "no" }
+        ));
+    }
+    s
+}
+
+fn window(status: &Value) -> (u64, u64) {
+    let w = &status["windows"][0];
+    (
+        w["individuals"].as_u64().unwrap(),
+        w["sensitive_individuals"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn every_format_counts_the_same_people() {
+    let rows = 0..1000u32;
+    let csv_text = csv(rows.clone());
+    let tsv_text = csv_text.replace(',', "\t");
+    let jsonl: String = rows
+        .clone()
+        .map(|i| {
+            format!(
+                "{{\"person\": {{\"id\": \"1101051990{i:08}\"}}, \"sensitive\": {}}}\n",
+                i % 10 == 0
+            )
+        })
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(csv_text.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let zst = zstd::encode_all(jsonl.as_bytes(), 3).unwrap();
+    // Full-width digits and spaces around the key are the same person.
+    let fullwidth: String = csv_text
+        .lines()
+        .map(|l| {
+            l.chars()
+                .map(|c| {
+                    if c.is_ascii_digit() && l.contains("n") {
+                        char::from_u32(c as u32 + 0xFEE0).unwrap()
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>()
+                + "\n"
+        })
+        .collect::<String>()
+        .replace("ｎ", "n");
+    let inputs: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a.csv", csv_text.clone().into_bytes(), "id"),
+        ("a.tsv", tsv_text.into_bytes(), "id"),
+        ("a.jsonl", jsonl.into_bytes(), "person.id"),
+        ("a.csv.gz", gz, "id"),
+        ("a.jsonl.zst", zst, "person.id"),
+        ("b.csv", fullwidth.into_bytes(), "id"),
+    ];
+    let ledger = Ledger::sqlite();
+    for (name, bytes, column) in inputs {
+        let path = ledger.file(name, &bytes);
+        let v = ledger.json(&[
+            "ledger",
+            "ingest",
+            &path,
+            "--subject-column",
+            column,
+            "--sensitive-column",
+            "sensitive",
+            "--flow",
+            name,
+            "--date",
+            "2026-05-01",
+        ]);
+        assert_eq!(
+            (
+                v["records"].as_u64(),
+                v["individuals"].as_u64(),
+                v["sensitive_individuals"].as_u64()
+            ),
+            (Some(1000), Some(1000), Some(100)),
+            "{name}: {v}"
+        );
+    }
+    // Six batches, the same 1,000 people: the ledger counts them once.
+    assert_eq!(window(&ledger.status("2026-11-22")), (1000, 100));
+}
+
+#[test]
+fn the_same_batch_is_counted_once() {
+    let ledger = Ledger::sqlite();
+    let a = ledger.file("a.csv", csv(0..500).as_bytes());
+    assert_eq!(
+        ledger.ingest(&a, "crm", "2026-03-01", &[])["status"],
+        "inserted"
+    );
+    assert_eq!(
+        ledger.ingest(&a, "crm", "2026-03-01", &[])["status"],
+        "already_present"
+    );
+    let b = ledger.file("b.csv", csv(400..900).as_bytes());
+    assert_eq!(
+        ledger.ingest(&b, "crm", "2026-03-02", &["--batch-id", "march-2"])["status"],
+        "inserted"
+    );
+    assert_eq!(
+        ledger.ingest(&a, "crm", "2026-03-02", &["--batch-id", "march-2"])["status"],
+        "already_present"
+    );
+    assert_eq!(window(&ledger.status("2026-11-22")).0, 900);
+}
+
+#[test]
+fn bad_rows_are_named_and_nothing_is_half_ingested() {
+    let ledger = Ledger::sqlite();
+    let missing = ledger.file("m.csv", b"name,idx\na,1\n");
+    let (code, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &missing,
+        "--subject-column",
+        "id",
+        "--flow",
+        "f",
+        "--date",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("m.csv:1: no column `id`; the header has: name, idx"),
+        "{err}"
+    );
+
+    let empty = ledger.file(
+        "e.csv",
+        b"name,id\na,110105199001010011\nb,  \nc,110105199001010038\n",
+    );
+    let (code, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &empty,
+        "--subject-column",
+        "id",
+        "--flow",
+        "f",
+        "--date",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("e.csv:3: column `id`: empty subject key; nothing was ingested"),
+        "{err}"
+    );
+    assert_eq!(window(&ledger.status("2026-11-22")).0, 0);
+
+    let ragged = ledger.file("r.csv", b"name,id\na,110105199001010011\nb,2,extra\n");
+    let (code, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &ragged,
+        "--subject-column",
+        "id",
+        "--flow",
+        "f",
+        "--date",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("r.csv:3: expected 2 fields like the header, found 3"),
+        "{err}"
+    );
+
+    let flag = ledger.file("s.csv", b"id,s\n110105199001010011,maybe\n");
+    let (code, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &flag,
+        "--subject-column",
+        "id",
+        "--sensitive-column",
+        "s",
+        "--flow",
+        "f",
+        "--date",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("s.csv:2: column `s`: `maybe` is not a yes/no value"),
+        "{err}"
+    );
+
+    let v = ledger.ingest(&empty, "f", "2026-01-05", &["--skip-bad-rows"]);
+    assert_eq!(
+        (
+            v["records"].as_u64(),
+            v["skipped_rows"].as_u64(),
+            v["bad_rows"][0]["line"].as_u64()
+        ),
+        (Some(2), Some(1), Some(3))
+    );
+    assert_eq!(window(&ledger.status("2026-11-22")).0, 2);
+}
+
+#[test]
+fn windows_follow_regime_changes_and_exemptions() {
+    let ledger = Ledger::sqlite();
+    let a = ledger.file("a.csv", csv(0..300).as_bytes());
+    let b = ledger.file("b.csv", csv(200..600).as_bytes());
+    let hr = ledger.file("hr.csv", csv(5000..5100).as_bytes());
+    ledger.ingest(
+        &a,
+        "crm",
+        "2023-12-20",
+        &["--sensitive-column", "sensitive"],
+    );
+    ledger.ingest(
+        &b,
+        "crm",
+        "2024-02-10",
+        &["--sensitive-column", "sensitive"],
+    );
+    ledger.ingest(&hr, "hr", "2024-02-10", &[]);
+    // Before 2024-03-22: since 1 January 2023, HR counted (no such exemption yet).
+    let s = ledger.status("2024-03-21");
+    assert_eq!(
+        (
+            s["windows"][0]["kind"].as_str(),
+            s["windows"][0]["from"].as_str()
+        ),
+        (Some("since_previous_year"), Some("2023-01-01"))
+    );
+    assert_eq!(window(&s), (700, 60));
+    // From 2024-03-22: since 1 January 2024; HR still counted until the exemption is recorded.
+    let s = ledger.status("2024-03-22");
+    assert_eq!(
+        (s["windows"][0]["kind"].as_str(), window(&s)),
+        (Some("calendar_year"), (500, 40))
+    );
+    let (code, _, err) = ledger.run(&["flow", "set", "hr", "--exemption", "hr_management"]);
+    assert_eq!(code, 0, "{err}");
+    let s = ledger.status("2024-03-22");
+    assert_eq!(window(&s), (400, 40));
+    assert_eq!(s["windows"][0]["excluded_flows"][0], "hr");
+    assert_eq!(window(&ledger.status("2024-12-31")), (400, 40));
+    assert_eq!(window(&ledger.status("2025-01-01")), (0, 0));
+}
+
+#[test]
+fn thresholds_alerts_and_the_what_if_gate() {
+    let ledger = Ledger::sqlite();
+    let big = ledger.file("big.csv", csv(0..85_000).as_bytes());
+    ledger.ingest(&big, "crm", "2026-04-01", &[]);
+    let s = ledger.status("2026-11-22");
+    let t = s["windows"][0]["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["threshold"] == 100_000)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (t["value"].as_u64(), t["reached"].as_bool()),
+        (Some(85_000), Some(false))
+    );
+    assert!(
+        s["alerts"][0]
+            .as_str()
+            .unwrap()
+            .contains("85,000 individuals (85%) is close to the threshold of 100,000"),
+        "{s}"
+    );
+    assert_eq!(s["pathway"], "exempt");
+
+    // 20,000 more people would cross 100,000: a standard contract or certification is needed, none recorded.
+    let next = ledger.file("next.csv", csv(85_000..105_000).as_bytes());
+    let (code, out, _) = ledger.run(&[
+        "ledger",
+        "check",
+        &next,
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-11-23",
+        "--json",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            v["before"]["pathway"].as_str(),
+            v["after"]["pathway"].as_str()
+        ),
+        (Some("exempt"), Some("standard_contract_or_certification"))
+    );
+    assert_eq!(v["after"]["individuals"], 105_000);
+    // check stored nothing.
+    assert_eq!(window(&ledger.status("2026-11-23")).0, 85_000);
+    // With the contract recorded the gate opens.
+    let (code, _, err) = ledger.run(&[
+        "flow",
+        "set",
+        "crm",
+        "--mechanism",
+        "standard_contract",
+        "--since",
+        "2026-11-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, _) = ledger.run(&[
+        "ledger",
+        "check",
+        &next,
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, 0);
+    // A batch that changes nothing passes, whatever is recorded.
+    let (code, _, _) = ledger.run(&[
+        "ledger",
+        "check",
+        &big,
+        "--subject-column",
+        "id",
+        "--flow",
+        "other",
+        "--date",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn assess_takes_its_totals_from_the_ledger() {
+    let ledger = Ledger::sqlite();
+    let big = ledger.file("big.csv", csv(0..120_000).as_bytes());
+    ledger.ingest(&big, "loyalty-crm", "2026-04-01", &[]);
+    // The small company's profile says 8,200; the ledger knows 120,000 were exported.
+    let v = ledger.json(&["assess", "examples/small-exempt.toml", "--ledger"]);
+    assert_eq!(
+        (
+            v["totals"]["source"].as_str(),
+            v["totals"]["individuals"].as_u64()
+        ),
+        (Some("ledger"), Some(120_000))
+    );
+    assert_eq!(v["pathway"], "standard_contract_or_certification");
+}
+
+/// The same commands against SQLite and PostgreSQL print the same JSON.
+#[test]
+fn sqlite_and_postgres_give_identical_answers() {
+    let Ok(admin) = std::env::var("CHUJING_TEST_PG_URL") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CHUJING_TEST_PG_URL must be set under CI (scripts/test sets it)"
+        );
+        eprintln!("PostgreSQL part skipped: set CHUJING_TEST_PG_URL (scripts/test does)");
+        return;
+    };
+    let db = format!("chujing_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let ok = std::process::Command::new("psql")
+            .args([admin.as_str(), "-qc", sql])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "psql {sql}");
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {db}"));
+    psql(&format!("CREATE DATABASE {db}"));
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_string();
+    let story = |ledger: &Ledger| {
+        let a = ledger.file("a.csv", csv(0..3000).as_bytes());
+        let b = ledger.file("b.csv", csv(2000..7000).as_bytes());
+        ledger.ingest(
+            &a,
+            "crm",
+            "2024-01-10",
+            &["--sensitive-column", "sensitive"],
+        );
+        ledger.ingest(&b, "hr", "2024-05-10", &[]);
+        ledger.ingest(&b, "hr", "2024-05-10", &[]);
+        ledger.run(&["flow", "set", "hr", "--exemption", "hr_management"]);
+        ledger.run(&["processor", "set", "--name", "Acme"]);
+        ["2024-03-21", "2024-06-01", "2025-01-01"].map(|d| ledger.status(d))
+    };
+    let sqlite = story(&Ledger::sqlite());
+    let postgres = story(&Ledger::with_db(format!("{base}/{db}")));
+    psql(&format!("DROP DATABASE {db}"));
+    assert_eq!(sqlite, postgres);
+    assert_eq!(window(&sqlite[1]), (3000, 300));
+}
+
+/// kill -9 during ingest: the acknowledged batch stays, the interrupted one is absent, never half there.
+#[test]
+fn a_crash_during_ingest_loses_nothing_acknowledged_and_leaves_no_half_batch() {
+    let ledger = Ledger::sqlite();
+    let small = ledger.file("small.csv", csv(0..1000).as_bytes());
+    ledger.ingest(&small, "crm", "2026-02-01", &[]);
+    let big_path: PathBuf = ledger.dir.path().join("big.csv");
+    std::fs::write(&big_path, csv(1000..801_000)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("chujing");
+    let mut interrupted = 0;
+    for delay_ms in [30u64, 120, 300, 600, 1000, 1600] {
+        let mut child = std::process::Command::new(&bin)
+            .args([
+                "--db",
+                &ledger.db,
+                "ledger",
+                "ingest",
+                big_path.to_str().unwrap(),
+                "--subject-column",
+                "id",
+                "--flow",
+                "crm",
+                "--date",
+                "2026-03-01",
+                "--batch-id",
+                "big",
+            ])
+            .env("CHUJING_LEDGER_KEY", TEST_KEY)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap(); // SIGKILL
+            interrupted += 1;
+        }
+        child.wait().unwrap();
+        let n = window(&ledger.status("2026-11-22")).0;
+        assert!(
+            n == 1000 || n == 801_000,
+            "after a kill at {delay_ms} ms the ledger counts {n}: a half batch"
+        );
+        if n == 801_000 {
+            break;
+        }
+    }
+    assert!(
+        interrupted > 0,
+        "the ingest always finished before the kill; the test proved nothing"
+    );
+    ledger.ingest(
+        &big_path.display().to_string(),
+        "crm",
+        "2026-03-01",
+        &["--batch-id", "big"],
+    );
+    assert_eq!(window(&ledger.status("2026-11-22")).0, 801_000);
+}
