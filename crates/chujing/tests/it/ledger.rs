@@ -479,7 +479,10 @@ fn sqlite_and_postgres_give_identical_answers() {
 
 /// kill -9 during ingest: the acknowledged batch stays, the interrupted one is absent, never half there.
 #[test]
-#[expect(clippy::disallowed_methods, reason = "the crash test kills the ingest after a wall-clock delay")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the crash test kills the ingest after a wall-clock delay"
+)]
 fn a_crash_during_ingest_loses_nothing_acknowledged_and_leaves_no_half_batch() {
     let ledger = Ledger::sqlite();
     let small = ledger.file("small.csv", csv(0..1000).as_bytes());
