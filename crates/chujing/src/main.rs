@@ -3,6 +3,11 @@
 //!
 //! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 1 any other failure.
 
+#![allow(
+    rustdoc::broken_intra_doc_links,
+    reason = "doc comments here are --help texts, where `[totals]` or `[pack]` are literal TOML tables"
+)]
+
 mod clock;
 mod cmd;
 mod db;
@@ -41,7 +46,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "CHUJING_RULES")]
     rules: Option<PathBuf>,
 
-    /// The ledger database: sqlite://PATH (created if missing) or postgres://USER@HOST[:PORT]/DB.
+    /// The ledger database: `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`.
     #[arg(long, global = true, value_name = "URL", env = "CHUJING_DATABASE_URL", default_value = db::DEFAULT_DB)]
     db: String,
 
