@@ -1,7 +1,8 @@
 //! `chujing`: the command line of the cross-border personal-information engine. Thin: it parses arguments,
 //! reads files, calls the domain crates and prints.
 //!
-//! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 1 any other failure.
+//! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 3 `ledger check`:
+//! the batch needs a mechanism not recorded; 1 any other failure.
 
 #![allow(
     rustdoc::broken_intra_doc_links,
