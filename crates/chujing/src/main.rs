@@ -39,7 +39,8 @@ Examples:
   chujing ledger check next-batch.csv --subject-column id_number --flow crm --date 2026-11-23
   chujing assess profile.toml --ledger
 
-Exit codes: 0 success, 2 bad input (file, line and field are named), 1 other failure."
+Exit codes: 0 success, 2 bad input (file, line and field are named), 3 `ledger check`: the batch needs a \
+mechanism that is not recorded, 1 other failure."
 )]
 struct Cli {
     /// Load rule packs from this directory instead of the ones built in (every *.toml with a `[pack]` table;
