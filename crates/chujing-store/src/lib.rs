@@ -81,8 +81,10 @@ impl Store {
         let backend = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
-                // WAL + FULL: an acknowledged batch survives a crash of the process or the machine.
-                .journal_mode(SqliteJournalMode::Wal)
+                // A rollback journal with FULL sync: an acknowledged batch survives a crash of the process or the
+                // machine, and a batch is written once (WAL would write its large blobs twice, into the log and
+                // again at the checkpoint).
+                .journal_mode(SqliteJournalMode::Truncate)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()

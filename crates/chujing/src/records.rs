@@ -116,16 +116,279 @@ impl<R: Read, F: Fn(u64)> Read for Counting<R, F> {
     }
 }
 
-/// Reads every record of `path`, calling `on_row` with each record or bad row. Structural problems (no
-/// such column, unreadable file) are errors.
-pub fn read(
+/// What reading produced: one accumulator per chunk in file order, and a hash of the file's contents.
+#[derive(Debug)]
+pub struct Chunks<T> {
+    /// The accumulators, in file order.
+    pub parts: Vec<T>,
+    /// A hash of the file's bytes (the default batch identity).
+    pub content_hash: u64,
+}
+
+/// Files up to this size may be read whole and parsed in parallel.
+const PARALLEL_MAX_BYTES: u64 = 2 << 30;
+/// Target size of a parallel chunk: fixed, so that the content hash does not depend on the machine.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Reads every record of `path`. Each chunk of the file gets an accumulator from `make`, and `on_row` is
+/// called with it for each record or bad row of the chunk, in order. Plain delimited files without quotes are
+/// split at line ends and read on all cores; anything else is streamed. Structural problems (no such column,
+/// unreadable file) are errors.
+pub fn read<T: Send>(
     path: &Path,
     columns: &Columns,
-    progress: impl Fn(u64) + Send + 'static,
-    mut on_row: impl FnMut(Result<Record<'_>, BadRow>),
-) -> Result<()> {
+    progress: impl Fn(u64) + Send + Sync + 'static,
+    make: impl Fn() -> T + Sync,
+    on_row: impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync,
+) -> Result<Chunks<T>> {
     let (format, compression) = format_of(path)?;
-    let reader = open(path, compression, progress)?;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
+    if let (Format::Delimited(delimiter), None, true) =
+        (format, compression, size <= PARALLEL_MAX_BYTES)
+    {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        open(path, None, progress)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| InputProblem(format!("{}: cannot read: {e}", path.display())))?;
+        if memchr::memchr(b'"', &bytes).is_none() {
+            return read_plain(path, &bytes, delimiter, columns, &make, &on_row);
+        }
+        // Quoted fields may hold line breaks: stream the bytes already read through the CSV parser.
+        let content_hash = hash_chunks(&bytes);
+        let mut acc = make();
+        read_streaming(
+            path,
+            Box::new(std::io::Cursor::new(bytes)),
+            format,
+            columns,
+            &mut |row| on_row(&mut acc, row),
+        )?;
+        return Ok(Chunks {
+            parts: vec![acc],
+            content_hash,
+        });
+    }
+    let hashing = HashingReader {
+        inner: open(path, compression, progress)?,
+        chunk: Vec::new(),
+        hashes: Vec::new(),
+    };
+    let shared = std::rc::Rc::new(std::cell::RefCell::new(hashing));
+    let mut acc = make();
+    read_streaming(
+        path,
+        Box::new(SharedReader(shared.clone())),
+        format,
+        columns,
+        &mut |row| on_row(&mut acc, row),
+    )?;
+    let content_hash = shared.borrow_mut().finish();
+    Ok(Chunks {
+        parts: vec![acc],
+        content_hash,
+    })
+}
+
+/// The content hash: SipHash-1-3 of each fixed-size chunk, combined in order.
+fn hash_chunks(bytes: &[u8]) -> u64 {
+    use rayon::prelude::*;
+    let hashes: Vec<u64> = bytes.par_chunks(CHUNK_BYTES).map(chunk_hash).collect();
+    combine(&hashes)
+}
+
+fn chunk_hash(chunk: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new();
+    h.write(chunk);
+    h.finish()
+}
+
+fn combine(hashes: &[u64]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new();
+    hashes.iter().for_each(|x| h.write_u64(*x));
+    h.finish()
+}
+
+/// A reader that hashes what passes through it in the same fixed-size chunks as [`hash_chunks`].
+struct HashingReader {
+    inner: Box<dyn Read>,
+    chunk: Vec<u8>,
+    hashes: Vec<u64>,
+}
+
+impl HashingReader {
+    fn finish(&mut self) -> u64 {
+        if !self.chunk.is_empty() {
+            self.hashes.push(chunk_hash(&self.chunk));
+            self.chunk.clear();
+        }
+        combine(&self.hashes)
+    }
+}
+
+struct SharedReader(std::rc::Rc<std::cell::RefCell<HashingReader>>);
+
+impl Read for SharedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut r = self.0.borrow_mut();
+        let n = r.inner.read(buf)?;
+        let mut rest = buf.get(..n).unwrap_or_default();
+        while !rest.is_empty() {
+            let take = (CHUNK_BYTES - r.chunk.len()).min(rest.len());
+            let (head, tail) = rest.split_at(take);
+            r.chunk.extend_from_slice(head);
+            rest = tail;
+            if r.chunk.len() == CHUNK_BYTES {
+                let h = chunk_hash(&r.chunk);
+                r.hashes.push(h);
+                r.chunk.clear();
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Parses an unquoted delimited file held in memory, in parallel chunks split at line ends.
+fn read_plain<T: Send>(
+    path: &Path,
+    bytes: &[u8],
+    delimiter: u8,
+    columns: &Columns,
+    make: &(impl Fn() -> T + Sync),
+    on_row: &(impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync),
+) -> Result<Chunks<T>> {
+    use rayon::prelude::*;
+    let name = path.display().to_string();
+    let header_end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    let header = trim_cr(bytes.get(..header_end).unwrap_or_default());
+    let headers: Vec<&[u8]> = header.split(|b| *b == delimiter).collect();
+    let find = |col: &str| {
+        headers
+            .iter()
+            .position(|h| *h == col.as_bytes())
+            .ok_or_else(|| {
+                let names: Vec<String> = headers
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                InputProblem(format!(
+                    "{name}:1: no column `{col}`; the header has: {}",
+                    names.join(", ")
+                ))
+            })
+    };
+    let subject = find(&columns.subject)?;
+    let sensitive = columns.sensitive.as_deref().map(find).transpose()?;
+    let body = bytes
+        .get((header_end + 1).min(bytes.len())..)
+        .unwrap_or_default();
+    // Chunks of about CHUNK_BYTES, each ending after a line break; their first line numbers.
+    let mut chunks: Vec<(u64, &[u8])> = Vec::new();
+    let mut start = 0;
+    let mut line = 2u64;
+    while start < body.len() {
+        let target = (start + CHUNK_BYTES).min(body.len());
+        let end = body
+            .get(target..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+            .map_or(body.len(), |p| target + p + 1);
+        let chunk = body.get(start..end).unwrap_or_default();
+        chunks.push((line, chunk));
+        line += memchr::memchr_iter(b'\n', chunk).count() as u64;
+        start = end;
+    }
+    let fields = headers.len();
+    let (content_hash, parts) = rayon::join(
+        || hash_chunks(bytes),
+        || {
+            chunks
+                .par_iter()
+                .map(|(first_line, chunk)| {
+                    let mut acc = make();
+                    for (i, raw) in chunk.split(|b| *b == b'\n').enumerate() {
+                        let raw = trim_cr(raw);
+                        if raw.is_empty() {
+                            continue;
+                        }
+                        let line = first_line + i as u64;
+                        let (mut subject_value, mut sensitive_value) =
+                            (None::<&[u8]>, None::<&[u8]>);
+                        let mut count = 0;
+                        for (k, value) in raw.split(|b| *b == delimiter).enumerate() {
+                            if k == subject {
+                                subject_value = Some(value);
+                            }
+                            if Some(k) == sensitive {
+                                sensitive_value = Some(value);
+                            }
+                            count += 1;
+                        }
+                        if count != fields {
+                            on_row(
+                                &mut acc,
+                                Err(BadRow {
+                                    line,
+                                    message: format!(
+                                        "expected {fields} fields like the header, found {count}"
+                                    ),
+                                }),
+                            );
+                            continue;
+                        }
+                        fn text<'b>(v: Option<&'b [u8]>, col: &str) -> Result<&'b str, String> {
+                            std::str::from_utf8(v.unwrap_or_default())
+                                .map_err(|_| format!("column `{col}`: not valid UTF-8"))
+                        }
+                        let s = text(subject_value, &columns.subject);
+                        let x = sensitive
+                            .map(|_| {
+                                text(
+                                    sensitive_value,
+                                    columns.sensitive.as_deref().unwrap_or_default(),
+                                )
+                            })
+                            .transpose();
+                        match (s, x) {
+                            (Ok(subject), Ok(sensitive)) => on_row(
+                                &mut acc,
+                                Ok(Record {
+                                    line,
+                                    subject,
+                                    sensitive,
+                                }),
+                            ),
+                            (Err(message), _) | (_, Err(message)) => {
+                                on_row(&mut acc, Err(BadRow { line, message }))
+                            }
+                        }
+                    }
+                    acc
+                })
+                .collect()
+        },
+    );
+    Ok(Chunks {
+        parts,
+        content_hash,
+    })
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Streams records through the CSV or JSON Lines parser.
+fn read_streaming(
+    path: &Path,
+    reader: Box<dyn Read + '_>,
+    format: Format,
+    columns: &Columns,
+    on_row: &mut dyn FnMut(Result<Record<'_>, BadRow>),
+) -> Result<()> {
     let name = path.display().to_string();
     match format {
         Format::Delimited(delimiter) => {

@@ -1,7 +1,7 @@
 //! `chujing ledger ingest|status|check`: the exact ledger of exported individuals.
 
 use std::hash::Hasher;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -121,9 +121,9 @@ struct BadRowOut {
     message: String,
 }
 
-/// The default batch id: flow, date and a hash of the options and the file's bytes, so re-ingesting the same
-/// file is a no-op.
-fn default_batch_id(args: &BatchArgs) -> Result<String> {
+/// The default batch id: flow, date, and a hash of the options and of the file's bytes, so that ingesting the
+/// same file again is a no-op.
+fn default_batch_id(args: &BatchArgs, content_hash: u64) -> String {
     let mut h = siphasher::sip::SipHasher13::new();
     for part in [
         args.subject_column.as_str(),
@@ -133,17 +133,8 @@ fn default_batch_id(args: &BatchArgs) -> Result<String> {
         h.write(part.as_bytes());
         h.write_u8(0);
     }
-    let mut file = std::fs::File::open(&args.file)
-        .map_err(|e| InputProblem(format!("{}: cannot open: {e}", args.file.display())))?;
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.write(buf.get(..n).unwrap_or_default());
-    }
-    Ok(format!("{}:{}:{:016x}", args.flow, args.date, h.finish()))
+    h.write_u64(content_hash);
+    format!("{}:{}:{:016x}", args.flow, args.date, h.finish())
 }
 
 fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
@@ -163,11 +154,32 @@ fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Reads, normalises and hashes a batch file into a batch (not stored).
+/// What one chunk of a batch file yields.
+#[derive(Debug, Default)]
+struct Accumulator {
+    subjects: Vec<u128>,
+    sensitive: Vec<u128>,
+    records: u64,
+    bad: Vec<BadRow>,
+    first_error: Option<BadRow>,
+}
+
+impl Accumulator {
+    fn reject(&mut self, row: BadRow, skip: bool) {
+        if skip {
+            self.bad.push(row);
+        } else if self.first_error.is_none() {
+            self.first_error = Some(row);
+        }
+    }
+}
+
+/// Reads, normalises and hashes a batch file into a batch (not stored), named `batch_id` or by default after
+/// its contents.
 fn read_batch(
     args: &BatchArgs,
     hasher: &SubjectHasher,
-    batch_id: String,
+    batch_id: Option<String>,
 ) -> Result<(StoredBatch, ReadSummary)> {
     let name = args.file.display().to_string();
     let columns = Columns {
@@ -176,39 +188,27 @@ fn read_batch(
     };
     let bar = progress_bar(&args.file, args.json);
     let ticker = bar.clone();
-    let mut subjects = Vec::new();
-    let mut sensitive = Vec::new();
-    let mut records = 0u64;
-    let mut bad: Vec<BadRow> = Vec::new();
-    let mut first_error: Option<BadRow> = None;
-    let reject = |row: BadRow, bad: &mut Vec<BadRow>, first: &mut Option<BadRow>| {
-        if args.skip_bad_rows {
-            bad.push(row);
-        } else if first.is_none() {
-            *first = Some(row);
-        }
-    };
-    records::read(
+    let chunks = records::read(
         &args.file,
         &columns,
         move |n| ticker.inc(n),
-        |row| {
-            if first_error.is_some() {
+        Accumulator::default,
+        |acc, row| {
+            if acc.first_error.is_some() {
                 return;
             }
             let r = match row {
                 Ok(r) => r,
-                Err(row) => return reject(row, &mut bad, &mut first_error),
+                Err(row) => return acc.reject(row, args.skip_bad_rows),
             };
             let Some(key) = normalise(r.subject) else {
                 let message = format!("column `{}`: empty subject key", args.subject_column);
-                return reject(
+                return acc.reject(
                     BadRow {
                         line: r.line,
                         message,
                     },
-                    &mut bad,
-                    &mut first_error,
+                    args.skip_bad_rows,
                 );
             };
             let is_sensitive = match r.sensitive.map(records::parse_flag) {
@@ -217,31 +217,52 @@ fn read_batch(
                 Some(Err(message)) => {
                     let col = args.sensitive_column.as_deref().unwrap_or_default();
                     let message = format!("column `{col}`: {message}");
-                    return reject(
+                    return acc.reject(
                         BadRow {
                             line: r.line,
                             message,
                         },
-                        &mut bad,
-                        &mut first_error,
+                        args.skip_bad_rows,
                     );
                 }
             };
             let h = hasher.hash(&key);
-            subjects.push(h);
+            acc.subjects.push(h);
             if is_sensitive {
-                sensitive.push(h);
+                acc.sensitive.push(h);
             }
-            records += 1;
+            acc.records += 1;
         },
     )?;
     bar.finish_and_clear();
-    if let Some(row) = first_error {
+    let batch_id = batch_id.unwrap_or_else(|| default_batch_id(args, chunks.content_hash));
+    if let Some(row) = chunks
+        .parts
+        .iter()
+        .filter_map(|p| p.first_error.as_ref())
+        .min_by_key(|r| r.line)
+    {
         return Err(InputProblem(format!(
             "{name}:{}: {}; nothing was ingested (use --skip-bad-rows to count and skip such rows)",
             row.line, row.message
         ))
         .into());
+    }
+    let records = chunks.parts.iter().map(|p| p.records).sum();
+    let bad: Vec<BadRow> = chunks
+        .parts
+        .iter()
+        .flat_map(|p| p.bad.iter().cloned())
+        .collect();
+    let (mut subjects, mut sensitive) = (Vec::new(), Vec::new());
+    for mut p in chunks.parts {
+        if subjects.is_empty() {
+            subjects = std::mem::take(&mut p.subjects);
+            sensitive = std::mem::take(&mut p.sensitive);
+        } else {
+            subjects.append(&mut p.subjects);
+            sensitive.append(&mut p.sensitive);
+        }
     }
     let (subjects, sensitive) = rayon::join(
         || SubjectSet::from_hashes(subjects),
@@ -282,14 +303,16 @@ fn read_batch(
 
 async fn ingest(store: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
     let hasher = db::hasher(store, url).await?;
-    let batch_id = match &args.batch_id {
-        Some(id) => id.clone(),
-        None => default_batch_id(&args)?,
-    };
+    if let Some(id) = &args.batch_id
+        && store.has_batch(id).await?
+    {
+        return report_ingest(&args, id, "already_present", None);
+    }
+    let (batch, summary) = read_batch(&args, &hasher, args.batch_id.clone())?;
+    let batch_id = batch.meta.batch_id.clone();
     if store.has_batch(&batch_id).await? {
         return report_ingest(&args, &batch_id, "already_present", None);
     }
-    let (batch, summary) = read_batch(&args, &hasher, batch_id.clone())?;
     let status = match store.insert_batch(&batch).await? {
         Insert::Inserted => "inserted",
         Insert::AlreadyPresent => "already_present",
@@ -680,14 +703,11 @@ fn print_status(name: &str, s: &Status) -> Result<()> {
 
 async fn check(book: &RuleBook, store: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
     let hasher = db::hasher(store, url).await?;
-    let batch_id = match &args.batch_id {
-        Some(id) => id.clone(),
-        None => default_batch_id(&args)?,
-    };
     let as_of = args.date;
     let (processor, flows, batches) = load(book, store, as_of).await?;
+    let (batch, _) = read_batch(&args, &hasher, args.batch_id.clone())?;
+    let batch_id = batch.meta.batch_id.clone();
     let already = store.has_batch(&batch_id).await?;
-    let (batch, _) = read_batch(&args, &hasher, batch_id.clone())?;
     let before = evaluate(book, as_of, &processor, &flows, &batches, None, 0.8)?;
     let after = evaluate(
         book,
