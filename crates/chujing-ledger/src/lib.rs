@@ -25,5 +25,5 @@ pub use count::{
 pub use error::LedgerError;
 pub use hash::{HashKey, SubjectHasher};
 pub use normalise::normalise;
-pub use set::{SubjectSet, count_union};
+pub use set::{SetBuilder, SubjectSet, count_union};
 pub use store::{BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};

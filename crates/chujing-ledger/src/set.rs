@@ -81,22 +81,9 @@ impl SubjectSet {
 
     /// Reads a stored set back, checking that it is whole and strictly increasing.
     pub fn from_bytes(bytes: &[u8]) -> Result<SubjectSet, LedgerError> {
-        if !bytes.len().is_multiple_of(16) {
-            return Err(LedgerError::CorruptSet(format!(
-                "{} bytes is not a multiple of 16",
-                bytes.len()
-            )));
-        }
-        let hashes: Vec<u128> = bytes
-            .chunks_exact(16)
-            .map(|c| u128::from_le_bytes(c.try_into().unwrap_or([0; 16])))
-            .collect();
-        if hashes.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
-            return Err(LedgerError::CorruptSet(
-                "hashes are not strictly increasing".into(),
-            ));
-        }
-        Ok(SubjectSet(hashes))
+        let mut builder = SetBuilder::with_capacity(bytes.len() / 16);
+        builder.push_part(bytes)?;
+        builder.finish()
     }
 
     /// Keeps only the hashes whose top `bits` bits equal `partition` — one of `2^bits` disjoint partitions.
@@ -109,6 +96,44 @@ impl SubjectSet {
                 .filter(|h| h >> shift == partition)
                 .collect(),
         )
+    }
+}
+
+/// Rebuilds a stored set from its parts, one part at a time, so that only one part's bytes are held besides
+/// the set itself.
+#[derive(Debug, Default)]
+pub struct SetBuilder(Vec<u128>);
+
+impl SetBuilder {
+    /// A builder expecting about `n` hashes.
+    pub fn with_capacity(n: usize) -> SetBuilder {
+        SetBuilder(Vec::with_capacity(n))
+    }
+
+    /// Appends the next stored part (16 little-endian bytes per hash).
+    pub fn push_part(&mut self, bytes: &[u8]) -> Result<(), LedgerError> {
+        if !bytes.len().is_multiple_of(16) {
+            return Err(LedgerError::CorruptSet(format!(
+                "{} bytes is not a multiple of 16",
+                bytes.len()
+            )));
+        }
+        self.0.extend(
+            bytes
+                .chunks_exact(16)
+                .map(|c| u128::from_le_bytes(c.try_into().unwrap_or([0; 16]))),
+        );
+        Ok(())
+    }
+
+    /// The set, after checking that the parts were whole and strictly increasing.
+    pub fn finish(self) -> Result<SubjectSet, LedgerError> {
+        if self.0.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            return Err(LedgerError::CorruptSet(
+                "hashes are not strictly increasing".into(),
+            ));
+        }
+        Ok(SubjectSet(self.0))
     }
 }
 

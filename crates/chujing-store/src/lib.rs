@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chujing_law::Date;
 use chujing_ledger::{
-    BatchMeta, FlowSettings, Insert, LedgerStore, ProcessorSettings, StoredBatch, SubjectSet,
+    BatchMeta, FlowSettings, Insert, LedgerStore, ProcessorSettings, SetBuilder, StoredBatch,
 };
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -146,6 +146,17 @@ impl Store {
         Ok(())
     }
 
+    /// How many parts a stored batch's sets were split into (0 when the batch is absent).
+    pub async fn part_count(&self, batch_id: &str) -> Result<i64, StoreError> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM batch_parts WHERE batch_id = $1")
+            .bind(batch_id)
+            .fetch_one(pool)
+            .await?
+            .try_get::<i64, _>("n")?),
+        )
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
@@ -199,19 +210,23 @@ impl LedgerStore for Store {
     async fn insert_batch(&self, batch: &StoredBatch) -> Result<Insert, StoreError> {
         let m = &batch.meta;
         let (subjects, sensitive) = (batch.subjects.as_slice(), batch.sensitive.as_slice());
+        let size = self.part_hashes;
         let parts = subjects
             .len()
-            .div_ceil(PART_HASHES)
-            .max(sensitive.len().div_ceil(PART_HASHES))
+            .div_ceil(size)
+            .max(sensitive.len().div_ceil(size))
             .max(1);
         let categories =
             serde_json::to_string(&m.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Parts are consecutive slices of the sorted set, so each part is sorted and they follow each other.
         let bytes = |set: &[u128], part: usize| {
-            let slice = set.get(part * PART_HASHES..).unwrap_or_default();
-            let slice = slice
-                .get(..PART_HASHES.min(slice.len()))
-                .unwrap_or_default();
-            SubjectSet::from_hashes(slice.to_vec()).to_bytes()
+            let slice = set.get(part * size..).unwrap_or_default();
+            let slice = slice.get(..size.min(slice.len())).unwrap_or_default();
+            let mut out = Vec::with_capacity(slice.len() * 16);
+            slice
+                .iter()
+                .for_each(|h| out.extend_from_slice(&h.to_le_bytes()));
+            out
         };
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -263,25 +278,31 @@ impl LedgerStore for Store {
         });
         let mut out = Vec::with_capacity(metas.len());
         for meta in metas {
-            let (subjects, sensitive): (Vec<u8>, Vec<u8>) = on_pool!(self, pool => {
-                let rows = sqlx::query("SELECT subjects, sensitive FROM batch_parts WHERE batch_id = $1 ORDER BY part")
-                    .bind(&meta.batch_id)
-                    .fetch_all(pool)
-                    .await?;
-                let mut s = Vec::new();
-                let mut x = Vec::new();
-                for r in &rows {
-                    s.extend_from_slice(&r.try_get::<Vec<u8>, _>("subjects")?);
-                    x.extend_from_slice(&r.try_get::<Vec<u8>, _>("sensitive")?);
-                }
-                (s, x)
-            });
+            // One part at a time: besides the sets, only one part's bytes (at most PART_HASHES × 16) are held.
             let corrupt = |e: chujing_ledger::LedgerError| {
                 StoreError::Corrupt(format!("batch `{}`: {e}", meta.batch_id))
             };
+            let mut subjects =
+                SetBuilder::with_capacity(usize::try_from(meta.individuals).unwrap_or(0));
+            let mut sensitive =
+                SetBuilder::with_capacity(usize::try_from(meta.sensitive_individuals).unwrap_or(0));
+            for part in 0i64.. {
+                let row: Option<(Vec<u8>, Vec<u8>)> = on_pool!(self, pool => {
+                    sqlx::query("SELECT subjects, sensitive FROM batch_parts WHERE batch_id = $1 AND part = $2")
+                        .bind(&meta.batch_id)
+                        .bind(part)
+                        .fetch_optional(pool)
+                        .await?
+                        .map(|r| Ok::<_, sqlx::Error>((r.try_get("subjects")?, r.try_get("sensitive")?)))
+                        .transpose()?
+                });
+                let Some((s, x)) = row else { break };
+                subjects.push_part(&s).map_err(corrupt)?;
+                sensitive.push_part(&x).map_err(corrupt)?;
+            }
             out.push(StoredBatch {
-                subjects: SubjectSet::from_bytes(&subjects).map_err(corrupt)?,
-                sensitive: SubjectSet::from_bytes(&sensitive).map_err(corrupt)?,
+                subjects: subjects.finish().map_err(corrupt)?,
+                sensitive: sensitive.finish().map_err(corrupt)?,
                 meta,
             });
         }

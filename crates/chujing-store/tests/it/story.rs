@@ -95,6 +95,8 @@ async fn story(store: Store) -> Observed {
         .await
         .unwrap();
     assert!(store.has_batch("b4").await.unwrap());
+    // 500 subjects in parts of 64: eight parts, read back whole below.
+    assert_eq!(store.part_count("b1").await.unwrap(), 8);
     assert!(!store.has_batch("nope").await.unwrap());
 
     let loaded = store
