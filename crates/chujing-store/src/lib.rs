@@ -85,6 +85,8 @@ impl Store {
                 // machine, and a batch is written once (WAL would write its large blobs twice, into the log and
                 // again at the checkpoint).
                 .journal_mode(SqliteJournalMode::Truncate)
+                // Large pages: subject sets are big blobs, stored in far fewer overflow pages.
+                .page_size(65536)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()

@@ -309,23 +309,36 @@ fn read_plain<T: Send>(
                 .par_iter()
                 .map(|(first_line, chunk)| {
                     let mut acc = make();
-                    for (i, raw) in chunk.split(|b| *b == b'\n').enumerate() {
-                        let raw = trim_cr(raw);
+                    let mut line_start = 0;
+                    let mut line = *first_line;
+                    while line_start < chunk.len() {
+                        let line_end =
+                            memchr::memchr(b'\n', chunk.get(line_start..).unwrap_or_default())
+                                .map_or(chunk.len(), |p| line_start + p);
+                        let raw = trim_cr(chunk.get(line_start..line_end).unwrap_or_default());
+                        let this_line = line;
+                        line += 1;
+                        line_start = line_end + 1;
                         if raw.is_empty() {
                             continue;
                         }
-                        let line = first_line + i as u64;
+                        let line = this_line;
                         let (mut subject_value, mut sensitive_value) =
                             (None::<&[u8]>, None::<&[u8]>);
                         let mut count = 0;
-                        for (k, value) in raw.split(|b| *b == delimiter).enumerate() {
-                            if k == subject {
+                        let mut field_start = 0;
+                        for field_end in
+                            memchr::memchr_iter(delimiter, raw).chain(std::iter::once(raw.len()))
+                        {
+                            let value = raw.get(field_start..field_end).unwrap_or_default();
+                            if count == subject {
                                 subject_value = Some(value);
                             }
-                            if Some(k) == sensitive {
+                            if Some(count) == sensitive {
                                 sensitive_value = Some(value);
                             }
                             count += 1;
+                            field_start = field_end + 1;
                         }
                         if count != fields {
                             on_row(
