@@ -146,10 +146,9 @@ pub fn read<T: Send>(
     if let (Format::Delimited(delimiter), None, true) =
         (format, compression, size <= PARALLEL_MAX_BYTES)
     {
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        open(path, None, progress)?
-            .read_to_end(&mut bytes)
+        let bytes = std::fs::read(path)
             .map_err(|e| InputProblem(format!("{}: cannot read: {e}", path.display())))?;
+        progress(bytes.len() as u64);
         if memchr::memchr(b'"', &bytes).is_none() {
             return read_plain(path, &bytes, delimiter, columns, &make, &on_row);
         }
@@ -189,7 +188,8 @@ pub fn read<T: Send>(
     })
 }
 
-/// The content hash: SipHash-1-3 of each fixed-size chunk, combined in order.
+/// The content hash: xxh3 of each fixed-size chunk, combined in order. It only names a file for idempotency
+/// (not a secret, not an integrity check), so a fast non-cryptographic hash is the right tool.
 fn hash_chunks(bytes: &[u8]) -> u64 {
     use rayon::prelude::*;
     let hashes: Vec<u64> = bytes.par_chunks(CHUNK_BYTES).map(chunk_hash).collect();
@@ -197,10 +197,7 @@ fn hash_chunks(bytes: &[u8]) -> u64 {
 }
 
 fn chunk_hash(chunk: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = siphasher::sip::SipHasher13::new();
-    h.write(chunk);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(chunk)
 }
 
 fn combine(hashes: &[u64]) -> u64 {
@@ -289,17 +286,24 @@ fn read_plain<T: Send>(
     // Chunks of about CHUNK_BYTES, each ending after a line break; their first line numbers.
     let mut chunks: Vec<(u64, &[u8])> = Vec::new();
     let mut start = 0;
-    let mut line = 2u64;
     while start < body.len() {
         let target = (start + CHUNK_BYTES).min(body.len());
         let end = body
             .get(target..)
-            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+            .and_then(|rest| memchr::memchr(b'\n', rest))
             .map_or(body.len(), |p| target + p + 1);
-        let chunk = body.get(start..end).unwrap_or_default();
-        chunks.push((line, chunk));
-        line += memchr::memchr_iter(b'\n', chunk).count() as u64;
+        chunks.push((0, body.get(start..end).unwrap_or_default()));
         start = end;
+    }
+    // Each chunk's first line number: line breaks counted in parallel, then summed in order.
+    let breaks: Vec<u64> = chunks
+        .par_iter()
+        .map(|(_, c)| memchr::memchr_iter(b'\n', c).count() as u64)
+        .collect();
+    let mut line = 2u64;
+    for (chunk, n) in chunks.iter_mut().zip(breaks) {
+        chunk.0 = line;
+        line += n;
     }
     let fields = headers.len();
     let (content_hash, parts) = rayon::join(
