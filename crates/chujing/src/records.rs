@@ -1,5 +1,5 @@
-//! Reading subject keys (and a sensitivity flag) out of transfer files: CSV/TSV and JSON Lines, plain, gzip
-//! or zstd. Errors name the file, line and column.
+//! Reading subject keys (and a sensitivity flag) out of transfer files: CSV/TSV and JSON Lines (plain, gzip
+//! or zstd) and Parquet. Errors name the file, line (Parquet: row) and column.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -43,6 +43,7 @@ pub struct BadRow {
 enum Format {
     Delimited(u8),
     JsonLines,
+    Parquet,
 }
 
 fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
@@ -60,16 +61,17 @@ fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
         Some("csv" | "txt") => Format::Delimited(b','),
         Some("tsv" | "tab") => Format::Delimited(b'\t'),
         Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
+        Some("parquet") if compression.is_none() => Format::Parquet,
         Some("parquet") => {
             return Err(InputProblem(format!(
-                "{}: Parquet input is not supported yet by `ledger ingest`; export the column to CSV or JSON Lines",
+                "{}: Parquet files compress their own columns; give the .parquet file itself",
                 path.display()
             ))
             .into());
         }
         _ => {
             return Err(InputProblem(format!(
-                "{}: cannot tell the format from the name; expected .csv, .tsv, .jsonl or .ndjson (optionally .gz or .zst)",
+                "{}: cannot tell the format from the name; expected .csv, .tsv, .jsonl, .ndjson (optionally .gz or .zst) or .parquet",
                 path.display()
             ))
             .into());
@@ -142,6 +144,15 @@ pub fn read<T: Send>(
     on_row: impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync,
 ) -> Result<Chunks<T>> {
     let (format, compression) = format_of(path)?;
+    if format == Format::Parquet {
+        let mut acc = make();
+        read_parquet(path, columns, &mut |row| on_row(&mut acc, row))?;
+        progress(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+        return Ok(Chunks {
+            parts: vec![acc],
+            content_hash: hash_file(path)?,
+        });
+    }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     if let (Format::Delimited(delimiter), None, true) =
         (format, compression, size <= PARALLEL_MAX_BYTES)
@@ -205,6 +216,106 @@ fn combine(hashes: &[u64]) -> u64 {
     let mut h = siphasher::sip::SipHasher13::new();
     hashes.iter().for_each(|x| h.write_u64(*x));
     h.finish()
+}
+
+/// The content hash of a file, read in the same fixed-size chunks as [`hash_chunks`].
+fn hash_file(path: &Path) -> Result<u64> {
+    let mut file = File::open(path)
+        .map_err(|e| InputProblem(format!("{}: cannot open: {e}", path.display())))?;
+    let mut hashes = Vec::new();
+    let mut chunk = vec![0u8; CHUNK_BYTES];
+    loop {
+        let mut filled = 0;
+        while filled < CHUNK_BYTES {
+            let n = file.read(chunk.get_mut(filled..).unwrap_or_default())?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        if filled == 0 {
+            break;
+        }
+        hashes.push(chunk_hash(chunk.get(..filled).unwrap_or_default()));
+        if filled < CHUNK_BYTES {
+            break;
+        }
+    }
+    Ok(combine(&hashes))
+}
+
+/// Reads the subject (and sensitivity) columns of a Parquet file; `line` is the 1-based row number. Columns of
+/// any type that casts to text work (strings, integers, booleans); nulls are empty values.
+fn read_parquet(
+    path: &Path,
+    columns: &Columns,
+    on_row: &mut dyn FnMut(Result<Record<'_>, BadRow>),
+) -> Result<()> {
+    use arrow_array::{Array, StringArray};
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| InputProblem(format!("{name}: not a readable Parquet file: {e}")))?;
+    let schema = builder.schema().clone();
+    let find = |col: &str| {
+        schema.index_of(col).map_err(|_| {
+            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            InputProblem(format!(
+                "{name}: no column `{col}`; the file has: {}",
+                names.join(", ")
+            ))
+        })
+    };
+    let mut wanted = vec![find(&columns.subject)?];
+    if let Some(col) = &columns.sensitive {
+        wanted.push(find(col)?);
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| InputProblem(format!("{name}: {e}")))?;
+    let as_text = |batch: &arrow_array::RecordBatch, col: &str| -> Result<StringArray> {
+        let column = batch
+            .column_by_name(col)
+            .ok_or_else(|| InputProblem(format!("{name}: no column `{col}`")))?;
+        let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8).map_err(|e| {
+            InputProblem(format!(
+                "{name}: column `{col}` cannot be read as text: {e}"
+            ))
+        })?;
+        text.as_any()
+            .downcast_ref::<StringArray>()
+            .cloned()
+            .ok_or_else(|| {
+                InputProblem(format!("{name}: column `{col}` cannot be read as text")).into()
+            })
+    };
+    let mut row = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| InputProblem(format!("{name}: after row {row}: {e}")))?;
+        let subjects = as_text(&batch, &columns.subject)?;
+        let flags = columns
+            .sensitive
+            .as_deref()
+            .map(|c| as_text(&batch, c))
+            .transpose()?;
+        for i in 0..batch.num_rows() {
+            row += 1;
+            fn value(a: &StringArray, i: usize) -> &str {
+                if a.is_null(i) { "" } else { a.value(i) }
+            }
+            on_row(Ok(Record {
+                line: row,
+                subject: value(&subjects, i),
+                sensitive: flags.as_ref().map(|f| value(f, i)),
+            }));
+        }
+    }
+    Ok(())
 }
 
 /// A reader that hashes what passes through it in the same fixed-size chunks as [`hash_chunks`].
@@ -484,6 +595,7 @@ fn read_streaming(
                 }
             }
         }
+        Format::Parquet => unreachable_parquet(path)?,
         Format::JsonLines => {
             let mut lines = BufReader::with_capacity(1 << 16, reader);
             let mut buf = String::new();
@@ -537,6 +649,14 @@ fn read_streaming(
         }
     }
     Ok(())
+}
+
+/// Parquet never reaches the streaming text reader; say so instead of panicking.
+fn unreachable_parquet(path: &Path) -> Result<()> {
+    Err(anyhow::anyhow!(
+        "{}: Parquet is read by its own reader",
+        path.display()
+    ))
 }
 
 /// Reads a sensitivity flag: yes/no, true/false, 1/0, 是/否 (case-insensitive); empty is no.

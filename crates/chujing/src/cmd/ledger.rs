@@ -42,7 +42,7 @@ pub enum Command {
 /// A batch file and what it is.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
-    /// The transfer records: .csv, .tsv, .jsonl or .ndjson, optionally .gz or .zst.
+    /// The transfer records: .csv, .tsv, .jsonl or .ndjson (optionally .gz or .zst), or .parquet.
     pub file: PathBuf,
     /// The column (JSON Lines: dotted path) holding the subject key, e.g. an ID or phone number.
     #[arg(long, value_name = "COL")]

@@ -123,7 +123,33 @@ fn every_format_counts_the_same_people() {
         })
         .collect::<String>()
         .replace("ｎ", "n");
+    let parquet = {
+        use std::sync::Arc;
+        let ids: Vec<i64> = rows
+            .clone()
+            .map(|i| 110105199000000000 + i64::from(i))
+            .collect();
+        let flags: Vec<bool> = rows.clone().map(|i| i % 10 == 0).collect();
+        let batch = arrow_array::RecordBatch::try_from_iter([
+            (
+                "id",
+                Arc::new(arrow_array::Int64Array::from(ids)) as arrow_array::ArrayRef,
+            ),
+            (
+                "sensitive",
+                Arc::new(arrow_array::BooleanArray::from(flags)) as arrow_array::ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let mut out = Vec::new();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(&mut out, batch.schema(), None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        out
+    };
     let inputs: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a.parquet", parquet, "id"),
         ("a.csv", csv_text.clone().into_bytes(), "id"),
         ("a.tsv", tsv_text.into_bytes(), "id"),
         ("a.jsonl", jsonl.into_bytes(), "person.id"),
