@@ -21,6 +21,18 @@ pub struct StoredBatch {
     pub sensitive: SubjectSet,
 }
 
+impl StoredBatch {
+    /// The batch as the counter sees it.
+    pub fn as_batch_ref(&self) -> crate::BatchRef<'_> {
+        crate::BatchRef {
+            flow_id: &self.meta.flow_id,
+            date: self.meta.date,
+            subjects: self.subjects.as_slice(),
+            sensitive: self.sensitive.as_slice(),
+        }
+    }
+}
+
 /// What is known of a batch besides its subjects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchMeta {

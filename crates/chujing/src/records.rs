@@ -374,23 +374,7 @@ fn read_plain<T: Send>(
         .unwrap_or(bytes.len());
     let header = trim_cr(bytes.get(..header_end).unwrap_or_default());
     let headers: Vec<&[u8]> = header.split(|b| *b == delimiter).collect();
-    let find = |col: &str| {
-        headers
-            .iter()
-            .position(|h| *h == col.as_bytes())
-            .ok_or_else(|| {
-                let names: Vec<String> = headers
-                    .iter()
-                    .map(|h| String::from_utf8_lossy(h).into_owned())
-                    .collect();
-                InputProblem(format!(
-                    "{name}:1: no column `{col}`; the header has: {}",
-                    names.join(", ")
-                ))
-            })
-    };
-    let subject = find(&columns.subject)?;
-    let sensitive = columns.sensitive.as_deref().map(find).transpose()?;
+    let (subject, sensitive) = find_columns(&name, &headers, columns)?;
     let body = bytes
         .get((header_end + 1).min(bytes.len())..)
         .unwrap_or_default();
@@ -505,6 +489,33 @@ fn read_plain<T: Send>(
     })
 }
 
+/// The positions of the subject and sensitivity columns in a header row, or an error listing the header.
+fn find_columns(
+    name: &str,
+    headers: &[&[u8]],
+    columns: &Columns,
+) -> Result<(usize, Option<usize>), InputProblem> {
+    let find = |col: &str| {
+        headers
+            .iter()
+            .position(|h| *h == col.as_bytes())
+            .ok_or_else(|| {
+                let names: Vec<String> = headers
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                InputProblem(format!(
+                    "{name}:1: no column `{col}`; the header has: {}",
+                    names.join(", ")
+                ))
+            })
+    };
+    Ok((
+        find(&columns.subject)?,
+        columns.sensitive.as_deref().map(find).transpose()?,
+    ))
+}
+
 fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
@@ -528,23 +539,8 @@ fn read_streaming(
                 .byte_headers()
                 .map_err(|e| InputProblem(format!("{name}:1: cannot read the header row: {e}")))?
                 .clone();
-            let find = |col: &str| {
-                headers
-                    .iter()
-                    .position(|h| h == col.as_bytes())
-                    .ok_or_else(|| {
-                        let names: Vec<String> = headers
-                            .iter()
-                            .map(|h| String::from_utf8_lossy(h).into_owned())
-                            .collect();
-                        InputProblem(format!(
-                            "{name}:1: no column `{col}`; the header has: {}",
-                            names.join(", ")
-                        ))
-                    })
-            };
-            let subject = find(&columns.subject)?;
-            let sensitive = columns.sensitive.as_deref().map(find).transpose()?;
+            let names: Vec<&[u8]> = headers.iter().collect();
+            let (subject, sensitive) = find_columns(&name, &names, columns)?;
             let mut record = csv::ByteRecord::new();
             loop {
                 match csv.read_byte_record(&mut record) {

@@ -117,15 +117,7 @@ async fn story(store: Store) -> Observed {
             .batches_between(d("2023-01-01"), d(as_of))
             .await
             .unwrap();
-        let refs: Vec<BatchRef<'_>> = batches
-            .iter()
-            .map(|b| BatchRef {
-                flow_id: &b.meta.flow_id,
-                date: b.meta.date,
-                subjects: b.subjects.as_slice(),
-                sensitive: b.sensitive.as_slice(),
-            })
-            .collect();
+        let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let w = count_window(&BOOK, d(as_of), false, true, &flows, &refs)
             .unwrap()
             .unwrap();

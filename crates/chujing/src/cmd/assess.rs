@@ -85,15 +85,7 @@ fn ledger_totals(book: &RuleBook, url: &str, as_of: Date) -> Result<Totals> {
             store.batches_between(from, as_of).await?,
         );
         store.close().await;
-        let refs: Vec<BatchRef<'_>> = batches
-            .iter()
-            .map(|b| BatchRef {
-                flow_id: &b.meta.flow_id,
-                date: b.meta.date,
-                subjects: b.subjects.as_slice(),
-                sensitive: b.sensitive.as_slice(),
-            })
-            .collect();
+        let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let window = count_window(book, as_of, p.ciio, p.located_in_china, &flows, &refs)?;
         Ok(Totals {
             individuals: window.as_ref().map_or(0, |w| w.individuals),

@@ -461,15 +461,7 @@ fn evaluate(
 ) -> Result<Status> {
     let regime = book.regime_at(as_of)?;
     let all: Vec<&StoredBatch> = batches.iter().chain(extra).collect();
-    let refs: Vec<BatchRef<'_>> = all
-        .iter()
-        .map(|b| BatchRef {
-            flow_id: &b.meta.flow_id,
-            date: b.meta.date,
-            subjects: b.subjects.as_slice(),
-            sensitive: b.sensitive.as_slice(),
-        })
-        .collect();
+    let refs: Vec<BatchRef<'_>> = all.iter().map(|b| b.as_batch_ref()).collect();
     let Some(window) = count_window(
         book,
         as_of,
