@@ -375,6 +375,7 @@ pub fn assess_with_totals(
 
     // Phase 2: decide each flow.
     let mut flows = Vec::with_capacity(profile.flows.len());
+    let mut flow_facts = Vec::with_capacity(profile.flows.len());
     for (f, is_counted) in profile.flows.iter().zip(&counted) {
         let facts = Facts {
             individuals,
@@ -382,6 +383,7 @@ pub fn assess_with_totals(
             individuals_processed,
             ..base_facts(f)
         };
+        flow_facts.push(facts);
         let outcome = regime.decide(&facts, f.exemption.id());
         let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided {
             date: as_of,
@@ -475,9 +477,7 @@ pub fn assess_with_totals(
         regime,
         profile,
         &flows,
-        individuals,
-        sensitive_individuals,
-        individuals_processed,
+        &flow_facts,
         lang,
         &mut warnings,
     );
@@ -796,42 +796,25 @@ fn flow_trace(
     }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the counts and the warning sink are all needed to place duties"
-)]
+/// The duties of every flow; `flow_facts` are the facts each flow was decided on.
 fn obligations(
     book: &RuleBook,
     regime: &Regime,
     profile: &Profile,
     flows: &[FlowDecision],
-    individuals: u64,
-    sensitive_individuals: u64,
-    individuals_processed: u64,
+    flow_facts: &[Facts],
     lang: Lang,
     warnings: &mut Vec<String>,
 ) -> Vec<ObligationDue> {
-    let p = &profile.processor;
     let mut out: Vec<ObligationDue> = Vec::new();
     let mut fallback_years = Vec::new();
-    for (flow, decision) in profile.flows.iter().zip(flows) {
-        let facts = Facts {
-            ciio: p.ciio,
-            located_in_china: p.located_in_china,
-            important_data: flow.important_data,
-            personal_information: flow.personal_information(),
-            sensitive_personal_information: flow.sensitive_individuals > 0,
-            individuals,
-            sensitive_individuals,
-            individuals_processed,
-            kind: flow.kind,
-        };
+    for ((flow, decision), facts) in profile.flows.iter().zip(flows).zip(flow_facts) {
         // Deadlines counted from a mechanism follow the law in force when the mechanism took effect (an
         // assessment result issued in 2023 keeps its two-year validity).
         let anchor_regime = flow.mechanism.and_then(|m| book.regime_at(m.since).ok());
         let applies = |o: &Item<Obligation>| {
             o.body.pathways.contains(&decision.pathway)
-                && o.body.when.as_ref().is_none_or(|c| c.holds(&facts))
+                && o.body.when.as_ref().is_none_or(|c| c.holds(facts))
                 && match (o.body.mechanism, flow.mechanism) {
                     (Some(k), Some(m)) => k == m.kind,
                     _ => true,

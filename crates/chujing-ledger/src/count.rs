@@ -74,6 +74,22 @@ pub struct WindowCount {
     pub batches: usize,
 }
 
+/// What the ledger knows of a flow as facts, before counting: it carries PI (it has records), its kind is not
+/// recorded (the exemptions and thresholds do not depend on it), and no counts yet.
+fn settings_facts(ciio: bool, located_in_china: bool, f: &FlowSettings) -> Facts {
+    Facts {
+        ciio,
+        located_in_china,
+        important_data: f.important_data,
+        personal_information: true,
+        sensitive_personal_information: false,
+        individuals: 0,
+        sensitive_individuals: 0,
+        individuals_processed: 0,
+        kind: FlowKind::Transfer,
+    }
+}
+
 /// Whether each flow counts on `regime`: `(counted, excluded)` flow ids among `flows`.
 pub fn counted_flows(
     regime: &Regime,
@@ -84,17 +100,7 @@ pub fn counted_flows(
     flows
         .iter()
         .map(|f| {
-            let facts = Facts {
-                ciio,
-                located_in_china,
-                important_data: f.important_data,
-                personal_information: true,
-                sensitive_personal_information: false,
-                individuals: 0,
-                sensitive_individuals: 0,
-                individuals_processed: 0,
-                kind: FlowKind::Transfer,
-            };
+            let facts = settings_facts(ciio, located_in_china, f);
             let counted = match regime.claimed_exemption(&facts, f.exemption) {
                 Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
                 _ => true,
@@ -181,15 +187,11 @@ pub fn decide_flows(
                 .cloned()
                 .unwrap_or_else(|| FlowSettings::new(id));
             let facts = Facts {
-                ciio,
-                located_in_china,
-                important_data: settings.important_data,
-                personal_information: true,
                 sensitive_personal_information: *sensitive > 0,
                 individuals: window.individuals,
                 sensitive_individuals: window.sensitive_individuals,
                 individuals_processed: window.individuals,
-                kind: FlowKind::Transfer,
+                ..settings_facts(ciio, located_in_china, &settings)
             };
             let outcome = regime.decide(&facts, settings.exemption);
             FlowPathway {

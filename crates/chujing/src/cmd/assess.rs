@@ -10,7 +10,7 @@ use chujing_law::assess::{Assessment, StepKind};
 use chujing_law::explain::number;
 use chujing_law::profile::Totals;
 use chujing_law::{Date, Lang, Profile, RuleBook};
-use chujing_ledger::{BatchRef, LedgerStore, count_window};
+use chujing_ledger::{BatchRef, count_window};
 
 use crate::clock;
 use crate::cmd::rules::{load, parse_lang};
@@ -77,13 +77,7 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
 fn ledger_totals(book: &RuleBook, url: &str, as_of: Date) -> Result<Totals> {
     crate::db::runtime()?.block_on(async {
         let store = crate::db::connect(url).await?;
-        let regime = book.regime_at(as_of)?;
-        let from = regime.window_start(as_of).unwrap_or(as_of);
-        let (p, flows, batches) = (
-            store.processor().await?,
-            store.flows().await?,
-            store.batches_between(from, as_of).await?,
-        );
+        let (p, flows, batches) = crate::cmd::ledger::load(book, &store, as_of).await?;
         store.close().await;
         let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let window = count_window(book, as_of, p.ciio, p.located_in_china, &flows, &refs)?;

@@ -574,7 +574,8 @@ fn evaluate(
     })
 }
 
-async fn load(
+/// What counting as of `as_of` needs: the processor, the flows' settings and the batches of the window.
+pub(crate) async fn load(
     book: &RuleBook,
     store: &Store,
     as_of: Date,
