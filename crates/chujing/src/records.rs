@@ -591,7 +591,7 @@ fn read_streaming(
                 }
             }
         }
-        Format::Parquet => unreachable_parquet(path)?,
+        Format::Parquet => read_parquet(path, columns, on_row)?,
         Format::JsonLines => {
             let mut lines = BufReader::with_capacity(1 << 16, reader);
             let mut buf = String::new();
@@ -645,14 +645,6 @@ fn read_streaming(
         }
     }
     Ok(())
-}
-
-/// Parquet never reaches the streaming text reader; say so instead of panicking.
-fn unreachable_parquet(path: &Path) -> Result<()> {
-    Err(anyhow::anyhow!(
-        "{}: Parquet is read by its own reader",
-        path.display()
-    ))
 }
 
 /// Reads a sensitivity flag: yes/no, true/false, 1/0, 是/否 (case-insensitive); empty is no.
