@@ -10,6 +10,9 @@ pub enum LedgerError {
     /// A secret key has the wrong length.
     #[error("the ledger key must be 16 bytes (32 hex digits), got {0} bytes")]
     KeyLength(usize),
+    /// A secret key is not written in hexadecimal.
+    #[error("the ledger key must be 32 hex digits (0-9, a-f)")]
+    KeyFormat,
     /// The law gave no answer for the date.
     #[error(transparent)]
     Law(#[from] chujing_law::LawError),

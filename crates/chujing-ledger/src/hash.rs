@@ -23,19 +23,16 @@ impl HashKey {
     /// Parses 32 hex digits.
     pub fn from_hex(hex: &str) -> Result<HashKey, LedgerError> {
         let hex = hex.trim();
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .filter_map(|i| {
-                hex.get(i..i + 2)
-                    .and_then(|b| u8::from_str_radix(b, 16).ok())
-            })
-            .collect();
-        let array: [u8; 16] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| LedgerError::KeyLength(hex.len() / 2))?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(LedgerError::KeyFormat);
+        }
         if hex.len() != 32 {
             return Err(LedgerError::KeyLength(hex.len() / 2));
+        }
+        let mut array = [0u8; 16];
+        for (byte, pair) in array.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+            let digits = std::str::from_utf8(pair).map_err(|_| LedgerError::KeyFormat)?;
+            *byte = u8::from_str_radix(digits, 16).map_err(|_| LedgerError::KeyFormat)?;
         }
         Ok(HashKey(array))
     }
@@ -102,6 +99,13 @@ mod tests {
         let k = HashKey::new([0xab; 16]);
         assert_eq!(HashKey::from_hex(&k.to_hex()).unwrap(), k);
         assert!(HashKey::from_hex("abcd").is_err());
-        assert!(HashKey::from_hex(&"zz".repeat(16)).is_err());
+        assert!(matches!(
+            HashKey::from_hex(&"zz".repeat(16)),
+            Err(LedgerError::KeyFormat)
+        ));
+        assert!(matches!(
+            HashKey::from_hex("abcd"),
+            Err(LedgerError::KeyLength(2))
+        ));
     }
 }
