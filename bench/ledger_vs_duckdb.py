@@ -6,7 +6,7 @@ take no longer than DuckDB's `SELECT count(DISTINCT subject) FROM read_csv(...)`
 
     python3 bench/ledger_vs_duckdb.py [ROWS]        # default 3,000,000
 
-Installs DuckDB from PyPI if absent, builds chujing in release mode, generates the file, runs each side three
+Installs DuckDB from PyPI if absent, builds chujing in release mode, generates the file, runs each side five
 times (best time wins; the ledger starts from an empty database each time) and prints the ratio.
 """
 import json
@@ -47,7 +47,7 @@ def best(runs):
 
 
 duck_times, duck_count = [], None
-for _ in range(3):
+for _ in range(5):
     con = duckdb.connect()
     t0 = time.perf_counter()
     duck_count = con.execute(f"SELECT count(DISTINCT subject) FROM read_csv('{path}')").fetchone()[0]
@@ -56,7 +56,7 @@ for _ in range(3):
 
 env = dict(os.environ, CHUJING_LEDGER_KEY="00112233445566778899aabbccddeeff")
 ledger_times, ledger_count = [], None
-for i in range(3):
+for i in range(5):
     db = os.path.join(tmp, f"ledger{i}.db")
     t0 = time.perf_counter()
     out = subprocess.run(

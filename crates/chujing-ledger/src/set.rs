@@ -13,9 +13,14 @@ pub struct SubjectSet(Vec<u128>);
 
 impl SubjectSet {
     /// Builds a set from hashes in any order, with duplicates.
-    pub fn from_hashes(mut hashes: Vec<u128>) -> SubjectSet {
-        sort_hashes(&mut hashes);
-        hashes.dedup();
+    pub fn from_hashes(hashes: Vec<u128>) -> SubjectSet {
+        SubjectSet::from_runs(vec![hashes])
+    }
+
+    /// Builds a set from several runs of hashes in any order, with duplicates (say one per chunk of a file
+    /// read in parallel), without first joining them: the runs are bucketed straight into the result.
+    pub fn from_runs(runs: Vec<Vec<u128>>) -> SubjectSet {
+        let mut hashes = bucket_sort(runs);
         // Shrinking copies the whole vector: only worth it when many duplicates went.
         if hashes.capacity() > hashes.len() + hashes.len() / 4 {
             hashes.shrink_to_fit();
@@ -137,56 +142,118 @@ impl SetBuilder {
     }
 }
 
-/// Sorts hashes fast: they are uniformly random, so one bucketing pass on the top bits followed by sorting
-/// small buckets beats a comparison sort on large inputs. Large inputs use both cores.
-fn sort_hashes(v: &mut Vec<u128>) {
+/// Sorts and deduplicates hashes fast. They are uniformly random, so one bucketing pass on the top bits
+/// followed by sorting small buckets beats a comparison sort on large inputs. Each run is counted and
+/// scattered into its own slice of every bucket, so runs are bucketed in parallel without locks and without
+/// being joined first; buckets are then sorted and deduplicated in parallel, and closed up.
+fn bucket_sort(mut runs: Vec<Vec<u128>>) -> Vec<u128> {
     const SMALL: usize = 1 << 12;
-    if v.len() < SMALL {
-        v.sort_unstable();
-        return;
+    let total: usize = runs.iter().map(Vec::len).sum();
+    if total < SMALL {
+        let mut all = runs.into_iter().flatten().collect::<Vec<_>>();
+        all.sort_unstable();
+        all.dedup();
+        return all;
     }
     // Buckets of a few thousand hashes (they sort inside the cache), at most 2^12 of them (more write
     // streams than that thrash the cache and TLB during the scatter).
-    let bits = (v.len() / 1024).ilog2().clamp(4, 12);
+    let bits = (total / 1024).ilog2().clamp(4, 12);
     let shift = 128 - bits;
     let buckets = 1usize << bits;
-    let mut counts = vec![0usize; buckets + 1];
-    for h in v.iter() {
-        if let Some(c) = counts.get_mut((h >> shift) as usize + 1) {
-            *c += 1;
-        }
-    }
-    for i in 1..counts.len() {
-        let prev = counts.get(i - 1).copied().unwrap_or(0);
-        if let Some(c) = counts.get_mut(i) {
-            *c += prev;
-        }
-    }
-    let starts = counts.clone();
-    let mut out = vec![0u128; v.len()];
-    for h in v.iter() {
-        let b = (h >> shift) as usize;
-        if let Some(pos) = counts.get_mut(b) {
-            if let Some(slot) = out.get_mut(*pos) {
-                *slot = *h;
+    let bucket_of = |h: u128| (h >> shift) as usize;
+    let histograms: Vec<Vec<usize>> = runs
+        .par_iter()
+        .map(|run| {
+            let mut counts = vec![0usize; buckets];
+            for h in run {
+                if let Some(c) = counts.get_mut(bucket_of(*h)) {
+                    *c += 1;
+                }
             }
-            *pos += 1;
+            counts
+        })
+        .collect();
+    let mut out = vec![0u128; total];
+    // Bucket-major layout: bucket 0 of run 0, bucket 0 of run 1, …, bucket 1 of run 0, …
+    let mut sizes = Vec::with_capacity(buckets);
+    {
+        let mut targets: Vec<Vec<&mut [u128]>> =
+            runs.iter().map(|_| Vec::with_capacity(buckets)).collect();
+        let mut rest: &mut [u128] = &mut out;
+        for b in 0..buckets {
+            let mut size = 0;
+            for (counts, slices) in histograms.iter().zip(targets.iter_mut()) {
+                let n = counts.get(b).copied().unwrap_or(0);
+                let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+                slices.push(head);
+                rest = tail;
+                size += n;
+            }
+            sizes.push(size);
         }
+        runs.par_iter_mut()
+            .zip(targets.par_iter_mut())
+            .for_each(|(run, slices)| {
+                let mut cursors = vec![0usize; buckets];
+                for h in run.iter() {
+                    let b = bucket_of(*h);
+                    if let (Some(slice), Some(cursor)) = (slices.get_mut(b), cursors.get_mut(b)) {
+                        if let Some(slot) = slice.get_mut(*cursor) {
+                            *slot = *h;
+                        }
+                        *cursor += 1;
+                    }
+                }
+                // The run is no longer needed: give its memory back while the others finish.
+                *run = Vec::new();
+            });
     }
-    // Each bucket is a contiguous slice of `out`; sort them in parallel.
+    drop(runs);
     let mut slices = Vec::with_capacity(buckets);
     let mut rest: &mut [u128] = &mut out;
-    for w in starts.windows(2) {
-        let [a, b] = w else { continue };
-        let (head, tail) = std::mem::take(&mut rest).split_at_mut(b - a);
+    for size in &sizes {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(*size);
         slices.push(head);
         rest = tail;
     }
-    slices
+    let distinct: Vec<usize> = slices
         .par_iter_mut()
-        .with_min_len(256)
-        .for_each(|s| s.sort_unstable());
-    *v = out;
+        .with_min_len(64)
+        .map(|s| {
+            s.sort_unstable();
+            dedup_sorted(s)
+        })
+        .collect();
+    // Close up the gaps the duplicates left.
+    let (mut from, mut to) = (0, 0);
+    for (size, kept) in sizes.iter().zip(&distinct) {
+        if from != to {
+            out.copy_within(from..from + kept, to);
+        }
+        from += size;
+        to += kept;
+    }
+    out.truncate(to);
+    out
+}
+
+/// Moves the distinct values of a sorted slice to its front; returns how many there are.
+fn dedup_sorted(s: &mut [u128]) -> usize {
+    let Some(&first) = s.first() else {
+        return 0;
+    };
+    let (mut kept, mut last) = (1, first);
+    for i in 1..s.len() {
+        let x = s.get(i).copied().unwrap_or(last);
+        if x != last {
+            if let Some(slot) = s.get_mut(kept) {
+                *slot = x;
+            }
+            kept += 1;
+            last = x;
+        }
+    }
+    kept
 }
 
 /// The number of distinct hashes in the union of sorted runs, by a streaming k-way merge (no copy).

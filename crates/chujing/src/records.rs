@@ -46,7 +46,8 @@ enum Format {
     Parquet,
 }
 
-fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
+/// A file's extension (lower-case, after any compression suffix) and its compression (`gz` or `zst`).
+pub fn extension_of(path: &Path) -> (Option<String>, Option<&'static str>) {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -57,7 +58,15 @@ fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
         Some((stem, "zst" | "zstd")) => (stem.to_string(), Some("zst")),
         _ => (name.clone(), None),
     };
-    let format = match stem.rsplit_once('.').map(|(_, ext)| ext) {
+    (
+        stem.rsplit_once('.').map(|(_, ext)| ext.to_string()),
+        compression,
+    )
+}
+
+fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
+    let (extension, compression) = extension_of(path);
+    let format = match extension.as_deref() {
         Some("csv" | "txt") => Format::Delimited(b','),
         Some("tsv" | "tab") => Format::Delimited(b'\t'),
         Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
@@ -81,11 +90,11 @@ fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
 }
 
 /// Opens `path`, decompressing by its suffix; `progress` is told how many compressed bytes were read.
-fn open(
+pub fn open(
     path: &Path,
     compression: Option<&str>,
     progress: impl Fn(u64) + Send + 'static,
-) -> Result<Box<dyn Read>> {
+) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path)
         .map_err(|e| InputProblem(format!("{}: cannot open: {e}", path.display())))?;
     let counted = Counting {
@@ -127,21 +136,22 @@ pub struct Chunks<T> {
     pub content_hash: u64,
 }
 
-/// Files up to this size may be read whole and parsed in parallel.
-const PARALLEL_MAX_BYTES: u64 = 2 << 30;
-/// Target size of a parallel chunk: fixed, so that the content hash does not depend on the machine.
+/// Size of a parallel chunk: fixed, so that the content hash does not depend on the machine.
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// Reads every record of `path`. Each chunk of the file gets an accumulator from `make`, and `on_row` is
 /// called with it for each record or bad row of the chunk, in order. Plain delimited files without quotes are
-/// split at line ends and read on all cores; anything else is streamed. Structural problems (no such column,
-/// unreadable file) are errors.
+/// read in fixed-size chunks on all cores with bounded memory; anything else is streamed. Line numbers given
+/// to `on_row` may be relative to the chunk: before returning, `shift(acc, n)` is called to add `n` to every
+/// line number the accumulator kept, so that the caller only ever sees absolute lines. Structural problems
+/// (no such column, unreadable file) are errors.
 pub fn read<T: Send>(
     path: &Path,
     columns: &Columns,
     progress: impl Fn(u64) + Send + Sync + 'static,
     make: impl Fn() -> T + Sync,
     on_row: impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync,
+    shift: impl Fn(&mut T, u64) + Sync,
 ) -> Result<Chunks<T>> {
     let (format, compression) = format_of(path)?;
     if format == Format::Parquet {
@@ -153,33 +163,46 @@ pub fn read<T: Send>(
             content_hash: hash_file(path)?,
         });
     }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
-    if let (Format::Delimited(delimiter), None, true) =
-        (format, compression, size <= PARALLEL_MAX_BYTES)
-    {
-        let bytes = std::fs::read(path)
-            .map_err(|e| InputProblem(format!("{}: cannot read: {e}", path.display())))?;
-        progress(bytes.len() as u64);
-        if memchr::memchr(b'"', &bytes).is_none() {
-            return read_plain(path, &bytes, delimiter, columns, &make, &on_row);
-        }
-        // Quoted fields may hold line breaks: stream the bytes already read through the CSV parser.
-        let content_hash = hash_chunks(&bytes);
-        let mut acc = make();
-        read_streaming(
+    let progress = std::sync::Arc::new(progress);
+    let mut stream_progress: Box<dyn Fn(u64) + Send + Sync> = {
+        let progress = progress.clone();
+        Box::new(move |n| progress(n))
+    };
+    if let (Format::Delimited(delimiter), None) = (format, compression) {
+        let reported = std::sync::atomic::AtomicU64::new(0);
+        let counted = |n: u64| {
+            reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            progress(n)
+        };
+        let sink = Sink {
+            make: &make,
+            on_row: &on_row,
+            shift: &shift,
+        };
+        if let Some(chunks) = read_blocks(
             path,
-            Box::new(std::io::Cursor::new(bytes)),
-            format,
+            delimiter,
             columns,
-            &mut |row| on_row(&mut acc, row),
-        )?;
-        return Ok(Chunks {
-            parts: vec![acc],
-            content_hash,
+            CHUNK_BYTES as u64,
+            &counted,
+            &sink,
+        )? {
+            return Ok(chunks);
+        }
+        // Quoted fields may hold line breaks: stream the file through the CSV parser, without counting again
+        // the bytes the progress bar has already seen.
+        let skip = reported.into_inner();
+        let seen = std::sync::atomic::AtomicU64::new(0);
+        stream_progress = Box::new(move |n| {
+            let before = seen.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            let after = before + n;
+            if after > skip {
+                progress(after - before.max(skip));
+            }
         });
     }
     let hashing = HashingReader {
-        inner: open(path, compression, progress)?,
+        inner: open(path, compression, stream_progress)?,
         chunk: Vec::new(),
         hashes: Vec::new(),
     };
@@ -199,14 +222,15 @@ pub fn read<T: Send>(
     })
 }
 
-/// The content hash: xxh3 of each fixed-size chunk, combined in order. It only names a file for idempotency
-/// (not a secret, not an integrity check), so a fast non-cryptographic hash is the right tool.
-fn hash_chunks(bytes: &[u8]) -> u64 {
-    use rayon::prelude::*;
-    let hashes: Vec<u64> = bytes.par_chunks(CHUNK_BYTES).map(chunk_hash).collect();
-    combine(&hashes)
+/// What a parallel reader does with each chunk: make an accumulator, feed it rows, shift its line numbers.
+struct Sink<'a, M, R, S> {
+    make: &'a M,
+    on_row: &'a R,
+    shift: &'a S,
 }
 
+/// The content hash is xxh3 of each fixed-size chunk, combined in order. It only names a file for idempotency
+/// (not a secret, not an integrity check), so a fast non-cryptographic hash is the right tool.
 fn chunk_hash(chunk: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(chunk)
 }
@@ -218,7 +242,7 @@ fn combine(hashes: &[u64]) -> u64 {
     h.finish()
 }
 
-/// The content hash of a file, read in the same fixed-size chunks as [`hash_chunks`].
+/// The content hash of a file, read in the same fixed-size chunks as [`read_blocks`].
 fn hash_file(path: &Path) -> Result<u64> {
     let mut file = File::open(path)
         .map_err(|e| InputProblem(format!("{}: cannot open: {e}", path.display())))?;
@@ -318,7 +342,7 @@ fn read_parquet(
     Ok(())
 }
 
-/// A reader that hashes what passes through it in the same fixed-size chunks as [`hash_chunks`].
+/// A reader that hashes what passes through it in the same fixed-size chunks as [`read_blocks`].
 struct HashingReader {
     inner: Box<dyn Read>,
     chunk: Vec<u8>,
@@ -357,136 +381,240 @@ impl Read for SharedReader {
     }
 }
 
-/// Parses an unquoted delimited file held in memory, in parallel chunks split at line ends.
-fn read_plain<T: Send>(
+/// Why a parallel read stopped early.
+enum Stop {
+    /// A double quote: fields may span lines, so the file must be streamed.
+    Quoted,
+    /// The file could not be read.
+    Io(std::io::Error),
+}
+
+/// Reads `len` bytes at `offset` into `buf` (replacing its contents), fewer only at the end of the file.
+fn read_at(file: &File, offset: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    buf.clear();
+    buf.resize(len, 0);
+    let mut filled = 0;
+    while filled < len {
+        let n = file.read_at(
+            buf.get_mut(filled..).unwrap_or_default(),
+            offset + filled as u64,
+        )?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    buf.truncate(filled);
+    Ok(())
+}
+
+/// The header line (without its line break) and the offset of the first byte after it.
+fn read_header(file: &File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
+    let mut header = Vec::new();
+    let mut block = Vec::new();
+    let mut offset = 0;
+    while offset < size {
+        read_at(file, offset, 1 << 16, &mut block)?;
+        if block.is_empty() {
+            break;
+        }
+        if let Some(p) = memchr::memchr(b'\n', &block) {
+            header.extend_from_slice(block.get(..p).unwrap_or_default());
+            return Ok((trim_cr(&header).to_vec(), offset + p as u64 + 1));
+        }
+        header.extend_from_slice(&block);
+        offset += block.len() as u64;
+    }
+    Ok((trim_cr(&header).to_vec(), size))
+}
+
+/// Reads an unquoted delimited file on all cores, in fixed-size chunks read with positioned reads into
+/// buffers that are reused: memory stays bounded whatever the file size, and no chunk waits for another. A
+/// chunk owns the lines that start inside it (the last may run on into the next chunk). Returns `None` when
+/// the file holds a double quote, as fields may then span lines; the caller streams it instead. The content
+/// hash is the file's only with `chunk` = [`CHUNK_BYTES`]; tests use small chunks to cross many boundaries.
+fn read_blocks<T: Send>(
     path: &Path,
-    bytes: &[u8],
     delimiter: u8,
     columns: &Columns,
-    make: &(impl Fn() -> T + Sync),
-    on_row: &(impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync),
-) -> Result<Chunks<T>> {
+    chunk: u64,
+    progress: &(impl Fn(u64) + Sync),
+    sink: &Sink<
+        '_,
+        impl Fn() -> T + Sync,
+        impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync,
+        impl Fn(&mut T, u64) + Sync,
+    >,
+) -> Result<Option<Chunks<T>>> {
     use rayon::prelude::*;
     let name = path.display().to_string();
-    let header_end = bytes
-        .iter()
-        .position(|b| *b == b'\n')
-        .unwrap_or(bytes.len());
-    let header = trim_cr(bytes.get(..header_end).unwrap_or_default());
+    let cannot_read = |e: std::io::Error| InputProblem(format!("{name}: cannot read: {e}"));
+    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    let (header, body_start) = read_header(&file, size).map_err(cannot_read)?;
+    if memchr::memchr(b'"', &header).is_some() {
+        return Ok(None);
+    }
     let headers: Vec<&[u8]> = header.split(|b| *b == delimiter).collect();
     let (subject, sensitive) = find_columns(&name, &headers, columns)?;
-    let body = bytes
-        .get((header_end + 1).min(bytes.len())..)
-        .unwrap_or_default();
-    // Chunks of about CHUNK_BYTES, each ending after a line break; their first line numbers.
-    let mut chunks: Vec<(u64, &[u8])> = Vec::new();
-    let mut start = 0;
-    while start < body.len() {
-        let target = (start + CHUNK_BYTES).min(body.len());
-        let end = body
-            .get(target..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-            .map_or(body.len(), |p| target + p + 1);
-        chunks.push((0, body.get(start..end).unwrap_or_default()));
-        start = end;
-    }
-    // Each chunk's first line number: line breaks counted in parallel, then summed in order.
-    let breaks: Vec<u64> = chunks
-        .par_iter()
-        .map(|(_, c)| memchr::memchr_iter(b'\n', c).count() as u64)
-        .collect();
-    let mut line = 2u64;
-    for (chunk, n) in chunks.iter_mut().zip(breaks) {
-        chunk.0 = line;
-        line += n;
-    }
-    let fields = headers.len();
-    let (content_hash, parts) = rayon::join(
-        || hash_chunks(bytes),
-        || {
-            chunks
-                .par_iter()
-                .map(|(first_line, chunk)| {
-                    let mut acc = make();
-                    let mut line_start = 0;
-                    let mut line = *first_line;
-                    while line_start < chunk.len() {
-                        let line_end =
-                            memchr::memchr(b'\n', chunk.get(line_start..).unwrap_or_default())
-                                .map_or(chunk.len(), |p| line_start + p);
-                        let raw = trim_cr(chunk.get(line_start..line_end).unwrap_or_default());
-                        let this_line = line;
-                        line += 1;
-                        line_start = line_end + 1;
-                        if raw.is_empty() {
-                            continue;
-                        }
-                        let line = this_line;
-                        let (mut subject_value, mut sensitive_value) =
-                            (None::<&[u8]>, None::<&[u8]>);
-                        let mut count = 0;
-                        let mut field_start = 0;
-                        for field_end in
-                            memchr::memchr_iter(delimiter, raw).chain(std::iter::once(raw.len()))
-                        {
-                            let value = raw.get(field_start..field_end).unwrap_or_default();
-                            if count == subject {
-                                subject_value = Some(value);
-                            }
-                            if Some(count) == sensitive {
-                                sensitive_value = Some(value);
-                            }
-                            count += 1;
-                            field_start = field_end + 1;
-                        }
-                        if count != fields {
-                            on_row(
-                                &mut acc,
-                                Err(BadRow {
-                                    line,
-                                    message: format!(
-                                        "expected {fields} fields like the header, found {count}"
-                                    ),
-                                }),
-                            );
-                            continue;
-                        }
-                        fn text<'b>(v: Option<&'b [u8]>, col: &str) -> Result<&'b str, String> {
-                            std::str::from_utf8(v.unwrap_or_default())
-                                .map_err(|_| format!("column `{col}`: not valid UTF-8"))
-                        }
-                        let s = text(subject_value, &columns.subject);
-                        let x = sensitive
-                            .map(|_| {
-                                text(
-                                    sensitive_value,
-                                    columns.sensitive.as_deref().unwrap_or_default(),
-                                )
-                            })
-                            .transpose();
-                        match (s, x) {
-                            (Ok(subject), Ok(sensitive)) => on_row(
-                                &mut acc,
-                                Ok(Record {
-                                    line,
-                                    subject,
-                                    sensitive,
-                                }),
-                            ),
-                            (Err(message), _) | (_, Err(message)) => {
-                                on_row(&mut acc, Err(BadRow { line, message }))
-                            }
-                        }
+    let layout = Layout {
+        delimiter,
+        fields: headers.len(),
+        subject,
+        sensitive,
+        columns,
+    };
+    let read = (0..size.div_ceil(chunk))
+        .into_par_iter()
+        .map_init(Vec::new, |buf, i| {
+            let from = i * chunk;
+            let to = (from + chunk).min(size);
+            // One byte before the chunk tells whether a line starts at its first byte.
+            let read_from = from.saturating_sub(1);
+            read_at(&file, read_from, (to - read_from) as usize, buf).map_err(Stop::Io)?;
+            let lead = (from - read_from) as usize;
+            let hash = chunk_hash(buf.get(lead..).unwrap_or_default());
+            let first = if i == 0 || buf.first() == Some(&b'\n') {
+                lead
+            } else {
+                memchr::memchr(b'\n', buf.get(lead..).unwrap_or_default())
+                    .map_or(buf.len(), |p| lead + p + 1)
+            };
+            let first =
+                first.max(body_start.saturating_sub(read_from).min(buf.len() as u64) as usize);
+            // The last line that starts here may end in a later chunk: read on to its line break.
+            if first < buf.len() && buf.last() != Some(&b'\n') {
+                let mut offset = read_from + buf.len() as u64;
+                let mut more = Vec::new();
+                while offset < size {
+                    read_at(&file, offset, 1 << 16, &mut more).map_err(Stop::Io)?;
+                    if more.is_empty() {
+                        break;
                     }
-                    acc
-                })
-                .collect()
-        },
-    );
-    Ok(Chunks {
-        parts,
-        content_hash,
-    })
+                    if let Some(p) = memchr::memchr(b'\n', &more) {
+                        buf.extend_from_slice(more.get(..=p).unwrap_or_default());
+                        break;
+                    }
+                    buf.extend_from_slice(&more);
+                    offset += more.len() as u64;
+                }
+            }
+            let region = buf.get(first..).unwrap_or_default();
+            if memchr::memchr(b'"', region).is_some() {
+                return Err(Stop::Quoted);
+            }
+            let mut acc = (sink.make)();
+            let lines = layout.parse(region, &mut |row| (sink.on_row)(&mut acc, row));
+            progress(to - from);
+            Ok((acc, hash, lines))
+        })
+        .collect::<Result<Vec<_>, Stop>>();
+    let parts = match read {
+        Ok(parts) => parts,
+        Err(Stop::Quoted) => return Ok(None),
+        Err(Stop::Io(e)) => return Err(cannot_read(e).into()),
+    };
+    // Line numbers so far count from each chunk's first line; the header is line 1.
+    let mut before = 1;
+    let mut hashes = Vec::with_capacity(parts.len());
+    let mut accs = Vec::with_capacity(parts.len());
+    for (mut acc, hash, lines) in parts {
+        (sink.shift)(&mut acc, before);
+        before += lines;
+        hashes.push(hash);
+        accs.push(acc);
+    }
+    Ok(Some(Chunks {
+        parts: accs,
+        content_hash: combine(&hashes),
+    }))
+}
+
+/// Where the wanted columns are in an unquoted delimited file.
+struct Layout<'a> {
+    delimiter: u8,
+    fields: usize,
+    subject: usize,
+    sensitive: Option<usize>,
+    columns: &'a Columns,
+}
+
+impl Layout<'_> {
+    /// Splits `region` (whole lines) into records, numbering lines from 1, in one pass over delimiters and
+    /// line breaks; blank lines are skipped. Returns the number of lines.
+    fn parse(&self, region: &[u8], on_row: &mut dyn FnMut(Result<Record<'_>, BadRow>)) -> u64 {
+        let mut line = 0u64;
+        let mut line_start = 0;
+        let mut field = 0;
+        let mut field_start = 0;
+        let (mut subject, mut sensitive) = (&[][..], &[][..]);
+        let ends = memchr::memchr2_iter(self.delimiter, b'\n', region)
+            .map(Some)
+            .chain((region.last() != Some(&b'\n') && !region.is_empty()).then_some(None));
+        for end in ends {
+            let pos = end.unwrap_or(region.len());
+            let is_line_end = end.is_none() || region.get(pos) == Some(&b'\n');
+            let value = region.get(field_start..pos).unwrap_or_default();
+            let value = if is_line_end { trim_cr(value) } else { value };
+            if field == self.subject {
+                subject = value;
+            }
+            if Some(field) == self.sensitive {
+                sensitive = value;
+            }
+            field += 1;
+            field_start = pos + 1;
+            if !is_line_end {
+                continue;
+            }
+            line += 1;
+            let raw = trim_cr(region.get(line_start..pos).unwrap_or_default());
+            line_start = pos + 1;
+            let count = std::mem::replace(&mut field, 0);
+            if raw.is_empty() {
+                continue;
+            }
+            on_row(self.record(line, count, subject, sensitive));
+        }
+        line
+    }
+
+    /// The record of one line with `count` fields.
+    fn record<'b>(
+        &self,
+        line: u64,
+        count: usize,
+        subject: &'b [u8],
+        sensitive: &'b [u8],
+    ) -> Result<Record<'b>, BadRow> {
+        if count != self.fields {
+            return Err(BadRow {
+                line,
+                message: format!(
+                    "expected {} fields like the header, found {count}",
+                    self.fields
+                ),
+            });
+        }
+        let text = |v: &'b [u8], col: &str| {
+            std::str::from_utf8(v).map_err(|_| BadRow {
+                line,
+                message: format!("column `{col}`: not valid UTF-8"),
+            })
+        };
+        Ok(Record {
+            line,
+            subject: text(subject, &self.columns.subject)?,
+            sensitive: match self.sensitive {
+                Some(_) => Some(text(
+                    sensitive,
+                    self.columns.sensitive.as_deref().unwrap_or_default(),
+                )?),
+                None => None,
+            },
+        })
+    }
 }
 
 /// The positions of the subject and sensitivity columns in a header row, or an error listing the header.
@@ -520,6 +648,100 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Line numbers for the CSV parser, whose own are wrong after CRLF line ends and blank lines
+/// (BurntSushi/rust-csv#395, #208), as are its record offsets, which may point into the line breaks before a
+/// record. This reader notes, as bytes pass through it, where each non-blank line starts; a record's line is
+/// that of the first non-blank line starting at or after the offset the parser gives.
+struct LineStarts<R> {
+    inner: R,
+    /// Offset of the next byte read.
+    offset: u64,
+    /// Number of the line that starts after the next line break.
+    next_line: u64,
+    /// A line start whose first byte (or the byte after a first `\r`) has not been read yet: (offset, line).
+    pending: Option<(u64, u64)>,
+    starts: LineIndex,
+}
+
+/// Offsets and numbers of non-blank lines read ahead of the parser.
+type LineIndex = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>>;
+
+impl<R> LineStarts<R> {
+    fn new(inner: R) -> (LineStarts<R>, LineIndex) {
+        let starts = LineIndex::default();
+        let reader = LineStarts {
+            inner,
+            offset: 0,
+            next_line: 2,
+            pending: Some((0, 1)),
+            starts: starts.clone(),
+        };
+        (reader, starts)
+    }
+
+    /// Whether the line starting at `start` holds content (`Some(Some(..))`) or is blank (`Some(None)`),
+    /// judged from the bytes of `read`, which begins at `self.offset`; `None` when they are not read yet.
+    fn classify(&self, (start, line): (u64, u64), read: &[u8]) -> Option<Option<(u64, u64)>> {
+        let at = |o: u64| {
+            o.checked_sub(self.offset)
+                .and_then(|i| read.get(i as usize).copied())
+        };
+        match at(start)? {
+            b'\n' => Some(None),
+            b'\r' => match at(start + 1)? {
+                b'\n' => Some(None),
+                _ => Some(Some((start, line))),
+            },
+            _ => Some(Some((start, line))),
+        }
+    }
+}
+
+impl<R: Read> Read for LineStarts<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        let candidates = self
+            .pending
+            .take()
+            .into_iter()
+            .chain(memchr::memchr_iter(b'\n', read).map(|p| (self.offset + p as u64 + 1, 0)));
+        let mut found = Vec::new();
+        for (start, line) in candidates {
+            let line = if line == 0 {
+                self.next_line += 1;
+                self.next_line - 1
+            } else {
+                line
+            };
+            match self.classify((start, line), read) {
+                Some(Some(content)) => found.push(content),
+                Some(None) => {}
+                None => self.pending = Some((start, line)),
+            }
+        }
+        self.starts.borrow_mut().extend(found);
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Answers line numbers from a [`LineIndex`].
+struct LineCounter {
+    starts: LineIndex,
+}
+
+impl LineCounter {
+    /// The line of the record the parser places at `offset`; offsets must not decrease from call to call.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut starts = self.starts.borrow_mut();
+        while starts.front().is_some_and(|(o, _)| *o < offset) {
+            starts.pop_front();
+        }
+        starts.front().map_or(0, |(_, line)| *line)
+    }
+}
+
 /// Streams records through the CSV or JSON Lines parser.
 fn read_streaming(
     path: &Path,
@@ -531,6 +753,8 @@ fn read_streaming(
     let name = path.display().to_string();
     match format {
         Format::Delimited(delimiter) => {
+            let (reader, starts) = LineStarts::new(reader);
+            let mut lines = LineCounter { starts };
             let mut csv = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .flexible(false)
@@ -546,7 +770,7 @@ fn read_streaming(
                 match csv.read_byte_record(&mut record) {
                     Ok(false) => break,
                     Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line());
+                        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
                         let field =
                             |i: usize, col: &str| match record.get(i).map(std::str::from_utf8) {
                                 Some(Ok(s)) => Ok(s),
@@ -569,7 +793,7 @@ fn read_streaming(
                         }
                     }
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
+                        let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
                         let message = match e.kind() {
                             csv::ErrorKind::UnequalLengths {
                                 expected_len, len, ..
@@ -649,11 +873,199 @@ fn read_streaming(
 
 /// Reads a sensitivity flag: yes/no, true/false, 1/0, 是/否 (case-insensitive); empty is no.
 pub fn parse_flag(value: &str) -> Result<bool, String> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "t" | "是" => Ok(true),
-        "0" | "false" | "no" | "n" | "f" | "否" | "" => Ok(false),
-        other => Err(format!(
-            "`{other}` is not a yes/no value (expected true/false, yes/no, 1/0 or 是/否)"
-        )),
+    // This runs once per record: the usual spellings are matched as written, before allocating.
+    flag_word(value)
+        .or_else(|| flag_word(&value.trim().to_ascii_lowercase()))
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a yes/no value (expected true/false, yes/no, 1/0 or 是/否)",
+                value.trim()
+            )
+        })
+}
+
+/// The flag a lower-case word stands for.
+fn flag_word(word: &str) -> Option<bool> {
+    match word {
+        "1" | "true" | "yes" | "y" | "t" | "是" => Some(true),
+        "0" | "false" | "no" | "n" | "f" | "否" | "" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a reader saw: each record's line and values, or a bad row's line.
+    type Seen = Vec<(u64, Option<(String, Option<String>)>)>;
+
+    fn columns() -> Columns {
+        Columns {
+            subject: "subject".into(),
+            sensitive: Some("flag".into()),
+        }
+    }
+
+    fn keep(acc: &mut Seen, row: Result<Record<'_>, BadRow>) {
+        acc.push(match row {
+            Ok(r) => (
+                r.line,
+                Some((r.subject.to_string(), r.sensitive.map(str::to_string))),
+            ),
+            Err(b) => (b.line, None),
+        });
+    }
+
+    fn blocks(path: &Path, chunk: u64) -> Option<Seen> {
+        let sink = Sink {
+            make: &Seen::new,
+            on_row: &keep,
+            shift: &|acc: &mut Seen, n: u64| acc.iter_mut().for_each(|(line, _)| *line += n),
+        };
+        read_blocks(path, b',', &columns(), chunk, &|_| {}, &sink)
+            .unwrap()
+            .map(|c| c.parts.into_iter().flatten().collect())
+    }
+
+    fn streamed(path: &Path) -> Seen {
+        let mut seen = Seen::new();
+        let file = File::open(path).unwrap();
+        read_streaming(
+            path,
+            Box::new(file),
+            Format::Delimited(b','),
+            &columns(),
+            &mut |row| keep(&mut seen, row),
+        )
+        .unwrap();
+        seen
+    }
+
+    /// One line of a generated file: a good record, a short one, or a blank line.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => ("[0-9a-z]{0,12}", "[0-9]{1,20}", "yes|no").prop_map(|(r, s, f)| format!("{r},{s},{f}")),
+            1 => "[0-9]{1,20}".prop_map(|s| format!("only,{s}")),
+            1 => Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever the chunk size, the parallel reader sees exactly what the CSV parser sees, with the same
+        /// line numbers: lines that cross chunk boundaries, headers longer than a chunk, CRLF, blank lines.
+        #[test]
+        fn blocks_match_the_csv_parser(
+            lines in prop::collection::vec(line(), 0..60),
+            crlf in any::<bool>(),
+            final_break in any::<bool>(),
+            chunk in 1u64..80,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("record,subject,flag{end}");
+            text.push_str(&lines.join(end));
+            if final_break && !lines.is_empty() {
+                text.push_str(end);
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.csv");
+            std::fs::write(&path, &text).unwrap();
+            prop_assert_eq!(blocks(&path, chunk), Some(streamed(&path)));
+        }
+    }
+
+    #[test]
+    fn line_numbers_are_right_after_crlf_and_blank_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let record =
+            |line, subject: &str| (line, Some((subject.to_string(), Some("no".to_string()))));
+        for text in [
+            "record,subject,flag\r\na,1,no\r\n\r\nb,2,no",
+            "record,subject,flag\na,1,no\n\nb,2,no\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let expected = vec![record(2, "1"), record(4, "2")];
+            assert_eq!(streamed(&path), expected, "{text:?}");
+            assert_eq!(blocks(&path, 1000), Some(expected), "{text:?}");
+        }
+        // A quoted field over two lines: the next record is on line 4.
+        std::fs::write(
+            &path,
+            "record,subject,flag\r\n\"a\r\nb\",1,no\r\nc,2,no\r\n",
+        )
+        .unwrap();
+        assert_eq!(streamed(&path), vec![record(2, "1"), record(4, "2")]);
+    }
+
+    #[test]
+    fn a_quote_anywhere_hands_the_file_to_the_streaming_parser() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.csv");
+        let mut text = String::from("record,subject,flag\n");
+        for i in 0..50 {
+            text.push_str(&format!("r{i},{i},no\n"));
+        }
+        text.push_str("\"r,50\",50,no\n");
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(blocks(&path, 16), None);
+        // Through `read`, the quoted field is parsed whole, and the progress bar counts each byte once.
+        let counted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let c = counted.clone();
+        let chunks = read(
+            &path,
+            &columns(),
+            move |n| {
+                c.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            },
+            Seen::new,
+            keep,
+            |_, _| {},
+        )
+        .unwrap();
+        let seen: Seen = chunks.parts.into_iter().flatten().collect();
+        assert_eq!(seen.len(), 51);
+        assert_eq!(seen[50], (52, Some(("50".into(), Some("no".into())))));
+        assert_eq!(
+            counted.load(std::sync::atomic::Ordering::Relaxed),
+            text.len() as u64
+        );
+    }
+
+    #[test]
+    fn the_content_hash_does_not_depend_on_the_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        let mut text = String::from("record,subject,flag\n");
+        // More than two chunks, so that chunk order matters.
+        let mut i = 0;
+        while text.len() < 2 * CHUNK_BYTES + 1000 {
+            text.push_str(&format!("r{i},{i},no\n"));
+            i += 1;
+        }
+        std::fs::write(&path, &text).unwrap();
+        let read_hash = read(&path, &columns(), |_| {}, Seen::new, keep, |_, _| {})
+            .unwrap()
+            .content_hash;
+        assert_eq!(read_hash, hash_file(&path).unwrap());
+        let gz = dir.path().join("h.csv.gz");
+        let mut enc =
+            flate2::write::GzEncoder::new(File::create(&gz).unwrap(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        let streamed_hash = read(&gz, &columns(), |_| {}, Seen::new, keep, |_, _| {})
+            .unwrap()
+            .content_hash;
+        assert_eq!(read_hash, streamed_hash);
     }
 }

@@ -33,3 +33,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// However the hashes are split into runs, and whether they take the small or the bucketed path, the set
+    /// is the sorted distinct hashes.
+    #[test]
+    fn sets_from_runs_are_sorted_and_distinct(
+        runs in prop::collection::vec(prop::collection::vec(0u32..6_000, 0..4_000), 0..6),
+    ) {
+        let hasher = SubjectHasher::new(&HashKey::new([3; 16]));
+        let hashed: Vec<Vec<u128>> = runs
+            .iter()
+            .map(|r| r.iter().map(|k| hasher.hash(&k.to_string())).collect())
+            .collect();
+        let mut naive: Vec<u128> = hashed.iter().flatten().copied().collect();
+        naive.sort_unstable();
+        naive.dedup();
+        let set = SubjectSet::from_runs(hashed);
+        prop_assert_eq!(set.as_slice(), &naive[..]);
+    }
+}

@@ -75,16 +75,48 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
 
 /// The ledger's distinct counts in the window in force on `as_of`.
 fn ledger_totals(book: &RuleBook, url: &str, as_of: Date) -> Result<Totals> {
+    ledger_figures(book, url, as_of).map(|(totals, _)| totals)
+}
+
+/// The ledger's distinct counts in the window in force on `as_of`, and the window's figures for reports:
+/// distinct individuals per month of transfer, over the flows the window counts.
+pub(crate) fn ledger_figures(
+    book: &RuleBook,
+    url: &str,
+    as_of: Date,
+) -> Result<(Totals, Option<chujing_docs::LedgerFigures>)> {
     crate::db::runtime()?.block_on(async {
         let store = crate::db::connect(url).await?;
         let (p, flows, batches) = crate::cmd::ledger::load(book, &store, as_of).await?;
         store.close().await;
         let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let window = count_window(book, as_of, p.ciio, p.located_in_china, &flows, &refs)?;
-        Ok(Totals {
+        let totals = Totals {
             individuals: window.as_ref().map_or(0, |w| w.individuals),
             sensitive_individuals: window.as_ref().map_or(0, |w| w.sensitive_individuals),
-        })
+        };
+        let figures = window.map(|w| {
+            let mut months: std::collections::BTreeMap<String, Vec<&[u128]>> = Default::default();
+            for b in refs.iter().filter(|b| {
+                b.date >= w.from
+                    && b.date <= w.to
+                    && !w.excluded_flows.iter().any(|f| f == b.flow_id)
+            }) {
+                let month = b.date.to_string().get(..7).unwrap_or_default().to_string();
+                months.entry(month).or_default().push(b.subjects);
+            }
+            chujing_docs::LedgerFigures {
+                from: w.from,
+                to: w.to,
+                individuals: w.individuals,
+                sensitive_individuals: w.sensitive_individuals,
+                by_month: months
+                    .into_iter()
+                    .map(|(m, runs)| (m, chujing_ledger::count_union(&runs)))
+                    .collect(),
+            }
+        });
+        Ok((totals, figures))
     })
 }
 

@@ -1,7 +1,7 @@
 //! `chujing ledger ingest|status|check`: the exact ledger of exported individuals.
 
 use std::hash::Hasher;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ use chujing_ledger::{
     SubjectHasher, SubjectSet, WindowCount, count_union, count_window, decide_flows, normalise,
 };
 use chujing_store::Store;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::clock;
@@ -139,19 +139,7 @@ fn default_batch_id(args: &BatchArgs, content_hash: u64) -> String {
 
 fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.set_message(format!("reading {}", path.display()));
-    bar
+    crate::output::byte_progress(len, &format!("reading {}", path.display()), quiet)
 }
 
 /// What one chunk of a batch file yields.
@@ -233,6 +221,11 @@ fn read_batch(
             }
             acc.records += 1;
         },
+        |acc, lines| {
+            let later = |row: &mut BadRow| row.line += lines;
+            acc.bad.iter_mut().for_each(later);
+            acc.first_error.iter_mut().for_each(later);
+        },
     )?;
     bar.finish_and_clear();
     let batch_id = batch_id.unwrap_or_else(|| default_batch_id(args, chunks.content_hash));
@@ -254,19 +247,14 @@ fn read_batch(
         .iter()
         .flat_map(|p| p.bad.iter().cloned())
         .collect();
-    let (mut subjects, mut sensitive) = (Vec::new(), Vec::new());
-    for mut p in chunks.parts {
-        if subjects.is_empty() {
-            subjects = std::mem::take(&mut p.subjects);
-            sensitive = std::mem::take(&mut p.sensitive);
-        } else {
-            subjects.append(&mut p.subjects);
-            sensitive.append(&mut p.sensitive);
-        }
-    }
+    let (subjects, sensitive): (Vec<_>, Vec<_>) = chunks
+        .parts
+        .into_iter()
+        .map(|p| (p.subjects, p.sensitive))
+        .unzip();
     let (subjects, sensitive) = rayon::join(
-        || SubjectSet::from_hashes(subjects),
-        || SubjectSet::from_hashes(sensitive),
+        || SubjectSet::from_runs(subjects),
+        || SubjectSet::from_runs(sensitive),
     );
     let meta = BatchMeta {
         batch_id,
