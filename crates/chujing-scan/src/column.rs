@@ -1,0 +1,323 @@
+//! Per-column tallies of what was found, mergeable across threads, and the column report they produce.
+
+use serde::Serialize;
+
+use crate::category::{Category, SensitiveClass, Sensitivity};
+use crate::classify::{Evidence, Found};
+use crate::header::Hint;
+
+/// Distinct values are counted exactly up to this many per column and category; past it, the report says the
+/// count is a lower bound. It bounds memory (8 bytes per distinct value) whatever the file size.
+pub const DISTINCT_LIMIT: usize = 1 << 22;
+
+/// How many masked samples a finding keeps.
+pub const SAMPLES: usize = 3;
+
+/// A value's 64-bit fingerprint, for distinct counts (never stored or printed).
+pub fn fingerprint(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// A value with its middle masked: `1101**********1234`, `138****8000`, `张*`, `z***@example.com`.
+pub fn mask(text: &str) -> String {
+    if let Some((local, domain)) = text.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let (head, tail) = match n {
+        0..=2 => (1, 0),
+        3..=6 => (1, 1),
+        7..=10 => (2, 2),
+        11..=14 => (3, 4),
+        _ => (4, 4),
+    };
+    let head = head.min(n);
+    let tail = tail.min(n - head);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
+        .collect()
+}
+
+/// Distinct fingerprints, counted exactly up to [`DISTINCT_LIMIT`]. Values are appended (sequential writes)
+/// and sorted and deduplicated whenever they have doubled since the last time: far cheaper than a hash set,
+/// whose every insert is a cache miss once it outgrows the cache. Memory stays under about twice the distinct
+/// values, and under twice the limit.
+#[derive(Debug, Clone, Default)]
+pub struct Distinct {
+    values: Vec<u64>,
+    compacted: usize,
+    capped: bool,
+}
+
+impl Distinct {
+    /// Adds a fingerprint.
+    pub fn insert(&mut self, value: u64) {
+        self.values.push(value);
+        if self.values.len() >= (2 * self.compacted).max(1 << 16) {
+            self.compact();
+        }
+    }
+
+    /// Adds every fingerprint of `other`.
+    pub fn extend(&mut self, other: Distinct) {
+        self.capped |= other.capped;
+        self.values.extend(other.values);
+        self.compact();
+    }
+
+    fn compact(&mut self) {
+        self.values.sort_unstable();
+        self.values.dedup();
+        if self.values.len() > DISTINCT_LIMIT {
+            self.values.truncate(DISTINCT_LIMIT);
+            self.capped = true;
+        }
+        self.compacted = self.values.len();
+    }
+
+    /// The sorted distinct fingerprints.
+    pub fn finish(mut self) -> (Vec<u64>, bool) {
+        self.compact();
+        (self.values, self.capped)
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// What one column holds of one category so far.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    count: u64,
+    shape_only: u64,
+    distinct: Distinct,
+    samples: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, found: &Found<'_>) {
+        if found.evidence == Evidence::ShapeOnly {
+            self.shape_only += 1;
+            return;
+        }
+        self.count += 1;
+        self.distinct.insert(fingerprint(found.text));
+        if self.samples.len() < SAMPLES {
+            let masked = mask(found.text);
+            if !self.samples.contains(&masked) {
+                self.samples.push(masked);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.count += other.count;
+        self.shape_only += other.shape_only;
+        self.distinct.extend(other.distinct);
+        for s in other.samples {
+            if self.samples.len() < SAMPLES && !self.samples.contains(&s) {
+                self.samples.push(s);
+            }
+        }
+    }
+}
+
+/// What one column holds so far.
+#[derive(Debug, Clone)]
+pub struct ColumnStats {
+    name: String,
+    hint: Option<Hint>,
+    non_empty: u64,
+    tallies: Vec<Option<Tally>>,
+}
+
+impl ColumnStats {
+    /// An empty tally for a column named `name`.
+    pub fn new(name: &str) -> ColumnStats {
+        ColumnStats {
+            name: name.to_string(),
+            hint: crate::header::hint(name),
+            non_empty: 0,
+            tallies: vec![None; Category::ALL.len()],
+        }
+    }
+
+    /// The column's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the column's header suggests.
+    pub fn hint(&self) -> Option<Hint> {
+        self.hint
+    }
+
+    /// Counts a non-empty cell.
+    pub fn cell(&mut self) {
+        self.non_empty += 1;
+    }
+
+    /// Adds a finding.
+    pub fn add(&mut self, found: &Found<'_>) {
+        if let Some(slot) = self.tallies.get_mut(found.category as usize) {
+            slot.get_or_insert_with(Tally::default).add(found);
+        }
+    }
+
+    /// Adds another thread's tally of the same column.
+    pub fn merge(&mut self, other: ColumnStats) {
+        self.non_empty += other.non_empty;
+        for (mine, theirs) in self.tallies.iter_mut().zip(other.tallies) {
+            match (mine.as_mut(), theirs) {
+                (Some(m), Some(t)) => m.merge(t),
+                (None, Some(t)) => *mine = Some(t),
+                _ => {}
+            }
+        }
+    }
+
+    /// The column's report. A category with a check digit is reported only when at least half of the cells
+    /// shaped like it pass the check: in a column of random 18-digit order numbers, one in ten passes a Luhn
+    /// check by chance, and those passes are dismissed (and listed as such) rather than reported.
+    pub fn report(self) -> ColumnReport {
+        let mut findings = Vec::new();
+        let mut dismissed: Vec<Dismissed> = Vec::new();
+        for (category, tally) in Category::ALL.into_iter().zip(self.tallies) {
+            let Some(t) = tally else { continue };
+            if t.count == 0 {
+                continue;
+            }
+            // Minors read from resident IDs go with them; a birth-date or age column keeps its own.
+            let from_dismissed_ids = category == Category::MinorUnder14
+                && !matches!(
+                    self.hint,
+                    Some(Hint::Age | Hint::Category(Category::BirthDate))
+                )
+                && dismissed
+                    .iter()
+                    .any(|d| d.category == Category::CnResidentId);
+            if from_dismissed_ids {
+                continue;
+            }
+            if category.has_check_digit() && t.count < t.shape_only {
+                dismissed.push(Dismissed {
+                    category,
+                    passed: t.count,
+                    failed: t.shape_only,
+                });
+                continue;
+            }
+            let (distinct, capped) = t.distinct.finish();
+            let (sensitive, class) = match category.sensitivity() {
+                Sensitivity::Sensitive(c) => (true, Some(c)),
+                _ => (false, None),
+            };
+            findings.push(Finding {
+                category,
+                personal: category.is_personal(),
+                sensitive,
+                class,
+                count: t.count,
+                distinct: distinct.len() as u64,
+                distinct_exact: !capped,
+                failed_check: t.shape_only,
+                samples: t.samples,
+            });
+        }
+        ColumnReport {
+            name: self.name,
+            non_empty: self.non_empty,
+            findings,
+            dismissed,
+        }
+    }
+}
+
+/// What was found in one column (or JSON path).
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnReport {
+    /// The column's header, or the JSON path, or `text` for plain text.
+    pub name: String,
+    /// Cells that were not empty.
+    pub non_empty: u64,
+    /// What the column holds.
+    pub findings: Vec<Finding>,
+    /// Categories whose check-digit passes were too few to be more than chance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<Dismissed>,
+}
+
+/// One category found in a column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// What was found.
+    pub category: Category,
+    /// Whether it is personal information (the Unified Social Credit Code is not).
+    pub personal: bool,
+    /// Whether it is sensitive personal information (PIPL Art. 28).
+    pub sensitive: bool,
+    /// The class of sensitive personal information, if sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<SensitiveClass>,
+    /// Matching cells (or tokens, in free text).
+    pub count: u64,
+    /// Distinct matching values.
+    pub distinct: u64,
+    /// Whether `distinct` is exact (it is a lower bound past [`DISTINCT_LIMIT`]).
+    pub distinct_exact: bool,
+    /// Values of this shape that failed the check digit.
+    pub failed_check: u64,
+    /// A few masked examples.
+    pub samples: Vec<String>,
+}
+
+/// A check-digit category seen in a column but dismissed as chance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dismissed {
+    /// The category.
+    pub category: Category,
+    /// Values that passed the check.
+    pub passed: u64,
+    /// Values of the same shape that failed it.
+    pub failed: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_the_ends() {
+        assert_eq!(mask("110105194912310021"), "1101**********0021");
+        assert_eq!(mask("13800138000"), "138****8000");
+        assert_eq!(mask("张三"), "张*");
+        assert_eq!(mask("zhang@example.com"), "z***@example.com");
+    }
+
+    #[test]
+    fn chance_passes_are_dismissed() {
+        let mut c = ColumnStats::new("order_no");
+        let pass = Found {
+            category: Category::BankCard,
+            text: "4111111111111111",
+            evidence: Evidence::Valid,
+        };
+        let fail = Found {
+            evidence: Evidence::ShapeOnly,
+            ..pass
+        };
+        c.add(&pass);
+        for _ in 0..9 {
+            c.add(&fail);
+        }
+        let r = c.report();
+        assert!(r.findings.is_empty());
+        assert_eq!(r.dismissed.len(), 1);
+    }
+}

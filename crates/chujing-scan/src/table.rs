@@ -1,0 +1,201 @@
+//! Scanning rows of a table: each cell classified with its column's header, tallied per column, and with a
+//! subject column, distinct individuals per category.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::category::Category;
+use crate::classify::{Classifier, Evidence};
+use crate::column::{ColumnReport, ColumnStats, Distinct, fingerprint};
+
+/// Scans rows; one per thread, merged at the end.
+#[derive(Debug, Clone)]
+pub struct TableScanner {
+    classifier: Classifier,
+    columns: Vec<ColumnStats>,
+    by_name: HashMap<String, usize>,
+    subject_column: Option<String>,
+    subjects: Option<Subjects>,
+    rows: u64,
+    row: RowState,
+    buf: Vec<u8>,
+}
+
+/// What the current row has shown so far.
+#[derive(Debug, Clone, Default)]
+struct RowState {
+    subject: Option<u64>,
+    categories: u32,
+}
+
+/// Distinct individuals (fingerprints of the subject column) per category.
+#[derive(Debug, Clone, Default)]
+struct Subjects {
+    per_category: Vec<Distinct>,
+}
+
+impl TableScanner {
+    /// A scanner for a table with `headers` (more columns may be added by name, as in JSON Lines). With
+    /// `subject_column`, it counts distinct individuals per category by that column's values.
+    pub fn new(
+        classifier: Classifier,
+        headers: &[&str],
+        subject_column: Option<&str>,
+    ) -> TableScanner {
+        let mut s = TableScanner {
+            classifier,
+            columns: Vec::new(),
+            by_name: HashMap::new(),
+            subject_column: subject_column.map(str::to_string),
+            subjects: subject_column.map(|_| Subjects {
+                per_category: vec![Distinct::default(); Category::ALL.len()],
+            }),
+            rows: 0,
+            row: RowState::default(),
+            buf: Vec::new(),
+        };
+        for h in headers {
+            s.column(h);
+        }
+        s
+    }
+
+    /// The index of the column named `name`, added if new.
+    pub fn column(&mut self, name: &str) -> usize {
+        if let Some(i) = self.by_name.get(name) {
+            return *i;
+        }
+        self.columns.push(ColumnStats::new(name));
+        let i = self.columns.len() - 1;
+        self.by_name.insert(name.to_string(), i);
+        i
+    }
+
+    /// Whether a column of that name was seen.
+    pub fn has_column(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Classifies one cell of the current row in column `index`.
+    pub fn cell(&mut self, index: usize, value: &str) {
+        let Some(column) = self.columns.get_mut(index) else {
+            return;
+        };
+        if value.trim().is_empty() {
+            return;
+        }
+        column.cell();
+        if self.subject_column.as_deref() == Some(column.name()) {
+            self.row.subject = Some(fingerprint(value.trim()));
+        }
+        let hint = column.hint();
+        let row = &mut self.row;
+        self.classifier
+            .cell(value, hint, &mut self.buf, &mut |found| {
+                if found.evidence == Evidence::Valid {
+                    row.categories |= 1 << (found.category as u32);
+                }
+                column.add(&found);
+            });
+    }
+
+    /// Ends the current row.
+    pub fn end_row(&mut self) {
+        self.rows += 1;
+        let row = std::mem::take(&mut self.row);
+        let (Some(subjects), Some(subject)) = (self.subjects.as_mut(), row.subject) else {
+            return;
+        };
+        for (i, set) in subjects.per_category.iter_mut().enumerate() {
+            if row.categories & (1 << i) != 0 {
+                set.insert(subject);
+            }
+        }
+    }
+
+    /// Adds another thread's scan of other rows of the same table.
+    pub fn merge(&mut self, other: TableScanner) {
+        self.rows += other.rows;
+        for column in other.columns {
+            let i = self.column(column.name());
+            if let Some(mine) = self.columns.get_mut(i) {
+                mine.merge(column);
+            }
+        }
+        if let (Some(mine), Some(theirs)) = (self.subjects.as_mut(), other.subjects) {
+            for (m, t) in mine.per_category.iter_mut().zip(theirs.per_category) {
+                m.extend(t);
+            }
+        }
+    }
+
+    /// Rows scanned so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The columns' reports and, with a subject column, the distinct individuals. Categories dismissed as
+    /// chance in every column do not count towards individuals.
+    pub fn finish(self) -> (Vec<ColumnReport>, Option<Individuals>) {
+        let columns: Vec<ColumnReport> =
+            self.columns.into_iter().map(ColumnStats::report).collect();
+        let reported: HashSet<Category> = columns
+            .iter()
+            .flat_map(|c| c.findings.iter().map(|f| f.category))
+            .collect();
+        let individuals = self.subjects.map(|s| {
+            let kept: Vec<(Category, Vec<u64>)> = Category::ALL
+                .into_iter()
+                .zip(s.per_category)
+                .filter(|(c, set)| reported.contains(c) && !set.is_empty())
+                .map(|(c, set)| (c, set.finish().0))
+                .collect();
+            let union = |keep: fn(Category) -> bool| {
+                let mut all: Vec<u64> = kept
+                    .iter()
+                    .filter(|(c, _)| keep(*c))
+                    .flat_map(|(_, set)| set.iter().copied())
+                    .collect();
+                all.sort_unstable();
+                all.dedup();
+                all.len() as u64
+            };
+            Individuals {
+                column: self.subject_column.unwrap_or_default(),
+                with_personal_information: union(Category::is_personal),
+                with_sensitive_information: union(Category::is_sensitive),
+                per_category: kept
+                    .iter()
+                    .map(|(category, set)| CategoryIndividuals {
+                        category: *category,
+                        individuals: set.len() as u64,
+                    })
+                    .collect(),
+            }
+        });
+        (columns, individuals)
+    }
+}
+
+/// Distinct individuals, by the subject column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Individuals {
+    /// The subject column.
+    pub column: String,
+    /// Individuals with a row holding any personal information.
+    pub with_personal_information: u64,
+    /// Individuals with a row holding sensitive personal information.
+    pub with_sensitive_information: u64,
+    /// Individuals per category.
+    pub per_category: Vec<CategoryIndividuals>,
+}
+
+/// Distinct individuals of one category.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryIndividuals {
+    /// The category.
+    pub category: Category,
+    /// Distinct individuals with it.
+    pub individuals: u64,
+}

@@ -1,0 +1,211 @@
+//! Whole streams through the scanner: formats, encodings, bad input, and arbitrary bytes.
+
+use chujing_scan::{Category, Classifier, Format, Options, ScanError, TableReport, scan};
+use jiff::civil::Date;
+use proptest::prelude::*;
+
+fn options() -> Options {
+    Options {
+        classifier: Classifier::new(Date::new(2026, 11, 22).unwrap()),
+        subject_column: None,
+        sample: None,
+        max_line: 1 << 16,
+        workers: 2,
+    }
+}
+
+fn run(bytes: &[u8], format: Format, options: &Options) -> Result<TableReport, ScanError> {
+    scan(std::io::Cursor::new(bytes.to_vec()), format, options)
+}
+
+/// (column, category, count) of every finding.
+fn findings(r: &TableReport) -> Vec<(String, Category, u64)> {
+    let mut out: Vec<_> = r
+        .columns
+        .iter()
+        .flat_map(|c| {
+            c.findings
+                .iter()
+                .map(|f| (c.name.clone(), f.category, f.count))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn csv_with_semicolons_quotes_and_many_rows() {
+    let mut text = String::from("name;\"id number\";note\n");
+    for i in 0..20_000 {
+        // Half the rows hold a valid ID in quotes, the others a decoy order number.
+        if i % 2 == 0 {
+            text.push_str("张三;\"11010519491231002X\";\"a; b\"\n");
+        } else {
+            text.push_str(&format!("李四;\"{}\";x\n", 202611220000000000u64 + i));
+        }
+    }
+    let r = run(text.as_bytes(), Format::Delimited(None), &options()).unwrap();
+    assert_eq!(r.rows, 20_000);
+    assert_eq!(r.format, "delimited");
+    let f = findings(&r);
+    assert!(
+        f.contains(&("id number".into(), Category::CnResidentId, 10_000)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("name".into(), Category::PersonName, 20_000)),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn gb18030_text_is_decoded() {
+    let (bytes, _, _) = encoding_rs::GB18030.encode("姓名,手机号码\n张三,13800138000\n");
+    let r = run(&bytes, Format::Delimited(None), &options()).unwrap();
+    assert_eq!(r.encoding, "gb18030");
+    assert_eq!(
+        findings(&r),
+        [
+            ("姓名".to_string(), Category::PersonName, 1),
+            ("手机号码".to_string(), Category::CnMobile, 1)
+        ]
+    );
+}
+
+#[test]
+fn json_lines_nested_fields_are_dotted_paths() {
+    let text = b"{\"user\":{\"id\":\"11010519491231002X\",\"phones\":[\"13800138000\",\"13900139000\"]}}\n\nnot json\n{\"user\":{\"id\":\"110105202001010015\"}}\n";
+    let mut o = options();
+    o.subject_column = Some("user.id".into());
+    let r = run(text, Format::JsonLines, &o).unwrap();
+    let f = findings(&r);
+    assert!(
+        f.contains(&("user.id".into(), Category::CnResidentId, 2)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("user.phones[]".into(), Category::CnMobile, 2)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("user.id".into(), Category::MinorUnder14, 1)),
+        "{f:?}"
+    );
+    assert_eq!(r.warnings.len(), 1);
+    assert_eq!(r.warnings[0].line, Some(3));
+    let i = r.individuals.unwrap();
+    assert_eq!(i.with_personal_information, 2);
+    assert_eq!(i.with_sensitive_information, 1);
+}
+
+#[test]
+fn binary_data_is_refused() {
+    assert!(matches!(
+        run(b"PK\x03\x04\x00\x00binary", Format::Text, &options()),
+        Err(ScanError::Binary)
+    ));
+}
+
+#[test]
+fn a_huge_line_is_cut_not_held() {
+    let mut text = b"id\n".to_vec();
+    text.extend(std::iter::repeat_n(b'7', 1 << 20));
+    text.extend(b"\n11010519491231002X\n");
+    let r = run(&text, Format::Delimited(None), &options()).unwrap();
+    assert_eq!(r.warnings[0].line, Some(2), "{:?}", r.warnings);
+    assert!(findings(&r).contains(&("id".into(), Category::CnResidentId, 1)));
+}
+
+#[test]
+fn decoy_columns_report_nothing() {
+    // Order numbers (18 digits), millisecond timestamps, IDs with wrong check digits, credit codes.
+    let mut text = String::from("order,ts,bad_id,uscc\n");
+    for i in 0..5_000u64 {
+        let order = 100000000000000000 + i * 7919;
+        let bad_id = format!("11010519491231{:03}{}", i % 1000, "5");
+        text.push_str(&format!(
+            "{order},{},{bad_id},91350100M000100Y43\n",
+            1763800000000 + i
+        ));
+    }
+    let r = run(text.as_bytes(), Format::Delimited(None), &options()).unwrap();
+    let personal: Vec<_> = findings(&r)
+        .into_iter()
+        .filter(|(_, c, _)| c.is_personal())
+        .collect();
+    assert_eq!(personal, [], "decoys found as PI");
+    assert!(findings(&r).contains(&("uscc".into(), Category::OrgCreditCode, 5_000)));
+}
+
+#[test]
+fn sampling_stops_early() {
+    let mut text = String::from("phone\n");
+    for _ in 0..50_000 {
+        text.push_str("13800138000\n");
+    }
+    let mut o = options();
+    o.sample = Some(100);
+    let r = run(text.as_bytes(), Format::Delimited(None), &o).unwrap();
+    assert_eq!(r.rows, 100);
+    assert!(r.sampled);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Arbitrary bytes never panic the scanner, in any format.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2_000)) {
+        for format in [Format::Delimited(None), Format::JsonLines, Format::Text] {
+            let _ = run(&bytes, format, &options());
+        }
+    }
+
+    /// Arbitrary text cells never panic the classifier, with any header hint.
+    #[test]
+    fn arbitrary_cells_never_panic(cell in "\\PC{0,60}", header in "(身份证|手机|银行卡|姓名|地址|出生日期|age|lat|诊断|x)") {
+        let text = format!("{header}\n\"{}\"\n", cell.replace('"', "\"\""));
+        let _ = run(text.as_bytes(), Format::Delimited(None), &options()).unwrap();
+    }
+}
+
+#[test]
+fn an_unterminated_quote_does_not_swallow_the_file() {
+    let mut text = b"id,note\n11010519491231002X,\"never closed\n".to_vec();
+    for _ in 0..20_000 {
+        text.extend(b"11010519491231002X,plain\n");
+    }
+    let r = run(&text, Format::Delimited(None), &options()).unwrap();
+    // The quoted run is cut at 64 KiB and its line named; the rows after the cut are scanned again.
+    assert_eq!(
+        r.warnings[0].line,
+        Some(2 + (1 << 16) / 25),
+        "{:?}",
+        r.warnings
+    );
+    let ids = findings(&r)
+        .into_iter()
+        .find(|f| f.1 == Category::CnResidentId)
+        .unwrap();
+    assert!(ids.2 > 15_000, "{ids:?}");
+}
+
+#[test]
+fn invalid_utf8_is_a_warning_with_its_line() {
+    // Valid UTF-8 for the first 64 KiB (so the file is read as UTF-8), then a row that is not.
+    let mut text = b"name,phone\n".to_vec();
+    for _ in 0..5_000 {
+        text.extend(b"ok,13900139000\n");
+    }
+    text.extend(b"\xff\xfe,13800138000\n");
+    let r = run(&text, Format::Delimited(None), &options()).unwrap();
+    assert_eq!(r.rows, 5_001);
+    assert_eq!(r.encoding, "utf-8");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.line == Some(5_002) && w.message.contains("UTF-8")),
+        "{:?}",
+        r.warnings
+    );
+}

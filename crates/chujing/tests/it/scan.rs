@@ -1,0 +1,231 @@
+//! `chujing scan`: JSON output, directories and compressed files, --profile feeding `assess`, bad paths.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::util::{chujing, root};
+
+/// A directory with a CSV, a gzip-compressed JSON Lines file and a binary file.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("customer_name,id_number,mobile,diagnosis,order_no\n");
+    for i in 0..300u64 {
+        let id = if i % 3 == 0 {
+            "110105202001010015"
+        } else {
+            "11010519491231002X"
+        };
+        csv.push_str(&format!(
+            "张{},{id},1380013{:04},{},{}\n",
+            ["三", "四", "五"][(i % 3) as usize],
+            i,
+            if i % 2 == 0 { "高血压" } else { "" },
+            202611220000000000u64 + i
+        ));
+    }
+    std::fs::write(dir.path().join("customers.csv"), csv).unwrap();
+    let gz = std::fs::File::create(dir.path().join("events.jsonl.gz")).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(gz, flate2::Compression::fast());
+    enc.write_all(b"{\"user\":{\"email\":\"li@example.cn\"},\"ip\":\"10.0.0.8\"}\n")
+        .unwrap();
+    enc.finish().unwrap();
+    std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02").unwrap();
+    dir
+}
+
+#[test]
+fn json_report_of_a_directory() {
+    let dir = fixture();
+    let path = dir.path().to_str().unwrap();
+    let (code, out, err) = chujing(&[
+        "scan",
+        path,
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        "id_number",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(files[0]["skipped"].as_str().unwrap().contains("binary"));
+    let csv = &files[1];
+    assert_eq!(csv["rows"], 300);
+    let finding = |column: &str, category: &str| {
+        csv["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == column)
+            .and_then(|c| {
+                c["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["category"] == category)
+            })
+            .cloned()
+    };
+    let ids = finding("id_number", "cn_resident_id").unwrap();
+    assert_eq!(
+        (ids["count"].as_u64(), ids["distinct"].as_u64()),
+        (Some(300), Some(2))
+    );
+    assert_eq!(ids["sensitive"], false);
+    assert_eq!(
+        finding("id_number", "minor_under_14").unwrap()["count"],
+        100
+    );
+    assert_eq!(finding("mobile", "cn_mobile").unwrap()["distinct"], 300);
+    assert_eq!(finding("diagnosis", "health").unwrap()["sensitive"], true);
+    assert_eq!(
+        finding("customer_name", "person_name").unwrap()["count"],
+        300
+    );
+    assert!(finding("order_no", "bank_card").is_none());
+    // Samples are masked: no full ID number in the output.
+    assert!(!out.contains("11010519491231002X"));
+    assert_eq!(csv["individuals"]["with_personal_information"], 2);
+    assert_eq!(csv["individuals"]["with_sensitive_information"], 2);
+    let jsonl = &files[2];
+    assert_eq!(jsonl["format"], "jsonl");
+    let names: Vec<&str> = jsonl["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"user.email") && names.contains(&"ip"),
+        "{names:?}"
+    );
+    let sensitive: Vec<&str> = v["summary"]["sensitive_categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(sensitive, ["minor_under_14", "health"]);
+}
+
+#[test]
+fn human_report_has_a_sensitivity_summary() {
+    let dir = fixture();
+    let (code, out, _) = chujing(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("sensitive PI (PIPL Art. 28): minor_under_14"),
+        "{out}"
+    );
+    assert!(out.contains("1101**********002X"), "{out}");
+}
+
+#[test]
+fn profile_is_updated_and_assess_reads_it() {
+    let dir = fixture();
+    let profile = dir.path().join("profile.toml");
+    std::fs::copy(
+        root().join("examples/mid-size-standard-contract.toml"),
+        &profile,
+    )
+    .unwrap();
+    let csv = dir.path().join("customers.csv");
+    let (code, _, err) = chujing(&[
+        "scan",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        "id_number",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--flow",
+        "loyalty-crm",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    // The rest of the file, comments included, is kept.
+    assert!(text.starts_with("# A consumer brand"));
+    let doc: toml::Table = text.parse().unwrap();
+    let flow = doc["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str() == Some("loyalty-crm"))
+        .unwrap();
+    assert_eq!(flow["individuals"].as_integer(), Some(2));
+    assert_eq!(flow["sensitive_individuals"].as_integer(), Some(2));
+    let categories: Vec<&str> = flow["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        categories.contains(&"cn_resident_id") && categories.contains(&"health"),
+        "{categories:?}"
+    );
+    let (code, out, err) = chujing(&["assess", profile.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("loyalty-crm"));
+}
+
+#[test]
+fn profile_needs_a_subject_column_and_paths_must_exist() {
+    let (code, _, err) = chujing(&["scan", "examples", "--profile", "p.toml", "--flow", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("subject-column"), "{err}");
+    let (code, _, err) = chujing(&["scan", "no/such/file.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such/file.csv"), "{err}");
+}
+
+#[test]
+fn parquet_columns_of_any_type_are_scanned() {
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let ids = arrow_array::StringArray::from(vec![
+        "11010519491231002X",
+        "110105202001010015",
+        "11010519491231002X",
+    ]);
+    let phones = arrow_array::Int64Array::from(vec![13800138000i64, 13900139000, 13700137000]);
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        ("身份证号", Arc::new(ids) as arrow_array::ArrayRef),
+        ("phone", Arc::new(phones) as arrow_array::ArrayRef),
+    ])
+    .unwrap();
+    let path = dir.path().join("people.parquet");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let (code, out, err) = chujing(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        "身份证号",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let file = &v["files"][0];
+    assert_eq!(file["format"], "parquet");
+    assert_eq!(file["rows"], 3);
+    let columns = file["columns"].as_array().unwrap();
+    assert_eq!(columns[0]["findings"][0]["category"], "cn_resident_id");
+    assert_eq!(columns[0]["findings"][0]["distinct"], 2);
+    assert_eq!(columns[0]["findings"][1]["category"], "minor_under_14");
+    assert_eq!(columns[1]["findings"][0]["category"], "cn_mobile");
+    assert_eq!(file["individuals"]["with_sensitive_information"], 1);
+}
