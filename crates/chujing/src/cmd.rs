@@ -3,4 +3,6 @@
 pub mod assess;
 pub mod flow;
 pub mod ledger;
+pub mod report;
 pub mod rules;
+pub mod scan;

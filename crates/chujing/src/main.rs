@@ -2,7 +2,7 @@
 //! reads files, calls the domain crates and prints.
 //!
 //! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 3 `ledger check`:
-//! the batch needs a mechanism not recorded; 1 any other failure.
+//! the batch needs a mechanism not recorded; 4 `contract check`: a clause is missing; 1 any other failure.
 
 #![allow(
     rustdoc::broken_intra_doc_links,
@@ -38,9 +38,12 @@ Examples:
   chujing ledger status --as-of 2026-11-22
   chujing ledger check next-batch.csv --subject-column id_number --flow crm --date 2026-11-23
   chujing assess profile.toml --ledger
+  chujing scan exports/ --subject-column id_number
+  chujing report pipia --profile examples/mid-size-standard-contract.toml -o pipia.pdf
+  chujing contract check agreement.docx
 
 Exit codes: 0 success, 2 bad input (file, line and field are named), 3 `ledger check`: the batch needs a \
-mechanism that is not recorded, 1 other failure."
+mechanism that is not recorded, 4 `contract check`: a clause is missing, 1 other failure."
 )]
 struct Cli {
     /// Load rule packs from this directory instead of the ones built in (every *.toml with a `[pack]` table;
@@ -73,6 +76,14 @@ enum Command {
     /// Who the processor is (CIIO, located in China), for deciding pathways from the ledger.
     #[command(subcommand)]
     Processor(cmd::flow::ProcessorCommand),
+    /// Find personal and sensitive personal information in files, column by column.
+    Scan(cmd::scan::Args),
+    /// Write a PIPIA, self-assessment, standard contract filing or certification application (zh/en; Markdown,
+    /// HTML or PDF).
+    Report(cmd::report::ReportArgs),
+    /// Check a binding agreement for the clauses the certification requirements and standard contract expect.
+    #[command(subcommand)]
+    Contract(cmd::report::ContractCommand),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +95,9 @@ fn main() -> ExitCode {
             .and_then(|book| cmd::ledger::run(&book, &cli.db, c)),
         Command::Flow(c) => cmd::flow::run_flow(&cli.db, c),
         Command::Processor(c) => cmd::flow::run_processor(&cli.db, c),
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
+        Command::Contract(c) => cmd::report::run_contract(c),
     };
     match result {
         Ok(code) => code,

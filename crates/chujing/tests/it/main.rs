@@ -10,5 +10,7 @@
 
 mod assess;
 mod ledger;
+mod report;
 mod rules;
+mod scan;
 mod util;

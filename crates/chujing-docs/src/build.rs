@@ -1,0 +1,1070 @@
+//! The documents, built from what chujing knows: the profile, the assessment (the law as of a date), and where
+//! given the ledger and a scan. Every figure names its source; every statement of law cites its article;
+//! what only a person can know is an open item.
+//!
+//! Citations: PIPL and the 2024 Provisions follow the project's law reference (`shared/law`). That reference
+//! does not number the articles of the implementing measures; the numbers cited here for them (Security
+//! Assessment Measures 2022 Art. 5 self-assessment, Art. 6 materials; Standard Contract Measures 2023 Art. 5
+//! PIPIA, Art. 6 contract, Art. 7 filing within 10 working days) are those of the published texts and should
+//! be checked against them when the measures are amended.
+
+use chujing_law::{Assessment, Date, Lang, Profile};
+
+use crate::model::{Block, ChecklistEntry, Document, Fact, OpenItem, Section, Source};
+
+/// The documents chujing writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// Personal information protection impact assessment (PIPL Art. 55-56).
+    Pipia,
+    /// Self-assessment report for a security assessment (Security Assessment Measures Art. 5-6).
+    SelfAssessment,
+    /// Standard contract filing materials (Standard Contract Measures Art. 7).
+    StandardContractFiling,
+    /// Certification application materials.
+    CertificationApplication,
+}
+
+impl DocumentKind {
+    /// Every kind.
+    pub const ALL: [DocumentKind; 4] = [
+        DocumentKind::Pipia,
+        DocumentKind::SelfAssessment,
+        DocumentKind::StandardContractFiling,
+        DocumentKind::CertificationApplication,
+    ];
+
+    /// The identifier on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            DocumentKind::Pipia => "pipia",
+            DocumentKind::SelfAssessment => "self-assessment",
+            DocumentKind::StandardContractFiling => "standard-contract-filing",
+            DocumentKind::CertificationApplication => "certification-application",
+        }
+    }
+
+    /// The kind of an identifier.
+    pub fn parse(id: &str) -> Option<DocumentKind> {
+        DocumentKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// What the ledger says, for the documents.
+#[derive(Debug, Clone)]
+pub struct LedgerFigures {
+    /// The counting window.
+    pub from: Date,
+    /// Its last day.
+    pub to: Date,
+    /// Distinct individuals in the window (counted flows).
+    pub individuals: u64,
+    /// Distinct individuals with sensitive PI.
+    pub sensitive_individuals: u64,
+    /// Individuals per month of transfer (`YYYY-MM`, distinct within the month), oldest first.
+    pub by_month: Vec<(String, u64)>,
+}
+
+/// What a scan report says, for the documents.
+#[derive(Debug, Clone)]
+pub struct ScanFigures {
+    /// The scan report's file name.
+    pub file: String,
+    /// Rows scanned.
+    pub rows: u64,
+    /// (category id, sensitive, cells) found.
+    pub categories: Vec<(String, bool, u64)>,
+    /// Distinct individuals with any PI and with sensitive PI, when the scan had a subject column.
+    pub individuals: Option<(u64, u64)>,
+}
+
+/// Everything a document is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The profile's file name (named as the source of its figures).
+    pub profile_file: &'a str,
+    /// The profile.
+    pub profile: &'a Profile,
+    /// The assessment, in the document's language.
+    pub assessment: &'a Assessment,
+    /// The ledger's figures, with `--ledger`.
+    pub ledger: Option<&'a LedgerFigures>,
+    /// A scan's figures, with `--scan`.
+    pub scan: Option<&'a ScanFigures>,
+}
+
+/// Text in the document's language.
+fn t(lang: Lang, en: &str, zh: &str) -> String {
+    lang.pick(en, zh).to_string()
+}
+
+fn para(text: String, citation: Option<String>) -> Block {
+    Block::Paragraph { text, citation }
+}
+
+fn open(id: &str, lang: Lang, en: &str, zh: &str) -> Block {
+    Block::Open {
+        item: OpenItem {
+            id: id.to_string(),
+            text: t(lang, en, zh),
+        },
+    }
+}
+
+fn fact(label: String, value: String, source: Source) -> Fact {
+    Fact {
+        label,
+        value,
+        source,
+    }
+}
+
+/// A number with thousands separators.
+fn n(x: u64) -> String {
+    chujing_law::explain::number(x)
+}
+
+impl Inputs<'_> {
+    fn lang(&self) -> Lang {
+        self.assessment.lang
+    }
+
+    fn profile_source(&self) -> Source {
+        Source::Profile(self.profile_file.to_string())
+    }
+
+    /// Where the processor-wide totals came from.
+    fn totals_source(&self) -> Source {
+        match self.assessment.totals.source {
+            chujing_law::assess::TotalsSource::Ledger => Source::Ledger,
+            _ => self.profile_source(),
+        }
+    }
+}
+
+/// Builds a document of `kind`.
+pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
+    let lang = inputs.lang();
+    let a = inputs.assessment;
+    let (title, sections) = match kind {
+        DocumentKind::Pipia => (
+            t(
+                lang,
+                "Personal Information Protection Impact Assessment Report (cross-border provision)",
+                "个人信息保护影响评估报告（向境外提供个人信息）",
+            ),
+            pipia(inputs),
+        ),
+        DocumentKind::SelfAssessment => (
+            t(
+                lang,
+                "Data Export Risk Self-Assessment Report",
+                "数据出境风险自评估报告",
+            ),
+            self_assessment(inputs),
+        ),
+        DocumentKind::StandardContractFiling => (
+            t(
+                lang,
+                "Standard Contract Filing Materials",
+                "个人信息出境标准合同备案材料",
+            ),
+            standard_contract_filing(inputs),
+        ),
+        DocumentKind::CertificationApplication => (
+            t(
+                lang,
+                "Personal Information Protection Certification: Application Materials",
+                "个人信息保护认证申请材料",
+            ),
+            certification_application(inputs),
+        ),
+    };
+    let mut doc = Document {
+        kind: kind.id().to_string(),
+        lang: lang.pick("en", "zh").to_string(),
+        title,
+        subtitle: format!(
+            "{} · {} {}",
+            a.processor.name,
+            t(lang, "as of", "评估基准日"),
+            a.as_of
+        ),
+        notice: t(
+            lang,
+            "Generated by chujing from the sources named beside each figure. It paraphrases the law and is not legal advice; items marked OPEN must be completed by the processor before use.",
+            "本文件由 chujing 根据各数据旁注明的来源生成，对法规的表述为转述，不构成法律意见；标注“待补充”的事项须由个人信息处理者补充完整后方可使用。",
+        ),
+        open_heading: t(
+            lang,
+            "Open items (to be supplied by the processor)",
+            "待补充事项（由个人信息处理者提供）",
+        ),
+        open_items: Vec::new(),
+        sections,
+    };
+    doc.collect_open_items();
+    doc
+}
+
+/// The processor, the date, the law in force and the pathway decided.
+fn overview(i: &Inputs<'_>) -> Section {
+    let lang = i.lang();
+    let a = i.assessment;
+    let yes_no = |b: bool| {
+        t(
+            lang,
+            if b { "yes" } else { "no" },
+            if b { "是" } else { "否" },
+        )
+    };
+    let mut facts = vec![
+        fact(
+            t(lang, "Personal information processor", "个人信息处理者"),
+            a.processor.name.clone(),
+            i.profile_source(),
+        ),
+        fact(
+            t(
+                lang,
+                "Critical information infrastructure operator",
+                "关键信息基础设施运营者",
+            ),
+            yes_no(a.processor.ciio),
+            i.profile_source(),
+        ),
+        fact(
+            t(lang, "Located in China", "位于中国境内"),
+            yes_no(a.processor.located_in_china),
+            i.profile_source(),
+        ),
+    ];
+    if let Some(p) = a.processor.individuals_processed {
+        facts.push(fact(
+            t(
+                lang,
+                "Individuals whose PI is processed",
+                "处理个人信息的自然人数量",
+            ),
+            n(p),
+            i.profile_source(),
+        ));
+    }
+    facts.push(fact(
+        t(lang, "Assessment date", "评估基准日"),
+        a.as_of.to_string(),
+        Source::Decision,
+    ));
+    facts.push(fact(
+        t(
+            lang,
+            "Pathway required for the processor",
+            "个人信息处理者适用的出境路径",
+        ),
+        a.pathway.label(lang).to_string(),
+        Source::Decision,
+    ));
+    let instruments: Vec<String> = a
+        .instruments
+        .iter()
+        .map(|x| format!("{} ({}, {})", x.title, x.document, x.effective))
+        .collect();
+    Section {
+        heading: t(lang, "Overview", "基本情况"),
+        blocks: vec![
+            Block::Facts { facts },
+            para(
+                format!(
+                    "{}{}",
+                    t(
+                        lang,
+                        "Law in force on the assessment date: ",
+                        "评估基准日有效的规定："
+                    ),
+                    instruments.join("; ")
+                ),
+                None,
+            ),
+        ],
+    }
+}
+
+/// The flows: recipient, country, kind, purposes, categories, volumes, pathway.
+fn flows(i: &Inputs<'_>) -> Section {
+    let lang = i.lang();
+    let headers = [
+        ("flow", "出境活动"),
+        ("recipient", "境外接收方"),
+        ("country/region", "国家或地区"),
+        ("kind", "方式"),
+        ("purposes", "目的"),
+        ("categories", "个人信息种类"),
+        ("individuals", "人数"),
+        ("sensitive", "敏感个人信息人数"),
+        ("pathway", "路径"),
+    ]
+    .iter()
+    .map(|(en, zh)| t(lang, en, zh))
+    .collect();
+    let rows = i
+        .assessment
+        .flows
+        .iter()
+        .map(|f| {
+            let categories = i
+                .profile
+                .flows
+                .iter()
+                .find(|p| p.id == f.id)
+                .map(|p| (p.purposes.join(", "), p.categories.join(", ")))
+                .unwrap_or_default();
+            vec![
+                f.id.clone(),
+                f.recipient.clone(),
+                f.country.clone(),
+                f.kind.id().to_string(),
+                categories.0,
+                categories.1,
+                n(f.individuals),
+                n(f.sensitive_individuals),
+                f.pathway.label(lang).to_string(),
+            ]
+        })
+        .collect();
+    Section {
+        heading: t(lang, "The transfers", "出境活动情况"),
+        blocks: vec![Block::Table {
+            headers,
+            rows,
+            source: i.profile_source(),
+        }],
+    }
+}
+
+/// Scale, scope, categories and sensitivity, from the totals, the ledger and the scan.
+fn scale(i: &Inputs<'_>) -> Vec<Block> {
+    let lang = i.lang();
+    let a = i.assessment;
+    let mut blocks = Vec::new();
+    let mut facts = vec![
+        fact(
+            t(
+                lang,
+                "Individuals provided abroad in the counting window",
+                "计数期间内向境外提供个人信息的人数",
+            ),
+            n(a.totals.individuals),
+            i.totals_source(),
+        ),
+        fact(
+            t(lang, "of which with sensitive PI", "其中敏感个人信息人数"),
+            n(a.totals.sensitive_individuals),
+            i.totals_source(),
+        ),
+    ];
+    if let Some(w) = &a.window {
+        facts.push(fact(
+            t(lang, "Counting window", "计数期间"),
+            format!("{} – {}", w.from, w.to),
+            Source::Law(w.citation.clone()),
+        ));
+    }
+    if let Some(l) = i.ledger {
+        facts.push(fact(
+            t(
+                lang,
+                "Ledger: distinct individuals in the window",
+                "台账：计数期间内去重人数",
+            ),
+            format!(
+                "{} ({} {})",
+                n(l.individuals),
+                n(l.sensitive_individuals),
+                t(lang, "sensitive", "敏感")
+            ),
+            Source::Ledger,
+        ));
+    }
+    blocks.push(Block::Facts { facts });
+    if let Some(l) = i.ledger.filter(|l| !l.by_month.is_empty()) {
+        blocks.push(Block::Chart {
+            caption: t(lang, "Individuals whose PI was provided abroad, by month of transfer (distinct within each month)", "按出境月份统计的个人信息出境人数（月内去重）"),
+            bars: l.by_month.clone(),
+            source: Source::Ledger,
+        });
+    }
+    match i.scan {
+        Some(s) => {
+            let rows = s
+                .categories
+                .iter()
+                .map(|(c, sensitive, count)| {
+                    vec![c.clone(), t(lang, if *sensitive { "yes" } else { "no" }, if *sensitive { "是" } else { "否" }), n(*count)]
+                })
+                .collect();
+            blocks.push(para(
+                format!("{} {} ({} {})", t(lang, "Categories found by scanning the exported data:", "对出境数据进行扫描发现的个人信息种类："), s.file, n(s.rows), t(lang, "rows", "行")),
+                None,
+            ));
+            blocks.push(Block::Table {
+                headers: vec![t(lang, "category", "种类"), t(lang, "sensitive", "敏感"), t(lang, "cells", "数量")],
+                rows,
+                source: Source::Scan(s.file.clone()),
+            });
+        }
+        None => blocks.push(open(
+            "data-inventory",
+            lang,
+            "Confirm the categories of PI in each transfer (for example by `chujing scan` of the exported data).",
+            "确认各出境活动涉及的个人信息种类（例如以 `chujing scan` 扫描出境数据）。",
+        )),
+    }
+    blocks
+}
+
+/// The pathway and the duties that follow, with their dates.
+fn conclusion(i: &Inputs<'_>) -> Section {
+    let lang = i.lang();
+    let a = i.assessment;
+    let mut blocks = vec![para(
+        format!(
+            "{}{}",
+            t(
+                lang,
+                "Pathway required for the processor: ",
+                "个人信息处理者适用的出境路径："
+            ),
+            a.pathway.label(lang)
+        ),
+        a.citations.first().cloned(),
+    )];
+    let rows = a
+        .obligations
+        .iter()
+        .map(|o| {
+            vec![
+                o.text.clone(),
+                o.flows.join(", "),
+                o.due_text.clone(),
+                o.citation.clone(),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table {
+        headers: vec![
+            t(lang, "duty", "义务"),
+            t(lang, "flows", "出境活动"),
+            t(lang, "when", "期限"),
+            t(lang, "article", "依据"),
+        ],
+        rows,
+        source: Source::Decision,
+    });
+    for w in &a.warnings {
+        blocks.push(para(format!("{} {w}", t(lang, "Note:", "提示："),), None));
+    }
+    Section {
+        heading: t(lang, "Conclusion and duties", "评估结论与义务"),
+        blocks,
+    }
+}
+
+/// One assessment item: what chujing knows about it, and the open item for the rest.
+fn item(heading: String, citation: String, known: Vec<Block>, open_item: Block) -> Section {
+    let mut blocks = vec![para(heading.clone(), Some(citation))];
+    blocks.extend(known);
+    blocks.push(open_item);
+    Section { heading, blocks }
+}
+
+/// The purposes of each flow, from the profile.
+fn purposes(i: &Inputs<'_>) -> Block {
+    let lang = i.lang();
+    Block::Facts {
+        facts: i
+            .profile
+            .flows
+            .iter()
+            .map(|f| {
+                fact(
+                    t(
+                        lang,
+                        &format!("Purposes of {}", f.id),
+                        &format!("出境目的（{}）", f.id),
+                    ),
+                    f.purposes.join(", "),
+                    i.profile_source(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The destinations, from the profile.
+fn destinations(i: &Inputs<'_>) -> Block {
+    let lang = i.lang();
+    Block::Facts {
+        facts: i
+            .assessment
+            .flows
+            .iter()
+            .map(|f| {
+                fact(
+                    t(
+                        lang,
+                        &format!("Destination of {}", f.id),
+                        &format!("接收方所在地（{}）", f.id),
+                    ),
+                    format!("{} ({})", f.country, f.recipient),
+                    i.profile_source(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn pipia(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let cite56 = t(
+        lang,
+        "PIPL Art. 56; Standard Contract Measures Art. 5",
+        "《个人信息保护法》第五十六条；《个人信息出境标准合同办法》第五条",
+    );
+    vec![
+        overview(i),
+        Section {
+            heading: t(lang, "Why this assessment", "评估依据"),
+            blocks: vec![para(
+                t(
+                    lang,
+                    "A processor must assess the impact on personal information protection in advance, and record the processing, before providing personal information abroad; the report and records are kept for at least three years.",
+                    "向境外提供个人信息的，个人信息处理者应当事前进行个人信息保护影响评估，并对处理情况进行记录；评估报告和处理情况记录应当至少保存三年。",
+                ),
+                Some(t(
+                    lang,
+                    "PIPL Art. 55(4), Art. 56",
+                    "《个人信息保护法》第五十五条第（四）项、第五十六条",
+                )),
+            )],
+        },
+        flows(i),
+        item(
+            t(
+                lang,
+                "1. Lawfulness, legitimacy and necessity of the purposes, scope and methods of processing by the processor and the recipient",
+                "一、个人信息处理者和境外接收方处理个人信息的目的、范围、方式等的合法性、正当性、必要性",
+            ),
+            cite56.clone(),
+            vec![purposes(i)],
+            open(
+                "legal-basis",
+                lang,
+                "State the legal basis of each transfer (consent, contract, HR management, …) and why each category is necessary for its purpose.",
+                "说明各出境活动的处理依据（同意、合同所必需、人力资源管理等）以及各类个人信息对实现目的的必要性。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "2. Scale, scope, categories and sensitivity of the PI provided abroad, and the risks to individuals' rights",
+                "二、出境个人信息的规模、范围、种类、敏感程度，个人信息出境可能对个人信息权益带来的风险",
+            ),
+            cite56.clone(),
+            scale(i),
+            open(
+                "rights-risks",
+                lang,
+                "Describe the risks the transfer poses to individuals' rights and interests.",
+                "分析个人信息出境可能对个人信息权益带来的风险。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "3. The recipient's obligations, and whether its management and technical measures and capabilities can ensure security",
+                "三、境外接收方承诺承担的义务，以及履行义务的管理和技术措施、能力等能否保障出境个人信息的安全",
+            ),
+            cite56.clone(),
+            vec![],
+            open(
+                "recipient-security-measures",
+                lang,
+                "Describe the recipient's organisational and technical security measures (encryption, access control, logging, incident response) and its capacity to honour them.",
+                "说明境外接收方的管理和技术安全措施（加密、访问控制、日志审计、事件响应等）及其履行能力。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "4. Risks of tampering, destruction, leakage, loss or misuse after the transfer, and whether individuals can exercise their rights",
+                "四、个人信息出境后遭到篡改、破坏、泄露、丢失、非法利用等的风险，个人信息权益维护的渠道是否通畅",
+            ),
+            cite56.clone(),
+            vec![],
+            open(
+                "rights-channels",
+                lang,
+                "Describe how individuals exercise their rights against the recipient (contact, procedure, time limits).",
+                "说明个人向境外接收方行使权利的渠道（联系方式、程序、时限）。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "5. Effect of the destination's PI protection policies and laws on the performance of the contract",
+                "五、境外接收方所在国家或者地区的个人信息保护政策和法规对标准合同履行的影响",
+            ),
+            cite56.clone(),
+            vec![destinations(i)],
+            open(
+                "destination-law",
+                lang,
+                "Analyse the destination's data protection law and government access to data, and their effect on the recipient's obligations.",
+                "分析接收方所在国家或地区的个人信息保护法律、政府获取数据的规定及其对接收方履行义务的影响。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "6. Whether the protective measures are lawful, effective and proportionate to the risk",
+                "六、所采取的保护措施是否合法、有效并与风险程度相适应",
+            ),
+            t(
+                lang,
+                "PIPL Art. 56(3)",
+                "《个人信息保护法》第五十六条第（三）项",
+            ),
+            vec![],
+            open(
+                "measures-proportionate",
+                lang,
+                "Conclude whether the measures in place are lawful, effective and proportionate.",
+                "就所采取的保护措施是否合法、有效并与风险程度相适应作出结论。",
+            ),
+        ),
+        conclusion(i),
+    ]
+}
+
+fn self_assessment(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let cite = t(
+        lang,
+        "Security Assessment Measures Art. 5",
+        "《数据出境安全评估办法》第五条",
+    );
+    vec![
+        Section {
+            heading: t(lang, "Part 1. The self-assessment", "一、自评估工作简述"),
+            blocks: vec![
+                para(
+                    t(
+                        lang,
+                        "Before applying for a security assessment the data processor assesses the risks of the export itself, and files the self-assessment report with the declaration and the legal documents with the recipient.",
+                        "数据处理者在申报数据出境安全评估前，应当开展数据出境风险自评估，并提交申报书、数据出境风险自评估报告、与境外接收方拟订立的法律文件等材料。",
+                    ),
+                    Some(t(
+                        lang,
+                        "Security Assessment Measures Art. 5, Art. 6",
+                        "《数据出境安全评估办法》第五条、第六条",
+                    )),
+                ),
+                open(
+                    "self-assessment-team",
+                    lang,
+                    "Name the people who ran the self-assessment, the period, and the method (interviews, document review, technical testing).",
+                    "说明自评估的组织人员、起止时间和方法（访谈、文件审查、技术检测等）。",
+                ),
+            ],
+        },
+        Section {
+            heading: t(
+                lang,
+                "Part 2. The export as a whole",
+                "二、出境活动整体情况",
+            ),
+            blocks: {
+                let mut b = overview(i).blocks;
+                b.extend(flows(i).blocks);
+                b.push(open("systems", lang, "Describe the business and information systems involved, data flows and storage locations abroad.", "说明出境涉及的业务和信息系统、数据流转路径及境外存储地点。"));
+                b
+            },
+        },
+        item(
+            t(
+                lang,
+                "Part 3.1 Lawfulness, legitimacy and necessity of the purpose, scope and methods",
+                "三（一）出境和境外接收方处理数据的目的、范围、方式等的合法性、正当性、必要性",
+            ),
+            cite.clone(),
+            vec![purposes(i)],
+            open(
+                "legal-basis",
+                lang,
+                "State the legal basis of each transfer and why each category is necessary for its purpose.",
+                "说明各出境活动的处理依据以及各类数据对实现目的的必要性。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "Part 3.2 Scale, scope, categories and sensitivity of the data, and the risks to national security, public interest and individuals",
+                "三（二）出境数据的规模、范围、种类、敏感程度，数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险",
+            ),
+            cite.clone(),
+            scale(i),
+            open(
+                "rights-risks",
+                lang,
+                "Analyse the risks to national security, the public interest and individuals' rights.",
+                "分析数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "Part 3.3 The recipient's obligations and its capacity to meet them",
+                "三（三）境外接收方承诺承担的责任义务，以及履行责任义务的管理和技术措施、能力等能否保障出境数据的安全",
+            ),
+            cite.clone(),
+            vec![destinations(i)],
+            open(
+                "recipient-security-measures",
+                lang,
+                "Describe the recipient's organisational and technical security measures and capacity.",
+                "说明境外接收方的管理和技术安全措施及能力。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "Part 3.4 Risks after the export, and channels for individuals' rights",
+                "三（四）数据出境中和出境后遭到篡改、破坏、泄露、丢失、转移或者被非法获取、非法利用等的风险，个人信息权益维护的渠道是否通畅",
+            ),
+            cite.clone(),
+            vec![],
+            open(
+                "rights-channels",
+                lang,
+                "Describe the risks after export and how individuals exercise their rights.",
+                "说明出境后风险及个人权益维护渠道。",
+            ),
+        ),
+        item(
+            t(
+                lang,
+                "Part 3.5 Whether the contract with the recipient binds it to protect the data",
+                "三（五）与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件等是否充分约定了数据安全保护责任义务",
+            ),
+            cite,
+            vec![],
+            open(
+                "contract-review",
+                lang,
+                "Attach the contract with the recipient and its review (for example `chujing contract check`).",
+                "附与境外接收方拟订立的合同及其审查结果（例如 `chujing contract check`）。",
+            ),
+        ),
+        {
+            let mut c = conclusion(i);
+            c.heading = t(
+                lang,
+                "Part 4. Conclusion of the self-assessment",
+                "四、出境活动风险自评估结论",
+            );
+            c
+        },
+    ]
+}
+
+fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let a = i.assessment;
+    let filing = a
+        .obligations
+        .iter()
+        .find(|o| o.id.ends_with("/contract-filing"));
+    let mut deadline = vec![para(
+        t(
+            lang,
+            "The processor files the standard contract and the PIPIA report with the provincial cyberspace administration within 10 working days of the contract taking effect.",
+            "个人信息处理者应当在标准合同生效之日起10个工作日内，向所在地省级网信部门备案，提交标准合同和个人信息保护影响评估报告。",
+        ),
+        Some(t(
+            lang,
+            "Standard Contract Measures Art. 7",
+            "《个人信息出境标准合同办法》第七条",
+        )),
+    )];
+    match filing {
+        Some(o) => deadline.push(Block::Facts {
+            facts: vec![fact(t(lang, "Filing due", "备案期限"), o.due_text.clone(), Source::Decision)],
+        }),
+        None => deadline.push(open("contract-effective-date", lang, "Record the date the standard contract takes effect (`mechanism = { kind = \"standard_contract\", since = … }` in the profile) to compute the filing deadline.", "在画像文件中记录标准合同生效日期（`mechanism = { kind = \"standard_contract\", since = … }`），以计算备案期限。")),
+    }
+    let annex_rows = a
+        .flows
+        .iter()
+        .filter(|f| f.counted)
+        .map(|f| {
+            let p = i.profile.flows.iter().find(|p| p.id == f.id);
+            vec![
+                f.id.clone(),
+                f.recipient.clone(),
+                f.country.clone(),
+                p.map(|p| p.purposes.join(", ")).unwrap_or_default(),
+                f.kind.id().to_string(),
+                n(f.individuals),
+                p.map(|p| p.categories.join(", ")).unwrap_or_default(),
+                n(f.sensitive_individuals),
+            ]
+        })
+        .collect();
+    let checklist = vec![
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Copy of the unified social credit code certificate",
+                "统一社会信用代码证件影印件",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Copy of the legal representative's identity document",
+                "法定代表人身份证件影印件",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Copy of the filing agent's identity document, and the power of attorney",
+                "经办人身份证件影印件及经办人授权委托书",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(lang, "Letter of commitment", "承诺书"),
+            done: false,
+            note: t(lang, "to sign", "待签署"),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "The signed standard contract (its Annex I below is filled from chujing's data)",
+                "已签署的标准合同（附录一见下文，由 chujing 根据数据填写）",
+            ),
+            done: false,
+            note: t(
+                lang,
+                "Annex I drafted; contract to sign",
+                "附录一已起草，合同待签署",
+            ),
+        },
+        ChecklistEntry {
+            text: t(lang, "PIPIA report", "个人信息保护影响评估报告"),
+            done: true,
+            note: t(
+                lang,
+                "generated with `chujing report pipia` (open items to complete)",
+                "可用 `chujing report pipia` 生成（待补充事项须完成）",
+            ),
+        },
+    ];
+    vec![
+        overview(i),
+        Section {
+            heading: t(lang, "Filing deadline", "备案期限"),
+            blocks: deadline,
+        },
+        Section {
+            heading: t(
+                lang,
+                "Annex I: description of the provision of personal information abroad",
+                "附录一：个人信息出境说明",
+            ),
+            blocks: vec![
+                Block::Table {
+                    headers: [
+                        ("flow", "出境活动"),
+                        ("recipient", "境外接收方"),
+                        ("country/region", "国家或地区"),
+                        ("purposes", "处理目的"),
+                        ("method", "处理方式"),
+                        ("individuals", "出境个人信息规模（人）"),
+                        ("categories", "个人信息种类"),
+                        ("sensitive individuals", "敏感个人信息（人）"),
+                    ]
+                    .iter()
+                    .map(|(en, zh)| t(lang, en, zh))
+                    .collect(),
+                    rows: annex_rows,
+                    source: i.profile_source(),
+                },
+                open(
+                    "retention-period",
+                    lang,
+                    "State the recipient's retention period and what happens at its end (deletion or anonymisation).",
+                    "说明境外接收方的保存期限及期满后的处理（删除或匿名化）。",
+                ),
+                open(
+                    "storage-location",
+                    lang,
+                    "State where the recipient stores the personal information.",
+                    "说明境外接收方存储个人信息的地点。",
+                ),
+                open(
+                    "onward-transfer",
+                    lang,
+                    "List any onward recipients and the conditions of onward transfer.",
+                    "列明再提供的接收方及再提供的条件（如有）。",
+                ),
+            ],
+        },
+        Section {
+            heading: t(lang, "Filing checklist", "备案材料清单"),
+            blocks: vec![
+                para(
+                    t(
+                        lang,
+                        "Materials listed in the CAC's filing guide for standard contracts (second edition, 2024).",
+                        "依据国家网信办《个人信息出境标准合同备案指南（第二版）》（2024年）列明的备案材料。",
+                    ),
+                    Some(t(
+                        lang,
+                        "Standard Contract Filing Guide (2nd ed.), part 3",
+                        "《个人信息出境标准合同备案指南（第二版）》第三部分",
+                    )),
+                ),
+                Block::Checklist { entries: checklist },
+            ],
+        },
+        conclusion(i),
+    ]
+}
+
+fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let entries = vec![
+        ChecklistEntry {
+            text: t(lang, "Certification application form", "认证申请书"),
+            done: false,
+            note: t(
+                lang,
+                "to fill in with the certification body",
+                "向认证机构填写",
+            ),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Legally binding agreement between the processor and the recipient",
+                "个人信息处理者与境外接收方之间具有法律约束力的协议",
+            ),
+            done: false,
+            note: t(
+                lang,
+                "check its clauses with `chujing contract check`",
+                "可用 `chujing contract check` 检查条款",
+            ),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Unified rules for the cross-border processing (purpose, scope, categories, retention, rights)",
+                "统一遵守的个人信息跨境处理规则",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(lang, "Risk mitigation plan", "风险处置方案"),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Compliance strategy and organisation (PI protection officer and department at both parties)",
+                "合规策略及组织（双方个人信息保护负责人及机构）",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+        ChecklistEntry {
+            text: t(lang, "PIPIA report", "个人信息保护影响评估报告"),
+            done: true,
+            note: t(
+                lang,
+                "generated with `chujing report pipia` (open items to complete)",
+                "可用 `chujing report pipia` 生成（待补充事项须完成）",
+            ),
+        },
+        ChecklistEntry {
+            text: t(
+                lang,
+                "Business licence of the applicant (or of the office or representative in China, for a processor abroad)",
+                "申请人营业执照（境外处理者为其境内专门机构或指定代表）",
+            ),
+            done: false,
+            note: t(lang, "to supply", "待提供"),
+        },
+    ];
+    let a = i.assessment;
+    let eligible = a.pathway == chujing_law::Pathway::StandardContractOrCertification;
+    vec![
+        overview(i),
+        Section {
+            heading: t(lang, "Eligibility", "适用条件"),
+            blocks: vec![para(
+                if eligible {
+                    t(
+                        lang,
+                        "The processor's pathway allows certification: a non-CIIO within the contract band, providing no important data.",
+                        "个人信息处理者适用的路径允许通过个人信息保护认证：非关键信息基础设施运营者，出境规模在标准合同适用范围内，且不涉及重要数据。",
+                    )
+                } else {
+                    format!(
+                        "{} {}",
+                        t(
+                            lang,
+                            "Certification is not the pathway decided for this processor:",
+                            "该个人信息处理者适用的路径不是个人信息保护认证："
+                        ),
+                        a.pathway.label(lang)
+                    )
+                },
+                Some(t(
+                    lang,
+                    "Provisions 2024 Art. 8; Certification Measures 2026",
+                    "《促进和规范数据跨境流动规定》第八条；《个人信息出境认证办法》（2026）",
+                )),
+            )],
+        },
+        Section {
+            heading: t(lang, "Materials and their status", "申请材料及完成情况"),
+            blocks: vec![
+                para(
+                    t(
+                        lang,
+                        "Materials the certification bodies ask for under the Implementation Rules and the TC260 certification specification.",
+                        "依据《个人信息保护认证实施规则》及 TC260 个人信息跨境处理活动安全认证规范所需的材料。",
+                    ),
+                    Some(t(
+                        lang,
+                        "Certification Implementation Rules (2022), section 3",
+                        "《个人信息保护认证实施规则》（2022）第三部分",
+                    )),
+                ),
+                Block::Checklist { entries },
+            ],
+        },
+        flows(i),
+        conclusion(i),
+    ]
+}

@@ -1,0 +1,130 @@
+//! PDF rendering of chujing's documents with typst, in process, with a CJK font. Kept in its own crate: typst
+//! is a heavy build, and only the command line links it.
+//!
+//! Font: typst needs real font files. chujing uses the font named by `CHUJING_PDF_FONT` (a .ttf, .otf or .ttc
+//! file), else the first found of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`) and Noto Sans CJK
+//! (`fonts-noto-cjk`), both free licences; the PDF embeds the subset it uses. No font is bundled, to keep the
+//! repository and the binary small.
+
+use std::path::{Path, PathBuf};
+
+use chujing_docs::model::{Block, Document};
+use chujing_docs::render::{bar_chart_svg, source_label};
+use serde_json::{Value, json};
+use typst_as_lib::TypstEngine;
+
+const TEMPLATE: &str = include_str!("../templates/document.typ");
+
+/// Where CJK fonts are looked for when `CHUJING_PDF_FONT` is not set.
+pub const FONT_CANDIDATES: &[&str] = &[
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+];
+
+/// What can go wrong making a PDF.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// No CJK font was found.
+    #[error(
+        "no CJK font found: install Debian's fonts-wqy-microhei (or fonts-noto-cjk), or set CHUJING_PDF_FONT to a .ttf/.otf/.ttc file"
+    )]
+    NoFont,
+    /// The font file could not be read.
+    #[error("cannot read the font {0}: {1}")]
+    Font(PathBuf, std::io::Error),
+    /// Typst failed to lay the document out.
+    #[error("typesetting failed: {0}")]
+    Typeset(String),
+    /// Typst failed to write the PDF.
+    #[error("writing the PDF failed: {0}")]
+    Pdf(String),
+}
+
+/// The font file to use: `configured` (from `CHUJING_PDF_FONT`) or the first candidate that exists.
+pub fn find_font(configured: Option<&Path>) -> Result<PathBuf, PdfError> {
+    if let Some(p) = configured {
+        return Ok(p.to_path_buf());
+    }
+    FONT_CANDIDATES
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(PdfError::NoFont)
+}
+
+/// The document as the template reads it: text only, sources as words, charts as SVG.
+fn view(doc: &Document) -> Value {
+    let zh = doc.lang == "zh";
+    let sections: Vec<Value> = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let blocks: Vec<Value> = s
+                .blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Paragraph { text, citation } => json!({
+                        "kind": "paragraph",
+                        "text": if text == &s.heading { "" } else { text.as_str() },
+                        "citation": citation,
+                    }),
+                    Block::Facts { facts } => json!({
+                        "kind": "table",
+                        "headers": if zh { ["项目", "内容", "来源"] } else { ["item", "value", "source"] },
+                        "rows": facts.iter().map(|f| vec![f.label.clone(), f.value.clone(), source_label(&f.source, zh)]).collect::<Vec<_>>(),
+                        "source": "",
+                    }),
+                    Block::Table { headers, rows, source } => json!({
+                        "kind": "table",
+                        "headers": headers,
+                        "rows": rows,
+                        "source": format!("{}: {}", if zh { "来源" } else { "source" }, source_label(source, zh)),
+                    }),
+                    Block::Chart { caption, bars, source } => json!({
+                        "kind": "chart",
+                        "caption": caption,
+                        "svg": bar_chart_svg(bars),
+                        "source": source_label(source, zh),
+                    }),
+                    Block::Open { item } => json!({"kind": "open", "id": item.id, "text": item.text}),
+                    Block::Checklist { entries } => json!({
+                        "kind": "checklist",
+                        "entries": entries.iter().map(|e| json!({"done": e.done, "text": e.text, "note": e.note})).collect::<Vec<_>>(),
+                    }),
+                })
+                .collect();
+            json!({"heading": s.heading, "blocks": blocks})
+        })
+        .collect();
+    json!({
+        "lang": doc.lang,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "notice": doc.notice,
+        "open_heading": doc.open_heading,
+        "open_mark": if zh { "待补充" } else { "OPEN" },
+        "open_items": doc.open_items,
+        "sections": sections,
+    })
+}
+
+/// Typesets `doc` into PDF bytes with the font at `font`.
+pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
+    let bytes = std::fs::read(font).map_err(|e| PdfError::Font(font.to_path_buf(), e))?;
+    let engine = TypstEngine::builder()
+        .main_file(TEMPLATE)
+        .fonts([bytes.as_slice()])
+        .build();
+    let mut inputs = typst::foundations::Dict::new();
+    inputs.insert(
+        "doc".into(),
+        typst::foundations::Value::Str(view(doc).to_string().as_str().into()),
+    );
+    let compiled: typst_layout::PagedDocument = engine
+        .compile_with_input(inputs)
+        .output
+        .map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
+    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
+        .map_err(|e| PdfError::Pdf(format!("{e:?}")))
+}

@@ -1,0 +1,356 @@
+//! `chujing report` (golden documents, HTML, PDF) and `chujing contract check`.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::util::{chujing, chujing_env, root};
+
+/// (kind, example profile) pairs: each kind from the example it belongs to.
+const KINDS: [(&str, &str); 4] = [
+    ("pipia", "examples/mid-size-standard-contract.toml"),
+    (
+        "self-assessment",
+        "examples/large-platform-security-assessment.toml",
+    ),
+    (
+        "standard-contract-filing",
+        "examples/mid-size-standard-contract.toml",
+    ),
+    (
+        "certification-application",
+        "examples/mid-size-standard-contract.toml",
+    ),
+];
+
+#[test]
+fn golden_documents_in_both_languages() {
+    for (kind, profile) in KINDS {
+        for lang in ["zh", "en"] {
+            let (code, out, err) = chujing(&["report", kind, "--profile", profile, "--lang", lang]);
+            assert_eq!(code, 0, "{kind} {lang}: {err}");
+            insta::assert_snapshot!(format!("report-{kind}-{lang}"), out);
+        }
+    }
+}
+
+#[test]
+fn documents_are_honest_about_sources_and_open_items() {
+    let (_, out, _) = chujing(&[
+        "report",
+        "standard-contract-filing",
+        "--profile",
+        "examples/mid-size-standard-contract.toml",
+        "--lang",
+        "en",
+    ]);
+    // The filing deadline comes from the contract date and the holiday calendar (National Day skipped).
+    assert!(out.contains("2026-10-15"), "{out}");
+    // Every open item listed at the top appears in the body too.
+    let top: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("- [ ] **OPEN** `"))
+        .map(|l| l.split('`').next().unwrap())
+        .collect();
+    assert!(top.contains(&"retention-period"), "{top:?}");
+    for id in &top {
+        assert!(
+            out.contains(&format!("> **OPEN** `{id}`")),
+            "{id} not in the body"
+        );
+    }
+    // Figures name their sources.
+    assert!(out.contains("(source: profile mid-size-standard-contract.toml)"));
+}
+
+#[test]
+fn scan_and_ledger_figures_flow_into_the_pipia() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("crm.csv");
+    std::fs::write(
+        &csv,
+        "id_number,diagnosis\n11010519491231002X,高血压\n110105202001010015,\n",
+    )
+    .unwrap();
+    let scan = dir.path().join("scan.json");
+    let (code, out, err) = chujing(&[
+        "scan",
+        csv.to_str().unwrap(),
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        "id_number",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(&scan, out).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("l.db").display());
+    let env = [("CHUJING_LEDGER_KEY", crate::util::TEST_KEY)];
+    for (date, batch) in [("2026-09-10", "a"), ("2026-10-02", "b")] {
+        let (code, _, err) = chujing_env(
+            &[
+                "--db",
+                &db,
+                "ledger",
+                "ingest",
+                csv.to_str().unwrap(),
+                "--subject-column",
+                "id_number",
+                "--flow",
+                "loyalty-crm",
+                "--date",
+                date,
+                "--batch-id",
+                batch,
+            ],
+            &env,
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = chujing_env(
+        &[
+            "--db",
+            &db,
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "--lang",
+            "en",
+            "--ledger",
+            "--scan",
+            scan.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("| health | yes | 1 |"), "{out}");
+    assert!(
+        out.contains("| 2026-09 | 2 |") && out.contains("| 2026-10 | 2 |"),
+        "{out}"
+    );
+    assert!(out.contains("(source: ledger)"), "{out}");
+    assert!(
+        !out.contains("`data-inventory`"),
+        "the scan answers the inventory item"
+    );
+    let (code, html, _) = chujing_env(
+        &[
+            "--db",
+            &db,
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "--ledger",
+            "--format",
+            "html",
+        ],
+        &env,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script")
+    );
+}
+
+/// Whether a command runs here; under CI a missing tool fails instead of skipping.
+fn have(tool: &str) -> bool {
+    let ok = std::process::Command::new(tool).arg("-v").output().is_ok();
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "{tool} is missing (scripts/test installs poppler-utils)"
+    );
+    ok
+}
+
+#[test]
+fn pdf_opens_with_chinese_headings_and_every_page_renders() {
+    if !have("pdftotext") || !have("pdftoppm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, profile) in KINDS {
+        let pdf = dir.path().join(format!("{kind}.pdf"));
+        let (code, _, err) = chujing(&[
+            "report",
+            kind,
+            "--profile",
+            profile,
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{kind}: {err}");
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let text = std::process::Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(text.status.success());
+        let text = String::from_utf8(text.stdout).unwrap();
+        let heading = match kind {
+            "pipia" => "个人信息保护影响评估报告",
+            "self-assessment" => "数据出境风险自评估报告",
+            "standard-contract-filing" => "附录一：个人信息出境说明",
+            _ => "申请材料及完成情况",
+        };
+        assert!(text.contains(heading), "{kind}: no `{heading}` in\n{text}");
+        assert!(text.contains("待补充事项"), "{kind}");
+        let pages = text.matches('\u{c}').count().max(1);
+        let prefix = dir.path().join(kind);
+        let render = std::process::Command::new("pdftoppm")
+            .args(["-r", "30", "-png"])
+            .arg(&pdf)
+            .arg(&prefix)
+            .output()
+            .unwrap();
+        assert!(
+            render.status.success(),
+            "{}",
+            String::from_utf8_lossy(&render.stderr)
+        );
+        let rendered = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{kind}-"))
+            })
+            .count();
+        assert_eq!(rendered, pages, "{kind}: every page renders");
+    }
+}
+
+#[test]
+fn pdf_needs_a_file_and_a_font() {
+    let (code, _, err) = chujing(&[
+        "report",
+        "pipia",
+        "--profile",
+        "examples/mid-size-standard-contract.toml",
+        "--format",
+        "pdf",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("-o FILE.pdf"), "{err}");
+    let (code, _, err) = chujing_env(
+        &[
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "-o",
+            "/tmp/never.pdf",
+        ],
+        &[("CHUJING_PDF_FONT", "/no/such/font.ttf")],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("/no/such/font.ttf"), "{err}");
+}
+
+fn check(file: &str, lang: &str) -> (i32, Value) {
+    let (code, out, err) = chujing(&["contract", "check", file, "--json", "--lang", lang]);
+    assert!(code == 0 || code == 4, "{err}");
+    (code, serde_json::from_str(&out).unwrap())
+}
+
+fn missing(v: &Value) -> Vec<String> {
+    v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["found"] == false)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn contract_with_every_clause() {
+    let (code, v) = check("crates/chujing/tests/fixtures/agreement-en.md", "en");
+    assert_eq!(code, 0);
+    assert_eq!(missing(&v), Vec::<String>::new());
+    let law = v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "prc_governing_law")
+        .unwrap();
+    assert!(
+        law["passage"]
+            .as_str()
+            .unwrap()
+            .contains("People's Republic of China")
+    );
+}
+
+#[test]
+fn contract_in_chinese_with_clauses_missing() {
+    let (code, v) = check(
+        "crates/chujing/tests/fixtures/agreement-zh-partial.md",
+        "zh",
+    );
+    assert_eq!(code, 4);
+    assert_eq!(
+        missing(&v),
+        [
+            "certification_supervision",
+            "responsible_entity_in_china",
+            "liability_between_parties",
+            "civil_liability_to_individuals",
+            "onward_transfer_limits",
+            "retention_and_deletion"
+        ]
+    );
+    let (_, out, _) = chujing(&[
+        "contract",
+        "check",
+        "crates/chujing/tests/fixtures/agreement-zh-partial.md",
+        "--lang",
+        "zh",
+    ]);
+    assert!(
+        out.contains("缺失") && out.contains("6 项条款缺失"),
+        "{out}"
+    );
+}
+
+#[test]
+fn contract_reworded_and_as_docx() {
+    let (code, v) = check("crates/chujing/tests/fixtures/agreement-reworded.txt", "en");
+    assert_eq!(missing(&v), Vec::<String>::new(), "{v}");
+    assert_eq!(code, 0);
+    // The same text as a DOCX: paragraphs from word/document.xml, split runs and XML escapes included.
+    let text = std::fs::read_to_string(
+        root().join("crates/chujing/tests/fixtures/agreement-reworded.txt"),
+    )
+    .unwrap();
+    let mut body = String::new();
+    for p in text.split("\n\n") {
+        let escaped = p.trim().replace('&', "&amp;").replace('<', "&lt;");
+        let (a, b) = escaped.split_at(escaped.len() / 2);
+        body.push_str(&format!(
+            "<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{b}</w:t></w:r></w:p>"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("agreement.docx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&docx).unwrap());
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    write!(
+        zip,
+        "<?xml version=\"1.0\"?><w:document><w:body>{body}</w:body></w:document>"
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    let (code, v) = check(docx.to_str().unwrap(), "en");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["paragraphs"], 13);
+}
