@@ -15,6 +15,25 @@ pub struct Clause {
     /// Ways to word it. A paragraph matches a wording when it holds every group; a group is alternatives
     /// separated by `|`, matched case-insensitively as substrings.
     pub wordings: &'static [&'static [&'static str]],
+    /// Wordings that say the opposite (the recipient refuses supervision, another country's law governs,
+    /// liability is excluded): a paragraph that words the clause but also holds one of these is reported for
+    /// review rather than as found.
+    pub contradictions: &'static [Contradiction],
+}
+
+/// A wording that contradicts a clause: one of `cues` in the same sentence or clause (text between
+/// `。；，.;,!?`) as one of `with`, both `|`-separated alternatives matched case-insensitively. Requiring `with`
+/// keeps a negation elsewhere in the paragraph ("乙方不承担…" next to "甲方在境内承担…") from counting.
+#[derive(Debug, Clone, Copy)]
+pub struct Contradiction {
+    /// The contradicting phrases.
+    pub cues: &'static str,
+    /// What the same segment must also mention.
+    pub with: &'static str,
+}
+
+const fn against(cues: &'static str, with: &'static str) -> Contradiction {
+    Contradiction { cues, with }
 }
 
 const CERT: (&str, &str) = (
@@ -42,6 +61,7 @@ pub const CLAUSES: &[Clause] = &[
                 "recipient|importer|overseas party",
             ],
         ],
+        contradictions: &[],
     },
     Clause {
         id: "categories_and_purposes",
@@ -51,6 +71,13 @@ pub const CLAUSES: &[Clause] = &[
         ),
         citation: CERT,
         wordings: &[&["种类|类别", "目的"], &["categor", "purpose"]],
+        contradictions: &[
+            against(
+                "any purpose|any other purpose|unlimited purpose|without limitation as to purpose",
+                "purpose",
+            ),
+            against("任何目的|不限目的|其他任何目的", "目的"),
+        ],
     },
     Clause {
         id: "protective_measures",
@@ -64,6 +91,13 @@ pub const CLAUSES: &[Clause] = &[
             &[
                 "security measures|technical and organisational|technical and organizational|encryption|access control",
             ],
+        ],
+        contradictions: &[
+            against(
+                "no security measures|not required to implement|not obliged to implement|no obligation to implement|not required to take|not obliged to take|no obligation to take",
+                "measure|safeguard|encrypt",
+            ),
+            against("无需采取|无须采取|不采取|不必采取", "措施"),
         ],
     },
     Clause {
@@ -80,6 +114,16 @@ pub const CLAUSES: &[Clause] = &[
                 "personal information protection law|pipl|level of protection|standard of protection",
             ],
         ],
+        contradictions: &[
+            against(
+                "may be lower|may be weaker|may fall below|need not meet|not required to meet|not bound by|may deviate",
+                "pipl|personal information protection law|protection",
+            ),
+            against(
+                "可以低于|可低于|无需遵守|无须遵守|不必遵守|不受",
+                "个人信息保护法|保护标准|保护水平",
+            ),
+        ],
     },
     Clause {
         id: "certification_supervision",
@@ -95,6 +139,13 @@ pub const CLAUSES: &[Clause] = &[
                 "supervision|oversight|audit|inspection",
             ],
         ],
+        contradictions: &[
+            against(
+                "not accept|not be subject to|not subject to|refuse|decline|not permit|not allow|no audit",
+                "certification body",
+            ),
+            against("不接受|拒绝|不受|无需接受|无须接受|不配合", "认证机构"),
+        ],
     },
     Clause {
         id: "prc_governing_law",
@@ -106,6 +157,16 @@ pub const CLAUSES: &[Clause] = &[
                 "governed by|governing law",
                 "people's republic of china|people’s republic of china|prc|chinese law|china",
             ],
+        ],
+        contradictions: &[
+            against(
+                "not be governed|not governed|not apply|rather than|instead of|other than",
+                "prc|people's republic of china|people’s republic of china|chinese law|china",
+            ),
+            against(
+                "不适用|不受|排除适用|而非|而不是|非中华人民共和国",
+                "中华人民共和国|中国",
+            ),
         ],
     },
     Clause {
@@ -122,6 +183,13 @@ pub const CLAUSES: &[Clause] = &[
                 "in china|within china|in the prc|mainland china",
             ],
         ],
+        contradictions: &[
+            against(
+                "not responsible|not be responsible|no responsibility|not liable|not be liable|disclaim",
+                "china|prc",
+            ),
+            against("不承担|不负责|免除", "境内"),
+        ],
     },
     Clause {
         id: "liability_between_parties",
@@ -133,6 +201,16 @@ pub const CLAUSES: &[Clause] = &[
         wordings: &[
             &["连带责任|违约责任|责任分担|承担赔偿"],
             &["liab", "joint|several|allocat|indemn|breach"],
+        ],
+        contradictions: &[
+            against(
+                "no liability whatsoever|have no liability|excludes all liability|exclude all liability|disclaims all liability|not be liable for any|no liability of any kind",
+                "liab",
+            ),
+            against(
+                "概不负责|不承担任何责任|免除全部责任|免除一切责任|不承担一切责任",
+                "责任",
+            ),
         ],
     },
     Clause {
@@ -149,6 +227,16 @@ pub const CLAUSES: &[Clause] = &[
                 "compensat|civil liability|damages|liable",
             ],
         ],
+        contradictions: &[
+            against(
+                "not be liable to|no liability to|not liable to|not entitled to compensation|no right to compensation|no compensation|waive",
+                "data subject|individual",
+            ),
+            against(
+                "不承担民事责任|不予赔偿|无权要求赔偿|不承担赔偿|不赔偿|放弃",
+                "个人",
+            ),
+        ],
     },
     Clause {
         id: "individual_rights_and_remedies",
@@ -160,6 +248,13 @@ pub const CLAUSES: &[Clause] = &[
         wordings: &[
             &["查阅|复制|更正|补充|删除|解释说明", "权利|请求"],
             &["access|rectif|correct|erasure|delet|copy", "right|request"],
+        ],
+        contradictions: &[
+            against(
+                "no right|not entitled|may not request|shall not request|cannot request|waive|not exercise",
+                "data subject|individual",
+            ),
+            against("无权|不得要求|不得请求|放弃|不享有", "个人"),
         ],
     },
     Clause {
@@ -176,6 +271,16 @@ pub const CLAUSES: &[Clause] = &[
                 "not|consent|only|condition|restrict",
             ],
         ],
+        contradictions: &[
+            against(
+                "without restriction|without any restriction|freely|at its sole discretion|at its discretion|unrestricted|no restriction|not restricted",
+                "transfer|third part|sub-processor|subprocessor|disclos",
+            ),
+            against(
+                "不受限制|无需同意|无须同意|无需取得|无需经|自行决定|任意|自由|无限制",
+                "第三方|再提供|转移",
+            ),
+        ],
     },
     Clause {
         id: "retention_and_deletion",
@@ -191,8 +296,37 @@ pub const CLAUSES: &[Clause] = &[
                 "delet|anonymi|destroy|erase",
             ],
         ],
+        contradictions: &[
+            against(
+                "indefinitely|in perpetuity|perpetual|permanently|no obligation to delete|not be deleted|not delete|never be deleted|no obligation to erase",
+                "retain|retention|stor|delet|keep|kept|held|erase",
+            ),
+            against(
+                "永久|无限期|不予删除|不删除|无需删除|无须删除",
+                "保存|保留|存储|删除",
+            ),
+        ],
     },
 ];
+
+/// What the checker concluded about a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseStatus {
+    /// A paragraph words the clause, and none that words it says the opposite.
+    Found,
+    /// A paragraph words the clause but says the opposite (or seems to): a person must review it.
+    Contradicted,
+    /// No paragraph words the clause.
+    Missing,
+}
+
+impl ClauseStatus {
+    /// Whether the agreement satisfies the clause as far as the checker can tell.
+    pub fn is_satisfied(self) -> bool {
+        self == ClauseStatus::Found
+    }
+}
 
 /// Whether a clause was found, and where.
 #[derive(Debug, Clone, Serialize)]
@@ -203,14 +337,19 @@ pub struct ClauseResult {
     pub name: &'static str,
     /// Where the requirement comes from.
     pub citation: &'static str,
-    /// Whether a paragraph words it.
+    /// What the checker concluded.
+    pub status: ClauseStatus,
+    /// Whether the clause was found and not contradicted (`status` is `found`).
     pub found: bool,
-    /// The 1-based paragraph number, when found.
+    /// The 1-based paragraph number of the passage shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<usize>,
-    /// The passage, shortened, when found.
+    /// The passage, shortened: the wording found, or the contradicting one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passage: Option<String>,
+    /// The segment that contradicts the clause, when `status` is `contradicted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contradiction: Option<String>,
 }
 
 /// Splits text into paragraphs: blank lines separate them, and so do Markdown headings and list items.
@@ -241,9 +380,27 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 }
 
 fn matches(paragraph: &str, wording: &[&str]) -> bool {
-    wording
-        .iter()
-        .all(|group| group.split('|').any(|alt| paragraph.contains(alt)))
+    wording.iter().all(|group| holds_any(paragraph, group))
+}
+
+fn holds_any(text: &str, alternatives: &str) -> bool {
+    alternatives.split('|').any(|alt| text.contains(alt))
+}
+
+/// The first segment of a paragraph that contradicts the clause, as written. Segments end at sentence and
+/// clause punctuation, so that a negation is read next to what it negates.
+fn contradiction<'p>(paragraph: &'p str, clause: &Clause) -> Option<&'p str> {
+    paragraph
+        .split(['。', '；', '，', ';', ',', '!', '?', '！', '？'])
+        .flat_map(|s| s.split(". "))
+        .find(|segment| {
+            let segment = segment.to_lowercase();
+            clause
+                .contradictions
+                .iter()
+                .any(|c| holds_any(&segment, c.cues) && holds_any(&segment, c.with))
+        })
+        .map(str::trim)
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -256,14 +413,28 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// Checks an agreement, given as paragraphs; `zh` picks the language of names and citations.
+///
+/// A clause is found when some paragraph words it and no paragraph that words it contradicts it; a
+/// contradiction anywhere wins, because one clause saying the opposite of another is what a reviewer must see.
 pub fn check(paragraphs: &[String], zh: bool) -> Vec<ClauseResult> {
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
         .iter()
         .map(|clause| {
-            let hit = lower
+            let mut wording = lower
                 .iter()
-                .position(|p| clause.wordings.iter().any(|w| matches(p, w)));
+                .enumerate()
+                .filter(|(_, p)| clause.wordings.iter().any(|w| matches(p, w)));
+            let first = wording.clone().next().map(|(i, _)| i);
+            let contradicted = wording.find_map(|(i, _)| {
+                let original = paragraphs.get(i)?;
+                contradiction(original, clause).map(|c| (i, c.to_string()))
+            });
+            let (status, shown) = match (&contradicted, first) {
+                (Some((i, _)), _) => (ClauseStatus::Contradicted, Some(*i)),
+                (None, Some(i)) => (ClauseStatus::Found, Some(i)),
+                (None, None) => (ClauseStatus::Missing, None),
+            };
             ClauseResult {
                 id: clause.id,
                 name: if zh { clause.name.1 } else { clause.name.0 },
@@ -272,9 +443,13 @@ pub fn check(paragraphs: &[String], zh: bool) -> Vec<ClauseResult> {
                 } else {
                     clause.citation.0
                 },
-                found: hit.is_some(),
-                paragraph: hit.map(|i| i + 1),
-                passage: hit.and_then(|i| paragraphs.get(i)).map(|p| shorten(p, 160)),
+                status,
+                found: status.is_satisfied(),
+                paragraph: shown.map(|i| i + 1),
+                passage: shown
+                    .and_then(|i| paragraphs.get(i))
+                    .map(|p| shorten(p, 160)),
+                contradiction: contradicted.map(|(_, c)| shorten(&c, 160)),
             }
         })
         .collect()
@@ -309,5 +484,91 @@ mod tests {
             false,
         );
         assert!(r.iter().all(|c| c.id != "prc_governing_law" || !c.found));
+    }
+
+    fn status(text: &str, id: &str) -> (ClauseStatus, Option<String>) {
+        let r = check(&paragraphs(text), false);
+        let c = r.iter().find(|c| c.id == id);
+        (
+            c.map_or(ClauseStatus::Missing, |c| c.status),
+            c.and_then(|c| c.contradiction.clone()),
+        )
+    }
+
+    #[test]
+    fn a_negated_clause_is_contradicted_not_found() {
+        let (s, seg) = status(
+            "This Agreement shall not be governed by the laws of the People's Republic of China.",
+            "prc_governing_law",
+        );
+        assert_eq!(s, ClauseStatus::Contradicted);
+        assert!(seg.is_some_and(|s| s.starts_with("This Agreement shall not be governed")));
+        assert_eq!(
+            status("本协议不适用中华人民共和国法律。", "prc_governing_law").0,
+            ClauseStatus::Contradicted
+        );
+        assert_eq!(
+            status(
+                "乙方不接受认证机构的监督检查。",
+                "certification_supervision"
+            )
+            .0,
+            ClauseStatus::Contradicted
+        );
+        assert_eq!(
+            status(
+                "The recipient may retain the personal information indefinitely and has no obligation to delete it.",
+                "retention_and_deletion"
+            )
+            .0,
+            ClauseStatus::Contradicted
+        );
+        assert_eq!(
+            status(
+                "Onward transfer to third parties is not restricted; the importer may disclose the data freely.",
+                "onward_transfer_limits"
+            )
+            .0,
+            ClauseStatus::Contradicted
+        );
+    }
+
+    #[test]
+    fn negations_elsewhere_or_restricting_do_not_contradict() {
+        // Conflict-of-law exclusions, negations that restrict, and a negation about something else.
+        for (text, id) in [
+            (
+                "This Agreement is governed by the laws of the PRC, excluding its conflict-of-law rules.",
+                "prc_governing_law",
+            ),
+            (
+                "本合同适用中华人民共和国法律，不适用冲突规范。",
+                "prc_governing_law",
+            ),
+            (
+                "The importer shall not transfer the data to a third party without the individual's consent.",
+                "onward_transfer_limits",
+            ),
+            (
+                "甲方在境内承担法律责任；乙方不承担甲方原因造成的损失。",
+                "responsible_entity_in_china",
+            ),
+            (
+                "境外接收方承诺其保护标准不低于《个人信息保护法》。",
+                "rules_no_weaker_than_pipl",
+            ),
+        ] {
+            assert_eq!(status(text, id).0, ClauseStatus::Found, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_contradiction_anywhere_wins_over_a_clean_wording() {
+        let text = "Governing law: the laws of the PRC.\n\nNotwithstanding the above, this Agreement shall not be governed by Chinese law.";
+        let r = check(&paragraphs(text), false);
+        let law = r.iter().find(|c| c.id == "prc_governing_law");
+        assert!(law.is_some_and(|c| c.status == ClauseStatus::Contradicted
+            && c.paragraph == Some(2)
+            && !c.found));
     }
 }

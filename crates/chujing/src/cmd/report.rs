@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chujing_docs::contract;
+use chujing_docs::contract::{self, ClauseStatus};
 use chujing_docs::render;
 use chujing_docs::{DocumentKind, Inputs, ScanFigures};
 use chujing_law::assess::assess_with_totals;
@@ -235,9 +235,10 @@ pub enum ContractCommand {
     /// Find, in Chinese or English wording, each clause the certification requirements and the standard
     /// contract expect (parties, categories and purposes, protective measures, rules no weaker than PIPL,
     /// supervision, PRC law, responsible entity in China, liability, individuals' rights, onward transfer,
-    /// retention and deletion), and report each as found (with the passage) or missing.
+    /// retention and deletion), and report each as found (with the passage), missing, or contradicted (a
+    /// passage words the clause but says the opposite, e.g. "shall not be governed by PRC law": review it).
     ///
-    /// Exit code 4 when a clause is missing.
+    /// Exit code 4 when a clause is missing or contradicted.
     Check(ContractArgs),
 }
 
@@ -300,6 +301,10 @@ fn unescape_xml(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
+    results.iter().filter(|r| r.status == status).count()
+}
+
 pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
     let ContractCommand::Check(args) = command;
     let name = args.file.display().to_string();
@@ -317,13 +322,15 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
     let paragraphs = contract::paragraphs(&text);
     let zh = args.lang == Lang::Zh;
     let results = contract::check(&paragraphs, zh);
-    let missing = results.iter().filter(|r| !r.found).count();
+    let missing = count(&results, ClauseStatus::Missing);
+    let contradicted = count(&results, ClauseStatus::Contradicted);
     if args.json {
         output::print_json(&serde_json::json!({
             "file": name,
             "paragraphs": paragraphs.len(),
             "clauses": results,
             "missing": missing,
+            "contradicted": contradicted,
         }))?;
     } else {
         let mut table = output::table(if zh {
@@ -334,14 +341,17 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
         for r in &results {
             table.add_row(vec![
                 r.name.to_string(),
-                if r.found {
-                    args.lang.pick("found", "已找到")
-                } else {
-                    args.lang.pick("MISSING", "缺失")
+                match r.status {
+                    ClauseStatus::Found => args.lang.pick("found", "已找到"),
+                    ClauseStatus::Contradicted => {
+                        args.lang.pick("CONTRADICTED: review", "疑似相反，请复核")
+                    }
+                    ClauseStatus::Missing => args.lang.pick("MISSING", "缺失"),
                 }
                 .to_string(),
-                match (&r.paragraph, &r.passage) {
-                    (Some(p), Some(text)) => format!("¶{p}: {text}"),
+                match (&r.paragraph, &r.contradiction, &r.passage) {
+                    (Some(p), Some(text), _) => format!("¶{p}: «{text}»"),
+                    (Some(p), None, Some(text)) => format!("¶{p}: {text}"),
                     _ => String::new(),
                 },
                 r.citation.to_string(),
@@ -349,21 +359,30 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
         }
         println!("{name}: {} paragraphs", paragraphs.len());
         println!("{table}");
-        println!(
-            "{}",
-            if missing == 0 {
+        if missing + contradicted == 0 {
+            println!(
+                "{}",
                 args.lang
                     .pick("every expected clause was found", "所有应有条款均已找到")
-                    .to_string()
-            } else {
-                format!(
-                    "{missing} {}",
-                    args.lang.pick("clause(s) missing", "项条款缺失")
+            );
+        }
+        if missing > 0 {
+            println!(
+                "{missing} {}",
+                args.lang.pick("clause(s) missing", "项条款缺失")
+            );
+        }
+        if contradicted > 0 {
+            println!(
+                "{contradicted} {}",
+                args.lang.pick(
+                    "clause(s) worded but contradicted by the passage in «»: a person must review them",
+                    "项条款有相反表述（见«»内原文），需人工复核"
                 )
-            }
-        );
+            );
+        }
     }
-    Ok(if missing == 0 {
+    Ok(if missing + contradicted == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(4)

@@ -319,6 +319,54 @@ fn contract_in_chinese_with_clauses_missing() {
 }
 
 #[test]
+fn contract_saying_the_opposite_is_flagged_for_review() {
+    let (code, v) = check(
+        "crates/chujing/tests/fixtures/agreement-contradicted.md",
+        "en",
+    );
+    assert_eq!(code, 4);
+    let contradicted: Vec<&str> = v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "contradicted")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        contradicted,
+        [
+            "certification_supervision",
+            "prc_governing_law",
+            "retention_and_deletion"
+        ]
+    );
+    assert_eq!(v["missing"], 0);
+    assert_eq!(v["contradicted"], 3);
+    let law = v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "prc_governing_law")
+        .unwrap();
+    assert_eq!(law["paragraph"], 7);
+    assert_eq!(
+        law["contradiction"],
+        "This Agreement shall not be governed by the laws of the People's Republic of China"
+    );
+    let (code, out, _) = chujing(&[
+        "contract",
+        "check",
+        "crates/chujing/tests/fixtures/agreement-contradicted.md",
+    ]);
+    assert_eq!(code, 4);
+    assert!(
+        out.contains("CONTRADICTED: review") && out.contains("3 clause(s) worded but contradicted"),
+        "{out}"
+    );
+    assert!(!out.contains("every expected clause was found"), "{out}");
+}
+
+#[test]
 fn contract_reworded_and_as_docx() {
     let (code, v) = check("crates/chujing/tests/fixtures/agreement-reworded.txt", "en");
     assert_eq!(missing(&v), Vec::<String>::new(), "{v}");
