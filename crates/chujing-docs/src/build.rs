@@ -140,6 +140,17 @@ impl Inputs<'_> {
             _ => self.profile_source(),
         }
     }
+
+    /// The purposes and the categories the profile records for a flow, each joined for a table cell (empty
+    /// when the profile has no such flow).
+    fn purposes_and_categories(&self, flow_id: &str) -> (String, String) {
+        self.profile
+            .flows
+            .iter()
+            .find(|p| p.id == flow_id)
+            .map(|p| (p.purposes.join(", "), p.categories.join(", ")))
+            .unwrap_or_default()
+    }
 }
 
 /// Builds a document of `kind`.
@@ -311,13 +322,7 @@ fn flows(i: &Inputs<'_>) -> Section {
         .flows
         .iter()
         .map(|f| {
-            let categories = i
-                .profile
-                .flows
-                .iter()
-                .find(|p| p.id == f.id)
-                .map(|p| (p.purposes.join(", "), p.categories.join(", ")))
-                .unwrap_or_default();
+            let categories = i.purposes_and_categories(&f.id);
             vec![
                 f.id.clone(),
                 f.recipient.clone(),
@@ -477,22 +482,19 @@ fn item(heading: String, citation: String, known: Vec<Block>, open_item: Block) 
     Section { heading, blocks }
 }
 
-/// The purposes of each flow, from the profile.
-fn purposes(i: &Inputs<'_>) -> Block {
+/// One fact per flow, labelled "`en` ID" / "`zh`（ID）", from the profile.
+fn per_flow_facts<'a>(
+    i: &Inputs<'_>,
+    (en, zh): (&str, &str),
+    values: impl Iterator<Item = (&'a str, String)>,
+) -> Block {
     let lang = i.lang();
     Block::Facts {
-        facts: i
-            .profile
-            .flows
-            .iter()
-            .map(|f| {
+        facts: values
+            .map(|(id, value)| {
                 fact(
-                    t(
-                        lang,
-                        &format!("Purposes of {}", f.id),
-                        &format!("出境目的（{}）", f.id),
-                    ),
-                    f.purposes.join(", "),
+                    t(lang, &format!("{en} {id}"), &format!("{zh}（{id}）")),
+                    value,
                     i.profile_source(),
                 )
             })
@@ -500,27 +502,28 @@ fn purposes(i: &Inputs<'_>) -> Block {
     }
 }
 
-/// The destinations, from the profile.
-fn destinations(i: &Inputs<'_>) -> Block {
-    let lang = i.lang();
-    Block::Facts {
-        facts: i
-            .assessment
+/// The purposes of each flow, from the profile.
+fn purposes(i: &Inputs<'_>) -> Block {
+    per_flow_facts(
+        i,
+        ("Purposes of", "出境目的"),
+        i.profile
             .flows
             .iter()
-            .map(|f| {
-                fact(
-                    t(
-                        lang,
-                        &format!("Destination of {}", f.id),
-                        &format!("接收方所在地（{}）", f.id),
-                    ),
-                    format!("{} ({})", f.country, f.recipient),
-                    i.profile_source(),
-                )
-            })
-            .collect(),
-    }
+            .map(|f| (f.id.as_str(), f.purposes.join(", "))),
+    )
+}
+
+/// The destinations, from the profile.
+fn destinations(i: &Inputs<'_>) -> Block {
+    per_flow_facts(
+        i,
+        ("Destination of", "接收方所在地"),
+        i.assessment
+            .flows
+            .iter()
+            .map(|f| (f.id.as_str(), format!("{} ({})", f.country, f.recipient))),
+    )
 }
 
 fn pipia(i: &Inputs<'_>) -> Vec<Section> {
@@ -807,15 +810,15 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
         .iter()
         .filter(|f| f.counted)
         .map(|f| {
-            let p = i.profile.flows.iter().find(|p| p.id == f.id);
+            let (purposes, categories) = i.purposes_and_categories(&f.id);
             vec![
                 f.id.clone(),
                 f.recipient.clone(),
                 f.country.clone(),
-                p.map(|p| p.purposes.join(", ")).unwrap_or_default(),
+                purposes,
                 f.kind.id().to_string(),
                 n(f.individuals),
-                p.map(|p| p.categories.join(", ")).unwrap_or_default(),
+                categories,
                 n(f.sensitive_individuals),
             ]
         })

@@ -421,18 +421,19 @@ pub fn check(paragraphs: &[String], zh: bool) -> Vec<ClauseResult> {
     CLAUSES
         .iter()
         .map(|clause| {
-            let mut wording = lower
+            let worded: Vec<usize> = lower
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| clause.wordings.iter().any(|w| matches(p, w)));
-            let first = wording.clone().next().map(|(i, _)| i);
-            let contradicted = wording.find_map(|(i, _)| {
+                .filter(|(_, p)| clause.wordings.iter().any(|w| matches(p, w)))
+                .map(|(i, _)| i)
+                .collect();
+            let contradicted = worded.iter().find_map(|&i| {
                 let original = paragraphs.get(i)?;
                 contradiction(original, clause).map(|c| (i, c.to_string()))
             });
-            let (status, shown) = match (&contradicted, first) {
+            let (status, shown) = match (&contradicted, worded.first()) {
                 (Some((i, _)), _) => (ClauseStatus::Contradicted, Some(*i)),
-                (None, Some(i)) => (ClauseStatus::Found, Some(i)),
+                (None, Some(&i)) => (ClauseStatus::Found, Some(i)),
                 (None, None) => (ClauseStatus::Missing, None),
             };
             ClauseResult {

@@ -268,6 +268,27 @@ fn hash_file(path: &Path) -> Result<u64> {
     Ok(combine(&hashes))
 }
 
+/// Opens a Parquet file for reading, naming the file in errors.
+pub fn parquet_builder(
+    path: &Path,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<File>> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
+    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| InputProblem(format!("{name}: not a readable Parquet file: {e}")).into())
+}
+
+/// A Parquet column as text: numbers, dates and other types are cast, as users would write them.
+pub fn text_column(
+    column: &arrow_array::ArrayRef,
+) -> Result<arrow_array::StringArray, arrow_schema::ArrowError> {
+    let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8)?;
+    text.as_any()
+        .downcast_ref::<arrow_array::StringArray>()
+        .cloned()
+        .ok_or_else(|| arrow_schema::ArrowError::CastError("not a UTF-8 string array".into()))
+}
+
 /// Reads the subject (and sensitivity) columns of a Parquet file; `line` is the 1-based row number. Columns of
 /// any type that casts to text work (strings, integers, booleans); nulls are empty values.
 fn read_parquet(
@@ -277,11 +298,8 @@ fn read_parquet(
 ) -> Result<()> {
     use arrow_array::{Array, StringArray};
     use parquet::arrow::ProjectionMask;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let name = path.display().to_string();
-    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| InputProblem(format!("{name}: not a readable Parquet file: {e}")))?;
+    let builder = parquet_builder(path)?;
     let schema = builder.schema().clone();
     let find = |col: &str| {
         schema.index_of(col).map_err(|_| {
@@ -306,17 +324,12 @@ fn read_parquet(
         let column = batch
             .column_by_name(col)
             .ok_or_else(|| InputProblem(format!("{name}: no column `{col}`")))?;
-        let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8).map_err(|e| {
+        text_column(column).map_err(|e| {
             InputProblem(format!(
                 "{name}: column `{col}` cannot be read as text: {e}"
             ))
-        })?;
-        text.as_any()
-            .downcast_ref::<StringArray>()
-            .cloned()
-            .ok_or_else(|| {
-                InputProblem(format!("{name}: column `{col}` cannot be read as text")).into()
-            })
+            .into()
+        })
     };
     let mut row = 0u64;
     for batch in reader {

@@ -48,17 +48,23 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
-    let book = load(rules)?;
-    let name = args.file.display().to_string();
-    let src = std::fs::read_to_string(&args.file)
+/// Reads and parses the profile at `path`, and the date to assess it as of: `as_of` if given, else the
+/// profile's own `as_of`, else today in China.
+pub(crate) fn read_profile(path: &Path, as_of: Option<Date>) -> Result<(Profile, Date)> {
+    let name = path.display().to_string();
+    let src = std::fs::read_to_string(path)
         .map_err(|e| InputProblem(format!("{name}: cannot read the profile: {e}")))
         .context("reading the profile")?;
     let profile = Profile::parse(&name, &src)?;
-    let as_of = args
-        .as_of
+    let as_of = as_of
         .or(profile.as_of)
         .unwrap_or_else(clock::today_in_china);
+    Ok((profile, as_of))
+}
+
+pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
+    let book = load(rules)?;
+    let (profile, as_of) = read_profile(&args.file, args.as_of)?;
     let totals = if args.ledger {
         Some(ledger_totals(&book, db_url, as_of)?)
     } else {

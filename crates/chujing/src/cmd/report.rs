@@ -10,9 +10,8 @@ use chujing_docs::contract::{self, ClauseStatus};
 use chujing_docs::render;
 use chujing_docs::{DocumentKind, Inputs, ScanFigures};
 use chujing_law::assess::assess_with_totals;
-use chujing_law::{Date, Lang, Profile};
+use chujing_law::{Date, Lang};
 
-use crate::clock;
 use crate::cmd::rules::{load, parse_lang};
 use crate::output::{self, InputProblem};
 
@@ -155,15 +154,12 @@ fn read_scan(path: &Path) -> Result<ScanFigures> {
 }
 
 pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Result<ExitCode> {
+    // PDF is binary: refuse standard output before doing any work.
+    if args.output.is_none() && args.format == Some(ReportFormat::Pdf) {
+        return Err(InputProblem("a PDF needs a file: add -o FILE.pdf".into()).into());
+    }
     let book = load(rules)?;
-    let name = args.profile.display().to_string();
-    let src = std::fs::read_to_string(&args.profile)
-        .map_err(|e| InputProblem(format!("{name}: cannot read the profile: {e}")))?;
-    let profile = Profile::parse(&name, &src)?;
-    let as_of = args
-        .as_of
-        .or(profile.as_of)
-        .unwrap_or_else(clock::today_in_china);
+    let (profile, as_of) = crate::cmd::assess::read_profile(&args.profile, args.as_of)?;
     let (totals, ledger) = if args.ledger {
         let (t, f) = crate::cmd::assess::ledger_figures(&book, db_url, as_of)?;
         (Some(t), f)
@@ -172,10 +168,10 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
     };
     let assessment = assess_with_totals(&book, &profile, as_of, args.lang, totals)?;
     let scan = args.scan.as_deref().map(read_scan).transpose()?;
-    let profile_file = args
-        .profile
-        .file_name()
-        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    let profile_file = args.profile.file_name().map_or_else(
+        || args.profile.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let doc = chujing_docs::build(
         args.kind,
         &Inputs {
@@ -217,9 +213,6 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
                 doc.open_items.len(),
                 if doc.open_items.len() == 1 { "" } else { "s" }
             );
-        }
-        None if format == ReportFormat::Pdf => {
-            return Err(InputProblem("a PDF needs a file: add -o FILE.pdf".into()).into());
         }
         None => {
             use std::io::Write;

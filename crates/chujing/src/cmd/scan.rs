@@ -195,12 +195,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Reads a Parquet file's columns as text into a scanner (one thread: Parquet decoding is columnar already).
 fn scan_parquet(path: &Path, options: &Options) -> Result<TableReport> {
     use arrow_array::{Array, StringArray};
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let name = path.display().to_string();
-    let file =
-        std::fs::File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| InputProblem(format!("{name}: not a Parquet file: {e}")))?;
+    let builder = records::parquet_builder(path)?;
     let schema = builder.schema().clone();
     let headers: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let mut scanner = TableScanner::new(
@@ -215,11 +211,7 @@ fn scan_parquet(path: &Path, options: &Options) -> Result<TableReport> {
         let columns: Vec<Option<StringArray>> = batch
             .columns()
             .iter()
-            .map(|c| {
-                arrow_cast::cast(c, &arrow_schema::DataType::Utf8)
-                    .ok()
-                    .and_then(|a| a.as_any().downcast_ref::<StringArray>().cloned())
-            })
+            .map(|c| records::text_column(c).ok())
             .collect();
         for row in 0..batch.num_rows() {
             if left == 0 {

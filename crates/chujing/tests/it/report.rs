@@ -258,14 +258,30 @@ fn check(file: &str, lang: &str) -> (i32, Value) {
     (code, serde_json::from_str(&out).unwrap())
 }
 
-fn missing(v: &Value) -> Vec<String> {
+/// The ids of the clauses `keep` selects.
+fn clause_ids(v: &Value, keep: impl Fn(&Value) -> bool) -> Vec<String> {
     v["clauses"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["found"] == false)
+        .filter(|c| keep(c))
         .map(|c| c["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The result for one clause.
+fn clause<'v>(v: &'v Value, id: &str) -> &'v Value {
+    v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+/// The clauses not found: missing or contradicted.
+fn missing(v: &Value) -> Vec<String> {
+    clause_ids(v, |c| c["found"] == false)
 }
 
 #[test]
@@ -273,12 +289,7 @@ fn contract_with_every_clause() {
     let (code, v) = check("crates/chujing/tests/fixtures/agreement-en.md", "en");
     assert_eq!(code, 0);
     assert_eq!(missing(&v), Vec::<String>::new());
-    let law = v["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "prc_governing_law")
-        .unwrap();
+    let law = clause(&v, "prc_governing_law");
     assert!(
         law["passage"]
             .as_str()
@@ -325,13 +336,7 @@ fn contract_saying_the_opposite_is_flagged_for_review() {
         "en",
     );
     assert_eq!(code, 4);
-    let contradicted: Vec<&str> = v["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "contradicted")
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let contradicted = clause_ids(&v, |c| c["status"] == "contradicted");
     assert_eq!(
         contradicted,
         [
@@ -342,12 +347,7 @@ fn contract_saying_the_opposite_is_flagged_for_review() {
     );
     assert_eq!(v["missing"], 0);
     assert_eq!(v["contradicted"], 3);
-    let law = v["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "prc_governing_law")
-        .unwrap();
+    let law = clause(&v, "prc_governing_law");
     assert_eq!(law["paragraph"], 7);
     assert_eq!(
         law["contradiction"],
