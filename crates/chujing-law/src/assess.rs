@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::error::LawError;
 use crate::explain;
 use crate::pack::DueSpec;
-use crate::pathway::{ExemptionId, FlowKind, MechanismKind, Pathway};
+use crate::pathway::{ExemptionId, FlowKind, MechanismKind, Pathway, processor_pathway};
 use crate::profile::{Flow, Mechanism, Profile};
 use crate::regime::{Claim, Item, Obligation, Regime, cite};
 use crate::rulebook::RuleBook;
@@ -279,28 +279,18 @@ pub fn assess_with_totals(
     let p = &profile.processor;
 
     let base_facts = |f: &Flow| Facts {
-        ciio: p.ciio,
-        located_in_china: p.located_in_china,
         important_data: f.important_data,
         personal_information: f.personal_information(),
         sensitive_personal_information: f.sensitive_individuals > 0,
-        individuals: 0,
-        sensitive_individuals: 0,
-        individuals_processed: 0,
         kind: f.kind,
+        ..Facts::transfer_by(p.facts())
     };
 
-    // Phase 1: which flows count. Transfers under an exemption the pack marks as not counted are left out
-    // (Provisions 2024 Art. 7-8 read with Art. 3-5); the validator keeps those exemptions free of counts.
+    // Phase 1: which flows count.
     let counted: Vec<bool> = profile
         .flows
         .iter()
-        .map(
-            |f| match regime.claimed_exemption(&base_facts(f), f.exemption.id()) {
-                Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
-                _ => true,
-            },
-        )
+        .map(|f| regime.counts_flow(&base_facts(f), f.exemption.id()))
         .collect();
     let counted_flows = || {
         profile
@@ -401,9 +391,7 @@ pub fn assess_with_totals(
                 },
             )
         });
-        let mechanism_in_force = f
-            .mechanism
-            .filter(|m| m.since <= as_of && valid_until(book, m).is_none_or(|u| as_of <= u));
+        let mechanism_in_force = f.mechanism.filter(|m| mechanism_in_force(book, m, as_of));
         let satisfied = pathway.is_satisfied_by(mechanism_in_force.map(|m| m.kind));
         if let Some(m) = f.mechanism
             && !satisfied
@@ -466,11 +454,8 @@ pub fn assess_with_totals(
             citations,
         });
     }
-    let pathway = flows
-        .iter()
-        .map(|f| f.pathway)
-        .max()
-        .unwrap_or(Pathway::NotApplicable);
+    let pathway =
+        processor_pathway(flows.iter().map(|f| f.pathway)).unwrap_or(Pathway::NotApplicable);
 
     let obligations = obligations(
         book,
@@ -1009,6 +994,11 @@ pub fn valid_until(book: &RuleBook, m: &Mechanism) -> Option<Date> {
             _ => None,
         })
     })
+}
+
+/// Whether a recorded mechanism is in force on `as_of`: taken effect, and not expired.
+pub fn mechanism_in_force(book: &RuleBook, m: &Mechanism, as_of: Date) -> bool {
+    m.since <= as_of && valid_until(book, m).is_none_or(|u| as_of <= u)
 }
 
 fn unique(items: impl Iterator<Item = String>) -> Vec<String> {

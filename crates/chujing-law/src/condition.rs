@@ -84,7 +84,32 @@ pub struct Facts {
     pub kind: FlowKind,
 }
 
+/// Who the processor is, as the law asks it: one value wherever a processor is decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProcessorFacts {
+    /// A critical information infrastructure operator (PIPL Art. 40).
+    pub ciio: bool,
+    /// Located in the People's Republic of China; `false` for a processor abroad under PIPL Art. 3(2).
+    pub located_in_china: bool,
+}
+
 impl Facts {
+    /// The facts of a transfer of PI (no sensitive PI, no important data, nothing counted yet) by `processor`;
+    /// callers set what they know on top.
+    pub fn transfer_by(processor: ProcessorFacts) -> Facts {
+        Facts {
+            ciio: processor.ciio,
+            located_in_china: processor.located_in_china,
+            important_data: false,
+            personal_information: true,
+            sensitive_personal_information: false,
+            individuals: 0,
+            sensitive_individuals: 0,
+            individuals_processed: 0,
+            kind: FlowKind::Transfer,
+        }
+    }
+
     /// The value of a yes/no fact.
     pub fn bool(&self, fact: BoolFact) -> bool {
         match fact {

@@ -29,10 +29,11 @@ pub mod text;
 
 pub use assess::{Assessment, assess};
 pub use calendar::HolidayCalendar;
+pub use condition::ProcessorFacts;
 pub use country::CountryCode;
 pub use date::Date;
 pub use error::LawError;
-pub use pathway::{ExemptionId, FlowKind, MechanismKind, Pathway};
+pub use pathway::{ExemptionId, FlowKind, MechanismKind, Pathway, processor_pathway};
 pub use profile::Profile;
 pub use regime::Regime;
 pub use rulebook::RuleBook;

@@ -84,6 +84,13 @@ impl Pathway {
     }
 }
 
+/// The processor's pathway: the heaviest of the pathways of the flows that transfer something, as a
+/// processor must satisfy each of its flows; `None` when no flow transfers anything. The one home of this
+/// rule: the profile assessment and the ledger both ask it.
+pub fn processor_pathway(flows: impl IntoIterator<Item = Pathway>) -> Option<Pathway> {
+    flows.into_iter().max()
+}
+
 impl fmt::Display for Pathway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())

@@ -46,6 +46,16 @@ pub struct Processor {
     pub individuals_processed: Option<u64>,
 }
 
+impl Processor {
+    /// Who the processor is, as the law asks it.
+    pub fn facts(&self) -> crate::condition::ProcessorFacts {
+        crate::condition::ProcessorFacts {
+            ciio: self.ciio,
+            located_in_china: self.located_in_china,
+        }
+    }
+}
+
 fn yes() -> bool {
     true
 }

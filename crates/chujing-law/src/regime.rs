@@ -1,6 +1,6 @@
 //! The law in force over a span of days, compiled for fast decisions.
 
-use crate::condition::{Condition, Facts};
+use crate::condition::{Condition, CountFact, Facts};
 use crate::date::Date;
 use crate::pack::{DueSpec, PackMeta, WindowKind};
 use crate::pathway::{ExemptionId, Pathway};
@@ -130,6 +130,17 @@ pub struct Outcome {
     pub overridden: RuleSet,
 }
 
+/// A volume threshold of the law in force: a count and the bound some rule or exemption tests it against.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Threshold {
+    /// The count tested.
+    pub fact: CountFact,
+    /// The bound.
+    pub bound: u64,
+    /// The rules and exemptions that test it.
+    pub items: Vec<String>,
+}
+
 /// The law in force from `from` to `to`: everything needed to decide on any day of that span.
 #[derive(Debug, Clone)]
 pub struct Regime {
@@ -227,6 +238,49 @@ impl Regime {
             .map(|(_, r)| r.body.pathway)
             .max();
         outcome
+    }
+
+    /// Whether a flow's individuals count towards the processor's totals: they do unless the flow rests on an
+    /// upheld exemption that the pack marks as not counted (Provisions 2024 Art. 7-8 read with Art. 3-5; the
+    /// validator keeps such exemptions free of counts, so `facts` need no counts here). The one home of this
+    /// rule: the profile assessment and the ledger both ask it.
+    pub fn counts_flow(&self, facts: &Facts, claim: Option<ExemptionId>) -> bool {
+        match self.claimed_exemption(facts, claim) {
+            Claim::Accepted(i) => self.exemptions.get(i).is_none_or(|e| e.body.counted),
+            _ => true,
+        }
+    }
+
+    /// Every volume threshold the rules and exemptions in force test, with the items that test it, ordered
+    /// by count and bound. Bounds below 100 are switches ("any sensitive PI"), not thresholds to approach, and
+    /// are left out; so is the count of individuals processed, which is not an export count.
+    pub fn thresholds(&self) -> Vec<Threshold> {
+        let mut out: Vec<Threshold> = Vec::new();
+        let conditions = self
+            .rules
+            .iter()
+            .map(|r| (&r.id, &r.body.when))
+            .chain(self.exemptions.iter().map(|e| (&e.id, &e.body.when)));
+        for (id, when) in conditions {
+            let mut bounds = Vec::new();
+            when.count_bounds(&mut bounds);
+            for (fact, bound) in bounds {
+                if fact == CountFact::IndividualsProcessed || bound < 100 {
+                    continue;
+                }
+                match out.iter_mut().find(|t| t.fact == fact && t.bound == bound) {
+                    Some(t) if !t.items.contains(id) => t.items.push(id.clone()),
+                    Some(_) => {}
+                    None => out.push(Threshold {
+                        fact,
+                        bound,
+                        items: vec![id.clone()],
+                    }),
+                }
+            }
+        }
+        out.sort_by_key(|t| (t.fact.id(), t.bound));
+        out
     }
 
     /// The first day counted for a decision as of `as_of`, if the regime counts at all.

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use chujing_law::condition::Facts;
 use chujing_law::profile::Mechanism;
-use chujing_law::regime::{Claim, Regime};
-use chujing_law::{Date, ExemptionId, FlowKind, RuleBook};
+use chujing_law::regime::Regime;
+use chujing_law::{Date, ExemptionId, ProcessorFacts, RuleBook};
 
 use crate::error::LedgerError;
 use crate::set::count_union;
@@ -74,38 +74,25 @@ pub struct WindowCount {
     pub batches: usize,
 }
 
-/// What the ledger knows of a flow as facts, before counting: it carries PI (it has records), its kind is not
-/// recorded (the exemptions and thresholds do not depend on it), and no counts yet.
-fn settings_facts(ciio: bool, located_in_china: bool, f: &FlowSettings) -> Facts {
+/// The facts of a flow known before counting: who the processor is and whether the flow carries important data.
+fn settings_facts(processor: ProcessorFacts, f: &FlowSettings) -> Facts {
     Facts {
-        ciio,
-        located_in_china,
         important_data: f.important_data,
-        personal_information: true,
-        sensitive_personal_information: false,
-        individuals: 0,
-        sensitive_individuals: 0,
-        individuals_processed: 0,
-        kind: FlowKind::Transfer,
+        ..Facts::transfer_by(processor)
     }
 }
 
 /// Whether each flow counts on `regime`: `(counted, excluded)` flow ids among `flows`.
 pub fn counted_flows(
     regime: &Regime,
-    ciio: bool,
-    located_in_china: bool,
+    processor: ProcessorFacts,
     flows: &[FlowSettings],
 ) -> Vec<(String, bool)> {
     flows
         .iter()
         .map(|f| {
-            let facts = settings_facts(ciio, located_in_china, f);
-            let counted = match regime.claimed_exemption(&facts, f.exemption) {
-                Claim::Accepted(i) => regime.exemptions.get(i).is_none_or(|e| e.body.counted),
-                _ => true,
-            };
-            (f.id.clone(), counted)
+            let facts = settings_facts(processor, f);
+            (f.id.clone(), regime.counts_flow(&facts, f.exemption))
         })
         .collect()
 }
@@ -115,8 +102,7 @@ pub fn counted_flows(
 pub fn count_window(
     book: &RuleBook,
     as_of: Date,
-    ciio: bool,
-    located_in_china: bool,
+    processor: ProcessorFacts,
     flows: &[FlowSettings],
     batches: &[BatchRef<'_>],
 ) -> Result<Option<WindowCount>, LedgerError> {
@@ -125,7 +111,7 @@ pub fn count_window(
         return Ok(None);
     };
     let from = window.body.start(as_of);
-    let status = counted_flows(regime, ciio, located_in_china, flows);
+    let status = counted_flows(regime, processor, flows);
     let excluded: Vec<String> = status
         .iter()
         .filter(|(_, c)| !c)
@@ -171,13 +157,12 @@ pub struct FlowPathway {
 /// total is used as its lower bound, as `assess` does.
 pub fn decide_flows(
     regime: &Regime,
-    ciio: bool,
-    located_in_china: bool,
+    processor: ProcessorFacts,
     flows: &[FlowSettings],
     window: &WindowCount,
     per_flow: &[(String, u64, u64)],
 ) -> Vec<FlowPathway> {
-    let status = counted_flows(regime, ciio, located_in_china, flows);
+    let status = counted_flows(regime, processor, flows);
     per_flow
         .iter()
         .map(|(id, individuals, sensitive)| {
@@ -191,7 +176,7 @@ pub fn decide_flows(
                 individuals: window.individuals,
                 sensitive_individuals: window.sensitive_individuals,
                 individuals_processed: window.individuals,
-                ..settings_facts(ciio, located_in_china, &settings)
+                ..settings_facts(processor, &settings)
             };
             let outcome = regime.decide(&facts, settings.exemption);
             FlowPathway {

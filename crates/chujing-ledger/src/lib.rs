@@ -15,8 +15,10 @@
 pub mod count;
 pub mod error;
 pub mod hash;
+pub mod memory;
 pub mod normalise;
 pub mod set;
+pub mod status;
 pub mod store;
 
 pub use count::{
@@ -24,6 +26,8 @@ pub use count::{
 };
 pub use error::LedgerError;
 pub use hash::{HashKey, SubjectHasher};
+pub use memory::MemoryStore;
 pub use normalise::normalise;
 pub use set::{SetBuilder, SubjectSet, count_union};
-pub use store::{BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};
+pub use status::{Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, evaluate};
+pub use store::{BatchIdentity, BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};

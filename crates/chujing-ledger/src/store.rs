@@ -67,6 +67,16 @@ pub struct ProcessorSettings {
     pub located_in_china: bool,
 }
 
+impl ProcessorSettings {
+    /// Who the processor is, as the law asks it.
+    pub fn facts(&self) -> chujing_law::ProcessorFacts {
+        chujing_law::ProcessorFacts {
+            ciio: self.ciio,
+            located_in_china: self.located_in_china,
+        }
+    }
+}
+
 impl Default for ProcessorSettings {
     fn default() -> Self {
         ProcessorSettings {
@@ -118,4 +128,41 @@ pub trait LedgerStore {
         &self,
         p: &ProcessorSettings,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+/// What a batch is: its flow, date and reading options, and a hash of its contents. Its default id derives
+/// from all of them, so that ingesting the same file the same way again is a no-op, and anything else is a
+/// new batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchIdentity<'a> {
+    /// The flow.
+    pub flow: &'a str,
+    /// The transfer date.
+    pub date: Date,
+    /// The subject key column.
+    pub subject_column: &'a str,
+    /// The sensitivity column, if any.
+    pub sensitive_column: Option<&'a str>,
+    /// Whether every record was declared sensitive.
+    pub all_sensitive: bool,
+    /// A hash of the input's bytes.
+    pub content_hash: u64,
+}
+
+impl BatchIdentity<'_> {
+    /// The default batch id: `FLOW:DATE:HASH`, the hash over the options and the contents.
+    pub fn default_id(&self) -> String {
+        use std::hash::Hasher;
+        let mut h = siphasher::sip::SipHasher13::new();
+        for part in [
+            self.subject_column,
+            self.sensitive_column.unwrap_or(""),
+            if self.all_sensitive { "all" } else { "" },
+        ] {
+            h.write(part.as_bytes());
+            h.write_u8(0);
+        }
+        h.write_u64(self.content_hash);
+        format!("{}:{}:{:016x}", self.flow, self.date, h.finish())
+    }
 }

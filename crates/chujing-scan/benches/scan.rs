@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             scan(
                 std::io::Cursor::new(csv.as_bytes()),
-                Format::Delimited(None),
+                Format::Delimited(b','),
                 &options,
             )
             .expect("the CSV scans")

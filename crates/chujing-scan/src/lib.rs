@@ -8,7 +8,7 @@
 //! - [`classify`]: a cell's findings from its content and its column's header;
 //! - [`category`]: the categories and their sensitivity (PIPL Art. 28; GB/T 45574-2025);
 //! - [`column`](mod@column) and [`table`]: tallies per column, distinct values, masked samples, individuals;
-//! - [`reader`]: delimited text, JSON Lines and plain text from any byte stream, in bounded memory.
+//! - [`reader`]: delimited text, JSON Lines and plain text from any UTF-8 stream, in bounded memory.
 //!
 //! The crate reads from `std::io::Read` values it is given; opening files, walking directories and
 //! decompressing are the caller's.
@@ -30,9 +30,9 @@ pub use table::{Individuals, TableScanner};
 /// What can stop a scan of one stream.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    /// The stream holds NUL bytes: not text.
-    #[error("binary data (NUL bytes near the start), not a table or text: skipped")]
-    Binary,
+    /// The scanner's workers produced nothing to merge (no worker ran).
+    #[error("no worker ran")]
+    NoWorker,
     /// The header row could not be read.
     #[error("cannot read the header row: {0}")]
     Header(String),

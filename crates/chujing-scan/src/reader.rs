@@ -1,6 +1,7 @@
-//! Reading tables out of byte streams: delimited text (any delimiter, quoted fields, UTF-8 or GB18030), JSON
-//! Lines (nested fields as dotted paths) and plain text, with bounded memory: no line is held beyond
-//! [`Options::max_line`] bytes, and rows are processed in fixed-size batches on all cores.
+//! Reading tables out of UTF-8 text streams: delimited text (quoted fields), JSON Lines (nested fields as
+//! dotted paths) and plain text, with bounded memory: no line is held beyond [`Options::max_line`] bytes, and
+//! rows are processed in fixed-size batches on all cores. Decoding (byte-order marks, GB18030), decompression
+//! and the delimiter's sniffing are the caller's (`chujing-records`).
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -13,14 +14,14 @@ use crate::table::{Individuals, TableScanner};
 
 /// Rows per batch handed to the workers.
 const BATCH_ROWS: usize = 8192;
-/// Bytes looked at to decide the encoding and whether the file is binary.
-const SNIFF_BYTES: usize = 64 << 10;
+/// Read buffer size.
+const BUFFER_BYTES: usize = 64 << 10;
 
 /// How to read a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Delimited text with a header row; the delimiter is guessed from the header when `None`.
-    Delimited(Option<u8>),
+    /// Delimited text with a header row and this delimiter.
+    Delimited(u8),
     /// One JSON object per line.
     JsonLines,
     /// Plain text, one cell per line, in a column named `text`.
@@ -47,7 +48,7 @@ pub struct Options {
 pub struct TableReport {
     /// `csv`, `tsv`, `delimited`, `jsonl` or `text`.
     pub format: String,
-    /// `utf-8` or `gb18030`.
+    /// The encoding the text was decoded from, as the caller names it (empty when it did not say).
     pub encoding: String,
     /// Rows scanned (not counting the header).
     pub rows: u64,
@@ -236,40 +237,6 @@ impl<R> LineCap<R> {
     }
 }
 
-/// Decodes GB18030 into UTF-8 as it is read.
-struct Gb18030<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    input: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// The decoder has been told the input ended and has given everything: it must not be called again.
-    finished: bool,
-}
-
-impl<R: Read> Read for Gb18030<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.len() < 4 || self.finished {
-            return Ok(0);
-        }
-        loop {
-            if self.start == self.end && !self.eof {
-                self.start = 0;
-                self.end = self.inner.read(&mut self.input)?;
-                self.eof = self.end == 0;
-            }
-            let src = self.input.get(self.start..self.end).unwrap_or_default();
-            let (result, read, written, _) = self.decoder.decode_to_utf8(src, buf, self.eof);
-            self.start += read;
-            self.finished = self.eof && result == encoding_rs::CoderResult::InputEmpty;
-            if written > 0 || self.eof {
-                return Ok(written);
-            }
-        }
-    }
-}
-
 /// Flattens a JSON value into (dotted path, text) cells; array elements share their array's path with `[]`.
 fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
     match value {
@@ -295,18 +262,6 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
     }
 }
 
-/// The delimiter a header row most likely uses.
-fn guess_delimiter(header: &[u8]) -> u8 {
-    let mut best = (0, b',');
-    for d in [b',', b'\t', b';', b'|'] {
-        let n = memchr::memchr_iter(d, header).count();
-        if n > best.0 {
-            best = (n, d);
-        }
-    }
-    best.1
-}
-
 /// Scans a table out of `reader`. Structural failures (an unreadable stream) are errors; everything else is
 /// a warning in the report.
 pub fn scan(
@@ -314,37 +269,9 @@ pub fn scan(
     format: Format,
     options: &Options,
 ) -> Result<TableReport, ScanError> {
-    let mut reader = BufReader::with_capacity(SNIFF_BYTES, reader);
-    let prefix = reader.fill_buf()?;
-    if memchr::memchr(0, prefix).is_some() {
-        return Err(ScanError::Binary);
-    }
-    // Valid UTF-8, allowing a sequence cut at the end of the prefix; otherwise GB18030 (which also decodes
-    // GBK and GB2312), the encoding of most Chinese text that is not UTF-8.
-    let utf8 = match std::str::from_utf8(prefix) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none(),
-    };
-    let has_bom = prefix.starts_with(b"\xEF\xBB\xBF");
-    if has_bom {
-        reader.consume(3);
-    }
-    let decoded: Box<dyn Read + Send> = if utf8 {
-        Box::new(reader)
-    } else {
-        Box::new(Gb18030 {
-            inner: reader,
-            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
-            input: vec![0; 64 << 10],
-            start: 0,
-            end: 0,
-            eof: false,
-            finished: false,
-        })
-    };
     let cut = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let capped = LineCap {
-        inner: decoded,
+        inner: reader,
         max: options.max_line,
         quotes: matches!(format, Format::Delimited(_)),
         line: 0,
@@ -354,13 +281,11 @@ pub fn scan(
         cut: cut.clone(),
         skipping: false,
     };
-    let encoding = if utf8 { "utf-8" } else { "gb18030" };
     let mut report = match format {
         Format::Delimited(delimiter) => scan_delimited(capped, delimiter, options)?,
         Format::JsonLines => scan_lines(capped, true, options)?,
         Format::Text => scan_lines(capped, false, options)?,
     };
-    report.encoding = encoding.to_string();
     if let Ok(cut) = cut.lock() {
         let mut w = Warnings::default();
         for line in cut.iter() {
@@ -417,7 +342,7 @@ fn run<B: Send + Sync>(
             break;
         }
     }
-    let mut merged = scanners.pop().ok_or(ScanError::Binary)?;
+    let mut merged = scanners.pop().ok_or(ScanError::NoWorker)?;
     for s in scanners {
         merged.merge(s);
     }
@@ -426,18 +351,10 @@ fn run<B: Send + Sync>(
 
 fn scan_delimited(
     reader: impl Read + Send,
-    delimiter: Option<u8>,
+    delimiter: u8,
     options: &Options,
 ) -> Result<TableReport, ScanError> {
-    let mut reader = BufReader::with_capacity(SNIFF_BYTES, reader);
-    let delimiter = match delimiter {
-        Some(d) => d,
-        None => {
-            let prefix = reader.fill_buf()?;
-            let end = memchr::memchr(b'\n', prefix).unwrap_or(prefix.len());
-            guess_delimiter(prefix.get(..end).unwrap_or_default())
-        }
-    };
+    let reader = BufReader::with_capacity(BUFFER_BYTES, reader);
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -544,7 +461,7 @@ fn scan_lines(
     json: bool,
     options: &Options,
 ) -> Result<TableReport, ScanError> {
-    let mut reader = BufReader::with_capacity(SNIFF_BYTES, reader);
+    let mut reader = BufReader::with_capacity(BUFFER_BYTES, reader);
     let names: &[&str] = if json { &[] } else { &["text"] };
     let template = TableScanner::new(
         options.classifier.clone(),

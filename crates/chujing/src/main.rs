@@ -11,9 +11,8 @@
 
 mod clock;
 mod cmd;
-mod db;
 mod output;
-mod records;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +51,7 @@ struct Cli {
     rules: Option<PathBuf>,
 
     /// The ledger database: `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, global = true, value_name = "URL", env = "CHUJING_DATABASE_URL", default_value = db::DEFAULT_DB)]
+    #[arg(long, global = true, value_name = "URL", env = "CHUJING_DATABASE_URL", default_value = chujing_app::db::DEFAULT_DB)]
     db: String,
 
     #[command(subcommand)]

@@ -31,6 +31,9 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     let input = err.chain().any(|e| {
         e.downcast_ref::<InputProblem>().is_some()
+            || e.downcast_ref::<chujing_app::AppError>()
+                .is_some_and(|a| a.kind() == chujing_app::ErrorKind::Input)
+            || e.downcast_ref::<chujing_records::RecordsError>().is_some()
             || matches!(
                 e.downcast_ref::<LawError>(),
                 Some(

@@ -4,17 +4,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use chujing_law::assess::assess_with_totals;
+use anyhow::Result;
 use chujing_law::assess::{Assessment, StepKind};
 use chujing_law::explain::number;
-use chujing_law::profile::Totals;
-use chujing_law::{Date, Lang, Profile, RuleBook};
-use chujing_ledger::{BatchRef, count_window};
+use chujing_law::{Date, Lang, Profile};
 
 use crate::clock;
 use crate::cmd::rules::{load, parse_lang};
-use crate::output::{self, InputProblem, bold, dim, pathway_style};
+use crate::output::{self, bold, dim, pathway_style};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -48,82 +45,35 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-/// Reads and parses the profile at `path`, and the date to assess it as of: `as_of` if given, else the
-/// profile's own `as_of`, else today in China.
+/// Reads the profile at `path` and the date to assess it as of (`as_of`, else the profile's, else today).
 pub(crate) fn read_profile(path: &Path, as_of: Option<Date>) -> Result<(Profile, Date)> {
-    let name = path.display().to_string();
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| InputProblem(format!("{name}: cannot read the profile: {e}")))
-        .context("reading the profile")?;
-    let profile = Profile::parse(&name, &src)?;
-    let as_of = as_of
-        .or(profile.as_of)
-        .unwrap_or_else(clock::today_in_china);
-    Ok((profile, as_of))
+    Ok(chujing_app::assess::read_profile(
+        path,
+        as_of,
+        clock::today_in_china(),
+    )?)
 }
 
 pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     let book = load(rules)?;
     let (profile, as_of) = read_profile(&args.file, args.as_of)?;
-    let totals = if args.ledger {
-        Some(ledger_totals(&book, db_url, as_of)?)
-    } else {
-        None
-    };
-    let assessment = assess_with_totals(&book, &profile, as_of, args.lang, totals)?;
+    let assessment = crate::store::runtime()?.block_on(async {
+        let db = match args.ledger {
+            true => Some(crate::store::connect(db_url).await?),
+            false => None,
+        };
+        let a = chujing_app::assess::assess(&book, &profile, as_of, args.lang, db.as_ref()).await;
+        if let Some(db) = db {
+            db.close().await;
+        }
+        anyhow::Ok(a?)
+    })?;
     if args.json {
         output::print_json(&assessment)?;
     } else {
         print_human(&assessment, args.verbose)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The ledger's distinct counts in the window in force on `as_of`.
-fn ledger_totals(book: &RuleBook, url: &str, as_of: Date) -> Result<Totals> {
-    ledger_figures(book, url, as_of).map(|(totals, _)| totals)
-}
-
-/// The ledger's distinct counts in the window in force on `as_of`, and the window's figures for reports:
-/// distinct individuals per month of transfer, over the flows the window counts.
-pub(crate) fn ledger_figures(
-    book: &RuleBook,
-    url: &str,
-    as_of: Date,
-) -> Result<(Totals, Option<chujing_docs::LedgerFigures>)> {
-    crate::db::runtime()?.block_on(async {
-        let store = crate::db::connect(url).await?;
-        let (p, flows, batches) = crate::cmd::ledger::load(book, &store, as_of).await?;
-        store.close().await;
-        let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
-        let window = count_window(book, as_of, p.ciio, p.located_in_china, &flows, &refs)?;
-        let totals = Totals {
-            individuals: window.as_ref().map_or(0, |w| w.individuals),
-            sensitive_individuals: window.as_ref().map_or(0, |w| w.sensitive_individuals),
-        };
-        let figures = window.map(|w| {
-            let mut months: std::collections::BTreeMap<String, Vec<&[u128]>> = Default::default();
-            for b in refs.iter().filter(|b| {
-                b.date >= w.from
-                    && b.date <= w.to
-                    && !w.excluded_flows.iter().any(|f| f == b.flow_id)
-            }) {
-                let month = b.date.to_string().get(..7).unwrap_or_default().to_string();
-                months.entry(month).or_default().push(b.subjects);
-            }
-            chujing_docs::LedgerFigures {
-                from: w.from,
-                to: w.to,
-                individuals: w.individuals,
-                sensitive_individuals: w.sensitive_individuals,
-                by_month: months
-                    .into_iter()
-                    .map(|(m, runs)| (m, chujing_ledger::count_union(&runs)))
-                    .collect(),
-            }
-        });
-        Ok((totals, figures))
-    })
 }
 
 fn print_human(a: &Assessment, verbose: bool) -> Result<()> {

@@ -9,8 +9,8 @@ use chujing_law::profile::Mechanism;
 use chujing_law::{Date, ExemptionId, MechanismKind};
 use chujing_ledger::{FlowSettings, LedgerStore, ProcessorSettings};
 
-use crate::db;
 use crate::output::{self, InputProblem};
+use crate::store as db;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum FlowCommand {

@@ -1,27 +1,20 @@
 //! `chujing ledger ingest|status|check`: the exact ledger of exported individuals.
 
-use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chujing_law::assess::valid_until;
-use chujing_law::condition::CountFact;
+use chujing_app::ledger::{self as app, BatchInput, Checked, Ingested};
 use chujing_law::explain::number;
-use chujing_law::{Date, Pathway, Regime, RuleBook};
-use chujing_ledger::{
-    BatchMeta, BatchRef, FlowPathway, FlowSettings, Insert, LedgerStore, StoredBatch,
-    SubjectHasher, SubjectSet, WindowCount, count_union, count_window, decide_flows, normalise,
-};
+use chujing_law::{Date, Lang, RuleBook};
+use chujing_ledger::Status;
 use chujing_store::Store;
 use indicatif::ProgressBar;
-use serde::Serialize;
 
 use crate::clock;
-use crate::db;
-use crate::output::{self, InputProblem, bold, pathway_style};
-use crate::records::{self, BadRow, Columns};
+use crate::output::{self, bold, pathway_style};
+use crate::store;
 
 /// Exit code of `ledger check` when the batch needs a mechanism the flow has not recorded.
 pub const EXIT_MECHANISM_MISSING: u8 = 3;
@@ -94,47 +87,33 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 pub fn run(book: &RuleBook, url: &str, command: Command) -> Result<ExitCode> {
-    let rt = db::runtime()?;
-    rt.block_on(async {
-        let store = db::connect(url).await?;
+    store::runtime()?.block_on(async {
+        let db = store::connect(url).await?;
         let result = match command {
-            Command::Ingest(args) => ingest(&store, url, args).await,
-            Command::Status(args) => status(book, &store, args).await,
-            Command::Check(args) => check(book, &store, url, args).await,
+            Command::Ingest(args) => ingest(&db, url, args).await,
+            Command::Status(args) => status(book, &db, args).await,
+            Command::Check(args) => check(book, &db, url, args).await,
         };
-        store.close().await;
+        db.close().await;
         result
     })
 }
 
-/// What reading a batch file found.
-#[derive(Debug, Serialize)]
-struct ReadSummary {
-    records: u64,
-    skipped_rows: u64,
-    bad_rows: Vec<BadRowOut>,
-}
-
-#[derive(Debug, Serialize)]
-struct BadRowOut {
-    line: u64,
-    message: String,
-}
-
-/// The default batch id: flow, date, and a hash of the options and of the file's bytes, so that ingesting the
-/// same file again is a no-op.
-fn default_batch_id(args: &BatchArgs, content_hash: u64) -> String {
-    let mut h = siphasher::sip::SipHasher13::new();
-    for part in [
-        args.subject_column.as_str(),
-        args.sensitive_column.as_deref().unwrap_or(""),
-        if args.sensitive { "all" } else { "" },
-    ] {
-        h.write(part.as_bytes());
-        h.write_u8(0);
+impl BatchArgs {
+    fn input(&self) -> BatchInput {
+        BatchInput {
+            file: self.file.clone(),
+            subject_column: self.subject_column.clone(),
+            sensitive_column: self.sensitive_column.clone(),
+            all_sensitive: self.sensitive,
+            flow: self.flow.clone(),
+            date: self.date,
+            batch_id: self.batch_id.clone(),
+            recipient: self.recipient.clone(),
+            categories: self.categories.clone(),
+            skip_bad_rows: self.skip_bad_rows,
+        }
     }
-    h.write_u64(content_hash);
-    format!("{}:{}:{:016x}", args.flow, args.date, h.finish())
 }
 
 fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
@@ -142,178 +121,32 @@ fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
     crate::output::byte_progress(len, &format!("reading {}", path.display()), quiet)
 }
 
-/// What one chunk of a batch file yields.
-#[derive(Debug, Default)]
-struct Accumulator {
-    subjects: Vec<u128>,
-    sensitive: Vec<u128>,
-    records: u64,
-    bad: Vec<BadRow>,
-    first_error: Option<BadRow>,
-}
-
-impl Accumulator {
-    fn reject(&mut self, row: BadRow, skip: bool) {
-        if skip {
-            self.bad.push(row);
-        } else if self.first_error.is_none() {
-            self.first_error = Some(row);
-        }
-    }
-}
-
-/// Reads, normalises and hashes a batch file into a batch (not stored), named `batch_id` or by default after
-/// its contents.
-fn read_batch(
-    args: &BatchArgs,
-    hasher: &SubjectHasher,
-    batch_id: Option<String>,
-) -> Result<(StoredBatch, ReadSummary)> {
-    let name = args.file.display().to_string();
-    let columns = Columns {
-        subject: args.subject_column.clone(),
-        sensitive: args.sensitive_column.clone(),
-    };
+async fn ingest(db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
+    let hasher = store::hasher(db, url).await?;
     let bar = progress_bar(&args.file, args.json);
     let ticker = bar.clone();
-    let chunks = records::read(
-        &args.file,
-        &columns,
-        move |n| ticker.inc(n),
-        Accumulator::default,
-        |acc, row| {
-            if acc.first_error.is_some() {
-                return;
-            }
-            let r = match row {
-                Ok(r) => r,
-                Err(row) => return acc.reject(row, args.skip_bad_rows),
-            };
-            let Some(key) = normalise(r.subject) else {
-                let message = format!("column `{}`: empty subject key", args.subject_column);
-                return acc.reject(
-                    BadRow {
-                        line: r.line,
-                        message,
-                    },
-                    args.skip_bad_rows,
-                );
-            };
-            let is_sensitive = match r.sensitive.map(records::parse_flag) {
-                None => args.sensitive,
-                Some(Ok(flag)) => flag,
-                Some(Err(message)) => {
-                    let col = args.sensitive_column.as_deref().unwrap_or_default();
-                    let message = format!("column `{col}`: {message}");
-                    return acc.reject(
-                        BadRow {
-                            line: r.line,
-                            message,
-                        },
-                        args.skip_bad_rows,
-                    );
-                }
-            };
-            let h = hasher.hash(&key);
-            acc.subjects.push(h);
-            if is_sensitive {
-                acc.sensitive.push(h);
-            }
-            acc.records += 1;
-        },
-        |acc, lines| {
-            let later = |row: &mut BadRow| row.line += lines;
-            acc.bad.iter_mut().for_each(later);
-            acc.first_error.iter_mut().for_each(later);
-        },
-    )?;
+    let done = app::ingest(db, &hasher, &args.input(), move |n| ticker.inc(n)).await;
     bar.finish_and_clear();
-    let batch_id = batch_id.unwrap_or_else(|| default_batch_id(args, chunks.content_hash));
-    if let Some(row) = chunks
-        .parts
-        .iter()
-        .filter_map(|p| p.first_error.as_ref())
-        .min_by_key(|r| r.line)
-    {
-        return Err(InputProblem(format!(
-            "{name}:{}: {}; nothing was ingested (use --skip-bad-rows to count and skip such rows)",
-            row.line, row.message
-        ))
-        .into());
-    }
-    let records = chunks.parts.iter().map(|p| p.records).sum();
-    let bad: Vec<BadRow> = chunks
-        .parts
-        .iter()
-        .flat_map(|p| p.bad.iter().cloned())
-        .collect();
-    let (subjects, sensitive): (Vec<_>, Vec<_>) = chunks
-        .parts
-        .into_iter()
-        .map(|p| (p.subjects, p.sensitive))
-        .unzip();
-    let (subjects, sensitive) = rayon::join(
-        || SubjectSet::from_runs(subjects),
-        || SubjectSet::from_runs(sensitive),
-    );
-    let meta = BatchMeta {
-        batch_id,
-        flow_id: args.flow.clone(),
-        date: args.date,
-        recipient: args.recipient.clone(),
-        categories: args.categories.clone(),
-        key_id: hasher.key_id().to_string(),
-        records,
-        individuals: subjects.len(),
-        sensitive_individuals: sensitive.len(),
-    };
-    let summary = ReadSummary {
-        records,
-        skipped_rows: bad.len() as u64,
-        bad_rows: bad
-            .iter()
-            .take(20)
-            .map(|b| BadRowOut {
-                line: b.line,
-                message: b.message.clone(),
-            })
-            .collect(),
-    };
-    Ok((
-        StoredBatch {
+    report_ingest(&args, &done?)
+}
+
+fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {
+    let (batch_id, status, read) = match done {
+        Ingested::AlreadyPresent { batch_id } => (batch_id, "already_present", None),
+        Ingested::Read {
             meta,
-            subjects,
-            sensitive,
-        },
-        summary,
-    ))
-}
-
-async fn ingest(store: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
-    let hasher = db::hasher(store, url).await?;
-    if let Some(id) = &args.batch_id
-        && store.has_batch(id).await?
-    {
-        return report_ingest(&args, id, "already_present", None);
-    }
-    let (batch, summary) = read_batch(&args, &hasher, args.batch_id.clone())?;
-    let batch_id = batch.meta.batch_id.clone();
-    if store.has_batch(&batch_id).await? {
-        return report_ingest(&args, &batch_id, "already_present", None);
-    }
-    let status = match store.insert_batch(&batch).await? {
-        Insert::Inserted => "inserted",
-        Insert::AlreadyPresent => "already_present",
+            summary,
+            inserted,
+        } => (
+            &meta.batch_id,
+            if *inserted {
+                "inserted"
+            } else {
+                "already_present"
+            },
+            Some((meta, summary)),
+        ),
     };
-    report_ingest(&args, &batch_id, status, Some((&batch.meta, &summary)))
-}
-
-fn report_ingest(
-    args: &BatchArgs,
-    batch_id: &str,
-    status: &str,
-    read: Option<(&BatchMeta, &ReadSummary)>,
-) -> Result<ExitCode> {
     if args.json {
         output::print_json(&serde_json::json!({
             "batch_id": batch_id,
@@ -361,251 +194,26 @@ fn report_ingest(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A threshold the counts are measured against.
-#[derive(Debug, Serialize)]
-struct ThresholdProximity {
-    fact: &'static str,
-    threshold: u64,
-    value: u64,
-    share: f64,
-    reached: bool,
-    rules: Vec<String>,
-}
-
-/// Everything `status` reports for one window.
-#[derive(Debug, Serialize)]
-struct WindowStatus {
-    #[serde(flatten)]
-    count: WindowCount,
-    thresholds: Vec<ThresholdProximity>,
-}
-
-#[derive(Debug, Serialize)]
-struct FlowStatus {
-    #[serde(flatten)]
-    decision: FlowPathway,
-    mechanism: Option<chujing_law::profile::Mechanism>,
-    satisfied: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct Status {
-    as_of: Date,
-    windows: Vec<WindowStatus>,
-    flows: Vec<FlowStatus>,
-    pathway: Option<Pathway>,
-    alerts: Vec<String>,
-}
-
-fn thresholds(regime: &Regime, window: &WindowCount) -> Vec<ThresholdProximity> {
-    let mut out: Vec<ThresholdProximity> = Vec::new();
-    let conditions = regime
-        .rules
-        .iter()
-        .map(|r| (&r.id, &r.body.when))
-        .chain(regime.exemptions.iter().map(|e| (&e.id, &e.body.when)));
-    for (id, when) in conditions {
-        let mut bounds = Vec::new();
-        when.count_bounds(&mut bounds);
-        for (fact, bound) in bounds {
-            let value = match fact {
-                CountFact::Individuals => window.individuals,
-                CountFact::SensitiveIndividuals => window.sensitive_individuals,
-                CountFact::IndividualsProcessed => continue,
-            };
-            if bound < 100 {
-                continue; // "any sensitive PI" (≥ 1) is a switch, not a threshold to approach
-            }
-            match out
-                .iter_mut()
-                .find(|t| t.fact == fact.id() && t.threshold == bound)
-            {
-                Some(t) if !t.rules.contains(id) => t.rules.push(id.clone()),
-                Some(_) => {}
-                None => out.push(ThresholdProximity {
-                    fact: fact.id(),
-                    threshold: bound,
-                    value,
-                    share: value as f64 / bound as f64,
-                    reached: value >= bound,
-                    rules: vec![id.clone()],
-                }),
-            }
-        }
-    }
-    out.sort_by(|a, b| (a.fact, a.threshold).cmp(&(b.fact, b.threshold)));
-    out
-}
-
-/// Counts the window on `as_of` over `batches` (plus `extra`, for what-if) and decides each flow.
-fn evaluate(
-    book: &RuleBook,
-    as_of: Date,
-    processor: &chujing_ledger::ProcessorSettings,
-    flows: &[FlowSettings],
-    batches: &[StoredBatch],
-    extra: Option<&StoredBatch>,
-    alert_share: f64,
-) -> Result<Status> {
-    let regime = book.regime_at(as_of)?;
-    let all: Vec<&StoredBatch> = batches.iter().chain(extra).collect();
-    let refs: Vec<BatchRef<'_>> = all.iter().map(|b| b.as_batch_ref()).collect();
-    let Some(window) = count_window(
-        book,
-        as_of,
-        processor.ciio,
-        processor.located_in_china,
-        flows,
-        &refs,
-    )?
-    else {
-        return Ok(Status {
-            as_of,
-            windows: Vec::new(),
-            flows: Vec::new(),
-            pathway: None,
-            alerts: vec!["the law in force sets no counting window".into()],
-        });
-    };
-    let mut flow_ids: Vec<&str> = refs
-        .iter()
-        .filter(|r| window.from <= r.date && r.date <= as_of)
-        .map(|r| r.flow_id)
-        .collect();
-    flow_ids.extend(flows.iter().map(|f| f.id.as_str()));
-    flow_ids.sort_unstable();
-    flow_ids.dedup();
-    let per_flow: Vec<(String, u64, u64)> = flow_ids
-        .iter()
-        .map(|id| {
-            let mine: Vec<&BatchRef<'_>> = refs
-                .iter()
-                .filter(|r| r.flow_id == *id && window.from <= r.date && r.date <= as_of)
-                .collect();
-            let s: Vec<&[u128]> = mine.iter().map(|r| r.subjects).collect();
-            let x: Vec<&[u128]> = mine.iter().map(|r| r.sensitive).collect();
-            (id.to_string(), count_union(&s), count_union(&x))
-        })
-        .collect();
-    let decisions = decide_flows(
-        regime,
-        processor.ciio,
-        processor.located_in_china,
-        flows,
-        &window,
-        &per_flow,
-    );
-    let flows_out: Vec<FlowStatus> = decisions
-        .into_iter()
-        .map(|d| {
-            let mechanism = flows
-                .iter()
-                .find(|f| f.id == d.flow)
-                .and_then(|f| f.mechanism);
-            let in_force = mechanism
-                .filter(|m| m.since <= as_of && valid_until(book, m).is_none_or(|u| as_of <= u));
-            let satisfied = d
-                .pathway
-                .is_none_or(|p| p.is_satisfied_by(in_force.map(|m| m.kind)));
-            FlowStatus {
-                decision: d,
-                mechanism,
-                satisfied,
-            }
-        })
-        .collect();
-    let pathway = flows_out
-        .iter()
-        .filter(|f| f.decision.individuals > 0)
-        .filter_map(|f| f.decision.pathway)
-        .max();
-    let thresholds = thresholds(regime, &window);
-    let mut alerts = Vec::new();
-    for t in &thresholds {
-        if t.share >= alert_share {
-            let what = if t.fact == "individuals" {
-                "individuals"
-            } else {
-                "individuals with sensitive PI"
-            };
-            let state = if t.reached {
-                "has reached"
-            } else {
-                "is close to"
-            };
-            alerts.push(format!(
-                "{} {what} ({:.0}%) {state} the threshold of {} ({})",
-                number(t.value),
-                t.share * 100.0,
-                number(t.threshold),
-                t.rules.join(", ")
-            ));
-        }
-    }
-    for f in flows_out.iter().filter(|f| !f.satisfied) {
-        alerts.push(format!(
-            "flow `{}` needs {} but has no such mechanism in force (record it with `chujing flow set {} --mechanism …`)",
-            f.decision.flow,
-            f.decision.pathway.map_or("a decision", |p| p.label(chujing_law::Lang::En)),
-            f.decision.flow
-        ));
-    }
-    Ok(Status {
-        as_of,
-        windows: vec![WindowStatus {
-            count: window,
-            thresholds,
-        }],
-        flows: flows_out,
-        pathway,
-        alerts,
-    })
-}
-
-/// What counting as of `as_of` needs: the processor, the flows' settings and the batches of the window.
-pub(crate) async fn load(
-    book: &RuleBook,
-    store: &Store,
-    as_of: Date,
-) -> Result<(
-    chujing_ledger::ProcessorSettings,
-    Vec<FlowSettings>,
-    Vec<StoredBatch>,
-)> {
-    let regime = book.regime_at(as_of)?;
-    let from = regime.window_start(as_of).unwrap_or(as_of);
-    Ok((
-        store.processor().await?,
-        store.flows().await?,
-        store.batches_between(from, as_of).await?,
-    ))
-}
-
-async fn status(book: &RuleBook, store: &Store, args: StatusArgs) -> Result<ExitCode> {
-    if !(0.0..=1.0).contains(&args.alert_share) {
-        return Err(InputProblem(format!(
-            "--alert-share {} is not a share between 0 and 1",
-            args.alert_share
-        ))
-        .into());
-    }
+async fn status(book: &RuleBook, db: &Store, args: StatusArgs) -> Result<ExitCode> {
     let as_of = args.as_of.unwrap_or_else(clock::today_in_china);
-    let (processor, flows, batches) = load(book, store, as_of).await?;
-    let status = evaluate(
-        book,
-        as_of,
-        &processor,
-        &flows,
-        &batches,
-        None,
-        args.alert_share,
-    )?;
+    let (processor, status) = app::status(book, db, as_of, args.alert_share).await?;
     if args.json {
-        output::print_json(&status)?;
+        output::print_json(&status_json(&status)?)?;
     } else {
         print_status(&processor.name, &status)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The status as JSON, each alert with its message in words beside its fields.
+fn status_json(status: &Status) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(status)?;
+    if let Some(alerts) = v.get_mut("alerts").and_then(|a| a.as_array_mut()) {
+        for (json, alert) in alerts.iter_mut().zip(&status.alerts) {
+            json["message"] = alert.text(Lang::En).into();
+        }
+    }
+    Ok(v)
 }
 
 fn print_status(name: &str, s: &Status) -> Result<()> {
@@ -631,7 +239,7 @@ fn print_status(name: &str, s: &Status) -> Result<()> {
         let mut t = output::table(vec!["count", "threshold", "value", "share", "rules"]);
         for th in &w.thresholds {
             t.add_row(vec![
-                th.fact.to_string(),
+                th.fact.id().to_string(),
                 number(th.threshold),
                 number(th.value),
                 format!("{:.1}%", th.share * 100.0),
@@ -677,86 +285,82 @@ fn print_status(name: &str, s: &Status) -> Result<()> {
         let y = anstyle::Style::new()
             .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
             .bold();
-        writeln!(out, "{y}!{y:#} {a}")?;
+        writeln!(out, "{y}!{y:#} {}", a.text(Lang::En))?;
     }
     Ok(())
 }
 
-async fn check(book: &RuleBook, store: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
-    let hasher = db::hasher(store, url).await?;
-    let as_of = args.date;
-    let (processor, flows, batches) = load(book, store, as_of).await?;
-    let (batch, _) = read_batch(&args, &hasher, args.batch_id.clone())?;
-    let batch_id = batch.meta.batch_id.clone();
-    let already = store.has_batch(&batch_id).await?;
-    let before = evaluate(book, as_of, &processor, &flows, &batches, None, 0.8)?;
-    let after = evaluate(
-        book,
-        as_of,
-        &processor,
-        &flows,
-        &batches,
-        (!already).then_some(&batch),
-        0.8,
-    )?;
-    let flow_after = after.flows.iter().find(|f| f.decision.flow == args.flow);
-    let blocked = flow_after.is_some_and(|f| !f.satisfied);
-    let summary = |s: &Status| {
-        serde_json::json!({
-            "individuals": s.windows.first().map(|w| w.count.individuals),
-            "sensitive_individuals": s.windows.first().map(|w| w.count.sensitive_individuals),
-            "pathway": s.pathway,
-            "flow_pathway": s.flows.iter().find(|f| f.decision.flow == args.flow).and_then(|f| f.decision.pathway),
-        })
-    };
+async fn check(book: &RuleBook, db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
+    let hasher = store::hasher(db, url).await?;
+    let bar = progress_bar(&args.file, args.json);
+    let ticker = bar.clone();
+    let checked = app::check(book, db, &hasher, &args.input(), move |n| ticker.inc(n)).await;
+    bar.finish_and_clear();
+    let checked = checked?;
     if args.json {
-        output::print_json(&serde_json::json!({
-            "batch_id": batch_id,
-            "already_ingested": already,
-            "as_of": as_of,
-            "before": summary(&before),
-            "after": summary(&after),
-            "changes_pathway": before.pathway != after.pathway,
-            "mechanism_missing": blocked,
-        }))?;
+        print_check_json(&args, &checked)?;
     } else {
-        let mut out = anstream::stdout();
-        let line = |s: &Status| {
-            let w = s.windows.first();
-            format!(
-                "{} individuals, {} with sensitive PI → {}",
-                number(w.map_or(0, |w| w.count.individuals)),
-                number(w.map_or(0, |w| w.count.sensitive_individuals)),
-                s.pathway.map_or("—", |p| p.label(chujing_law::Lang::En))
-            )
-        };
-        if already {
-            writeln!(
-                out,
-                "batch `{batch_id}` is already in the ledger: it changes nothing"
-            )?;
-        }
-        writeln!(out, "before: {}", line(&before))?;
-        writeln!(out, "after:  {}", line(&after))?;
-        if let Some(f) = flow_after {
-            let p = f
-                .decision
-                .pathway
-                .map_or("—", |p| p.label(chujing_law::Lang::En));
-            if blocked {
-                writeln!(
-                    out,
-                    "flow `{}` would need {p}, which is not recorded as obtained (`chujing flow set {} --mechanism …`)",
-                    args.flow, args.flow
-                )?;
-            } else {
-                writeln!(out, "flow `{}`: {p}, satisfied", args.flow)?;
-            }
-        }
+        print_check(&args, &checked)?;
     }
-    Ok(if blocked {
+    Ok(if checked.mechanism_missing {
         ExitCode::from(EXIT_MECHANISM_MISSING)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn print_check_json(args: &BatchArgs, c: &Checked) -> Result<()> {
+    let summary = |s: &Status| {
+        let (individuals, sensitive) = s.totals();
+        serde_json::json!({
+            "individuals": s.windows.first().map(|_| individuals),
+            "sensitive_individuals": s.windows.first().map(|_| sensitive),
+            "pathway": s.pathway,
+            "flow_pathway": s.flow(&args.flow).and_then(|f| f.decision.pathway),
+        })
+    };
+    output::print_json(&serde_json::json!({
+        "batch_id": c.batch_id,
+        "already_ingested": c.already_ingested,
+        "as_of": args.date,
+        "before": summary(&c.before),
+        "after": summary(&c.after),
+        "changes_pathway": c.before.pathway != c.after.pathway,
+        "mechanism_missing": c.mechanism_missing,
+    }))
+}
+
+fn print_check(args: &BatchArgs, c: &Checked) -> Result<()> {
+    let mut out = anstream::stdout();
+    let line = |s: &Status| {
+        let (individuals, sensitive) = s.totals();
+        format!(
+            "{} individuals, {} with sensitive PI → {}",
+            number(individuals),
+            number(sensitive),
+            s.pathway.map_or("—", |p| p.label(Lang::En))
+        )
+    };
+    if c.already_ingested {
+        writeln!(
+            out,
+            "batch `{}` is already in the ledger: it changes nothing",
+            c.batch_id
+        )?;
+    }
+    writeln!(out, "before: {}", line(&c.before))?;
+    writeln!(out, "after:  {}", line(&c.after))?;
+    if let Some(f) = c.after.flow(&args.flow) {
+        let p = f.decision.pathway.map_or("—", |p| p.label(Lang::En));
+        if c.mechanism_missing {
+            writeln!(
+                out,
+                "flow `{}` would need {p}, which is not recorded as obtained (`chujing flow set {} --mechanism …`)",
+                args.flow, args.flow
+            )?;
+        } else {
+            writeln!(out, "flow `{}`: {p}, satisfied", args.flow)?;
+        }
+    }
+    Ok(())
 }

@@ -1,14 +1,13 @@
 //! `chujing report KIND` and `chujing contract check`: the documents a pathway ends in, and the agreement
 //! clause checker.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chujing_docs::contract::{self, ClauseStatus};
 use chujing_docs::render;
-use chujing_docs::{DocumentKind, Inputs, ScanFigures};
+use chujing_docs::{DocumentKind, Inputs};
 use chujing_law::assess::assess_with_totals;
 use chujing_law::{Date, Lang};
 
@@ -75,84 +74,6 @@ pub struct ReportArgs {
 }
 
 /// The parts of a `chujing scan --json` report the documents use; parsed at the edge, unknown fields ignored.
-#[derive(serde::Deserialize)]
-struct ScanReport {
-    files: Vec<ScannedFile>,
-}
-
-#[derive(serde::Deserialize)]
-struct ScannedFile {
-    #[serde(default)]
-    rows: u64,
-    #[serde(default)]
-    columns: Vec<ScannedColumn>,
-    individuals: Option<ScannedIndividuals>,
-}
-
-#[derive(serde::Deserialize)]
-struct ScannedColumn {
-    #[serde(default)]
-    findings: Vec<ScannedFinding>,
-}
-
-#[derive(serde::Deserialize)]
-struct ScannedFinding {
-    category: String,
-    #[serde(default)]
-    personal: bool,
-    #[serde(default)]
-    sensitive: bool,
-    #[serde(default)]
-    count: u64,
-}
-
-#[derive(serde::Deserialize)]
-struct ScannedIndividuals {
-    #[serde(default)]
-    with_personal_information: u64,
-    #[serde(default)]
-    with_sensitive_information: u64,
-}
-
-/// The scan report's figures the documents use.
-fn read_scan(path: &Path) -> Result<ScanFigures> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputProblem(format!("{name}: cannot read the scan report: {e}")))?;
-    let report: ScanReport = serde_json::from_str(&text)
-        .map_err(|e| InputProblem(format!("{name}: not a `chujing scan --json` report: {e}")))?;
-    let mut categories: Vec<(String, bool, u64)> = Vec::new();
-    let (mut rows, mut individuals, mut any_individuals) = (0, (0, 0), false);
-    for f in report.files {
-        rows += f.rows;
-        for finding in f.columns.into_iter().flat_map(|c| c.findings) {
-            if !finding.personal {
-                continue;
-            }
-            match categories
-                .iter_mut()
-                .find(|(c, _, _)| *c == finding.category)
-            {
-                Some(entry) => entry.2 += finding.count,
-                None => categories.push((finding.category, finding.sensitive, finding.count)),
-            }
-        }
-        if let Some(i) = f.individuals {
-            any_individuals = true;
-            individuals.0 += i.with_personal_information;
-            individuals.1 += i.with_sensitive_information;
-        }
-    }
-    Ok(ScanFigures {
-        file: path
-            .file_name()
-            .map_or(name.clone(), |n| n.to_string_lossy().into_owned()),
-        rows,
-        categories,
-        individuals: any_individuals.then_some(individuals),
-    })
-}
-
 pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Result<ExitCode> {
     // PDF is binary: refuse standard output before doing any work.
     if args.output.is_none() && args.format == Some(ReportFormat::Pdf) {
@@ -161,13 +82,22 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
     let book = load(rules)?;
     let (profile, as_of) = crate::cmd::assess::read_profile(&args.profile, args.as_of)?;
     let (totals, ledger) = if args.ledger {
-        let (t, f) = crate::cmd::assess::ledger_figures(&book, db_url, as_of)?;
+        let (t, f) = crate::store::runtime()?.block_on(async {
+            let db = crate::store::connect(db_url).await?;
+            let figures = chujing_app::assess::ledger_figures(&book, &db, as_of).await;
+            db.close().await;
+            anyhow::Ok(figures?)
+        })?;
         (Some(t), f)
     } else {
         (None, None)
     };
     let assessment = assess_with_totals(&book, &profile, as_of, args.lang, totals)?;
-    let scan = args.scan.as_deref().map(read_scan).transpose()?;
+    let scan = args
+        .scan
+        .as_deref()
+        .map(chujing_app::report::read_scan)
+        .transpose()?;
     let profile_file = args.profile.file_name().map_or_else(
         || args.profile.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -249,51 +179,6 @@ pub struct ContractArgs {
     lang: Lang,
 }
 
-/// The text of a DOCX file: the paragraphs of word/document.xml.
-fn docx_text(path: &Path) -> Result<String> {
-    let name = path.display().to_string();
-    let file =
-        std::fs::File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| InputProblem(format!("{name}: not a DOCX (zip) file: {e}")))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|e| InputProblem(format!("{name}: no word/document.xml: {e}")))?
-        .read_to_string(&mut xml)
-        .map_err(|e| InputProblem(format!("{name}: word/document.xml is not UTF-8 text: {e}")))?;
-    // Paragraphs end at </w:p>; text runs are <w:t …>…</w:t>. Everything else is markup.
-    let mut out = String::new();
-    for paragraph in xml.split("</w:p>") {
-        let mut rest = paragraph;
-        while let Some(start) = rest.find("<w:t") {
-            let after = rest.get(start + 4..).unwrap_or_default();
-            if !(after.starts_with('>') || after.starts_with(' ')) {
-                rest = after;
-                continue;
-            }
-            let Some(open_end) = after.find('>') else {
-                break;
-            };
-            let body = after.get(open_end + 1..).unwrap_or_default();
-            let Some(close) = body.find("</w:t>") else {
-                break;
-            };
-            out.push_str(&unescape_xml(body.get(..close).unwrap_or_default()));
-            rest = body.get(close..).unwrap_or_default();
-        }
-        out.push_str("\n\n");
-    }
-    Ok(out)
-}
-
-fn unescape_xml(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
 fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
     results.iter().filter(|r| r.status == status).count()
 }
@@ -307,7 +192,7 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     let text = if is_docx {
-        docx_text(&args.file)?
+        chujing_app::report::docx_text(&args.file)?
     } else {
         std::fs::read_to_string(&args.file)
             .map_err(|e| InputProblem(format!("{name}: cannot read as UTF-8 text: {e}")))?

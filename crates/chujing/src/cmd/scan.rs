@@ -1,18 +1,14 @@
 //! `chujing scan`: what personal and sensitive personal information files hold, column by column.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use chujing_app::scan::{self, ScanOut};
 use chujing_law::Date;
-use chujing_scan::{
-    Category, Classifier, ColumnReport, Format, Individuals, Options, TableReport, TableScanner,
-};
-use serde::Serialize;
+use chujing_scan::{Category, Classifier, ColumnReport, Options};
 
-use crate::output::{self, InputProblem};
-use crate::records;
+use crate::output;
 
 /// Scan files for personal information (PI) and sensitive PI, column by column.
 ///
@@ -64,65 +60,6 @@ pub struct Args {
     max_line: usize,
 }
 
-/// The scan of one file.
-#[derive(Debug, Serialize)]
-struct FileOut {
-    path: String,
-    #[serde(flatten)]
-    table: Option<TableReport>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    skipped: Option<String>,
-}
-
-/// The whole scan.
-#[derive(Debug, Serialize)]
-struct ScanOut {
-    as_of: String,
-    files: Vec<FileOut>,
-    summary: Summary,
-}
-
-/// What all files held together.
-#[derive(Debug, Serialize)]
-struct Summary {
-    files: usize,
-    rows: u64,
-    personal_categories: Vec<Category>,
-    sensitive_categories: Vec<Category>,
-    other_categories: Vec<Category>,
-}
-
-/// Every file under `paths`, directories walked recursively in name order.
-fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| InputProblem(format!("{}: {e}", path.display())))?;
-        if meta.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("{}: cannot list", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            out.extend(files(&entries)?);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// The scanner's format for a file, from its name.
-fn format_for(extension: Option<&str>) -> Option<Format> {
-    match extension {
-        Some("csv") => Some(Format::Delimited(None)),
-        Some("tsv" | "tab") => Some(Format::Delimited(Some(b'\t'))),
-        Some("jsonl" | "ndjson" | "json") => Some(Format::JsonLines),
-        Some("parquet") => None,
-        _ => Some(Format::Text),
-    }
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
     let today = args.as_of.unwrap_or_else(crate::clock::today_in_china);
     let options = Options {
@@ -132,45 +69,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
         max_line: args.max_line.max(1024),
         workers: rayon::current_num_threads(),
     };
-    let files = files(&args.paths)?;
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
+    let (files, total) = scan::inputs(&args.paths)?;
     let bar = output::byte_progress(total, "scanning", args.json);
     let mut out = Vec::with_capacity(files.len());
     for file in &files {
         bar.set_message(format!("scanning {}", file.display()));
         let ticker = bar.clone();
-        let (extension, compression) = records::extension_of(file);
-        let result = match format_for(extension.as_deref()) {
-            Some(format) => records::open(file, compression, move |n| ticker.inc(n))
-                .and_then(|r| chujing_scan::scan(r, format, &options).map_err(anyhow::Error::from)),
-            None => {
-                let r = scan_parquet(file, &options);
-                bar.inc(std::fs::metadata(file).map(|m| m.len()).unwrap_or(0));
-                r
-            }
-        };
-        let path = file.display().to_string();
-        out.push(match result {
-            Ok(table) => FileOut {
-                path,
-                table: Some(table),
-                skipped: None,
-            },
-            Err(e) => FileOut {
-                path,
-                table: None,
-                skipped: Some(format!("{e:#}")),
-            },
-        });
+        out.push(scan::scan_file(file, &options, move |n| ticker.inc(n)));
     }
     bar.finish_and_clear();
-    let summary = summarise(&out);
+    let summary = scan::summarise(&out);
     if let Some(profile) = &args.profile {
-        write_profile(profile, args.flow.as_deref().unwrap_or_default(), &out)?;
+        scan::write_profile(profile, args.flow.as_deref().unwrap_or_default(), &out)?;
     }
     let report = ScanOut {
         as_of: today.to_string(),
@@ -190,159 +100,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a Parquet file's columns as text into a scanner (one thread: Parquet decoding is columnar already).
-fn scan_parquet(path: &Path, options: &Options) -> Result<TableReport> {
-    use arrow_array::{Array, StringArray};
-    let name = path.display().to_string();
-    let builder = records::parquet_builder(path)?;
-    let schema = builder.schema().clone();
-    let headers: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    let mut scanner = TableScanner::new(
-        options.classifier.clone(),
-        &headers,
-        options.subject_column.as_deref(),
-    );
-    let reader = builder.with_batch_size(8192).build()?;
-    let mut left = options.sample.unwrap_or(u64::MAX);
-    'batches: for batch in reader {
-        let batch = batch.with_context(|| format!("{name}: cannot read"))?;
-        let columns: Vec<Option<StringArray>> = batch
-            .columns()
-            .iter()
-            .map(|c| records::text_column(c).ok())
-            .collect();
-        for row in 0..batch.num_rows() {
-            if left == 0 {
-                break 'batches;
-            }
-            left -= 1;
-            for (i, column) in columns.iter().enumerate() {
-                if let Some(c) = column
-                    && !c.is_null(row)
-                {
-                    scanner.cell(i, c.value(row));
-                }
-            }
-            scanner.end_row();
-        }
-    }
-    let rows = scanner.rows();
-    let (columns, individuals) = scanner.finish();
-    Ok(TableReport {
-        format: "parquet".into(),
-        encoding: "parquet".into(),
-        rows,
-        sampled: left == 0 && options.sample.is_some(),
-        columns,
-        individuals,
-        warnings: Vec::new(),
-    })
-}
-
-fn summarise(files: &[FileOut]) -> Summary {
-    let found: BTreeSet<Category> = files
-        .iter()
-        .filter_map(|f| f.table.as_ref())
-        .flat_map(|t| t.columns.iter())
-        .flat_map(|c| c.findings.iter().map(|f| f.category))
-        .collect();
-    Summary {
-        files: files.len(),
-        rows: files
-            .iter()
-            .filter_map(|f| f.table.as_ref())
-            .map(|t| t.rows)
-            .sum(),
-        personal_categories: found
-            .iter()
-            .copied()
-            .filter(|c| c.is_personal() && !c.is_sensitive())
-            .collect(),
-        sensitive_categories: found.iter().copied().filter(|c| c.is_sensitive()).collect(),
-        other_categories: found.iter().copied().filter(|c| !c.is_personal()).collect(),
-    }
-}
-
-/// The individuals of every file, summed (files of one flow hold different people only if the user says
-/// so; a sum is an upper bound, and the note written into the profile says which).
-fn individuals(files: &[FileOut]) -> Vec<&Individuals> {
-    files
-        .iter()
-        .filter_map(|f| f.table.as_ref()?.individuals.as_ref())
-        .collect()
-}
-
-/// Updates (or adds) the flow `flow` of the TOML profile at `path` with the categories and individuals found,
-/// keeping everything else in the file as written.
-fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
-    let counted = individuals(files);
-    let summary = summarise(files);
-    let categories: Vec<&str> = summary
-        .personal_categories
-        .iter()
-        .chain(&summary.sensitive_categories)
-        .map(|c| c.id())
-        .collect();
-    let sum = |f: fn(&Individuals) -> u64| counted.iter().map(|i| f(i)).sum::<u64>();
-    let total = sum(|i| i.with_personal_information);
-    let sensitive = sum(|i| i.with_sensitive_information);
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(InputProblem(format!("{}: cannot read: {e}", path.display())).into()),
-    };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| InputProblem(format!("{}: not TOML: {e}", path.display())))?;
-    let flows = doc
-        .entry("flows")
-        .or_insert(toml_edit::Item::ArrayOfTables(
-            toml_edit::ArrayOfTables::new(),
-        ))
-        .as_array_of_tables_mut()
-        .ok_or_else(|| {
-            InputProblem(format!(
-                "{}: `flows` is not an array of tables",
-                path.display()
-            ))
-        })?;
-    let index = flows
-        .iter()
-        .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(flow));
-    let table = match index {
-        Some(i) => flows.get_mut(i),
-        None => {
-            let mut t = toml_edit::Table::new();
-            t.insert("id", toml_edit::value(flow));
-            flows.push(t);
-            flows.get_mut(flows.len() - 1)
-        }
-    }
-    .ok_or_else(|| anyhow::anyhow!("the flow table just found is gone"))?;
-    let mut array = toml_edit::Array::new();
-    categories.iter().for_each(|c| array.push(*c));
-    table.insert("categories", toml_edit::value(array));
-    table.insert(
-        "individuals",
-        toml_edit::value(i64::try_from(total).unwrap_or(i64::MAX)),
-    );
-    table.insert(
-        "sensitive_individuals",
-        toml_edit::value(i64::try_from(sensitive).unwrap_or(i64::MAX)),
-    );
-    if let Some(mut key) = table.key_mut("individuals") {
-        let note = if counted.len() > 1 {
-            "# from `chujing scan`: distinct individuals per file, summed over the files (an upper bound if the same people appear in several)\n"
-        } else {
-            "# from `chujing scan`: distinct individuals by the subject column\n"
-        };
-        key.leaf_decor_mut().set_prefix(note);
-    }
-    std::fs::write(path, doc.to_string())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
 }
 
 fn print_human(report: &ScanOut) {

@@ -1,13 +1,19 @@
-//! Reading subject keys (and a sensitivity flag) out of transfer files: CSV/TSV and JSON Lines (plain, gzip
-//! or zstd) and Parquet. Errors name the file, line (Parquet: row) and column.
+//! Reading subject keys (and a sensitivity flag) out of transfer files, for the ledger: delimited text and
+//! JSON Lines (plain, gzip or zstd; any encoding [`decode`] reads) and Parquet. Plain UTF-8 delimited files
+//! without quotes are read in parallel; everything else is streamed. Errors name the file, line (Parquet:
+//! row) and column.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result};
+use arrow_array::Array;
 
-use crate::output::InputProblem;
+use crate::parquet::{ParquetTable, value};
+use crate::source::{Format, Source};
+use crate::text::{decode, guess_delimiter};
+use crate::{RecordsError, Result};
 
 /// Which columns to read.
 #[derive(Debug, Clone)]
@@ -38,95 +44,6 @@ pub struct BadRow {
     pub message: String,
 }
 
-/// The file's syntax, from its name (after a `.gz` / `.zst` suffix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Delimited(u8),
-    JsonLines,
-    Parquet,
-}
-
-/// A file's extension (lower-case, after any compression suffix) and its compression (`gz` or `zst`).
-pub fn extension_of(path: &Path) -> (Option<String>, Option<&'static str>) {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let (stem, compression) = match name.rsplit_once('.') {
-        Some((stem, "gz")) => (stem.to_string(), Some("gz")),
-        Some((stem, "zst" | "zstd")) => (stem.to_string(), Some("zst")),
-        _ => (name.clone(), None),
-    };
-    (
-        stem.rsplit_once('.').map(|(_, ext)| ext.to_string()),
-        compression,
-    )
-}
-
-fn format_of(path: &Path) -> Result<(Format, Option<&'static str>)> {
-    let (extension, compression) = extension_of(path);
-    let format = match extension.as_deref() {
-        Some("csv" | "txt") => Format::Delimited(b','),
-        Some("tsv" | "tab") => Format::Delimited(b'\t'),
-        Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
-        Some("parquet") if compression.is_none() => Format::Parquet,
-        Some("parquet") => {
-            return Err(InputProblem(format!(
-                "{}: Parquet files compress their own columns; give the .parquet file itself",
-                path.display()
-            ))
-            .into());
-        }
-        _ => {
-            return Err(InputProblem(format!(
-                "{}: cannot tell the format from the name; expected .csv, .tsv, .jsonl, .ndjson (optionally .gz or .zst) or .parquet",
-                path.display()
-            ))
-            .into());
-        }
-    };
-    Ok((format, compression))
-}
-
-/// Opens `path`, decompressing by its suffix; `progress` is told how many compressed bytes were read.
-pub fn open(
-    path: &Path,
-    compression: Option<&str>,
-    progress: impl Fn(u64) + Send + 'static,
-) -> Result<Box<dyn Read + Send>> {
-    let file = File::open(path)
-        .map_err(|e| InputProblem(format!("{}: cannot open: {e}", path.display())))?;
-    let counted = Counting {
-        inner: file,
-        progress,
-    };
-    Ok(match compression {
-        Some("gz") => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-            1 << 16,
-            counted,
-        ))),
-        Some(_) => Box::new(
-            zstd::Decoder::new(counted)
-                .with_context(|| format!("{}: not a zstd stream", path.display()))?,
-        ),
-        None => Box::new(counted),
-    })
-}
-
-struct Counting<R, F> {
-    inner: R,
-    progress: F,
-}
-
-impl<R: Read, F: Fn(u64)> Read for Counting<R, F> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        (self.progress)(n as u64);
-        Ok(n)
-    }
-}
-
 /// What reading produced: one accumulator per chunk in file order, and a hash of the file's contents.
 #[derive(Debug)]
 pub struct Chunks<T> {
@@ -153,7 +70,15 @@ pub fn read<T: Send>(
     on_row: impl Fn(&mut T, Result<Record<'_>, BadRow>) + Sync,
     shift: impl Fn(&mut T, u64) + Sync,
 ) -> Result<Chunks<T>> {
-    let (format, compression) = format_of(path)?;
+    let source = Source::of(path)?;
+    let (format, compression) = (source.format, source.compression);
+    if format == Format::Text {
+        return Err(RecordsError::Input(format!(
+            "{}: cannot tell the format from the name; expected .csv, .tsv, .jsonl, .ndjson (optionally .gz \
+             or .zst) or .parquet",
+            path.display()
+        )));
+    }
     if format == Format::Parquet {
         let mut acc = make();
         read_parquet(path, columns, &mut |row| on_row(&mut acc, row))?;
@@ -168,7 +93,9 @@ pub fn read<T: Send>(
         let progress = progress.clone();
         Box::new(move |n| progress(n))
     };
-    if let (Format::Delimited(delimiter), None) = (format, compression) {
+    if let (Format::Delimited(delimiter), None) = (format, compression)
+        && plain_utf8(path)?
+    {
         let reported = std::sync::atomic::AtomicU64::new(0);
         let counted = |n: u64| {
             reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
@@ -202,20 +129,28 @@ pub fn read<T: Send>(
         });
     }
     let hashing = HashingReader {
-        inner: open(path, compression, stream_progress)?,
+        inner: source.open(stream_progress)?,
         chunk: Vec::new(),
         hashes: Vec::new(),
     };
-    let shared = std::rc::Rc::new(std::cell::RefCell::new(hashing));
+    let shared = Arc::new(Mutex::new(hashing));
+    let mut decoded = decode(&source.name(), Box::new(SharedReader(shared.clone())))?;
+    let format = match format {
+        Format::Delimited(None) => Format::Delimited(Some(decoded.sniff_delimiter()?)),
+        other => other,
+    };
     let mut acc = make();
     read_streaming(
         path,
-        Box::new(SharedReader(shared.clone())),
+        Box::new(&mut decoded.reader),
         format,
         columns,
         &mut |row| on_row(&mut acc, row),
     )?;
-    let content_hash = shared.borrow_mut().finish();
+    let content_hash = shared
+        .lock()
+        .map_err(|_| RecordsError::Input(format!("{}: a reader thread failed", path.display())))?
+        .finish();
     Ok(Chunks {
         parts: vec![acc],
         content_hash,
@@ -245,13 +180,17 @@ fn combine(hashes: &[u64]) -> u64 {
 /// The content hash of a file, read in the same fixed-size chunks as [`read_blocks`].
 fn hash_file(path: &Path) -> Result<u64> {
     let mut file = File::open(path)
-        .map_err(|e| InputProblem(format!("{}: cannot open: {e}", path.display())))?;
+        .map_err(|e| RecordsError::Input(format!("{}: cannot open: {e}", path.display())))?;
     let mut hashes = Vec::new();
     let mut chunk = vec![0u8; CHUNK_BYTES];
     loop {
         let mut filled = 0;
         while filled < CHUNK_BYTES {
-            let n = file.read(chunk.get_mut(filled..).unwrap_or_default())?;
+            let n = file
+                .read(chunk.get_mut(filled..).unwrap_or_default())
+                .map_err(|e| {
+                    RecordsError::Input(format!("{}: cannot read: {e}", path.display()))
+                })?;
             if n == 0 {
                 break;
             }
@@ -268,87 +207,60 @@ fn hash_file(path: &Path) -> Result<u64> {
     Ok(combine(&hashes))
 }
 
-/// Opens a Parquet file for reading, naming the file in errors.
-pub fn parquet_builder(
-    path: &Path,
-) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<File>> {
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
-    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| InputProblem(format!("{name}: not a readable Parquet file: {e}")).into())
-}
-
-/// A Parquet column as text: numbers, dates and other types are cast, as users would write them.
-pub fn text_column(
-    column: &arrow_array::ArrayRef,
-) -> Result<arrow_array::StringArray, arrow_schema::ArrowError> {
-    let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8)?;
-    text.as_any()
-        .downcast_ref::<arrow_array::StringArray>()
-        .cloned()
-        .ok_or_else(|| arrow_schema::ArrowError::CastError("not a UTF-8 string array".into()))
+/// Whether the file starts as plain UTF-8 (with or without a byte-order mark), so that its chunks can be read
+/// in parallel; anything else is streamed through the decoder.
+fn plain_utf8(path: &Path) -> Result<bool> {
+    let file = File::open(path)
+        .map_err(|e| RecordsError::Input(format!("{}: cannot open: {e}", path.display())))?;
+    let mut prefix = Vec::with_capacity(64 << 10);
+    file.take(64 << 10)
+        .read_to_end(&mut prefix)
+        .map_err(|e| RecordsError::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&prefix);
+    let utf8 = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    Ok(utf8 && memchr::memchr(0, body).is_none())
 }
 
 /// Reads the subject (and sensitivity) columns of a Parquet file; `line` is the 1-based row number. Columns of
-/// any type that casts to text work (strings, integers, booleans); nulls are empty values.
+/// any type that casts to text work (strings, integers, booleans); nulls are empty values; nested struct
+/// fields are named by dotted paths.
 fn read_parquet(
     path: &Path,
     columns: &Columns,
     on_row: &mut dyn FnMut(Result<Record<'_>, BadRow>),
 ) -> Result<()> {
-    use arrow_array::{Array, StringArray};
-    use parquet::arrow::ProjectionMask;
     let name = path.display().to_string();
-    let builder = parquet_builder(path)?;
-    let schema = builder.schema().clone();
-    let find = |col: &str| {
-        schema.index_of(col).map_err(|_| {
-            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            InputProblem(format!(
-                "{name}: no column `{col}`; the file has: {}",
-                names.join(", ")
-            ))
-        })
-    };
-    let mut wanted = vec![find(&columns.subject)?];
-    if let Some(col) = &columns.sensitive {
-        wanted.push(find(col)?);
-    }
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| InputProblem(format!("{name}: {e}")))?;
-    let as_text = |batch: &arrow_array::RecordBatch, col: &str| -> Result<StringArray> {
-        let column = batch
-            .column_by_name(col)
-            .ok_or_else(|| InputProblem(format!("{name}: no column `{col}`")))?;
-        text_column(column).map_err(|e| {
-            InputProblem(format!(
-                "{name}: column `{col}` cannot be read as text: {e}"
-            ))
-            .into()
-        })
-    };
-    let mut row = 0u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| InputProblem(format!("{name}: after row {row}: {e}")))?;
-        let subjects = as_text(&batch, &columns.subject)?;
-        let flags = columns
-            .sensitive
-            .as_deref()
-            .map(|c| as_text(&batch, c))
-            .transpose()?;
-        for i in 0..batch.num_rows() {
-            row += 1;
-            fn value(a: &StringArray, i: usize) -> &str {
-                if a.is_null(i) { "" } else { a.value(i) }
-            }
+    let mut table = ParquetTable::open(path)?;
+    let subject = table.column(&columns.subject)?;
+    let sensitive = columns
+        .sensitive
+        .as_deref()
+        .map(|c| table.column(c))
+        .transpose()?;
+    let unreadable =
+        |col: &str| RecordsError::Input(format!("{name}: column `{col}` cannot be read as text"));
+    while let Some((texts, first)) = table.next_batch()? {
+        let subjects = texts
+            .get(subject)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| unreadable(&columns.subject))?;
+        let flags = match sensitive {
+            Some(i) => Some(
+                texts
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .ok_or_else(|| unreadable(columns.sensitive.as_deref().unwrap_or_default()))?,
+            ),
+            None => None,
+        };
+        for i in 0..subjects.len() {
             on_row(Ok(Record {
-                line: row,
-                subject: value(&subjects, i),
-                sensitive: flags.as_ref().map(|f| value(f, i)),
+                line: first + i as u64,
+                subject: value(subjects, i),
+                sensitive: flags.map(|f| value(f, i)),
             }));
         }
     }
@@ -357,7 +269,7 @@ fn read_parquet(
 
 /// A reader that hashes what passes through it in the same fixed-size chunks as [`read_blocks`].
 struct HashingReader {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     chunk: Vec<u8>,
     hashes: Vec<u64>,
 }
@@ -372,11 +284,14 @@ impl HashingReader {
     }
 }
 
-struct SharedReader(std::rc::Rc<std::cell::RefCell<HashingReader>>);
+struct SharedReader(Arc<Mutex<HashingReader>>);
 
 impl Read for SharedReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut r = self.0.borrow_mut();
+        let mut r = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("a reader thread failed"))?;
         let n = r.inner.read(buf)?;
         let mut rest = buf.get(..n).unwrap_or_default();
         while !rest.is_empty() {
@@ -449,7 +364,7 @@ fn read_header(file: &File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
 /// hash is the file's only with `chunk` = [`CHUNK_BYTES`]; tests use small chunks to cross many boundaries.
 fn read_blocks<T: Send>(
     path: &Path,
-    delimiter: u8,
+    delimiter: Option<u8>,
     columns: &Columns,
     chunk: u64,
     progress: &(impl Fn(u64) + Sync),
@@ -462,13 +377,17 @@ fn read_blocks<T: Send>(
 ) -> Result<Option<Chunks<T>>> {
     use rayon::prelude::*;
     let name = path.display().to_string();
-    let cannot_read = |e: std::io::Error| InputProblem(format!("{name}: cannot read: {e}"));
-    let file = File::open(path).map_err(|e| InputProblem(format!("{name}: cannot open: {e}")))?;
+    let cannot_read = |e: std::io::Error| RecordsError::Input(format!("{name}: cannot read: {e}"));
+    let file =
+        File::open(path).map_err(|e| RecordsError::Input(format!("{name}: cannot open: {e}")))?;
     let size = file.metadata().map_err(cannot_read)?.len();
     let (header, body_start) = read_header(&file, size).map_err(cannot_read)?;
     if memchr::memchr(b'"', &header).is_some() {
         return Ok(None);
     }
+    // A byte-order mark (as Excel writes UTF-8 CSV) is not part of the first column's name.
+    let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
+    let delimiter = delimiter.unwrap_or_else(|| guess_delimiter(header));
     let headers: Vec<&[u8]> = header.split(|b| *b == delimiter).collect();
     let (subject, sensitive) = find_columns(&name, &headers, columns)?;
     let layout = Layout {
@@ -635,8 +554,19 @@ fn find_columns(
     name: &str,
     headers: &[&[u8]],
     columns: &Columns,
-) -> Result<(usize, Option<usize>), InputProblem> {
+) -> Result<(usize, Option<usize>)> {
     let find = |col: &str| {
+        let mut same = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h == col.as_bytes());
+        if let (Some(_), Some((second, _))) = (same.next(), same.next()) {
+            return Err(RecordsError::Input(format!(
+                "{name}:1: the header names `{col}` more than once (again as column {}); which one holds the \
+                 key is ambiguous: rename the duplicates",
+                second + 1
+            )));
+        }
         headers
             .iter()
             .position(|h| *h == col.as_bytes())
@@ -645,7 +575,7 @@ fn find_columns(
                     .iter()
                     .map(|h| String::from_utf8_lossy(h).into_owned())
                     .collect();
-                InputProblem(format!(
+                RecordsError::Input(format!(
                     "{name}:1: no column `{col}`; the header has: {}",
                     names.join(", ")
                 ))
@@ -769,12 +699,14 @@ fn read_streaming(
             let (reader, starts) = LineStarts::new(reader);
             let mut lines = LineCounter { starts };
             let mut csv = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
+                .delimiter(delimiter.unwrap_or(b','))
                 .flexible(false)
                 .from_reader(reader);
             let headers = csv
                 .byte_headers()
-                .map_err(|e| InputProblem(format!("{name}:1: cannot read the header row: {e}")))?
+                .map_err(|e| {
+                    RecordsError::Input(format!("{name}:1: cannot read the header row: {e}"))
+                })?
                 .clone();
             let names: Vec<&[u8]> = headers.iter().collect();
             let (subject, sensitive) = find_columns(&name, &names, columns)?;
@@ -816,7 +748,7 @@ fn read_streaming(
                                 )
                             }
                             csv::ErrorKind::Io(io) => {
-                                return Err(InputProblem(format!(
+                                return Err(RecordsError::Input(format!(
                                     "{name}:{line}: cannot read: {io}"
                                 ))
                                 .into());
@@ -829,15 +761,20 @@ fn read_streaming(
             }
         }
         Format::Parquet => read_parquet(path, columns, on_row)?,
+        Format::Text => {
+            return Err(RecordsError::Input(format!(
+                "{name}: plain text has no columns"
+            )));
+        }
         Format::JsonLines => {
             let mut lines = BufReader::with_capacity(1 << 16, reader);
             let mut buf = String::new();
             let mut line = 0u64;
             loop {
                 buf.clear();
-                let n = lines
-                    .read_line(&mut buf)
-                    .map_err(|e| InputProblem(format!("{name}:{}: cannot read: {e}", line + 1)))?;
+                let n = lines.read_line(&mut buf).map_err(|e| {
+                    RecordsError::Input(format!("{name}:{}: cannot read: {e}", line + 1))
+                })?;
                 if n == 0 {
                     break;
                 }
@@ -944,7 +881,7 @@ mod tests {
             on_row: &keep,
             shift: &|acc: &mut Seen, n: u64| acc.iter_mut().for_each(|(line, _)| *line += n),
         };
-        read_blocks(path, b',', &columns(), chunk, &|_| {}, &sink)
+        read_blocks(path, Some(b','), &columns(), chunk, &|_| {}, &sink)
             .unwrap()
             .map(|c| c.parts.into_iter().flatten().collect())
     }
@@ -955,7 +892,7 @@ mod tests {
         read_streaming(
             path,
             Box::new(file),
-            Format::Delimited(b','),
+            Format::Delimited(Some(b',')),
             &columns(),
             &mut |row| keep(&mut seen, row),
         )

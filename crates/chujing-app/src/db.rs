@@ -1,0 +1,116 @@
+//! Opening the ledger database and its secret key.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chujing_ledger::{HashKey, LedgerStore, SubjectHasher};
+use chujing_store::Store;
+
+use crate::error::{AppError, Result};
+
+/// The default database: a SQLite file in the current directory.
+pub const DEFAULT_DB: &str = "sqlite://./chujing.db";
+
+/// Connects to `url`, creating and migrating the database as needed.
+pub async fn connect(url: &str) -> Result<Store> {
+    Store::connect(url).await.map_err(|e| match e {
+        chujing_store::StoreError::Url(_) => AppError::Input(e.to_string()),
+        other => AppError::store(
+            &format!("cannot open the ledger database {}", redact(url)),
+            other,
+        ),
+    })
+}
+
+/// The URL without a password.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = url.get(s + 3..at).unwrap_or_default();
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!(
+                    "{}{user}:***{}",
+                    url.get(..s + 3).unwrap_or_default(),
+                    url.get(at..).unwrap_or_default()
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Where the ledger key came from, for the user to hear about a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `CHUJING_LEDGER_KEY`.
+    Environment,
+    /// A key file that existed.
+    File(PathBuf),
+    /// A key file created now with a fresh random key: keep it secret, back it up.
+    Created(PathBuf),
+}
+
+/// The ledger key: `env_key` (the value of `CHUJING_LEDGER_KEY`, 32 hex digits) if set; for SQLite, else the
+/// file `DB.key` beside the database, created with a fresh random key on first use (readable by its owner
+/// only). PostgreSQL deployments share one key across nodes through the environment.
+pub fn ledger_key(url: &str, env_key: Option<&str>) -> Result<(HashKey, KeySource)> {
+    if let Some(hex) = env_key {
+        return HashKey::from_hex(hex)
+            .map(|k| (k, KeySource::Environment))
+            .map_err(|e| AppError::Input(format!("CHUJING_LEDGER_KEY: {e}")));
+    }
+    let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Err(AppError::Input(
+            "set CHUJING_LEDGER_KEY to the deployment's secret ledger key (32 hex digits, e.g. from `openssl rand -hex 16`); \
+             every node must use the same key"
+                .into(),
+        ));
+    };
+    let path = PathBuf::from(format!("{}.key", path.split('?').next().unwrap_or(path)));
+    let io = |what: &str, source| AppError::Io {
+        context: format!("cannot {what} the ledger key {}", path.display()),
+        source,
+    };
+    if path.exists() {
+        let hex = std::fs::read_to_string(&path).map_err(|e| io("read", e))?;
+        return HashKey::from_hex(&hex)
+            .map(|k| (k, KeySource::File(path.clone())))
+            .map_err(|e| AppError::Input(format!("{}: {e}", path.display())));
+    }
+    let key = chujing_store::random_key().map_err(|e| AppError::store("cannot draw a key", e))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|e| io("create", e))?;
+    writeln!(file, "{}", key.to_hex()).map_err(|e| io("write", e))?;
+    file.sync_all().map_err(|e| io("write", e))?;
+    Ok((key, KeySource::Created(path)))
+}
+
+/// A hasher under `key`, after checking that the stored batches were hashed with the same key: counts across
+/// keys cannot be merged.
+pub async fn checked_hasher<S: LedgerStore>(store: &S, key: &HashKey) -> Result<SubjectHasher> {
+    let hasher = SubjectHasher::new(key);
+    let metas = store
+        .batch_metas()
+        .await
+        .map_err(|e| AppError::store("cannot list the ledger's batches", e))?;
+    if let Some(other) = metas.iter().find(|m| m.key_id != hasher.key_id()) {
+        return Err(AppError::Input(format!(
+            "batch `{}` was hashed with key {} but the current key is {}; counts across keys cannot be merged \
+             (see docs/ledger.md, key rotation)",
+            other.batch_id,
+            other.key_id,
+            hasher.key_id()
+        )));
+    }
+    Ok(hasher)
+}

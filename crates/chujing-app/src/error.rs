@@ -1,0 +1,84 @@
+//! The use cases' one error type, and its kinds.
+
+use chujing_law::LawError;
+use chujing_records::RecordsError;
+
+/// What can stop a use case.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A problem with the user's input that the message names (file, line, field) and the user fixes.
+    #[error("{0}")]
+    Input(String),
+    /// The law could not decide, or a profile or pack is invalid.
+    #[error(transparent)]
+    Law(#[from] LawError),
+    /// An input file could not be read as asked.
+    #[error(transparent)]
+    Records(#[from] RecordsError),
+    /// The ledger could not count.
+    #[error(transparent)]
+    Ledger(#[from] chujing_ledger::LedgerError),
+    /// The database failed.
+    #[error("{context}")]
+    Store {
+        /// What was being done.
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A file could not be written, or another system failure.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Whether an error is the user's to fix (exit code 2) or a failure (exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input: the message says what to change.
+    Input,
+    /// Anything else.
+    Failure,
+}
+
+impl AppError {
+    /// The kind of error, from which the command line picks its exit code.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Input(_) | AppError::Records(_) => ErrorKind::Input,
+            AppError::Law(
+                LawError::Input(_)
+                | LawError::Invalid(_)
+                | LawError::NoRegime { .. }
+                | LawError::Undecided { .. },
+            ) => ErrorKind::Input,
+            AppError::Ledger(
+                chujing_ledger::LedgerError::KeyFormat | chujing_ledger::LedgerError::KeyLength(_),
+            ) => ErrorKind::Input,
+            AppError::Ledger(chujing_ledger::LedgerError::Law(
+                LawError::Input(_) | LawError::NoRegime { .. },
+            )) => ErrorKind::Input,
+            _ => ErrorKind::Failure,
+        }
+    }
+
+    /// A store failure, with what was being done.
+    pub fn store(
+        context: &str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> AppError {
+        AppError::Store {
+            context: context.to_string(),
+            source: Box::new(source),
+        }
+    }
+}
+
+/// A result of a use case.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,401 @@
+//! The ledger's use cases: read a batch file into a batch, ingest it, the status as of a date, and the what-if
+//! gate.
+
+use std::path::PathBuf;
+
+use chujing_law::{Date, RuleBook};
+use chujing_ledger::{
+    BatchIdentity, BatchMeta, BatchRef, FlowSettings, Insert, LedgerStore, ProcessorSettings,
+    Status, StoredBatch, SubjectHasher, SubjectSet, evaluate, normalise,
+};
+use chujing_records::{BadRow, parse_flag};
+use serde::Serialize;
+
+use crate::error::{AppError, Result};
+
+/// A batch file and what it is.
+#[derive(Debug, Clone)]
+pub struct BatchInput {
+    /// The transfer records.
+    pub file: PathBuf,
+    /// The column (JSON Lines, Parquet: dotted path) holding the subject key.
+    pub subject_column: String,
+    /// A yes/no column saying whether the record carries sensitive PI.
+    pub sensitive_column: Option<String>,
+    /// Every record carries sensitive PI.
+    pub all_sensitive: bool,
+    /// The flow.
+    pub flow: String,
+    /// The transfer date.
+    pub date: Date,
+    /// The idempotency key (default: from the flow, date, options and contents).
+    pub batch_id: Option<String>,
+    /// The recipient.
+    pub recipient: Option<String>,
+    /// Categories of PI in the batch.
+    pub categories: Vec<String>,
+    /// Count and report malformed rows and empty keys instead of stopping at the first.
+    pub skip_bad_rows: bool,
+}
+
+/// What reading a batch file found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadSummary {
+    /// Records counted.
+    pub records: u64,
+    /// Rows skipped (with `skip_bad_rows`).
+    pub skipped_rows: u64,
+    /// The first 20 rows skipped, with why.
+    pub bad_rows: Vec<BadRowOut>,
+}
+
+/// A row that was skipped.
+#[derive(Debug, Clone, Serialize)]
+pub struct BadRowOut {
+    /// 1-based line (Parquet: row).
+    pub line: u64,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// What one chunk of a batch file yields.
+#[derive(Debug, Default)]
+struct Accumulator {
+    subjects: Vec<u128>,
+    sensitive: Vec<u128>,
+    records: u64,
+    bad: Vec<BadRow>,
+    first_error: Option<BadRow>,
+}
+
+impl Accumulator {
+    fn reject(&mut self, line: u64, message: String, skip: bool) {
+        let row = BadRow { line, message };
+        if skip {
+            self.bad.push(row);
+        } else if self.first_error.is_none() {
+            self.first_error = Some(row);
+        }
+    }
+
+    /// Counts one record.
+    fn record(
+        &mut self,
+        input: &BatchInput,
+        hasher: &SubjectHasher,
+        r: chujing_records::Record<'_>,
+    ) {
+        let Some(key) = normalise(r.subject) else {
+            let message = format!("column `{}`: empty subject key", input.subject_column);
+            return self.reject(r.line, message, input.skip_bad_rows);
+        };
+        let is_sensitive = match r.sensitive.map(parse_flag) {
+            None => input.all_sensitive,
+            Some(Ok(flag)) => flag,
+            Some(Err(message)) => {
+                let col = input.sensitive_column.as_deref().unwrap_or_default();
+                return self.reject(
+                    r.line,
+                    format!("column `{col}`: {message}"),
+                    input.skip_bad_rows,
+                );
+            }
+        };
+        let h = hasher.hash(&key);
+        self.subjects.push(h);
+        if is_sensitive {
+            self.sensitive.push(h);
+        }
+        self.records += 1;
+    }
+}
+
+/// Reads, normalises and hashes a batch file into a batch (not stored); `progress` is told how many bytes of
+/// the file were read.
+pub fn read_batch(
+    input: &BatchInput,
+    hasher: &SubjectHasher,
+    progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<(StoredBatch, ReadSummary)> {
+    let name = input.file.display().to_string();
+    let columns = chujing_records::Columns {
+        subject: input.subject_column.clone(),
+        sensitive: input.sensitive_column.clone(),
+    };
+    let chunks = chujing_records::keys::read(
+        &input.file,
+        &columns,
+        progress,
+        Accumulator::default,
+        |acc, row| {
+            if acc.first_error.is_some() {
+                return;
+            }
+            match row {
+                Ok(r) => acc.record(input, hasher, r),
+                Err(row) => acc.reject(row.line, row.message, input.skip_bad_rows),
+            }
+        },
+        |acc, lines| {
+            let later = |row: &mut BadRow| row.line += lines;
+            acc.bad.iter_mut().for_each(later);
+            acc.first_error.iter_mut().for_each(later);
+        },
+    )?;
+    if let Some(row) = chunks
+        .parts
+        .iter()
+        .filter_map(|p| p.first_error.as_ref())
+        .min_by_key(|r| r.line)
+    {
+        return Err(AppError::Input(format!(
+            "{name}:{}: {}; nothing was ingested (use --skip-bad-rows to count and skip such rows)",
+            row.line, row.message
+        )));
+    }
+    let batch_id = input.batch_id.clone().unwrap_or_else(|| {
+        BatchIdentity {
+            flow: &input.flow,
+            date: input.date,
+            subject_column: &input.subject_column,
+            sensitive_column: input.sensitive_column.as_deref(),
+            all_sensitive: input.all_sensitive,
+            content_hash: chunks.content_hash,
+        }
+        .default_id()
+    });
+    let records = chunks.parts.iter().map(|p| p.records).sum();
+    let bad: Vec<BadRow> = chunks
+        .parts
+        .iter()
+        .flat_map(|p| p.bad.iter().cloned())
+        .collect();
+    let (subjects, sensitive): (Vec<_>, Vec<_>) = chunks
+        .parts
+        .into_iter()
+        .map(|p| (p.subjects, p.sensitive))
+        .unzip();
+    let (subjects, sensitive) = rayon::join(
+        || SubjectSet::from_runs(subjects),
+        || SubjectSet::from_runs(sensitive),
+    );
+    let meta = BatchMeta {
+        batch_id,
+        flow_id: input.flow.clone(),
+        date: input.date,
+        recipient: input.recipient.clone(),
+        categories: input.categories.clone(),
+        key_id: hasher.key_id().to_string(),
+        records,
+        individuals: subjects.len(),
+        sensitive_individuals: sensitive.len(),
+    };
+    let summary = ReadSummary {
+        records,
+        skipped_rows: bad.len() as u64,
+        bad_rows: bad
+            .iter()
+            .take(20)
+            .map(|b| BadRowOut {
+                line: b.line,
+                message: b.message.clone(),
+            })
+            .collect(),
+    };
+    Ok((
+        StoredBatch {
+            meta,
+            subjects,
+            sensitive,
+        },
+        summary,
+    ))
+}
+
+/// What ingesting did.
+#[derive(Debug, Clone)]
+pub enum Ingested {
+    /// The batch id was in the ledger already: nothing was read or changed.
+    AlreadyPresent {
+        /// The batch id.
+        batch_id: String,
+    },
+    /// The batch was read; `inserted` says whether it was stored (false: a concurrent writer stored it first).
+    Read {
+        /// The batch as stored.
+        meta: BatchMeta,
+        /// What reading found.
+        summary: ReadSummary,
+        /// Whether this call stored it.
+        inserted: bool,
+    },
+}
+
+fn store_err<E: std::error::Error + Send + Sync + 'static>(
+    what: &'static str,
+) -> impl FnOnce(E) -> AppError {
+    move |e| AppError::store(what, e)
+}
+
+/// Reads `input` and stores it as one batch, all or nothing; the same batch id is counted once.
+pub async fn ingest<S: LedgerStore + Sync>(
+    store: &S,
+    hasher: &SubjectHasher,
+    input: &BatchInput,
+    progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<Ingested> {
+    let has = |id: String| async move {
+        let present = store
+            .has_batch(&id)
+            .await
+            .map_err(store_err("cannot look up the batch"))?;
+        Ok::<_, AppError>((present, id))
+    };
+    if let Some(id) = &input.batch_id
+        && let (true, batch_id) = has(id.clone()).await?
+    {
+        return Ok(Ingested::AlreadyPresent { batch_id });
+    }
+    let (batch, summary) = read_batch(input, hasher, progress)?;
+    if let (true, batch_id) = has(batch.meta.batch_id.clone()).await? {
+        return Ok(Ingested::AlreadyPresent { batch_id });
+    }
+    let inserted = store
+        .insert_batch(&batch)
+        .await
+        .map_err(store_err("cannot store the batch"))?;
+    Ok(Ingested::Read {
+        meta: batch.meta,
+        summary,
+        inserted: inserted == Insert::Inserted,
+    })
+}
+
+/// What counting as of a date needs: the processor, the flows' settings and the batches of the window in
+/// force on `as_of`.
+#[derive(Debug, Clone)]
+pub struct LedgerView {
+    /// The processor.
+    pub processor: ProcessorSettings,
+    /// Every flow's settings.
+    pub flows: Vec<FlowSettings>,
+    /// The batches dated in the window.
+    pub batches: Vec<StoredBatch>,
+}
+
+impl LedgerView {
+    /// Loads what counting as of `as_of` needs.
+    pub async fn load<S: LedgerStore>(
+        book: &RuleBook,
+        store: &S,
+        as_of: Date,
+    ) -> Result<LedgerView> {
+        let regime = book.regime_at(as_of)?;
+        let from = regime.window_start(as_of).unwrap_or(as_of);
+        Ok(LedgerView {
+            processor: store
+                .processor()
+                .await
+                .map_err(store_err("cannot read the processor"))?,
+            flows: store
+                .flows()
+                .await
+                .map_err(store_err("cannot read the flows"))?,
+            batches: store
+                .batches_between(from, as_of)
+                .await
+                .map_err(store_err("cannot read the batches"))?,
+        })
+    }
+
+    /// The status as of `as_of` over these batches and `extra` (for what-if).
+    pub fn status(
+        &self,
+        book: &RuleBook,
+        as_of: Date,
+        extra: Option<&StoredBatch>,
+        alert_share: f64,
+    ) -> Result<Status> {
+        let refs: Vec<BatchRef<'_>> = self
+            .batches
+            .iter()
+            .chain(extra)
+            .map(StoredBatch::as_batch_ref)
+            .collect();
+        Ok(evaluate(
+            book,
+            as_of,
+            &self.processor,
+            &self.flows,
+            &refs,
+            alert_share,
+        )?)
+    }
+}
+
+/// The share of a threshold at which the status alerts, unless the user says otherwise.
+pub const DEFAULT_ALERT_SHARE: f64 = 0.8;
+
+/// The ledger as of `as_of`, alerting at `alert_share` of each threshold.
+pub async fn status<S: LedgerStore>(
+    book: &RuleBook,
+    store: &S,
+    as_of: Date,
+    alert_share: f64,
+) -> Result<(ProcessorSettings, Status)> {
+    if !(0.0..=1.0).contains(&alert_share) {
+        return Err(AppError::Input(format!(
+            "--alert-share {alert_share} is not a share between 0 and 1"
+        )));
+    }
+    let view = LedgerView::load(book, store, as_of).await?;
+    let status = view.status(book, as_of, None, alert_share)?;
+    Ok((view.processor, status))
+}
+
+/// The what-if gate's answer: the ledger before and after the batch, on its date.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The batch id.
+    pub batch_id: String,
+    /// Whether it is in the ledger already (then it changes nothing).
+    pub already_ingested: bool,
+    /// Before.
+    pub before: Status,
+    /// After.
+    pub after: Status,
+    /// Whether the batch's flow would need a mechanism not recorded as in force.
+    pub mechanism_missing: bool,
+}
+
+/// Would this batch change the pathway? Reads it and counts the ledger with and without it; stores nothing.
+pub async fn check<S: LedgerStore>(
+    book: &RuleBook,
+    store: &S,
+    hasher: &SubjectHasher,
+    input: &BatchInput,
+    progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<Checked> {
+    let as_of = input.date;
+    let view = LedgerView::load(book, store, as_of).await?;
+    let (batch, _) = read_batch(input, hasher, progress)?;
+    let already = store
+        .has_batch(&batch.meta.batch_id)
+        .await
+        .map_err(store_err("cannot look up the batch"))?;
+    let before = view.status(book, as_of, None, DEFAULT_ALERT_SHARE)?;
+    let after = view.status(
+        book,
+        as_of,
+        (!already).then_some(&batch),
+        DEFAULT_ALERT_SHARE,
+    )?;
+    let mechanism_missing = after.flow(&input.flow).is_some_and(|f| !f.satisfied);
+    Ok(Checked {
+        batch_id: batch.meta.batch_id,
+        already_ingested: already,
+        before,
+        after,
+        mechanism_missing,
+    })
+}

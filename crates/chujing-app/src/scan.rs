@@ -1,0 +1,267 @@
+//! Scanning files for personal information, and writing what was found into a profile.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use arrow_array::Array;
+use chujing_records::parquet::{ParquetTable, value};
+use chujing_records::{Format as InputFormat, Source};
+use chujing_scan::{Category, Format, Individuals, Options, TableReport, TableScanner};
+use serde::Serialize;
+
+use crate::error::{AppError, Result};
+
+/// The scan of one file.
+#[derive(Debug, Serialize)]
+pub struct FileOut {
+    /// The file.
+    pub path: String,
+    /// What it held, when it could be read.
+    #[serde(flatten)]
+    pub table: Option<TableReport>,
+    /// Why it was not scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// The whole scan.
+#[derive(Debug, Serialize)]
+pub struct ScanOut {
+    /// The scan date (who is a minor).
+    pub as_of: String,
+    /// Each file.
+    pub files: Vec<FileOut>,
+    /// All files together.
+    pub summary: Summary,
+}
+
+/// What all files held together.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Files looked at.
+    pub files: usize,
+    /// Rows scanned.
+    pub rows: u64,
+    /// Categories of PI that are not sensitive.
+    pub personal_categories: Vec<Category>,
+    /// Categories of sensitive PI.
+    pub sensitive_categories: Vec<Category>,
+    /// Categories found that are not PI.
+    pub other_categories: Vec<Category>,
+}
+
+/// Every file under `paths` (directories walked), with its size, for a progress bar.
+pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, u64)> {
+    let files = chujing_records::files(paths)?;
+    let total = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    Ok((files, total))
+}
+
+/// Scans one file; what cannot be read is reported as skipped, with why.
+pub fn scan_file(
+    file: &Path,
+    options: &Options,
+    progress: impl Fn(u64) + Send + 'static,
+) -> FileOut {
+    let path = file.display().to_string();
+    match scan_source(file, options, progress) {
+        Ok(table) => FileOut {
+            path,
+            table: Some(table),
+            skipped: None,
+        },
+        Err(e) => FileOut {
+            path,
+            table: None,
+            skipped: Some(e.to_string()),
+        },
+    }
+}
+
+fn scan_source(
+    file: &Path,
+    options: &Options,
+    progress: impl Fn(u64) + Send + 'static,
+) -> Result<TableReport> {
+    let source = Source::of(file)?;
+    if source.format == InputFormat::Parquet {
+        let size = source.size();
+        let table = scan_parquet(file, options);
+        progress(size);
+        return table;
+    }
+    let mut decoded = chujing_records::decode(&source.name(), source.open(progress)?)?;
+    let format = match source.format {
+        InputFormat::Delimited(Some(d)) => Format::Delimited(d),
+        InputFormat::Delimited(None) => Format::Delimited(decoded.sniff_delimiter()?),
+        InputFormat::JsonLines => Format::JsonLines,
+        InputFormat::Text | InputFormat::Parquet => Format::Text,
+    };
+    let encoding = decoded.encoding;
+    let mut report = chujing_scan::scan(decoded.reader, format, options)
+        .map_err(|e| AppError::Input(format!("{}: {e}", source.name())))?;
+    report.encoding = encoding.name().to_string();
+    Ok(report)
+}
+
+/// Reads a Parquet file's columns (nested fields as dotted paths) as text into a scanner (one thread:
+/// Parquet decoding is columnar already).
+fn scan_parquet(path: &Path, options: &Options) -> Result<TableReport> {
+    let mut table = ParquetTable::open(path)?;
+    let headers: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    let mut scanner = TableScanner::new(
+        options.classifier.clone(),
+        &headers,
+        options.subject_column.as_deref(),
+    );
+    let mut left = options.sample.unwrap_or(u64::MAX);
+    'batches: while let Some((columns, _)) = table.next_batch()? {
+        let rows = columns.iter().flatten().map(|c| c.len()).max().unwrap_or(0);
+        for row in 0..rows {
+            if left == 0 {
+                break 'batches;
+            }
+            left -= 1;
+            for (i, column) in columns.iter().enumerate() {
+                if let Some(c) = column
+                    && !c.is_null(row)
+                {
+                    scanner.cell(i, value(c, row));
+                }
+            }
+            scanner.end_row();
+        }
+    }
+    let rows = scanner.rows();
+    let (columns, individuals) = scanner.finish();
+    Ok(TableReport {
+        format: "parquet".into(),
+        encoding: "parquet".into(),
+        rows,
+        sampled: left == 0 && options.sample.is_some(),
+        columns,
+        individuals,
+        warnings: Vec::new(),
+    })
+}
+
+/// What all files held together.
+pub fn summarise(files: &[FileOut]) -> Summary {
+    let found: BTreeSet<Category> = files
+        .iter()
+        .filter_map(|f| f.table.as_ref())
+        .flat_map(|t| t.columns.iter())
+        .flat_map(|c| c.findings.iter().map(|f| f.category))
+        .collect();
+    Summary {
+        files: files.len(),
+        rows: files
+            .iter()
+            .filter_map(|f| f.table.as_ref())
+            .map(|t| t.rows)
+            .sum(),
+        personal_categories: found
+            .iter()
+            .copied()
+            .filter(|c| c.is_personal() && !c.is_sensitive())
+            .collect(),
+        sensitive_categories: found.iter().copied().filter(|c| c.is_sensitive()).collect(),
+        other_categories: found.iter().copied().filter(|c| !c.is_personal()).collect(),
+    }
+}
+
+/// The individuals of every file, summed (files of one flow hold different people only if the user says
+/// so; a sum is an upper bound, and the note written into the profile says which).
+fn individuals(files: &[FileOut]) -> Vec<&Individuals> {
+    files
+        .iter()
+        .filter_map(|f| f.table.as_ref()?.individuals.as_ref())
+        .collect()
+}
+
+/// Updates (or adds) the flow `flow` of the TOML profile at `path` with the categories and individuals found,
+/// keeping everything else in the file as written.
+pub fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
+    let counted = individuals(files);
+    let summary = summarise(files);
+    let categories: Vec<&str> = summary
+        .personal_categories
+        .iter()
+        .chain(&summary.sensitive_categories)
+        .map(|c| c.id())
+        .collect();
+    let sum = |f: fn(&Individuals) -> u64| counted.iter().map(|i| f(i)).sum::<u64>();
+    let total = sum(|i| i.with_personal_information);
+    let sensitive = sum(|i| i.with_sensitive_information);
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(AppError::Input(format!(
+                "{}: cannot read: {e}",
+                path.display()
+            )));
+        }
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| AppError::Input(format!("{}: not TOML: {e}", path.display())))?;
+    let flows = doc
+        .entry("flows")
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| {
+            AppError::Input(format!(
+                "{}: `flows` is not an array of tables",
+                path.display()
+            ))
+        })?;
+    let index = flows
+        .iter()
+        .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(flow));
+    let table = match index {
+        Some(i) => flows.get_mut(i),
+        None => {
+            let mut t = toml_edit::Table::new();
+            t.insert("id", toml_edit::value(flow));
+            flows.push(t);
+            flows.get_mut(flows.len() - 1)
+        }
+    }
+    .ok_or_else(|| {
+        AppError::Input(format!(
+            "{}: the flow `{flow}` cannot be written",
+            path.display()
+        ))
+    })?;
+    let mut array = toml_edit::Array::new();
+    categories.iter().for_each(|c| array.push(*c));
+    table.insert("categories", toml_edit::value(array));
+    table.insert(
+        "individuals",
+        toml_edit::value(i64::try_from(total).unwrap_or(i64::MAX)),
+    );
+    table.insert(
+        "sensitive_individuals",
+        toml_edit::value(i64::try_from(sensitive).unwrap_or(i64::MAX)),
+    );
+    if let Some(mut key) = table.key_mut("individuals") {
+        let note = if counted.len() > 1 {
+            "# from `chujing scan`: distinct individuals per file, summed over the files (an upper bound if the same people appear in several)\n"
+        } else {
+            "# from `chujing scan`: distinct individuals by the subject column\n"
+        };
+        key.leaf_decor_mut().set_prefix(note);
+    }
+    std::fs::write(path, doc.to_string()).map_err(|source| AppError::Io {
+        context: format!("{}: cannot write", path.display()),
+        source,
+    })?;
+    Ok(())
+}

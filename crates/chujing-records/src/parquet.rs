@@ -1,0 +1,143 @@
+//! Parquet columns as text. Nested struct fields are flattened into dotted paths (`user.id_number`), as JSON
+//! Lines fields are; lists and maps are read as their text form under their own name.
+
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, StructArray};
+use arrow_buffer::NullBuffer;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+
+use crate::{RecordsError, Result};
+
+/// Rows decoded at a time.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// A Parquet file being read as text columns.
+#[derive(Debug)]
+pub struct ParquetTable {
+    name: String,
+    /// Column names, nested fields as dotted paths, in schema order.
+    pub columns: Vec<String>,
+    batches: ParquetRecordBatchReader,
+    /// Rows handed out so far.
+    rows: u64,
+}
+
+impl ParquetTable {
+    /// Opens `path`, naming the file in errors.
+    pub fn open(path: &Path) -> Result<ParquetTable> {
+        let name = path.display().to_string();
+        let file = File::open(path)
+            .map_err(|e| RecordsError::Input(format!("{name}: cannot open: {e}")))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+            RecordsError::Input(format!("{name}: not a readable Parquet file: {e}"))
+        })?;
+        let mut columns = Vec::new();
+        for field in builder.schema().fields() {
+            flatten_names(field.name(), field.data_type(), &mut columns);
+        }
+        let batches = builder
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| RecordsError::Input(format!("{name}: {e}")))?;
+        Ok(ParquetTable {
+            name,
+            columns,
+            batches,
+            rows: 0,
+        })
+    }
+
+    /// The position of a column (a dotted path for a nested field), or an error listing the columns.
+    pub fn column(&self, wanted: &str) -> Result<usize> {
+        self.columns
+            .iter()
+            .position(|c| c == wanted)
+            .ok_or_else(|| {
+                RecordsError::Input(format!(
+                    "{}: no column `{wanted}`; the file has: {}",
+                    self.name,
+                    self.columns.join(", ")
+                ))
+            })
+    }
+
+    /// The next batch of rows: one text array per column (in the order of [`ParquetTable::columns`]; `None`
+    /// for a column that has no text form), and the 1-based number of the batch's first row. `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<(Vec<Option<StringArray>>, u64)>> {
+        let Some(batch) = self.batches.next() else {
+            return Ok(None);
+        };
+        let batch = batch.map_err(|e| {
+            RecordsError::Input(format!("{}: after row {}: {e}", self.name, self.rows))
+        })?;
+        let first = self.rows + 1;
+        self.rows += batch.num_rows() as u64;
+        Ok(Some((text_columns(&batch), first)))
+    }
+}
+
+/// A column's value in `row` as text; a null is empty.
+pub fn value(column: &StringArray, row: usize) -> &str {
+    if column.is_null(row) {
+        ""
+    } else {
+        column.value(row)
+    }
+}
+
+fn flatten_names(prefix: &str, data_type: &arrow_schema::DataType, out: &mut Vec<String>) {
+    match data_type {
+        arrow_schema::DataType::Struct(fields) => {
+            for f in fields {
+                flatten_names(&format!("{prefix}.{}", f.name()), f.data_type(), out);
+            }
+        }
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+/// The batch's columns as text, nested struct fields flattened in schema order.
+fn text_columns(batch: &RecordBatch) -> Vec<Option<StringArray>> {
+    let mut out = Vec::new();
+    for column in batch.columns() {
+        flatten_column(column, None, &mut out);
+    }
+    out
+}
+
+/// Pushes `column`'s text (or its fields', for a struct); a row where an enclosing struct is null (`outer`)
+/// is null in every field.
+fn flatten_column(
+    column: &ArrayRef,
+    outer: Option<&NullBuffer>,
+    out: &mut Vec<Option<StringArray>>,
+) {
+    let Some(s) = column.as_any().downcast_ref::<StructArray>() else {
+        out.push(text_column(column).ok().map(|text| {
+            match outer {
+                Some(valid) if valid.null_count() > 0 => text
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v.filter(|_| valid.is_valid(i)))
+                    .collect(),
+                _ => text,
+            }
+        }));
+        return;
+    };
+    let valid = NullBuffer::union(outer, s.nulls());
+    for child in s.columns() {
+        flatten_column(child, valid.as_ref(), out);
+    }
+}
+
+/// A column as text: numbers, dates and other types are cast, as users would write them.
+pub fn text_column(column: &ArrayRef) -> Result<StringArray, arrow_schema::ArrowError> {
+    let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8)?;
+    text.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| arrow_schema::ArrowError::CastError("not a UTF-8 string array".into()))
+}

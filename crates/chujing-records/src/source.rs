@@ -1,0 +1,210 @@
+//! Which files, in which format, opened and decompressed.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::{RecordsError, Result};
+
+/// The syntax of an input, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text with a header row; the delimiter is sniffed from the header when `None`.
+    Delimited(Option<u8>),
+    /// One JSON object per line (`.jsonl`, `.ndjson`, `.json`); nested fields are dotted paths.
+    JsonLines,
+    /// Apache Parquet; nested struct fields are dotted paths.
+    Parquet,
+    /// Plain text, one cell per line (anything else).
+    Text,
+}
+
+/// The compression of an input, from its last suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// `.gz` (several members are read as one stream).
+    Gzip,
+    /// `.zst` or `.zstd`.
+    Zstd,
+}
+
+/// A file to read, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The file.
+    pub path: PathBuf,
+    /// Its syntax.
+    pub format: Format,
+    /// Its compression, if any.
+    pub compression: Option<Compression>,
+}
+
+impl Source {
+    /// The format and compression of `path`, from its name. A compressed Parquet file is refused: Parquet
+    /// compresses its own columns.
+    pub fn of(path: &Path) -> Result<Source> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let (stem, compression) = match name.rsplit_once('.') {
+            Some((stem, "gz")) => (stem, Some(Compression::Gzip)),
+            Some((stem, "zst" | "zstd")) => (stem, Some(Compression::Zstd)),
+            _ => (name.as_str(), None),
+        };
+        let format = match stem.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("csv") => Format::Delimited(None),
+            Some("tsv" | "tab") => Format::Delimited(Some(b'\t')),
+            Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
+            Some("parquet") if compression.is_some() => {
+                return Err(RecordsError::Input(format!(
+                    "{}: Parquet files compress their own columns; give the .parquet file itself",
+                    path.display()
+                )));
+            }
+            Some("parquet") => Format::Parquet,
+            _ => Format::Text,
+        };
+        Ok(Source {
+            path: path.to_path_buf(),
+            format,
+            compression,
+        })
+    }
+
+    /// The file's name for messages.
+    pub fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// The file's size on disk (0 when it cannot be read; opening it will say why).
+    pub fn size(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
+    /// Opens the file, decompressing it; `progress` is told how many bytes of the file were read.
+    pub fn open(&self, progress: impl Fn(u64) + Send + 'static) -> Result<Box<dyn Read + Send>> {
+        open(&self.path, self.compression, progress)
+    }
+}
+
+/// Every file under `paths`, in the order given; directories are walked recursively in name order, following
+/// symbolic links but refusing a link that loops back to a directory above it.
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| RecordsError::Input(format!("{}: {e}", path.display())))?;
+        if !meta.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let at = e.path().unwrap_or(path).display().to_string();
+                match e.loop_ancestor() {
+                    Some(up) => RecordsError::Input(format!(
+                        "{at}: a symbolic link loops back to {}; remove it or scan its target once",
+                        up.display()
+                    )),
+                    None => RecordsError::Input(format!("{at}: cannot list: {e}")),
+                }
+            })?;
+            if !entry.file_type().is_dir() {
+                out.push(entry.into_path());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Opens `path`, decompressing by `compression`; `progress` is told how many bytes of the file were read.
+pub fn open(
+    path: &Path,
+    compression: Option<Compression>,
+    progress: impl Fn(u64) + Send + 'static,
+) -> Result<Box<dyn Read + Send>> {
+    let file = File::open(path)
+        .map_err(|e| RecordsError::Input(format!("{}: cannot open: {e}", path.display())))?;
+    let counted = Counting {
+        inner: file,
+        progress,
+    };
+    Ok(match compression {
+        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(
+            BufReader::with_capacity(1 << 16, counted),
+        )),
+        Some(Compression::Zstd) => Box::new(zstd::Decoder::new(counted).map_err(|e| {
+            RecordsError::Input(format!("{}: not a zstd stream: {e}", path.display()))
+        })?),
+        None => Box::new(counted),
+    })
+}
+
+/// Tells `progress` how many bytes pass.
+struct Counting<R, F> {
+    inner: R,
+    progress: F,
+}
+
+impl<R: Read, F: Fn(u64)> Read for Counting<R, F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_names() {
+        let f = |n: &str| Source::of(Path::new(n)).map(|s| (s.format, s.compression));
+        assert_eq!(f("a.CSV").unwrap(), (Format::Delimited(None), None));
+        assert_eq!(
+            f("a.tsv.gz").unwrap(),
+            (Format::Delimited(Some(b'\t')), Some(Compression::Gzip))
+        );
+        assert_eq!(
+            f("a.jsonl.zst").unwrap(),
+            (Format::JsonLines, Some(Compression::Zstd))
+        );
+        assert_eq!(f("a.parquet").unwrap(), (Format::Parquet, None));
+        assert!(f("a.parquet.gz").is_err());
+        assert_eq!(f("notes").unwrap(), (Format::Text, None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_refused_not_followed_forever() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/x.csv"), "id\n1\n").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/up")).unwrap();
+        let err = files(&[dir.path().to_path_buf()]).unwrap_err().to_string();
+        assert!(err.contains("loops back"), "{err}");
+    }
+
+    #[test]
+    fn directories_are_walked_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.csv", "a/z.csv", "a/c.csv"] {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "id\n").unwrap();
+        }
+        let found: Vec<String> = files(&[dir.path().to_path_buf()])
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(found, ["a/c.csv", "a/z.csv", "b.csv"]);
+    }
+}

@@ -1,0 +1,32 @@
+//! The one place the command line opens the ledger: a runtime for one command, the database, the key.
+
+use anyhow::Result;
+use chujing_app::db::{self, KeySource};
+use chujing_ledger::SubjectHasher;
+use chujing_store::Store;
+
+/// A single-threaded async runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Connects to `url`, creating and migrating the database as needed.
+pub async fn connect(url: &str) -> Result<Store> {
+    Ok(db::connect(url).await?)
+}
+
+/// The ledger key's hasher for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database),
+/// checked against the stored batches; says so when a new key file was created.
+pub async fn hasher(store: &Store, url: &str) -> Result<SubjectHasher> {
+    let env = std::env::var("CHUJING_LEDGER_KEY").ok();
+    let (key, source) = db::ledger_key(url, env.as_deref())?;
+    if let KeySource::Created(path) = source {
+        eprintln!(
+            "created the ledger key {} — keep it secret and back it up with the database",
+            path.display()
+        );
+    }
+    Ok(db::checked_hasher(store, &key).await?)
+}
