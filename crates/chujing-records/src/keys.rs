@@ -445,7 +445,7 @@ fn read_blocks<T: Send>(
     let parts = match read {
         Ok(parts) => parts,
         Err(Stop::Quoted) => return Ok(None),
-        Err(Stop::Io(e)) => return Err(cannot_read(e).into()),
+        Err(Stop::Io(e)) => return Err(cannot_read(e)),
     };
     // Line numbers so far count from each chunk's first line; the header is line 1.
     let mut before = 1;
@@ -750,8 +750,7 @@ fn read_streaming(
                             csv::ErrorKind::Io(io) => {
                                 return Err(RecordsError::Input(format!(
                                     "{name}:{line}: cannot read: {io}"
-                                ))
-                                .into());
+                                )));
                             }
                             _ => e.to_string(),
                         };

@@ -6,6 +6,12 @@ use std::sync::LazyLock;
 use chujing_law::{Date, ExemptionId, RuleBook};
 use chujing_ledger::{BatchRef, FlowSettings, HashKey, SubjectHasher, SubjectSet, count_window};
 
+/// A processor in China that is not a CIIO.
+const PROCESSOR: chujing_law::ProcessorFacts = chujing_law::ProcessorFacts {
+    ciio: false,
+    located_in_china: true,
+};
+
 static BOOK: LazyLock<RuleBook> = LazyLock::new(|| RuleBook::embedded().unwrap());
 
 fn set(ids: std::ops::Range<u32>) -> SubjectSet {
@@ -42,7 +48,7 @@ fn windows_across_year_boundaries_and_regime_changes() {
         },
     ];
     let count = |as_of: &str| {
-        count_window(&BOOK, d(as_of), false, true, &[], &batches)
+        count_window(&BOOK, d(as_of), PROCESSOR, &[], &batches)
             .unwrap()
             .unwrap()
     };
@@ -69,7 +75,7 @@ fn windows_across_year_boundaries_and_regime_changes() {
     assert_eq!(count("2025-01-01").individuals, 0);
     // Before the first window (PIPL alone) nothing is counted.
     assert!(
-        count_window(&BOOK, d("2022-05-01"), false, true, &[], &batches)
+        count_window(&BOOK, d("2022-05-01"), PROCESSOR, &[], &batches)
             .unwrap()
             .is_none()
     );
@@ -97,7 +103,7 @@ fn exempted_flows_are_left_out_where_the_law_recognises_them() {
         exemption: Some(ExemptionId::HrManagement),
         ..FlowSettings::new("hr")
     }];
-    let w = count_window(&BOOK, d("2024-06-01"), false, true, &flows, &batches)
+    let w = count_window(&BOOK, d("2024-06-01"), PROCESSOR, &flows, &batches)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -105,7 +111,7 @@ fn exempted_flows_are_left_out_where_the_law_recognises_them() {
         (100, vec!["hr".to_string()])
     );
     // Before 2024-03-22 the HR exemption does not exist: the flow counts.
-    let w = count_window(&BOOK, d("2024-03-01"), false, true, &flows, &batches)
+    let w = count_window(&BOOK, d("2024-03-01"), PROCESSOR, &flows, &batches)
         .unwrap()
         .unwrap();
     assert_eq!((w.individuals, w.excluded_flows.len()), (400, 0));
@@ -115,7 +121,7 @@ fn exempted_flows_are_left_out_where_the_law_recognises_them() {
         ..flows[0].clone()
     }];
     assert_eq!(
-        count_window(&BOOK, d("2024-06-01"), false, true, &flows, &batches)
+        count_window(&BOOK, d("2024-06-01"), PROCESSOR, &flows, &batches)
             .unwrap()
             .unwrap()
             .individuals,

@@ -154,19 +154,19 @@ fn scan_and_ledger_figures_flow_into_the_pipia() {
     );
 }
 
-/// Whether a command runs here; under CI a missing tool fails instead of skipping.
-fn have(tool: &str) -> bool {
-    let ok = std::process::Command::new(tool).arg("-v").output().is_ok();
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "{tool} is missing (scripts/test installs poppler-utils)"
-    );
-    ok
-}
-
 #[test]
 fn pdf_opens_with_chinese_headings_and_every_page_renders() {
-    if !have("pdftotext") || !have("pdftoppm") {
+    let test = "PDF reports with Chinese headings";
+    if !chujing_testkit::tool(test, "pdftotext", "poppler-utils")
+        || !chujing_testkit::tool(test, "pdftoppm", "poppler-utils")
+    {
+        return;
+    }
+    if let Err(e) = chujing_pdf::find_font(None) {
+        chujing_testkit::skip(
+            test,
+            &format!("needs a CJK font ({e}); scripts/test-tools installs one"),
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

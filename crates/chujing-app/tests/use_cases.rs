@@ -1,0 +1,181 @@
+//! The use cases against the in-memory ledger: what the command line and the server both rely on. Each
+//! expected figure is counted independently from the rows written.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chujing_app::ledger::{self, BatchInput, Ingested};
+use chujing_law::{Date, Pathway, RuleBook};
+use chujing_ledger::{FlowSettings, HashKey, LedgerStore, MemoryStore, SubjectHasher};
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn hasher() -> SubjectHasher {
+    SubjectHasher::new(&HashKey::from_hex("000102030405060708090a0b0c0d0e0f").unwrap())
+}
+
+/// Writes a CSV of `ids` (every twentieth sensitive) and returns its distinct and distinct-sensitive counts.
+fn write_csv(path: &Path, ids: impl Iterator<Item = u64>) -> (u64, u64) {
+    let mut text = String::from("id,health\n");
+    let (mut all, mut sensitive) = (BTreeSet::new(), BTreeSet::new());
+    for i in ids {
+        let flag = i % 20 == 0;
+        text.push_str(&format!("P{i:08},{}\n", if flag { "是" } else { "否" }));
+        all.insert(i);
+        if flag {
+            sensitive.insert(i);
+        }
+    }
+    std::fs::write(path, text).unwrap();
+    (all.len() as u64, sensitive.len() as u64)
+}
+
+fn input(file: &Path, date: &str) -> BatchInput {
+    BatchInput {
+        file: file.to_path_buf(),
+        subject_column: "id".into(),
+        sensitive_column: Some("health".into()),
+        all_sensitive: false,
+        flow: "crm".into(),
+        date: d(date),
+        batch_id: None,
+        recipient: None,
+        categories: Vec::new(),
+        skip_bad_rows: false,
+    }
+}
+
+#[tokio::test]
+async fn ingest_counts_once_and_status_decides_from_the_window() {
+    let book = RuleBook::embedded().unwrap();
+    let store = MemoryStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    write_csv(&a, 0..60_000);
+    write_csv(&b, 40_000..110_000); // 20,000 people again
+    let (all, sensitive) = {
+        let both = dir.path().join("both.csv");
+        write_csv(&both, (0..60_000).chain(40_000..110_000))
+    };
+    for (file, date) in [(&a, "2026-03-01"), (&b, "2026-06-01")] {
+        let done = ledger::ingest(&store, &hasher(), &input(file, date), |_| {})
+            .await
+            .unwrap();
+        assert!(matches!(done, Ingested::Read { inserted: true, .. }));
+    }
+    // The same file again is the same batch: nothing changes.
+    let again = ledger::ingest(&store, &hasher(), &input(&a, "2026-03-01"), |_| {})
+        .await
+        .unwrap();
+    assert!(
+        matches!(again, Ingested::AlreadyPresent { .. }),
+        "{again:?}"
+    );
+    let (_, status) = ledger::status(&book, &store, d("2026-11-23"), 0.8)
+        .await
+        .unwrap();
+    assert_eq!(status.totals(), (all, sensitive));
+    assert_eq!(all, 110_000);
+    // 110,000 individuals since 1 January (≥ 100,000), 5,500 of them with sensitive PI (< 10,000): a
+    // standard contract or certification (Provisions 2024 Art. 8), not a security assessment (Art. 7).
+    assert_eq!(sensitive, 5_500);
+    assert_eq!(
+        status.pathway,
+        Some(Pathway::StandardContractOrCertification)
+    );
+    // Next year's window starts again.
+    let (_, next_year) = ledger::status(&book, &store, d("2027-01-02"), 0.8)
+        .await
+        .unwrap();
+    assert_eq!(next_year.totals(), (0, 0));
+}
+
+#[tokio::test]
+async fn the_gate_stores_nothing_and_opens_with_a_mechanism() {
+    let book = RuleBook::embedded().unwrap();
+    let store = MemoryStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    write_csv(&a, (0..30_000).map(|i| i * 20 + 1)); // nobody sensitive
+    let checked = ledger::check(&book, &store, &hasher(), &input(&a, "2026-11-23"), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(checked.before.totals(), (0, 0));
+    assert_eq!(checked.after.totals(), (30_000, 0));
+    assert_eq!(checked.after.pathway, Some(Pathway::Exempt));
+    assert!(!checked.mechanism_missing);
+    assert!(
+        store.batch_metas().await.unwrap().is_empty(),
+        "check stored a batch"
+    );
+
+    let b = dir.path().join("b.csv");
+    write_csv(&b, 0..12_000); // 600 with sensitive PI: any sensitive PI needs a standard contract
+    let checked = ledger::check(&book, &store, &hasher(), &input(&b, "2026-11-23"), |_| {})
+        .await
+        .unwrap();
+    assert!(checked.mechanism_missing, "{:?}", checked.after.pathway);
+    let mut flow = FlowSettings::new("crm");
+    flow.mechanism = Some(chujing_law::profile::Mechanism {
+        kind: chujing_law::MechanismKind::StandardContract,
+        since: d("2026-11-01"),
+        until: None,
+    });
+    store.set_flow(&flow).await.unwrap();
+    let checked = ledger::check(&book, &store, &hasher(), &input(&b, "2026-11-23"), |_| {})
+        .await
+        .unwrap();
+    assert!(!checked.mechanism_missing);
+}
+
+#[tokio::test]
+async fn a_bad_row_refuses_the_batch_and_names_its_line() {
+    let store = MemoryStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.csv");
+    std::fs::write(&f, "id,health\nP1,是\nP2,maybe\n").unwrap();
+    let err = ledger::ingest(&store, &hasher(), &input(&f, "2026-11-01"), |_| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("bad.csv:3") && err.contains("maybe"), "{err}");
+    assert!(store.batch_metas().await.unwrap().is_empty());
+}
+
+#[test]
+fn a_scan_writes_its_figures_into_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "身份证号,手机\n11010519491231002X,13800138000\n440524188001010014,13900139000\n11010519491231002X,13800138000\n",
+    )
+    .unwrap();
+    let options = chujing_scan::Options {
+        classifier: chujing_scan::Classifier::new(jiff::civil::Date::new(2026, 11, 23).unwrap()),
+        subject_column: Some("身份证号".into()),
+        sample: None,
+        max_line: 1 << 20,
+        workers: 1,
+    };
+    let out = chujing_app::scan::scan_file(&csv, &options, |_| {});
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[processor]\nname = \"X\"\n").unwrap();
+    chujing_app::scan::write_profile(&profile, "crm", &[out]).unwrap();
+    let text = std::fs::read_to_string(&profile).unwrap();
+    assert!(text.contains("individuals = 2"), "{text}");
+    assert!(
+        text.contains("cn_resident_id") && text.contains("name = \"X\""),
+        "{text}"
+    );
+}
