@@ -476,19 +476,19 @@ mod tests {
                 "This Agreement is governed by the laws of the People's Republic of China."
                     .to_string(),
             ],
-            false,
+            chujing_law::Lang::En,
         );
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.found && c.paragraph == Some(1)));
         let r = check(
             &["This Agreement is governed by the laws of England.".to_string()],
-            false,
+            chujing_law::Lang::En,
         );
         assert!(r.iter().all(|c| c.id != "prc_governing_law" || !c.found));
     }
 
     fn status(text: &str, id: &str) -> (ClauseStatus, Option<String>) {
-        let r = check(&paragraphs(text), false);
+        let r = check(&paragraphs(text), chujing_law::Lang::En);
         let c = r.iter().find(|c| c.id == id);
         (
             c.map_or(ClauseStatus::Missing, |c| c.status),
@@ -566,7 +566,7 @@ mod tests {
     #[test]
     fn a_contradiction_anywhere_wins_over_a_clean_wording() {
         let text = "Governing law: the laws of the PRC.\n\nNotwithstanding the above, this Agreement shall not be governed by Chinese law.";
-        let r = check(&paragraphs(text), false);
+        let r = check(&paragraphs(text), chujing_law::Lang::En);
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.status == ClauseStatus::Contradicted
             && c.paragraph == Some(2)

@@ -199,7 +199,7 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
     };
     let paragraphs = contract::paragraphs(&text);
     let zh = args.lang == Lang::Zh;
-    let results = contract::check(&paragraphs, zh);
+    let results = contract::check(&paragraphs, args.lang);
     let missing = count(&results, ClauseStatus::Missing);
     let contradicted = count(&results, ClauseStatus::Contradicted);
     if args.json {
