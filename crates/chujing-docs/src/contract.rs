@@ -412,11 +412,12 @@ fn shorten(s: &str, max: usize) -> String {
     out
 }
 
-/// Checks an agreement, given as paragraphs; `zh` picks the language of names and citations.
+/// Checks an agreement, given as paragraphs; `lang` picks the language of names and citations.
 ///
 /// A clause is found when some paragraph words it and no paragraph that words it contradicts it; a
 /// contradiction anywhere wins, because one clause saying the opposite of another is what a reviewer must see.
-pub fn check(paragraphs: &[String], zh: bool) -> Vec<ClauseResult> {
+pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult> {
+    let zh = lang == chujing_law::Lang::Zh;
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
         .iter()
