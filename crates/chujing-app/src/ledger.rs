@@ -237,6 +237,14 @@ fn store_err<E: std::error::Error + Send + Sync + 'static>(
     move |e| AppError::store(what, e)
 }
 
+/// Whether the ledger holds a batch of this id.
+async fn has_batch<S: LedgerStore>(store: &S, id: &str) -> Result<bool> {
+    store
+        .has_batch(id)
+        .await
+        .map_err(store_err("cannot look up the batch"))
+}
+
 /// Reads `input` and stores it as one batch, all or nothing; the same batch id is counted once.
 pub async fn ingest<S: LedgerStore + Sync>(
     store: &S,
@@ -244,21 +252,18 @@ pub async fn ingest<S: LedgerStore + Sync>(
     input: &BatchInput,
     progress: impl Fn(u64) + Send + Sync + 'static,
 ) -> Result<Ingested> {
-    let has = |id: String| async move {
-        let present = store
-            .has_batch(&id)
-            .await
-            .map_err(store_err("cannot look up the batch"))?;
-        Ok::<_, AppError>((present, id))
-    };
     if let Some(id) = &input.batch_id
-        && let (true, batch_id) = has(id.clone()).await?
+        && has_batch(store, id).await?
     {
-        return Ok(Ingested::AlreadyPresent { batch_id });
+        return Ok(Ingested::AlreadyPresent {
+            batch_id: id.clone(),
+        });
     }
     let (batch, summary) = read_batch(input, hasher, progress)?;
-    if let (true, batch_id) = has(batch.meta.batch_id.clone()).await? {
-        return Ok(Ingested::AlreadyPresent { batch_id });
+    if has_batch(store, &batch.meta.batch_id).await? {
+        return Ok(Ingested::AlreadyPresent {
+            batch_id: batch.meta.batch_id,
+        });
     }
     let inserted = store
         .insert_batch(&batch)
@@ -379,10 +384,7 @@ pub async fn check<S: LedgerStore>(
     let as_of = input.date;
     let view = LedgerView::load(book, store, as_of).await?;
     let (batch, _) = read_batch(input, hasher, progress)?;
-    let already = store
-        .has_batch(&batch.meta.batch_id)
-        .await
-        .map_err(store_err("cannot look up the batch"))?;
+    let already = has_batch(store, &batch.meta.batch_id).await?;
     let before = view.status(book, as_of, None, DEFAULT_ALERT_SHARE)?;
     let after = view.status(
         book,
