@@ -260,6 +260,7 @@ pub async fn ingest<S: LedgerStore + Sync>(
         });
     }
     let (batch, summary) = read_batch(input, hasher, progress)?;
+    fail::fail_point!("app::ingest::after-parse");
     if has_batch(store, &batch.meta.batch_id).await? {
         return Ok(Ingested::AlreadyPresent {
             batch_id: batch.meta.batch_id,

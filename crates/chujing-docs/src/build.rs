@@ -193,7 +193,7 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
     };
     let mut doc = Document {
         kind: kind.id().to_string(),
-        lang: lang.pick("en", "zh").to_string(),
+        lang,
         title,
         subtitle: format!(
             "{} · {} {}",
@@ -799,11 +799,18 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
             "《个人信息出境标准合同办法》第七条",
         )),
     )];
-    match filing {
-        Some(o) => deadline.push(Block::Facts {
-            facts: vec![fact(t(lang, "Filing due", "备案期限"), o.due_text.clone(), Source::Decision)],
-        }),
-        None => deadline.push(open("contract-effective-date", lang, "Record the date the standard contract takes effect (`mechanism = { kind = \"standard_contract\", since = … }` in the profile) to compute the filing deadline.", "在画像文件中记录标准合同生效日期（`mechanism = { kind = \"standard_contract\", since = … }`），以计算备案期限。")),
+    if let Some(o) = filing {
+        deadline.push(Block::Facts {
+            facts: vec![fact(
+                t(lang, "Filing due", "备案期限"),
+                o.due_text.clone(),
+                Source::Decision,
+            )],
+        });
+    }
+    // Without the date the contract took effect there is no deadline to state, only a duty to compute one.
+    if filing.and_then(|o| o.due).is_none() {
+        deadline.push(open("contract-effective-date", lang, "Record the date the standard contract takes effect (`mechanism = { kind = \"standard_contract\", since = … }` in the profile) to compute the filing deadline.", "在画像文件中记录标准合同生效日期（`mechanism = { kind = \"standard_contract\", since = … }`），以计算备案期限。"));
     }
     let annex_rows = a
         .flows

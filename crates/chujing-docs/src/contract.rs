@@ -417,7 +417,6 @@ fn shorten(s: &str, max: usize) -> String {
 /// A clause is found when some paragraph words it and no paragraph that words it contradicts it; a
 /// contradiction anywhere wins, because one clause saying the opposite of another is what a reviewer must see.
 pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult> {
-    let zh = lang == chujing_law::Lang::Zh;
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
         .iter()
@@ -439,12 +438,8 @@ pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult
             };
             ClauseResult {
                 id: clause.id,
-                name: if zh { clause.name.1 } else { clause.name.0 },
-                citation: if zh {
-                    clause.citation.1
-                } else {
-                    clause.citation.0
-                },
+                name: lang.pick(clause.name.0, clause.name.1),
+                citation: lang.pick(clause.citation.0, clause.citation.1),
                 status,
                 found: status.is_satisfied(),
                 paragraph: shown.map(|i| i + 1),

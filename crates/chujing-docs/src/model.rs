@@ -110,8 +110,8 @@ pub struct Section {
 pub struct Document {
     /// The kind (`pipia`, …).
     pub kind: String,
-    /// `zh` or `en`.
-    pub lang: String,
+    /// The document's language (serialised as `zh` or `en`).
+    pub lang: chujing_law::Lang,
     /// The title.
     pub title: String,
     /// One line under the title: processor and date.

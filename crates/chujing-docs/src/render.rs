@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
+use chujing_law::Lang;
+
 use crate::model::{Block, Document, Source};
 
-/// How a source reads in the document's language.
-pub fn source_label(source: &Source, zh: bool) -> String {
-    let pick = |en: &str, z: &str| if zh { z.to_string() } else { en.to_string() };
+/// How a source reads in `lang`.
+pub fn source_label(source: &Source, lang: Lang) -> String {
+    let pick = |en: &str, zh: &str| lang.pick(en, zh).to_string();
     match source {
         Source::Profile(file) => format!("{} {file}", pick("profile", "画像文件")),
         Source::Ledger => pick("ledger", "出境台账"),
@@ -16,12 +18,14 @@ pub fn source_label(source: &Source, zh: bool) -> String {
     }
 }
 
-fn open_mark(zh: bool) -> &'static str {
-    if zh { "待补充" } else { "OPEN" }
+/// The mark of an open item in `lang`.
+pub fn open_mark(lang: Lang) -> &'static str {
+    lang.pick("OPEN", "待补充")
 }
 
-fn source_word(zh: bool) -> &'static str {
-    if zh { "来源" } else { "source" }
+/// The word that introduces a source in `lang`.
+pub fn source_word(lang: Lang) -> &'static str {
+    lang.pick("source", "来源")
 }
 
 /// Escapes a Markdown table cell.
@@ -31,7 +35,7 @@ fn cell(s: &str) -> String {
 
 /// The document as Markdown.
 pub fn markdown(doc: &Document) -> String {
-    let zh = doc.lang == "zh";
+    let lang = doc.lang;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -44,7 +48,7 @@ pub fn markdown(doc: &Document) -> String {
             let _ = writeln!(
                 out,
                 "- [ ] **{}** `{}`: {}",
-                open_mark(zh),
+                open_mark(lang),
                 item.id,
                 item.text
             );
@@ -73,8 +77,8 @@ pub fn markdown(doc: &Document) -> String {
                             "- {}: **{}** ({}: {})",
                             f.label,
                             f.value,
-                            source_word(zh),
-                            source_label(&f.source, zh)
+                            source_word(lang),
+                            source_label(&f.source, lang)
                         );
                     }
                     out.push('\n');
@@ -88,8 +92,8 @@ pub fn markdown(doc: &Document) -> String {
                     let _ = writeln!(
                         out,
                         "\n*{}: {}*\n",
-                        source_word(zh),
-                        source_label(source, zh)
+                        source_word(lang),
+                        source_label(source, lang)
                     );
                 }
                 Block::Chart {
@@ -102,24 +106,20 @@ pub fn markdown(doc: &Document) -> String {
                         .iter()
                         .map(|(l, v)| vec![l.clone(), v.to_string()])
                         .collect();
-                    let headers = if zh {
-                        ["月份", "人数"]
-                    } else {
-                        ["month", "individuals"]
-                    };
+                    let headers = [lang.pick("month", "月份"), lang.pick("individuals", "人数")];
                     table(&mut out, &headers.map(String::from), &rows);
                     let _ = writeln!(
                         out,
                         "\n*{}: {}*\n",
-                        source_word(zh),
-                        source_label(source, zh)
+                        source_word(lang),
+                        source_label(source, lang)
                     );
                 }
                 Block::Open { item } => {
                     let _ = writeln!(
                         out,
                         "> **{}** `{}`: {}\n",
-                        open_mark(zh),
+                        open_mark(lang),
                         item.id,
                         item.text
                     );
@@ -218,12 +218,12 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #bbb;paddin
 
 /// The document as one self-contained HTML page (inline style and charts, no external resources).
 pub fn html(doc: &Document) -> String {
-    let zh = doc.lang == "zh";
+    let lang = doc.lang;
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
-        if zh { "zh-CN" } else { "en" },
+        lang.pick("en", "zh-CN"),
         escape(&doc.title)
     );
     let _ = writeln!(
@@ -239,7 +239,7 @@ pub fn html(doc: &Document) -> String {
             let _ = writeln!(
                 out,
                 "<li class=\"open\"><strong>{}</strong> <code>{}</code>: {}</li>",
-                open_mark(zh),
+                open_mark(lang),
                 escape(&item.id),
                 escape(&item.text)
             );
@@ -269,7 +269,7 @@ pub fn html(doc: &Document) -> String {
                             "<tr><th>{}</th><td>{}</td><td class=\"src\">{}</td></tr>",
                             escape(&f.label),
                             escape(&f.value),
-                            escape(&source_label(&f.source, zh))
+                            escape(&source_label(&f.source, lang))
                         );
                     }
                     out.push_str("</table>\n");
@@ -283,8 +283,8 @@ pub fn html(doc: &Document) -> String {
                     let _ = writeln!(
                         out,
                         "<p class=\"src\">{}: {}</p>",
-                        source_word(zh),
-                        escape(&source_label(source, zh))
+                        source_word(lang),
+                        escape(&source_label(source, lang))
                     );
                 }
                 Block::Chart {
@@ -297,15 +297,15 @@ pub fn html(doc: &Document) -> String {
                         "<figure>{}<figcaption>{} <span class=\"src\">({}: {})</span></figcaption></figure>",
                         bar_chart_svg(bars),
                         escape(caption),
-                        source_word(zh),
-                        escape(&source_label(source, zh))
+                        source_word(lang),
+                        escape(&source_label(source, lang))
                     );
                 }
                 Block::Open { item } => {
                     let _ = writeln!(
                         out,
                         "<p class=\"open\"><strong>{}</strong> <code>{}</code>: {}</p>",
-                        open_mark(zh),
+                        open_mark(lang),
                         escape(&item.id),
                         escape(&item.text)
                     );

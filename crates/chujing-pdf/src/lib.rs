@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use chujing_docs::model::{Block, Document};
-use chujing_docs::render::{bar_chart_svg, source_label};
+use chujing_docs::render::{bar_chart_svg, open_mark, source_label, source_word};
 use serde_json::{Value, json};
 use typst_as_lib::TypstEngine;
 
@@ -55,7 +55,7 @@ pub fn find_font(configured: Option<&Path>) -> Result<PathBuf, PdfError> {
 
 /// The document as the template reads it: text only, sources as words, charts as SVG.
 fn view(doc: &Document) -> Value {
-    let zh = doc.lang == "zh";
+    let lang = doc.lang;
     let sections: Vec<Value> = doc
         .sections
         .iter()
@@ -71,21 +71,21 @@ fn view(doc: &Document) -> Value {
                     }),
                     Block::Facts { facts } => json!({
                         "kind": "table",
-                        "headers": if zh { ["项目", "内容", "来源"] } else { ["item", "value", "source"] },
-                        "rows": facts.iter().map(|f| vec![f.label.clone(), f.value.clone(), source_label(&f.source, zh)]).collect::<Vec<_>>(),
+                        "headers": [lang.pick("item", "项目"), lang.pick("value", "内容"), source_word(lang)],
+                        "rows": facts.iter().map(|f| vec![f.label.clone(), f.value.clone(), source_label(&f.source, lang)]).collect::<Vec<_>>(),
                         "source": "",
                     }),
                     Block::Table { headers, rows, source } => json!({
                         "kind": "table",
                         "headers": headers,
                         "rows": rows,
-                        "source": format!("{}: {}", if zh { "来源" } else { "source" }, source_label(source, zh)),
+                        "source": format!("{}: {}", source_word(lang), source_label(source, lang)),
                     }),
                     Block::Chart { caption, bars, source } => json!({
                         "kind": "chart",
                         "caption": caption,
                         "svg": bar_chart_svg(bars),
-                        "source": source_label(source, zh),
+                        "source": source_label(source, lang),
                     }),
                     Block::Open { item } => json!({"kind": "open", "id": item.id, "text": item.text}),
                     Block::Checklist { entries } => json!({
@@ -103,7 +103,7 @@ fn view(doc: &Document) -> Value {
         "subtitle": doc.subtitle,
         "notice": doc.notice,
         "open_heading": doc.open_heading,
-        "open_mark": if zh { "待补充" } else { "OPEN" },
+        "open_mark": open_mark(lang),
         "open_items": doc.open_items,
         "sections": sections,
     })

@@ -468,35 +468,6 @@ mod tests {
     }
 
     #[test]
-    fn resident_ids() {
-        // GB 11643-1999's own example and well-known test numbers.
-        assert!(resident_id(b"11010519491231002X", today()).is_some());
-        assert!(resident_id(b"11010519491231002x", today()).is_some());
-        assert!(resident_id(b"440524188001010014", today()).is_none()); // check digit 4 is wrong
-        assert_eq!(
-            resident_id(b"110105194912310021", today()),
-            None,
-            "wrong check digit"
-        );
-        assert!(
-            resident_id(b"990105194912310023", today()).is_none(),
-            "no such province"
-        );
-        assert!(
-            resident_id(b"110105194902300020", today()).is_none(),
-            "30 February"
-        );
-        // The legacy 15-digit form: region, YYMMDD in the 1900s, sequence.
-        assert_eq!(resident_id(b"110105491231002", today()), date(1949, 12, 31));
-        assert!(
-            resident_id(b"110105491331002", today()).is_none(),
-            "month 13"
-        );
-        // A birth date after the scan date is not real.
-        assert!(resident_id(b"11010520300101001X", today()).is_none());
-    }
-
-    #[test]
     fn luhn_and_cards() {
         assert!(luhn(b"79927398713"));
         assert!(!luhn(b"79927398710"));

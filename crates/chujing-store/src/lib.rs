@@ -264,8 +264,11 @@ impl LedgerStore for Store {
                     .bind(bytes(sensitive, part))
                     .execute(&mut *tx)
                     .await?;
+                // The crash tests stop here with the batch row and some of its parts written, uncommitted.
+                fail::fail_point!("store::insert-batch::in-transaction");
             }
             tx.commit().await?;
+            fail::fail_point!("store::insert-batch::after-commit");
         });
         Ok(Insert::Inserted)
     }

@@ -50,3 +50,59 @@ pub fn tool(test: &str, tool: &str, package: &str) -> bool {
     }
     ok
 }
+
+/// A fresh, empty PostgreSQL database for one test, dropped when the value is. Created with `psql` against
+/// the server `CHUJING_TEST_PG_URL` names (trust authentication, as `scripts/pg-test-server` sets up).
+#[derive(Debug)]
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Creates a database named `<prefix>_<process id>`; records the skip (and returns `None`) when there is
+    /// no PostgreSQL.
+    #[allow(clippy::panic, reason = "a test set-up that fails must fail the test")]
+    pub fn create(test: &str, prefix: &str) -> Option<PgDatabase> {
+        let admin = postgres(test)?;
+        let name = format!("{prefix}_{}", std::process::id());
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let db = PgDatabase {
+            url: format!("{base}/{name}"),
+            admin: admin.clone(),
+            name,
+        };
+        for sql in [db.drop_sql(), format!("CREATE DATABASE {}", db.name)] {
+            if let Err(e) = db.psql(&sql) {
+                panic!("{test}: {e}");
+            }
+        }
+        Some(db)
+    }
+
+    fn drop_sql(&self) -> String {
+        format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
+    }
+
+    fn psql(&self, sql: &str) -> Result<(), String> {
+        let status = std::process::Command::new("psql")
+            .args([self.admin.as_str(), "-qc", sql])
+            .status()
+            .map_err(|e| format!("cannot run psql (Debian's postgresql-client): {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("psql `{sql}` failed: {status}"))
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Err(e) = self.psql(&self.drop_sql()) {
+            eprintln!("could not drop the test database: {e}");
+        }
+    }
+}

@@ -96,11 +96,12 @@ fn a_huge_line_is_cut_not_held() {
 
 #[test]
 fn decoy_columns_report_nothing() {
-    // Order numbers (18 digits), millisecond timestamps, IDs with wrong check digits, credit codes.
+    // Order numbers (18 digits), millisecond timestamps, IDs whose check character is wrong (computed
+    // independently), credit codes.
     let mut text = String::from("order,ts,bad_id,uscc\n");
     for i in 0..5_000u64 {
         let order = 100000000000000000 + i * 7919;
-        let bad_id = format!("11010519491231{:03}{}", i % 1000, "5");
+        let bad_id = crate::ids::wrong_check_id(&format!("11010519491231{:03}", i % 1000));
         text.push_str(&format!(
             "{order},{},{bad_id},91350100M000100Y43\n",
             1763800000000 + i

@@ -198,7 +198,6 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
             .map_err(|e| InputProblem(format!("{name}: cannot read as UTF-8 text: {e}")))?
     };
     let paragraphs = contract::paragraphs(&text);
-    let zh = args.lang == Lang::Zh;
     let results = contract::check(&paragraphs, args.lang);
     let missing = count(&results, ClauseStatus::Missing);
     let contradicted = count(&results, ClauseStatus::Contradicted);
@@ -211,11 +210,13 @@ pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
             "contradicted": contradicted,
         }))?;
     } else {
-        let mut table = output::table(if zh {
-            vec!["条款", "结果", "位置与原文", "依据"]
-        } else {
-            vec!["clause", "result", "where, and the passage", "requirement"]
-        });
+        let pick = |en, zh| args.lang.pick(en, zh);
+        let mut table = output::table(vec![
+            pick("clause", "条款"),
+            pick("result", "结果"),
+            pick("where, and the passage", "位置与原文"),
+            pick("requirement", "依据"),
+        ]);
         for r in &results {
             table.add_row(vec![
                 r.name.to_string(),
