@@ -12,6 +12,7 @@ use crate::profile::{Flow, Mechanism, Profile};
 use crate::regime::{Claim, Item, Obligation, Regime, cite};
 use crate::rulebook::RuleBook;
 use crate::text::{Lang, Text};
+use crate::warning::{Warning, WarningKind};
 
 /// The result of `chujing assess`.
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +42,7 @@ pub struct Assessment {
     /// Every article cited, in order of first use.
     pub citations: Vec<String>,
     /// Things the user should check.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// The processor as assessed.
@@ -268,35 +269,123 @@ pub fn assess_with_totals(
     ledger_totals: Option<crate::profile::Totals>,
 ) -> Result<Assessment, LawError> {
     let regime = book.regime_at(as_of)?;
-    let packs = book.packs();
-    let meta = |pack: usize| packs.get(pack).map(|p| &p.meta);
-    let citation = |pack: usize, article: &Text| {
-        meta(pack)
-            .map(|m| cite(m, article, lang))
-            .unwrap_or_default()
-    };
     let mut warnings = Vec::new();
     let p = &profile.processor;
+    let counted: Vec<bool> = profile
+        .flows
+        .iter()
+        .map(|f| regime.counts_flow(&flow_facts(p, f), f.exemption.id()))
+        .collect();
+    let totals = processor_totals(profile, &counted, ledger_totals, &mut warnings);
+    let individuals_processed = individuals_processed(regime, profile, &totals, &mut warnings);
 
-    let base_facts = |f: &Flow| Facts {
+    let mut flows = Vec::with_capacity(profile.flows.len());
+    let mut decided_on = Vec::with_capacity(profile.flows.len());
+    for (f, is_counted) in profile.flows.iter().zip(&counted) {
+        let facts = Facts {
+            individuals: totals.individuals,
+            sensitive_individuals: totals.sensitive_individuals,
+            individuals_processed,
+            ..flow_facts(p, f)
+        };
+        let ctx = Context {
+            book,
+            regime,
+            as_of,
+            lang,
+        };
+        flows.push(decide_flow(&ctx, f, *is_counted, &facts, &mut warnings)?);
+        decided_on.push(facts);
+    }
+    let pathway =
+        processor_pathway(flows.iter().map(|f| f.pathway)).unwrap_or(Pathway::NotApplicable);
+    let obligations = obligations(
+        book,
+        regime,
+        profile,
+        &flows,
+        &decided_on,
+        lang,
+        &mut warnings,
+    );
+    let excluded_flows: Vec<String> = profile
+        .flows
+        .iter()
+        .zip(&counted)
+        .filter(|(f, c)| !**c && f.personal_information())
+        .map(|(f, _)| f.id.clone())
+        .collect();
+    let totals = TotalsSummary {
+        excluded_flows,
+        ..totals
+    };
+    let (instruments, window) = regime_summary(book, regime, as_of, lang);
+    let trace = processor_trace(book, regime, as_of, lang, &window, &totals, &flows, pathway);
+    let citations = unique(
+        trace
+            .iter()
+            .filter_map(|s| s.citation.clone())
+            .chain(flows.iter().flat_map(|f| f.citations.iter().cloned()))
+            .chain(obligations.iter().map(|o| o.citation.clone())),
+    );
+    Ok(Assessment {
+        as_of,
+        lang,
+        processor: ProcessorSummary {
+            name: p.name.clone(),
+            ciio: p.ciio,
+            located_in_china: p.located_in_china,
+            individuals_processed: p.individuals_processed,
+        },
+        regime: instruments.iter().map(|i| i.id.clone()).collect(),
+        instruments,
+        window,
+        totals,
+        pathway,
+        flows,
+        obligations,
+        trace,
+        citations,
+        warnings: warnings
+            .into_iter()
+            .map(|w| Warning::new(w, lang))
+            .collect(),
+    })
+}
+
+/// What deciding a flow needs besides the flow.
+struct Context<'a> {
+    book: &'a RuleBook,
+    regime: &'a Regime,
+    as_of: Date,
+    lang: Lang,
+}
+
+/// A flow's own facts, before the processor-wide counts are added.
+fn flow_facts(p: &crate::profile::Processor, f: &Flow) -> Facts {
+    Facts {
         important_data: f.important_data,
         personal_information: f.personal_information(),
         sensitive_personal_information: f.sensitive_individuals > 0,
         kind: f.kind,
         ..Facts::transfer_by(p.facts())
-    };
+    }
+}
 
-    // Phase 1: which flows count.
-    let counted: Vec<bool> = profile
-        .flows
-        .iter()
-        .map(|f| regime.counts_flow(&base_facts(f), f.exemption.id()))
-        .collect();
+/// The processor-wide counts the thresholds apply to: the ledger's, else the profile's `[totals]`, else the
+/// sum over counted flows (which can only over-count). Never below a single counted flow: a distinct count
+/// over all flows cannot be smaller than one of them, so smaller given figures are raised and reported.
+fn processor_totals(
+    profile: &Profile,
+    counted: &[bool],
+    ledger_totals: Option<crate::profile::Totals>,
+    warnings: &mut Vec<WarningKind>,
+) -> TotalsSummary {
     let counted_flows = || {
         profile
             .flows
             .iter()
-            .zip(&counted)
+            .zip(counted)
             .filter(|(_, c)| **c)
             .map(|(f, _)| f)
     };
@@ -312,16 +401,11 @@ pub fn assess_with_totals(
     let (individuals, sensitive_individuals, source) = match given {
         Some((t, source)) => {
             if t.individuals < max_i || t.sensitive_individuals < max_s {
-                warnings.push(match lang {
-                    Lang::En => format!(
-                        "[totals] ({} individuals, {} sensitive) is below a single counted flow ({}, {}); a distinct \
-                         count over all flows cannot be smaller, so the larger figures are used",
-                        explain::number(t.individuals), explain::number(t.sensitive_individuals),
-                        explain::number(max_i), explain::number(max_s)),
-                    Lang::Zh => format!(
-                        "[totals]（{}人，敏感{}人）小于单个计入数据流的人数（{}人，敏感{}人）；全部数据流去重后的人数不可能更小，已采用较大值",
-                        explain::number(t.individuals), explain::number(t.sensitive_individuals),
-                        explain::number(max_i), explain::number(max_s)),
+                warnings.push(WarningKind::TotalsBelowAFlow {
+                    individuals: t.individuals,
+                    sensitive_individuals: t.sensitive_individuals,
+                    flow_individuals: max_i,
+                    flow_sensitive_individuals: max_s,
                 });
             }
             (
@@ -336,6 +420,32 @@ pub fn assess_with_totals(
             TotalsSource::SumOfFlows,
         ),
     };
+    TotalsSummary {
+        individuals,
+        sensitive_individuals,
+        source,
+        excluded_flows: Vec::new(),
+    }
+}
+
+/// The individuals the processor handles: as given, else the largest exported figure as a lower bound
+/// (reported when a rule in force depends on it).
+fn individuals_processed(
+    regime: &Regime,
+    profile: &Profile,
+    totals: &TotalsSummary,
+    warnings: &mut Vec<WarningKind>,
+) -> u64 {
+    if let Some(n) = profile.processor.individuals_processed {
+        return n;
+    }
+    let max_any = profile
+        .flows
+        .iter()
+        .map(|f| f.individuals)
+        .max()
+        .unwrap_or(0);
+    let lower_bound = totals.individuals.max(max_any);
     let uses_processed = regime.rules.iter().any(|r| {
         let mut bounds = Vec::new();
         r.body.when.count_bounds(&mut bounds);
@@ -343,135 +453,126 @@ pub fn assess_with_totals(
             .iter()
             .any(|(f, _)| *f == CountFact::IndividualsProcessed)
     });
-    let max_any = profile
-        .flows
-        .iter()
-        .map(|f| f.individuals)
-        .max()
-        .unwrap_or(0);
-    let individuals_processed = match p.individuals_processed {
-        Some(n) => n,
-        None => {
-            let lower = individuals.max(max_any);
-            if uses_processed {
-                warnings.push(match lang {
-                    Lang::En => format!("processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound", explain::number(lower)),
-                    Lang::Zh => format!("未提供 processor.individuals_processed，而现行规定使用该数；以出境人数 {} 作为下限", explain::number(lower)),
-                });
-            }
-            lower
-        }
-    };
-
-    // Phase 2: decide each flow.
-    let mut flows = Vec::with_capacity(profile.flows.len());
-    let mut flow_facts = Vec::with_capacity(profile.flows.len());
-    for (f, is_counted) in profile.flows.iter().zip(&counted) {
-        let facts = Facts {
-            individuals,
-            sensitive_individuals,
-            individuals_processed,
-            ..base_facts(f)
-        };
-        flow_facts.push(facts);
-        let outcome = regime.decide(&facts, f.exemption.id());
-        let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided {
-            date: as_of,
-            flow: f.id.clone(),
-        })?;
-        let mut trace = Vec::new();
-        flow_trace(book, regime, &facts, &outcome, as_of, lang, &mut trace);
-        trace.push(Step {
-            pathway: Some(pathway),
-            ..Step::plain(
-                StepKind::Result,
-                match lang {
-                    Lang::En => format!("pathway for flow `{}`: {}", f.id, pathway.label(lang)),
-                    Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
-                },
-            )
-        });
-        let mechanism_in_force = f.mechanism.filter(|m| mechanism_in_force(book, m, as_of));
-        let satisfied = pathway.is_satisfied_by(mechanism_in_force.map(|m| m.kind));
-        if let Some(m) = f.mechanism
-            && !satisfied
-        {
-            let (what, label) = (explain::mechanism(m.kind, lang), pathway.label(lang));
-            let expired = valid_until(book, &m).filter(|u| *u < as_of);
-            warnings.push(match (lang, m.since > as_of, expired) {
-                (Lang::En, true, _) => format!(
-                    "flow `{}`: the recorded {what} takes effect only on {}",
-                    f.id, m.since
-                ),
-                (Lang::Zh, true, _) => {
-                    format!("数据流“{}”：已记录的{what}自{}起才生效", f.id, m.since)
-                }
-                (Lang::En, false, Some(u)) => format!(
-                    "flow `{}`: the recorded {what} expired on {u}; a {label} is required",
-                    f.id
-                ),
-                (Lang::Zh, false, Some(u)) => {
-                    format!("数据流“{}”：已记录的{what}已于{u}到期，须{label}", f.id)
-                }
-                (Lang::En, false, None) => format!(
-                    "flow `{}`: the recorded {what} does not satisfy the required {label}",
-                    f.id
-                ),
-                (Lang::Zh, false, None) => {
-                    format!("数据流“{}”：已记录的{what}不满足所需的{label}", f.id)
-                }
-            });
-        }
-        if f.sensitive_individuals == 0
-            && let Some(c) = f
-                .categories
-                .iter()
-                .find(|c| SENSITIVE_CATEGORY_HINTS.contains(&c.to_ascii_lowercase().as_str()))
-        {
-            warnings.push(match lang {
-                Lang::En => format!("flow `{}`: category `{c}` is usually sensitive PI (PIPL Art. 28) but sensitive_individuals is 0; check the count", f.id),
-                Lang::Zh => format!("数据流“{}”：类别“{c}”通常属于敏感个人信息（《个人信息保护法》第二十八条），但 sensitive_individuals 为 0，请核对", f.id),
-            });
-        }
-        let citations = unique(trace.iter().filter_map(|s| s.citation.clone()));
-        flows.push(FlowDecision {
-            id: f.id.clone(),
-            recipient: f.recipient.clone(),
-            country: f.country.to_string(),
-            kind: f.kind,
-            individuals: f.individuals,
-            sensitive_individuals: f.sensitive_individuals,
-            important_data: f.important_data,
-            pathway,
-            exemption: outcome
-                .exemption
-                .and_then(|i| regime.exemptions.get(i))
-                .map(|e| e.body.id),
-            counted: *is_counted && f.personal_information(),
-            mechanism: f.mechanism,
-            satisfied,
-            trace,
-            citations,
-        });
+    if uses_processed {
+        warnings.push(WarningKind::IndividualsProcessedMissing { lower_bound });
     }
-    let pathway =
-        processor_pathway(flows.iter().map(|f| f.pathway)).unwrap_or(Pathway::NotApplicable);
+    lower_bound
+}
 
-    let obligations = obligations(
+/// One flow's decision, decided on `facts`.
+fn decide_flow(
+    ctx: &Context<'_>,
+    f: &Flow,
+    is_counted: bool,
+    facts: &Facts,
+    warnings: &mut Vec<WarningKind>,
+) -> Result<FlowDecision, LawError> {
+    let Context {
         book,
         regime,
-        profile,
-        &flows,
-        &flow_facts,
+        as_of,
         lang,
-        &mut warnings,
-    );
+    } = *ctx;
+    let outcome = regime.decide(facts, f.exemption.id());
+    let pathway = outcome.pathway.ok_or_else(|| LawError::Undecided {
+        date: as_of,
+        flow: f.id.clone(),
+    })?;
+    let mut trace = Vec::new();
+    flow_trace(book, regime, facts, &outcome, as_of, lang, &mut trace);
+    trace.push(Step {
+        pathway: Some(pathway),
+        ..Step::plain(
+            StepKind::Result,
+            match lang {
+                Lang::En => format!("pathway for flow `{}`: {}", f.id, pathway.label(lang)),
+                Lang::Zh => format!("数据流“{}”的出境路径：{}", f.id, pathway.label(lang)),
+            },
+        )
+    });
+    let in_force = f.mechanism.filter(|m| mechanism_in_force(book, m, as_of));
+    let satisfied = pathway.is_satisfied_by(in_force.map(|m| m.kind));
+    if let Some(m) = f.mechanism
+        && !satisfied
+    {
+        warnings.push(mechanism_warning(book, f, m, pathway, as_of));
+    }
+    if f.sensitive_individuals == 0
+        && let Some(c) = f
+            .categories
+            .iter()
+            .find(|c| SENSITIVE_CATEGORY_HINTS.contains(&c.to_ascii_lowercase().as_str()))
+    {
+        warnings.push(WarningKind::SensitiveCategoryWithoutCount {
+            flow: f.id.clone(),
+            category: c.clone(),
+        });
+    }
+    let citations = unique(trace.iter().filter_map(|s| s.citation.clone()));
+    Ok(FlowDecision {
+        id: f.id.clone(),
+        recipient: f.recipient.clone(),
+        country: f.country.to_string(),
+        kind: f.kind,
+        individuals: f.individuals,
+        sensitive_individuals: f.sensitive_individuals,
+        important_data: f.important_data,
+        pathway,
+        exemption: outcome
+            .exemption
+            .and_then(|i| regime.exemptions.get(i))
+            .map(|e| e.body.id),
+        counted: is_counted && f.personal_information(),
+        mechanism: f.mechanism,
+        satisfied,
+        trace,
+        citations,
+    })
+}
 
-    // Processor-level trace.
-    let instruments: Vec<InstrumentSummary> = regime
+/// Why a recorded mechanism does not satisfy the flow's pathway.
+fn mechanism_warning(
+    book: &RuleBook,
+    f: &Flow,
+    m: Mechanism,
+    required: Pathway,
+    as_of: Date,
+) -> WarningKind {
+    let flow = f.id.clone();
+    if m.since > as_of {
+        return WarningKind::MechanismNotYetInForce {
+            flow,
+            mechanism: m.kind,
+            since: m.since,
+        };
+    }
+    match valid_until(book, &m).filter(|u| *u < as_of) {
+        Some(expired) => WarningKind::MechanismExpired {
+            flow,
+            mechanism: m.kind,
+            expired,
+            required,
+        },
+        None => WarningKind::MechanismInsufficient {
+            flow,
+            mechanism: m.kind,
+            required,
+        },
+    }
+}
+
+/// The packs in force, and the counting window.
+fn regime_summary(
+    book: &RuleBook,
+    regime: &Regime,
+    as_of: Date,
+    lang: Lang,
+) -> (Vec<InstrumentSummary>, Option<WindowSummary>) {
+    let packs = book.packs();
+    let instruments = regime
         .packs
         .iter()
-        .filter_map(|i| meta(*i))
+        .filter_map(|i| packs.get(*i).map(|p| &p.meta))
         .map(|m| InstrumentSummary {
             id: m.id.clone(),
             title: m.title.get(lang).to_string(),
@@ -479,11 +580,38 @@ pub fn assess_with_totals(
             effective: m.effective,
         })
         .collect();
+    let window = regime.window.as_ref().map(|w| WindowSummary {
+        kind: w.body.id(),
+        from: w.body.start(as_of),
+        to: as_of,
+        citation: packs
+            .get(w.pack)
+            .map(|p| cite(&p.meta, &w.article, lang))
+            .unwrap_or_default(),
+    });
+    (instruments, window)
+}
+
+/// The processor-level steps: the law in force, the window, the totals, the processor's pathway.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each is a separate finding the trace reports"
+)]
+fn processor_trace(
+    book: &RuleBook,
+    regime: &Regime,
+    as_of: Date,
+    lang: Lang,
+    window: &Option<WindowSummary>,
+    totals: &TotalsSummary,
+    flows: &[FlowDecision],
+    pathway: Pathway,
+) -> Vec<Step> {
     let names: Vec<&str> = regime
         .packs
         .iter()
-        .filter_map(|i| meta(*i))
-        .map(|m| m.short.get(lang))
+        .filter_map(|i| book.packs().get(*i))
+        .map(|p| p.meta.short.get(lang))
         .collect();
     let mut trace = vec![Step::plain(
         StepKind::Regime,
@@ -492,14 +620,8 @@ pub fn assess_with_totals(
             Lang::Zh => format!("{as_of} 有效的规定：{}", names.join("、")),
         },
     )];
-    let window = regime.window.as_ref().map(|w| WindowSummary {
-        kind: w.body.id(),
-        from: w.body.start(as_of),
-        to: as_of,
-        citation: citation(w.pack, &w.article),
-    });
-    match &window {
-        Some(w) => trace.push(Step {
+    trace.push(match window {
+        Some(w) => Step {
             rule: regime.window.as_ref().map(|x| x.id.clone()),
             citation: Some(w.citation.clone()),
             ..Step::plain(
@@ -509,33 +631,17 @@ pub fn assess_with_totals(
                     Lang::Zh => format!("计数区间：{} 至 {}", w.from, w.to),
                 },
             )
-        }),
-        None => trace.push(Step::plain(
+        },
+        None => Step::plain(
             StepKind::Window,
             lang.pick(
                 "the law in force sets no volume thresholds, so nothing is counted",
                 "现行规定未设数量门槛，不计数",
             )
             .to_string(),
-        )),
-    }
-    let excluded_flows: Vec<String> = profile
-        .flows
-        .iter()
-        .zip(&counted)
-        .filter(|(f, c)| !**c && f.personal_information())
-        .map(|(f, _)| f.id.clone())
-        .collect();
-    trace.push(Step::plain(
-        StepKind::Totals,
-        totals_text(
-            individuals,
-            sensitive_individuals,
-            source,
-            &excluded_flows,
-            lang,
         ),
-    ));
+    });
+    trace.push(Step::plain(StepKind::Totals, totals_text(totals, lang)));
     let heaviest = flows
         .iter()
         .filter(|f| f.pathway == pathway)
@@ -558,49 +664,16 @@ pub fn assess_with_totals(
             },
         )
     });
-    let citations = unique(
-        trace
-            .iter()
-            .filter_map(|s| s.citation.clone())
-            .chain(flows.iter().flat_map(|f| f.citations.iter().cloned()))
-            .chain(obligations.iter().map(|o| o.citation.clone())),
-    );
-    Ok(Assessment {
-        as_of,
-        lang,
-        processor: ProcessorSummary {
-            name: p.name.clone(),
-            ciio: p.ciio,
-            located_in_china: p.located_in_china,
-            individuals_processed: p.individuals_processed,
-        },
-        regime: instruments.iter().map(|i| i.id.clone()).collect(),
-        instruments,
-        window,
-        totals: TotalsSummary {
-            individuals,
-            sensitive_individuals,
-            source,
-            excluded_flows,
-        },
-        pathway,
-        flows,
-        obligations,
-        trace,
-        citations,
-        warnings,
-    })
+    trace
 }
 
-fn totals_text(
-    individuals: u64,
-    sensitive: u64,
-    source: TotalsSource,
-    excluded: &[String],
-    lang: Lang,
-) -> String {
-    let (i, s) = (explain::number(individuals), explain::number(sensitive));
-    let mut text = match (lang, source) {
+fn totals_text(totals: &TotalsSummary, lang: Lang) -> String {
+    let (i, s) = (
+        explain::number(totals.individuals),
+        explain::number(totals.sensitive_individuals),
+    );
+    let excluded = &totals.excluded_flows;
+    let mut text = match (lang, totals.source) {
         (Lang::En, TotalsSource::Profile) => {
             format!("processor-wide: {i} individuals, {s} with sensitive PI (from [totals])")
         }
@@ -789,7 +862,7 @@ fn obligations(
     flows: &[FlowDecision],
     flow_facts: &[Facts],
     lang: Lang,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<WarningKind>,
 ) -> Vec<ObligationDue> {
     let mut out: Vec<ObligationDue> = Vec::new();
     let mut fallback_years = Vec::new();
@@ -851,12 +924,11 @@ fn obligations(
     }
     fallback_years.sort_unstable();
     fallback_years.dedup();
-    for y in fallback_years {
-        warnings.push(match lang {
-            Lang::En => format!("the official holiday calendar for {y} is not in the rule packs: working days in {y} were counted as Monday to Friday; check the deadline against the State Council's notice"),
-            Lang::Zh => format!("规则包中没有{y}年的官方节假日安排：{y}年的工作日按周一至周五计算，请对照国务院办公厅通知核对期限"),
-        });
-    }
+    warnings.extend(
+        fallback_years
+            .into_iter()
+            .map(|year| WarningKind::HolidayCalendarMissing { year }),
+    );
     out
 }
 

@@ -26,6 +26,7 @@ pub mod regime;
 pub mod rulebook;
 pub mod source;
 pub mod text;
+pub mod warning;
 
 pub use assess::{Assessment, assess};
 pub use calendar::HolidayCalendar;
@@ -38,3 +39,4 @@ pub use profile::Profile;
 pub use regime::Regime;
 pub use rulebook::RuleBook;
 pub use text::{Lang, Text};
+pub use warning::{Warning, WarningKind};

@@ -70,7 +70,7 @@ fn an_expired_assessment_does_not_satisfy() {
     assert!(
         a.warnings
             .iter()
-            .any(|w| w.contains("expired on 2025-05-09")),
+            .any(|w| w.message.contains("expired on 2025-05-09")),
         "{:?}",
         a.warnings
     );
@@ -84,9 +84,9 @@ fn the_wrong_mechanism_does_not_satisfy() {
     );
     assert!(!a.flows[0].satisfied);
     assert!(
-        a.warnings
-            .iter()
-            .any(|w| w.contains("does not satisfy the required security assessment")),
+        a.warnings.iter().any(|w| w
+            .message
+            .contains("does not satisfy the required security assessment")),
         "{:?}",
         a.warnings
     );

@@ -1,0 +1,198 @@
+//! What an assessment asks the user to check, as structured reasons; their English and Chinese prose is
+//! written here and nowhere else.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::explain::{mechanism, number};
+use crate::pathway::{MechanismKind, Pathway};
+use crate::text::Lang;
+
+/// Why the user should check something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum WarningKind {
+    /// The profile's `[totals]` (or the ledger's) are below a single counted flow: a distinct count over all
+    /// flows cannot be smaller, so the flow's figures were used.
+    TotalsBelowAFlow {
+        /// Individuals as given.
+        individuals: u64,
+        /// Individuals with sensitive PI as given.
+        sensitive_individuals: u64,
+        /// The largest counted flow's individuals.
+        flow_individuals: u64,
+        /// The largest counted flow's individuals with sensitive PI.
+        flow_sensitive_individuals: u64,
+    },
+    /// `processor.individuals_processed` is missing though the law in force uses it; the exported count was
+    /// used as a lower bound.
+    IndividualsProcessedMissing {
+        /// The figure used.
+        lower_bound: u64,
+    },
+    /// The recorded mechanism takes effect after the as-of date.
+    MechanismNotYetInForce {
+        /// The flow.
+        flow: String,
+        /// The mechanism recorded.
+        mechanism: MechanismKind,
+        /// When it takes effect.
+        since: Date,
+    },
+    /// The recorded mechanism has expired.
+    MechanismExpired {
+        /// The flow.
+        flow: String,
+        /// The mechanism recorded.
+        mechanism: MechanismKind,
+        /// Its last valid day.
+        expired: Date,
+        /// The pathway the flow needs.
+        required: Pathway,
+    },
+    /// The recorded mechanism is not one that satisfies the pathway.
+    MechanismInsufficient {
+        /// The flow.
+        flow: String,
+        /// The mechanism recorded.
+        mechanism: MechanismKind,
+        /// The pathway the flow needs.
+        required: Pathway,
+    },
+    /// A category that is usually sensitive PI (PIPL Art. 28) with no individuals with sensitive PI.
+    SensitiveCategoryWithoutCount {
+        /// The flow.
+        flow: String,
+        /// The category.
+        category: String,
+    },
+    /// The packs have no official holiday calendar for a year a deadline falls in: Monday to Friday were
+    /// counted as working days.
+    HolidayCalendarMissing {
+        /// The year.
+        year: i16,
+    },
+}
+
+impl WarningKind {
+    /// The reason in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            WarningKind::TotalsBelowAFlow {
+                individuals,
+                sensitive_individuals,
+                flow_individuals,
+                flow_sensitive_individuals,
+            } => {
+                let (i, s) = (number(*individuals), number(*sensitive_individuals));
+                let (fi, fs) = (
+                    number(*flow_individuals),
+                    number(*flow_sensitive_individuals),
+                );
+                match lang {
+                    Lang::En => format!(
+                        "[totals] ({i} individuals, {s} sensitive) is below a single counted flow ({fi}, {fs}); a \
+                         distinct count over all flows cannot be smaller, so the larger figures are used"
+                    ),
+                    Lang::Zh => format!(
+                        "[totals]（{i}人，敏感{s}人）小于单个计入数据流的人数（{fi}人，敏感{fs}人）；全部数据流去重后的人数不可能更小，已采用较大值"
+                    ),
+                }
+            }
+            WarningKind::IndividualsProcessedMissing { lower_bound } => match lang {
+                Lang::En => format!(
+                    "processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound",
+                    number(*lower_bound)
+                ),
+                Lang::Zh => format!(
+                    "未提供 processor.individuals_processed，而现行规定使用该数；以出境人数 {} 作为下限",
+                    number(*lower_bound)
+                ),
+            },
+            WarningKind::MechanismNotYetInForce {
+                flow,
+                mechanism: m,
+                since,
+            } => {
+                let what = mechanism(*m, lang);
+                match lang {
+                    Lang::En => {
+                        format!("flow `{flow}`: the recorded {what} takes effect only on {since}")
+                    }
+                    Lang::Zh => format!("数据流“{flow}”：已记录的{what}自{since}起才生效"),
+                }
+            }
+            WarningKind::MechanismExpired {
+                flow,
+                mechanism: m,
+                expired,
+                required,
+            } => {
+                let (what, label) = (mechanism(*m, lang), required.label(lang));
+                match lang {
+                    Lang::En => format!(
+                        "flow `{flow}`: the recorded {what} expired on {expired}; a {label} is required"
+                    ),
+                    Lang::Zh => {
+                        format!("数据流“{flow}”：已记录的{what}已于{expired}到期，须{label}")
+                    }
+                }
+            }
+            WarningKind::MechanismInsufficient {
+                flow,
+                mechanism: m,
+                required,
+            } => {
+                let (what, label) = (mechanism(*m, lang), required.label(lang));
+                match lang {
+                    Lang::En => format!(
+                        "flow `{flow}`: the recorded {what} does not satisfy the required {label}"
+                    ),
+                    Lang::Zh => format!("数据流“{flow}”：已记录的{what}不满足所需的{label}"),
+                }
+            }
+            WarningKind::SensitiveCategoryWithoutCount { flow, category } => match lang {
+                Lang::En => format!(
+                    "flow `{flow}`: category `{category}` is usually sensitive PI (PIPL Art. 28) but sensitive_individuals is 0; check the count"
+                ),
+                Lang::Zh => format!(
+                    "数据流“{flow}”：类别“{category}”通常属于敏感个人信息（《个人信息保护法》第二十八条），但 sensitive_individuals 为 0，请核对"
+                ),
+            },
+            WarningKind::HolidayCalendarMissing { year } => match lang {
+                Lang::En => format!(
+                    "the official holiday calendar for {year} is not in the rule packs: working days in {year} were counted as Monday to Friday; check the deadline against the State Council's notice"
+                ),
+                Lang::Zh => format!(
+                    "规则包中没有{year}年的官方节假日安排：{year}年的工作日按周一至周五计算，请对照国务院办公厅通知核对期限"
+                ),
+            },
+        }
+    }
+}
+
+/// A warning: the structured reason and its words in the assessment's language (both in JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The reason.
+    #[serde(flatten)]
+    pub kind: WarningKind,
+    /// The reason in words.
+    pub message: String,
+}
+
+impl Warning {
+    /// The warning for `kind`, worded in `lang`.
+    pub fn new(kind: WarningKind, lang: Lang) -> Warning {
+        let message = kind.text(lang);
+        Warning { kind, message }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
