@@ -231,7 +231,7 @@ pub enum Ingested {
     },
 }
 
-fn store_err<E: std::error::Error + Send + Sync + 'static>(
+pub(crate) fn store_err<E: std::error::Error + Send + Sync + 'static>(
     what: &'static str,
 ) -> impl FnOnce(E) -> AppError {
     move |e| AppError::store(what, e)

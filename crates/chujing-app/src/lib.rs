@@ -18,5 +18,6 @@ pub mod error;
 pub mod ledger;
 pub mod report;
 pub mod scan;
+pub mod settings;
 
 pub use error::{AppError, ErrorKind, Result};

@@ -6,70 +6,29 @@ use std::path::Path;
 use chujing_docs::ScanFigures;
 
 use crate::error::{AppError, Result};
+use crate::scan::ScanOut;
 
-#[derive(Debug, serde::Deserialize)]
-struct ScanReport {
-    files: Vec<ScannedFile>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ScannedFile {
-    #[serde(default)]
-    rows: u64,
-    #[serde(default)]
-    columns: Vec<ScannedColumn>,
-    individuals: Option<ScannedIndividuals>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ScannedColumn {
-    #[serde(default)]
-    findings: Vec<ScannedFinding>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ScannedFinding {
-    category: String,
-    #[serde(default)]
-    personal: bool,
-    #[serde(default)]
-    sensitive: bool,
-    #[serde(default)]
-    count: u64,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ScannedIndividuals {
-    #[serde(default)]
-    with_personal_information: u64,
-    #[serde(default)]
-    with_sensitive_information: u64,
-}
-
-/// The scan report's figures the documents use.
+/// The scan report's figures the documents use. The report is read into the types `chujing scan --json`
+/// wrote it from, so the two cannot drift apart.
 pub fn read_scan(path: &Path) -> Result<ScanFigures> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::Input(format!("{name}: cannot read the scan report: {e}")))?;
-    let report: ScanReport = serde_json::from_str(&text)
+    let report: ScanOut = serde_json::from_str(&text)
         .map_err(|e| AppError::Input(format!("{name}: not a `chujing scan --json` report: {e}")))?;
     let mut categories: Vec<(String, bool, u64)> = Vec::new();
     let (mut rows, mut individuals, mut any_individuals) = (0, (0, 0), false);
-    for f in report.files {
-        rows += f.rows;
-        for finding in f.columns.into_iter().flat_map(|c| c.findings) {
-            if !finding.personal {
-                continue;
-            }
-            match categories
-                .iter_mut()
-                .find(|(c, _, _)| *c == finding.category)
-            {
+    for table in report.files.into_iter().filter_map(|f| f.table) {
+        rows += table.rows;
+        let findings = table.columns.into_iter().flat_map(|c| c.findings);
+        for finding in findings.filter(|f| f.personal) {
+            let id = finding.category.id();
+            match categories.iter_mut().find(|(c, _, _)| c == id) {
                 Some(entry) => entry.2 += finding.count,
-                None => categories.push((finding.category, finding.sensitive, finding.count)),
+                None => categories.push((id.to_string(), finding.sensitive, finding.count)),
             }
         }
-        if let Some(i) = f.individuals {
+        if let Some(i) = table.individuals {
             any_individuals = true;
             individuals.0 += i.with_personal_information;
             individuals.1 += i.with_sensitive_information;

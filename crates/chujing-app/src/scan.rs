@@ -7,12 +7,12 @@ use arrow_array::Array;
 use chujing_records::parquet::{ParquetTable, value};
 use chujing_records::{Format as InputFormat, Source};
 use chujing_scan::{Category, Format, Individuals, Options, TableReport, TableScanner};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Result};
 
 /// The scan of one file.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileOut {
     /// The file.
     pub path: String,
@@ -25,7 +25,7 @@ pub struct FileOut {
 }
 
 /// The whole scan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ScanOut {
     /// The scan date (who is a minor).
     pub as_of: String,
@@ -36,7 +36,7 @@ pub struct ScanOut {
 }
 
 /// What all files held together.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Summary {
     /// Files looked at.
     pub files: usize,

@@ -179,3 +179,48 @@ fn a_scan_writes_its_figures_into_the_profile() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn flow_settings_change_only_what_is_given_and_refuse_what_the_law_does_not_allow() {
+    use chujing_app::settings::{self, Change, FlowChange};
+    let store = MemoryStore::default();
+    let contract = settings::mechanism("standard_contract", Some(d("2026-03-01")), None).unwrap();
+    let change = FlowChange {
+        mechanism: Some(contract),
+        important_data: Some(true),
+        ..FlowChange::default()
+    };
+    settings::set_flow(&store, "crm", change).await.unwrap();
+    let hr = FlowChange {
+        exemption: Some(settings::exemption("hr_management").unwrap()),
+        ..FlowChange::default()
+    };
+    let flow = settings::set_flow(&store, "crm", hr).await.unwrap();
+    assert!(flow.important_data, "an earlier setting was lost");
+    assert!(flow.mechanism.is_some(), "an earlier setting was lost");
+    assert_eq!(flow.exemption, Some(chujing_law::ExemptionId::HrManagement));
+    assert_eq!(store.flows().await.unwrap(), vec![flow]);
+
+    assert_eq!(
+        settings::mechanism("none", None, None).unwrap(),
+        Change::Clear
+    );
+    for (kind, since, until) in [
+        ("standard_contract", None, None), // no date it took effect
+        (
+            "standard_contract",
+            Some(d("2026-03-01")),
+            Some(d("2026-02-01")),
+        ), // ends before it starts
+        ("contract", Some(d("2026-03-01")), None), // no such mechanism
+    ] {
+        let refused = settings::mechanism(kind, since, until).unwrap_err();
+        assert_eq!(refused.kind(), chujing_app::ErrorKind::Input, "{refused}");
+    }
+    // Small volumes are exempt by the counts (Provisions 2024 Art. 5(4)), never by a claim.
+    let refused = settings::exemption("small_volume").unwrap_err();
+    assert!(
+        refused.to_string().contains("cannot be claimed"),
+        "{refused}"
+    );
+}

@@ -213,6 +213,18 @@ impl MechanismKind {
             MechanismKind::SecurityAssessment => "security_assessment",
         }
     }
+
+    /// Every mechanism.
+    pub const ALL: [MechanismKind; 3] = [
+        MechanismKind::StandardContract,
+        MechanismKind::Certification,
+        MechanismKind::SecurityAssessment,
+    ];
+
+    /// The mechanism of a snake_case identifier.
+    pub fn parse(id: &str) -> Option<MechanismKind> {
+        MechanismKind::ALL.into_iter().find(|k| k.id() == id)
+    }
 }
 
 #[cfg(test)]

@@ -236,6 +236,17 @@ impl SensitiveClass {
             SensitiveClass::MinorUnder14 => "minor_under_14",
         }
     }
+
+    /// Every class.
+    pub const ALL: [SensitiveClass; 7] = [
+        SensitiveClass::Biometric,
+        SensitiveClass::ReligiousBelief,
+        SensitiveClass::SpecificIdentity,
+        SensitiveClass::MedicalHealth,
+        SensitiveClass::FinancialAccount,
+        SensitiveClass::Whereabouts,
+        SensitiveClass::MinorUnder14,
+    ];
 }
 
 // Serialized by their identifiers, which serde's own snake_case would spell differently (`minor_under14`).
@@ -248,6 +259,37 @@ impl Serialize for Category {
 impl Serialize for SensitiveClass {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
+    }
+}
+
+/// Reads an identifier back: `what` names the kind in the error, `all` lists every value.
+fn by_id<'de, D: serde::Deserializer<'de>, T: Copy>(
+    d: D,
+    what: &str,
+    all: &[T],
+    id: impl Fn(T) -> &'static str,
+) -> Result<T, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    all.iter()
+        .copied()
+        .find(|v| id(*v) == s)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown {what} `{s}`")))
+}
+
+impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        by_id(d, "category", &Category::ALL, Category::id)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SensitiveClass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        by_id(
+            d,
+            "class of sensitive personal information",
+            &SensitiveClass::ALL,
+            SensitiveClass::id,
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! Per-column tallies of what was found, mergeable across threads, and the column report they produce.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::category::{Category, SensitiveClass, Sensitivity};
 use crate::classify::{Evidence, Found};
@@ -240,7 +240,7 @@ impl ColumnStats {
 }
 
 /// What was found in one column (or JSON path).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnReport {
     /// The column's header, or the JSON path, or `text` for plain text.
     pub name: String,
@@ -249,12 +249,12 @@ pub struct ColumnReport {
     /// What the column holds.
     pub findings: Vec<Finding>,
     /// Categories whose check-digit passes were too few to be more than chance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissed: Vec<Dismissed>,
 }
 
 /// One category found in a column.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// What was found.
     pub category: Category,
@@ -278,7 +278,7 @@ pub struct Finding {
 }
 
 /// A check-digit category seen in a column but dismissed as chance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dismissed {
     /// The category.
     pub category: Category,

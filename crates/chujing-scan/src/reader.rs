@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ScanError;
 use crate::classify::Classifier;
@@ -44,7 +44,7 @@ pub struct Options {
 }
 
 /// What one stream held.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableReport {
     /// `csv`, `tsv`, `delimited`, `jsonl` or `text`.
     pub format: String,
@@ -64,7 +64,7 @@ pub struct TableReport {
 }
 
 /// A problem that did not stop the scan.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
     /// 1-based line, where it applies.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
 use crate::classify::{Classifier, Evidence};
@@ -179,7 +179,7 @@ impl TableScanner {
 }
 
 /// Distinct individuals, by the subject column.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Individuals {
     /// The subject column.
     pub column: String,
@@ -192,7 +192,7 @@ pub struct Individuals {
 }
 
 /// Distinct individuals of one category.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryIndividuals {
     /// The category.
     pub category: Category,

@@ -5,11 +5,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chujing_law::profile::Mechanism;
-use chujing_law::{Date, ExemptionId, MechanismKind};
-use chujing_ledger::{FlowSettings, LedgerStore, ProcessorSettings};
+use chujing_app::settings::{self, FlowChange, ProcessorChange};
+use chujing_law::Date;
+use chujing_ledger::LedgerStore;
 
-use crate::output::{self, InputProblem};
+use crate::output;
 use crate::store as db;
 
 #[derive(Debug, clap::Subcommand)]
@@ -71,53 +71,25 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-fn parse_mechanism(s: &str) -> Result<Option<MechanismKind>> {
-    match s {
-        "none" => Ok(None),
-        "standard_contract" => Ok(Some(MechanismKind::StandardContract)),
-        "certification" => Ok(Some(MechanismKind::Certification)),
-        "security_assessment" => Ok(Some(MechanismKind::SecurityAssessment)),
-        other => Err(InputProblem(format!(
-            "--mechanism `{other}`: expected standard_contract, certification, security_assessment or none"
-        ))
-        .into()),
-    }
-}
-
 pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
         let store = db::connect(url).await?;
         match command {
             FlowCommand::Set(args) => {
-                let mut flow = store.flows().await?.into_iter().find(|f| f.id == args.id).unwrap_or_else(|| FlowSettings::new(&args.id));
-                if let Some(m) = &args.mechanism {
-                    flow.mechanism = match (parse_mechanism(m)?, args.since) {
-                        (None, _) => None,
-                        (Some(kind), Some(since)) => {
-                            if args.until.is_some_and(|u| u < since) {
-                                return Err(InputProblem("--until is before --since".into()).into());
-                            }
-                            Some(Mechanism { kind, since, until: args.until })
-                        }
-                        (Some(_), None) => return Err(InputProblem("--mechanism needs --since DATE".into()).into()),
-                    };
-                }
-                if let Some(e) = &args.exemption {
-                    flow.exemption = match e.as_str() {
-                        "none" => None,
-                        other => {
-                            let id = ExemptionId::parse(other).map_err(InputProblem)?;
-                            if !id.is_claimable() {
-                                return Err(InputProblem(format!("`{id}` is decided from the counts and cannot be claimed")).into());
-                            }
-                            Some(id)
-                        }
-                    };
-                }
-                if let Some(i) = args.important_data {
-                    flow.important_data = i;
-                }
-                store.set_flow(&flow).await?;
+                let change = FlowChange {
+                    mechanism: args
+                        .mechanism
+                        .as_deref()
+                        .map(|m| settings::mechanism(m, args.since, args.until))
+                        .transpose()?,
+                    exemption: args
+                        .exemption
+                        .as_deref()
+                        .map(settings::exemption)
+                        .transpose()?,
+                    important_data: args.important_data,
+                };
+                let flow = settings::set_flow(&store, &args.id, change).await?;
                 writeln!(anstream::stdout(), "flow `{}` recorded", flow.id)?;
             }
             FlowCommand::List { json } => {
@@ -125,13 +97,22 @@ pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
                 if json {
                     output::print_json(&flows)?;
                 } else {
-                    let mut t = output::table(vec!["flow", "mechanism", "since", "until", "exemption", "important data"]);
+                    let mut t = output::table(vec![
+                        "flow",
+                        "mechanism",
+                        "since",
+                        "until",
+                        "exemption",
+                        "important data",
+                    ]);
                     for f in &flows {
                         t.add_row(vec![
                             f.id.clone(),
                             f.mechanism.map_or("—".into(), |m| m.kind.id().to_string()),
                             f.mechanism.map_or("—".into(), |m| m.since.to_string()),
-                            f.mechanism.and_then(|m| m.until).map_or("—".into(), |d| d.to_string()),
+                            f.mechanism
+                                .and_then(|m| m.until)
+                                .map_or("—".into(), |d| d.to_string()),
                             f.exemption.map_or("—".into(), |e| e.id().to_string()),
                             f.important_data.to_string(),
                         ]);
@@ -148,26 +129,22 @@ pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
 pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
         let store = db::connect(url).await?;
-        let mut p: ProcessorSettings = store.processor().await?;
         match command {
             ProcessorCommand::Set {
                 name,
                 ciio,
                 located_in_china,
             } => {
-                if let Some(n) = name {
-                    p.name = n;
-                }
-                if let Some(c) = ciio {
-                    p.ciio = c;
-                }
-                if let Some(l) = located_in_china {
-                    p.located_in_china = l;
-                }
-                store.set_processor(&p).await?;
+                let change = ProcessorChange {
+                    name,
+                    ciio,
+                    located_in_china,
+                };
+                let p = settings::set_processor(&store, change).await?;
                 writeln!(anstream::stdout(), "processor `{}` recorded", p.name)?;
             }
             ProcessorCommand::Show { json } => {
+                let p = store.processor().await?;
                 if json {
                     output::print_json(&p)?;
                 } else {
