@@ -224,3 +224,55 @@ async fn flow_settings_change_only_what_is_given_and_refuse_what_the_law_does_no
         "{refused}"
     );
 }
+
+mod json_paths {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "[a-z0-9 ]{0,6}".prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof!["[a-c]{1,2}", "[a-c]\\.[a-c]"]
+    }
+
+    fn map(inner: impl Strategy<Value = Value>) -> impl Strategy<Value = Value> {
+        prop::collection::btree_map(key(), inner, 1..4)
+            .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>()))
+    }
+
+    /// JSON objects (one per record) with nested objects, lists and keys that may hold dots.
+    fn object() -> impl Strategy<Value = Value> {
+        map(leaf().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                map(inner),
+            ]
+        }))
+    }
+
+    proptest! {
+        /// Every cell `scan` names outside a list, `ledger ingest` finds by the same path with the same text,
+        /// unless two fields share the path, which ingest refuses as ambiguous rather than pick one.
+        #[test]
+        fn ingest_finds_what_scan_names(value in object()) {
+            let mut cells = Vec::new();
+            chujing_scan::reader::flatten("", &value, &mut cells);
+            for (path, text) in cells.iter().filter(|(p, _)| !p.contains("[]")) {
+                let same_path = cells.iter().filter(|(p, _)| p == path).count();
+                let found = chujing_records::keys::json_text(&value, path);
+                if same_path == 1 {
+                    // A list or an empty object under the same dotted name makes the path ambiguous too.
+                    let ambiguous = found.as_ref().is_err_and(|e| e.contains("names"));
+                    prop_assert!(ambiguous || found.as_deref() == Ok(text.as_str()), "{} in {}: {:?}", path, value, found);
+                } else {
+                    prop_assert!(found.is_err(), "{} named twice but read as {:?}", path, found);
+                }
+            }
+        }
+    }
+}

@@ -791,19 +791,7 @@ fn read_streaming(
                         continue;
                     }
                 };
-                let text = |path: &str| -> Result<String, String> {
-                    let mut v = &value;
-                    for part in path.split('.') {
-                        v = v.get(part).ok_or_else(|| format!("no field `{path}`"))?;
-                    }
-                    match v {
-                        serde_json::Value::String(s) => Ok(s.clone()),
-                        serde_json::Value::Number(n) => Ok(n.to_string()),
-                        serde_json::Value::Bool(b) => Ok(b.to_string()),
-                        serde_json::Value::Null => Ok(String::new()),
-                        _ => Err(format!("field `{path}` is not a string or number")),
-                    }
-                };
+                let text = |path: &str| json_text(&value, path);
                 let s = text(&columns.subject);
                 let x = columns.sensitive.as_deref().map(text).transpose();
                 match (s, x) {
@@ -818,6 +806,54 @@ fn read_streaming(
         }
     }
     Ok(())
+}
+
+/// The text at `path` in a JSON object, named as `chujing scan` names its cells: object keys joined by dots
+/// (a key that itself holds a dot is matched whole), strings as they are, numbers as written, `null` as
+/// empty, `true`/`false` as words. An array, an object or a missing field is an error naming the path.
+pub fn json_text(value: &serde_json::Value, path: &str) -> Result<String, String> {
+    let mut found = Vec::new();
+    lookup(value, path, &mut found);
+    let found = match found.as_slice() {
+        [] => return Err(format!("no field `{path}`")),
+        [one] => *one,
+        _ => {
+            return Err(format!(
+                "`{path}` names {} fields (a key with a dot in it and a nested field); rename one",
+                found.len()
+            ));
+        }
+    };
+    match found {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::Array(_) => Err(format!(
+            "field `{path}` is a list; give the path of one value per record"
+        )),
+        serde_json::Value::Object(_) => Err(format!(
+            "field `{path}` is an object; give the dotted path of a field inside it"
+        )),
+    }
+}
+
+/// Every value at a dotted path: each key of an object that is the path, or a dotted prefix of it, is
+/// followed.
+fn lookup<'v>(value: &'v serde_json::Value, path: &str, found: &mut Vec<&'v serde_json::Value>) {
+    let Some(map) = value.as_object() else {
+        return;
+    };
+    for (k, v) in map {
+        if k == path {
+            found.push(v);
+        } else if let Some(rest) = path
+            .strip_prefix(k.as_str())
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            lookup(v, rest, found);
+        }
+    }
 }
 
 /// Reads a sensitivity flag: yes/no, true/false, 1/0, 是/否 (case-insensitive); empty is no.

@@ -238,7 +238,8 @@ impl<R> LineCap<R> {
 }
 
 /// Flattens a JSON value into (dotted path, text) cells; array elements share their array's path with `[]`.
-fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+/// `chujing ledger ingest` finds a subject column by the same paths (`chujing_records::keys::json_text`).
+pub fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
