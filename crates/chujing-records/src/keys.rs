@@ -604,22 +604,27 @@ struct LineStarts<R> {
     /// A line start whose first byte (or the byte after a first `\r`) has not been read yet: (offset, line).
     pending: Option<(u64, u64)>,
     starts: LineIndex,
+    /// Bytes read so far, and the last of them that is not white space (whether the file ends with a
+    /// closing quote).
+    last: std::rc::Rc<std::cell::Cell<(u64, Option<u8>)>>,
 }
 
 /// Offsets and numbers of non-blank lines read ahead of the parser.
 type LineIndex = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>>;
 
 impl<R> LineStarts<R> {
-    fn new(inner: R) -> (LineStarts<R>, LineIndex) {
+    fn new(inner: R) -> (LineStarts<R>, LineCounter) {
         let starts = LineIndex::default();
+        let last = std::rc::Rc::default();
         let reader = LineStarts {
             inner,
             offset: 0,
             next_line: 2,
             pending: Some((0, 1)),
             starts: starts.clone(),
+            last: std::rc::Rc::clone(&last),
         };
-        (reader, starts)
+        (reader, LineCounter { starts, last })
     }
 
     /// Whether the line starting at `start` holds content (`Some(Some(..))`) or is blank (`Some(None)`),
@@ -665,16 +670,69 @@ impl<R: Read> Read for LineStarts<R> {
         }
         self.starts.borrow_mut().extend(found);
         self.offset += n as u64;
+        let last = read
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace())
+            .copied();
+        self.last.set((self.offset, last.or(self.last.get().1)));
         Ok(n)
     }
 }
 
-/// Answers line numbers from a [`LineIndex`].
+/// Answers line numbers from a [`LineIndex`], and how the file ended.
 struct LineCounter {
     starts: LineIndex,
+    last: std::rc::Rc<std::cell::Cell<(u64, Option<u8>)>>,
+}
+
+/// A quoted field may hold line breaks (an address over three lines), but one spanning more lines than this
+/// is taken for a quote that was never closed: the lines after it would be swallowed into one record, and
+/// their individuals never counted.
+pub const MAX_FIELD_LINES: usize = 100;
+
+/// Refuses a record that runs over more than [`MAX_FIELD_LINES`] lines, or that runs over several lines to
+/// the end of the file where the file does not end with a closing quote: either way a quote opened on `line`
+/// was probably never closed. `first` is the start of the record's longest field, for the message.
+fn unclosed_quote(
+    name: &str,
+    line: u64,
+    spanned: u64,
+    ends_open: bool,
+    first: &[u8],
+) -> Result<()> {
+    if spanned <= 1 || (spanned <= MAX_FIELD_LINES as u64 && !ends_open) {
+        return Ok(());
+    }
+    let start = String::from_utf8_lossy(first.get(..first.len().min(200)).unwrap_or_default());
+    let how = if ends_open {
+        "runs to the end of the file without a closing quote".to_string()
+    } else {
+        format!("runs over {spanned} lines (more than {MAX_FIELD_LINES})")
+    };
+    Err(RecordsError::Input(format!(
+        "{name}:{line}: the record that starts here ({}) {how}; a quote is probably not closed, and the \
+         rows after it would be counted as one. Close or remove the quote; the batch was not read",
+        crate::excerpt(start.lines().next().unwrap_or_default())
+    )))
+}
+
+/// How many lines a record runs over (blank lines after it do not count), and whether its last field holds
+/// a line break (as it does when a quote is left open to the end of the file).
+fn lines_spanned(record: &csv::ByteRecord) -> (u64, bool) {
+    let breaks = |f: &[u8]| memchr::memchr_iter(b'\n', f).count() as u64;
+    let spanned = 1 + record.iter().map(breaks).sum::<u64>();
+    (spanned, record.iter().last().is_some_and(|f| breaks(f) > 0))
 }
 
 impl LineCounter {
+    /// Whether the parser, having consumed `consumed` bytes, is at the end of everything read, and the file's
+    /// last visible byte is not a closing quote.
+    fn ends_unquoted(&self, consumed: u64) -> bool {
+        let (read, last) = self.last.get();
+        consumed >= read && last != Some(b'"')
+    }
+
     /// The line of the record the parser places at `offset`; offsets must not decrease from call to call.
     fn line_at(&mut self, offset: u64) -> u64 {
         let mut starts = self.starts.borrow_mut();
@@ -696,8 +754,7 @@ fn read_streaming(
     let name = path.display().to_string();
     match format {
         Format::Delimited(delimiter) => {
-            let (reader, starts) = LineStarts::new(reader);
-            let mut lines = LineCounter { starts };
+            let (reader, mut lines) = LineStarts::new(reader);
             let mut csv = csv::ReaderBuilder::new()
                 .delimiter(delimiter.unwrap_or(b','))
                 .flexible(false)
@@ -716,6 +773,11 @@ fn read_streaming(
                     Ok(false) => break,
                     Ok(true) => {
                         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+                        let (spanned, last_breaks) = lines_spanned(&record);
+                        let longest = record.iter().max_by_key(|f| f.len()).unwrap_or_default();
+                        // An unclosed quote takes the rest of the file into the record's last field.
+                        let ends_open = last_breaks && lines.ends_unquoted(csv.position().byte());
+                        unclosed_quote(&name, line, spanned, ends_open, longest)?;
                         let field =
                             |i: usize, col: &str| match record.get(i).map(std::str::from_utf8) {
                                 Some(Ok(s)) => Ok(s),
@@ -739,6 +801,12 @@ fn read_streaming(
                     }
                     Err(e) => {
                         let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
+                        // A quote opened in the wrong column makes a record of the wrong length that swallows
+                        // the lines after it: refused whole, never skipped as one bad row.
+                        let (spanned, last_breaks) = lines_spanned(&record);
+                        let ends_open = last_breaks && lines.ends_unquoted(csv.position().byte());
+                        let longest = record.iter().max_by_key(|f| f.len()).unwrap_or_default();
+                        unclosed_quote(&name, line, spanned, ends_open, longest)?;
                         let message = match e.kind() {
                             csv::ErrorKind::UnequalLengths {
                                 expected_len, len, ..
@@ -864,7 +932,7 @@ pub fn parse_flag(value: &str) -> Result<bool, String> {
         .ok_or_else(|| {
             format!(
                 "`{}` is not a yes/no value (expected true/false, yes/no, 1/0 or 是/否)",
-                value.trim()
+                crate::excerpt(value.trim())
             )
         })
 }

@@ -178,3 +178,79 @@ fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
         ]
     );
 }
+
+/// Reads `text` as `name` with the subject column `id`: the subjects, or the error.
+fn subjects(name: &str, text: &str) -> Result<Vec<String>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let columns = Columns {
+        subject: "id".into(),
+        sensitive: None,
+    };
+    // Bad rows are collected, as --skip-bad-rows would: a swallowed file must be refused even then.
+    let chunks = read(
+        &path,
+        &columns,
+        |_| {},
+        Vec::new,
+        |acc: &mut Vec<String>, row: Result<Record<'_>, BadRow>| {
+            if let Ok(r) = row {
+                acc.push(r.subject.to_string());
+            }
+        },
+        |_, _| {},
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(chunks.parts.into_iter().flatten().collect())
+}
+
+fn rows(range: std::ops::Range<u32>) -> String {
+    range.map(|i| format!("P{i:06},note {i}\n")).collect()
+}
+
+#[test]
+fn a_quote_never_closed_refuses_the_batch_and_names_the_line_where_it_opened() {
+    // 100,000 people; the note on line 50,002 opens a quote that is never closed.
+    let text = format!(
+        "id,note\n{}P050000,\"{}\n{}",
+        rows(0..50_000),
+        "x".repeat(5_000),
+        rows(50_001..100_000)
+    );
+    let err = subjects("open.csv", &text).unwrap_err();
+    assert!(err.contains("open.csv:50002:"), "{err}");
+    assert!(err.contains("end of the file"), "{err}");
+    assert!(
+        err.len() < 400,
+        "the message quotes the whole field: {} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn a_quote_opened_in_the_first_column_is_refused_not_skipped_as_one_bad_row() {
+    let text = format!("id,note\n{}\"P000100,a\n{}", rows(0..100), rows(101..1_000));
+    let err = subjects("first.csv", &text).unwrap_err();
+    assert!(err.contains("first.csv:102:"), "{err}");
+}
+
+#[test]
+fn a_quoted_field_running_over_many_lines_is_refused_even_when_closed_later() {
+    let text = format!(
+        "id,note\nP1,\"opens\n{}P2,closes\"\n{}",
+        rows(10..300),
+        rows(300..400)
+    );
+    let err = subjects("long.csv", &text).unwrap_err();
+    assert!(err.contains("long.csv:2:"), "{err}");
+    assert!(err.contains("more than 100"), "{err}");
+}
+
+#[test]
+fn quoted_fields_over_a_few_lines_are_read_anywhere_in_the_file() {
+    let text = "id,note\nP1,\"Room 1\nBuilding 2\nRoad 3\"\nP2,x\nP3,\"last\nentry\"\n";
+    assert_eq!(subjects("address.csv", text).unwrap(), ["P1", "P2", "P3"]);
+    let no_final_newline = "id,note\nP1,\"a\nb\"";
+    assert_eq!(subjects("y.csv", no_final_newline).unwrap(), ["P1"]);
+}
