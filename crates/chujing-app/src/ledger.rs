@@ -153,17 +153,19 @@ pub fn read_batch(
             row.line, row.message
         )));
     }
-    let batch_id = input.batch_id.clone().unwrap_or_else(|| {
-        BatchIdentity {
-            flow: &input.flow,
-            date: input.date,
-            subject_column: &input.subject_column,
-            sensitive_column: input.sensitive_column.as_deref(),
-            all_sensitive: input.all_sensitive,
-            content_hash: chunks.content_hash,
-        }
-        .default_id()
-    });
+    let fingerprint = BatchIdentity {
+        flow: &input.flow,
+        date: input.date,
+        subject_column: &input.subject_column,
+        sensitive_column: input.sensitive_column.as_deref(),
+        all_sensitive: input.all_sensitive,
+        content_hash: chunks.content_hash,
+    }
+    .default_id();
+    let batch_id = input
+        .batch_id
+        .clone()
+        .unwrap_or_else(|| fingerprint.clone());
     let records = chunks.parts.iter().map(|p| p.records).sum();
     let bad: Vec<BadRow> = chunks
         .parts
@@ -189,6 +191,7 @@ pub fn read_batch(
         records,
         individuals: subjects.len(),
         sensitive_individuals: sensitive.len(),
+        fingerprint,
     };
     let summary = ReadSummary {
         records,
@@ -237,12 +240,16 @@ pub(crate) fn store_err<E: std::error::Error + Send + Sync + 'static>(
     move |e| AppError::store(what, e)
 }
 
-/// Whether the ledger holds a batch of this id.
-async fn has_batch<S: LedgerStore>(store: &S, id: &str) -> Result<bool> {
-    store
-        .has_batch(id)
+/// Whether the ledger holds this batch already; a batch id it holds for a different input is refused.
+async fn already_stored<S: LedgerStore>(store: &S, batch: &BatchMeta) -> Result<bool> {
+    let stored = store
+        .batch_meta(&batch.batch_id)
         .await
-        .map_err(store_err("cannot look up the batch"))
+        .map_err(store_err("cannot look up the batch"))?;
+    match stored {
+        Some(stored) => same_input(&stored, batch).map(|()| true),
+        None => Ok(false),
+    }
 }
 
 /// Reads `input` and stores it as one batch, all or nothing; the same batch id is counted once.
@@ -252,16 +259,10 @@ pub async fn ingest<S: LedgerStore + Sync>(
     input: &BatchInput,
     progress: impl Fn(u64) + Send + Sync + 'static,
 ) -> Result<Ingested> {
-    if let Some(id) = &input.batch_id
-        && has_batch(store, id).await?
-    {
-        return Ok(Ingested::AlreadyPresent {
-            batch_id: id.clone(),
-        });
-    }
+    // Even with a batch id given, the input is read: the id must stand for this input, not another one.
     let (batch, summary) = read_batch(input, hasher, progress)?;
     fail::fail_point!("app::ingest::after-parse");
-    if has_batch(store, &batch.meta.batch_id).await? {
+    if already_stored(store, &batch.meta).await? {
         return Ok(Ingested::AlreadyPresent {
             batch_id: batch.meta.batch_id,
         });
@@ -275,6 +276,40 @@ pub async fn ingest<S: LedgerStore + Sync>(
         summary,
         inserted: inserted == Insert::Inserted,
     })
+}
+
+/// Refuses a batch id that the ledger holds for a different input (another file, flow, date or options):
+/// taking it for the same batch would leave the new input's individuals uncounted.
+fn same_input(stored: &BatchMeta, new: &BatchMeta) -> Result<()> {
+    let same = if stored.fingerprint.is_empty() {
+        // Stored before fingerprints were kept: the flow and date are all there is to compare.
+        stored.flow_id == new.flow_id && stored.date == new.date
+    } else {
+        stored.fingerprint == new.fingerprint
+    };
+    if same {
+        return Ok(());
+    }
+    let describe = |m: &BatchMeta| {
+        format!(
+            "flow `{}`, dated {}, {} records, input fingerprint {}",
+            m.flow_id,
+            m.date,
+            m.records,
+            if m.fingerprint.is_empty() {
+                "not recorded"
+            } else {
+                &m.fingerprint
+            }
+        )
+    };
+    Err(AppError::Input(format!(
+        "batch id `{}` is already in the ledger for a different input.\n  in the ledger: {}\n  this input:    {}\n\
+         Nothing was ingested. Give this input its own --batch-id, or leave --batch-id out to derive one from it.",
+        new.batch_id,
+        describe(stored),
+        describe(new)
+    )))
 }
 
 /// What counting as of a date needs: the processor, the flows' settings and the batches of the window in
@@ -385,7 +420,7 @@ pub async fn check<S: LedgerStore>(
     let as_of = input.date;
     let view = LedgerView::load(book, store, as_of).await?;
     let (batch, _) = read_batch(input, hasher, progress)?;
-    let already = has_batch(store, &batch.meta.batch_id).await?;
+    let already = already_stored(store, &batch.meta).await?;
     let before = view.status(book, as_of, None, DEFAULT_ALERT_SHARE)?;
     let after = view.status(
         book,

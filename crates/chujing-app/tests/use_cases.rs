@@ -276,3 +276,55 @@ mod json_paths {
         }
     }
 }
+
+#[tokio::test]
+async fn a_batch_id_given_again_for_a_different_input_is_refused_not_taken_as_counted() {
+    let book = RuleBook::embedded().unwrap();
+    let store = MemoryStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    write_csv(&a, 0..1_000);
+    write_csv(&b, 5_000..9_000);
+    let with_id = |file: &Path, flow: &str, date: &str| BatchInput {
+        batch_id: Some("march".into()),
+        flow: flow.into(),
+        ..input(file, date)
+    };
+    let same = with_id(&a, "crm", "2026-03-01");
+    let first = ledger::ingest(&store, &hasher(), &same, |_| {})
+        .await
+        .unwrap();
+    assert!(matches!(first, Ingested::Read { inserted: true, .. }));
+    // The same input under the same id is the same batch.
+    let same = with_id(&a, "crm", "2026-03-01");
+    let again = ledger::ingest(&store, &hasher(), &same, |_| {})
+        .await
+        .unwrap();
+    assert!(matches!(again, Ingested::AlreadyPresent { .. }));
+    // Another file, another flow or another date under that id: refused, naming both.
+    for other in [
+        with_id(&b, "crm", "2026-03-01"),
+        with_id(&a, "hr", "2026-03-01"),
+        with_id(&a, "crm", "2026-04-01"),
+    ] {
+        let refused = ledger::ingest(&store, &hasher(), &other, |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(refused.kind(), chujing_app::ErrorKind::Input, "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .contains("in the ledger: flow `crm`, dated 2026-03-01"),
+            "{refused}"
+        );
+        let gate = ledger::check(&book, &store, &hasher(), &other, |_| {}).await;
+        assert!(
+            gate.is_err(),
+            "the gate took another input for the stored batch"
+        );
+    }
+    let (_, status) = ledger::status(&book, &store, d("2026-11-23"), 0.8)
+        .await
+        .unwrap();
+    assert_eq!(status.totals().0, 1_000);
+}

@@ -82,6 +82,13 @@ impl LedgerStore for MemoryStore {
         self.with(|i| i.batches.contains_key(batch_id))
     }
 
+    fn batch_meta(
+        &self,
+        batch_id: &str,
+    ) -> impl Future<Output = Result<Option<BatchMeta>, Poisoned>> + Send {
+        self.with(|i| i.batches.get(batch_id).map(|b| b.meta.clone()))
+    }
+
     fn flows(&self) -> impl Future<Output = Result<Vec<FlowSettings>, Poisoned>> + Send {
         self.with(|i| i.flows.values().cloned().collect())
     }

@@ -54,6 +54,10 @@ pub struct BatchMeta {
     pub individuals: u64,
     /// Distinct subjects with sensitive PI in the batch.
     pub sensitive_individuals: u64,
+    /// What the batch id stands for: [`BatchIdentity::default_id`] of the input (flow, date, options and
+    /// contents), so that a batch id given again for a different input is recognised; empty for batches
+    /// stored before it was recorded.
+    pub fingerprint: String,
 }
 
 /// Who the processor is, for deciding pathways from the ledger.
@@ -116,6 +120,11 @@ pub trait LedgerStore {
     fn batch_metas(&self) -> impl Future<Output = Result<Vec<BatchMeta>, Self::Error>> + Send;
     /// Whether a batch id is stored.
     fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, Self::Error>> + Send;
+    /// The batch of this id, if the ledger holds it.
+    fn batch_meta(
+        &self,
+        batch_id: &str,
+    ) -> impl Future<Output = Result<Option<BatchMeta>, Self::Error>> + Send;
     /// Every flow's recorded settings.
     fn flows(&self) -> impl Future<Output = Result<Vec<FlowSettings>, Self::Error>> + Send;
     /// Records a flow's settings, replacing earlier ones.

@@ -722,7 +722,10 @@ fn unclosed_quote(
 fn lines_spanned(record: &csv::ByteRecord) -> (u64, bool) {
     let breaks = |f: &[u8]| memchr::memchr_iter(b'\n', f).count() as u64;
     let spanned = 1 + record.iter().map(breaks).sum::<u64>();
-    (spanned, record.iter().next_back().is_some_and(|f| breaks(f) > 0))
+    (
+        spanned,
+        record.iter().next_back().is_some_and(|f| breaks(f) > 0),
+    )
 }
 
 impl LineCounter {

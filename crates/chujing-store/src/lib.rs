@@ -174,10 +174,11 @@ fn parse_meta(
     date: String,
     recipient: Option<String>,
     categories: String,
-    key_id: String,
+    (key_id, fingerprint): (String, String),
     counts: (i64, i64, i64),
 ) -> Result<BatchMeta, StoreError> {
     Ok(BatchMeta {
+        fingerprint,
         date: Date::parse(&date).map_err(StoreError::Corrupt)?,
         categories: serde_json::from_str(&categories)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
@@ -199,7 +200,7 @@ macro_rules! meta_from_row {
             $r.try_get("date")?,
             $r.try_get("recipient")?,
             $r.try_get("categories")?,
-            $r.try_get("key_id")?,
+            ($r.try_get("key_id")?, $r.try_get("fingerprint")?),
             (
                 $r.try_get("records")?,
                 $r.try_get("individuals")?,
@@ -237,7 +238,7 @@ impl LedgerStore for Store {
             let mut tx = pool.begin().await?;
             let inserted = sqlx::query(
                 "INSERT INTO batches (batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals, parts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 sensitive_individuals, parts, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (batch_id) DO NOTHING")
                 .bind(&m.batch_id)
                 .bind(&m.flow_id)
@@ -249,6 +250,7 @@ impl LedgerStore for Store {
                 .bind(to_i64(m.individuals))
                 .bind(to_i64(m.sensitive_individuals))
                 .bind(i64::try_from(parts).unwrap_or(i64::MAX))
+                .bind(&m.fingerprint)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -277,7 +279,7 @@ impl LedgerStore for Store {
         let metas: Vec<BatchMeta> = on_pool!(self, pool => {
             let rows = sqlx::query(
                 "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals FROM batches WHERE date >= $1 AND date <= $2 ORDER BY date, batch_id")
+                 sensitive_individuals, fingerprint FROM batches WHERE date >= $1 AND date <= $2 ORDER BY date, batch_id")
                 .bind(from.to_string())
                 .bind(to.to_string())
                 .fetch_all(pool)
@@ -321,7 +323,7 @@ impl LedgerStore for Store {
         on_pool!(self, pool => {
             let rows = sqlx::query(
                 "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals FROM batches ORDER BY date, batch_id")
+                 sensitive_individuals, fingerprint FROM batches ORDER BY date, batch_id")
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| meta_from_row!(r)).collect()
@@ -336,6 +338,18 @@ impl LedgerStore for Store {
             .await?
             .is_some()),
         )
+    }
+
+    async fn batch_meta(&self, batch_id: &str) -> Result<Option<BatchMeta>, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query(
+                "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
+                 sensitive_individuals, fingerprint FROM batches WHERE batch_id = $1")
+                .bind(batch_id)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| meta_from_row!(r)).transpose()
+        })
     }
 
     async fn flows(&self) -> Result<Vec<FlowSettings>, StoreError> {

@@ -40,6 +40,7 @@ fn batch(
     let (subjects, sensitive) = (set(subjects), set(sensitive));
     StoredBatch {
         meta: BatchMeta {
+            fingerprint: format!("{flow}:{date}"),
             batch_id: id.into(),
             flow_id: flow.into(),
             date: d(date),

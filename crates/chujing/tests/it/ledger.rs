@@ -204,8 +204,27 @@ fn the_same_batch_is_counted_once() {
         "inserted"
     );
     assert_eq!(
-        ledger.ingest(&a, "crm", "2026-03-02", &["--batch-id", "march-2"])["status"],
+        ledger.ingest(&b, "crm", "2026-03-02", &["--batch-id", "march-2"])["status"],
         "already_present"
+    );
+    // The id given again for another file is refused: taking it as counted would leave the file uncounted.
+    let (code, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &a,
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-03-02",
+        "--batch-id",
+        "march-2",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("already in the ledger for a different input"),
+        "{err}"
     );
     assert_eq!(window(&ledger.status("2026-11-22")).0, 900);
 }
