@@ -30,6 +30,13 @@ pub async fn ledger_figures<S: LedgerStore>(
     as_of: Date,
 ) -> Result<(Totals, Option<chujing_docs::LedgerFigures>)> {
     let view = LedgerView::load(book, store, as_of).await?;
+    if view.batches.is_empty() && !holds_batches(store).await? {
+        return Err(AppError::Input(
+            "the ledger holds no batches, so it cannot give exact figures: ingest the transfers first \
+             (`chujing ledger ingest`), or assess without --ledger"
+                .into(),
+        ));
+    }
     let refs: Vec<BatchRef<'_>> = view.batches.iter().map(StoredBatch::as_batch_ref).collect();
     let window = count_window(book, as_of, view.processor.facts(), &view.flows, &refs)?;
     let totals = Totals {
@@ -56,6 +63,16 @@ pub async fn ledger_figures<S: LedgerStore>(
         }
     });
     Ok((totals, figures))
+}
+
+/// Whether the ledger holds any batch at all (an empty window in a used ledger is an exact zero; an empty
+/// ledger is no count).
+async fn holds_batches<S: LedgerStore>(store: &S) -> Result<bool> {
+    let metas = store
+        .batch_metas()
+        .await
+        .map_err(|e| AppError::store("cannot read the batches", e))?;
+    Ok(!metas.is_empty())
 }
 
 /// Decides `profile` as of `as_of`, with the processor-wide totals of the ledger when `ledger` is given.

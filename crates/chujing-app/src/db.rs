@@ -4,16 +4,44 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chujing_ledger::{HashKey, LedgerStore, SubjectHasher};
-use chujing_store::Store;
+use chujing_store::{Create, Store};
 
 use crate::error::{AppError, Result};
 
 /// The default database: a SQLite file in the current directory.
 pub const DEFAULT_DB: &str = "sqlite://./chujing.db";
 
-/// Connects to `url`, creating and migrating the database as needed.
+/// Connects to `url`, creating and migrating the database as needed: for commands that record.
 pub async fn connect(url: &str) -> Result<Store> {
-    Store::connect(url).await.map_err(|e| match e {
+    open(url, Create::IfMissing).await
+}
+
+/// Connects to an existing ledger at `url`: for commands that only read, which must never report from an
+/// empty ledger created by the reading.
+pub async fn open_existing(url: &str) -> Result<Store> {
+    if let Some(path) = sqlite_path(url)
+        && !path.exists()
+    {
+        return Err(AppError::Input(format!(
+            "no ledger at {}: `chujing ledger ingest` creates one; to use another, give --db or set \
+             CHUJING_DATABASE_URL",
+            path.display()
+        )));
+    }
+    open(url, Create::Never).await
+}
+
+/// The file of a SQLite URL (`sqlite://PATH[?options]`), unless it is in memory.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+async fn open(url: &str, create: Create) -> Result<Store> {
+    Store::open(url, create).await.map_err(|e| match e {
         chujing_store::StoreError::Url(_) => AppError::Input(e.to_string()),
         other => AppError::store(
             &format!("cannot open the ledger database {}", redact(url)),

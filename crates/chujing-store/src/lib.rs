@@ -78,12 +78,27 @@ fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Whether opening a SQLite ledger may create it. Commands that only read never do: an empty ledger made by
+/// a typo in a path would report zero individuals as if counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// Create the file if it does not exist (commands that record).
+    IfMissing,
+    /// Fail if it does not exist (commands that only read).
+    Never,
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://…`) and migrates the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::open(url, Create::IfMissing).await
+    }
+
+    /// Connects to `url` and migrates the schema; a SQLite file is created only with [`Create::IfMissing`].
+    pub async fn open(url: &str, create: Create) -> Result<Store, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
+                .create_if_missing(create == Create::IfMissing)
                 // A rollback journal with FULL sync: an acknowledged batch survives a crash of the process or the
                 // machine, and a batch is written once (WAL would write its large blobs twice, into the log and
                 // again at the checkpoint).

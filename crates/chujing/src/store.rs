@@ -12,9 +12,14 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Connects to `url`, creating and migrating the database as needed.
+/// Connects to `url`, creating and migrating the database as needed: for commands that record.
 pub async fn connect(url: &str) -> Result<Store> {
     Ok(db::connect(url).await?)
+}
+
+/// Connects to the existing ledger at `url`: for commands that only read (never creates one).
+pub async fn open_existing(url: &str) -> Result<Store> {
+    Ok(db::open_existing(url).await?)
 }
 
 /// The ledger key's hasher for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database),

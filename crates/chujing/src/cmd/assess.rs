@@ -59,7 +59,7 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     let (profile, as_of) = read_profile(&args.file, args.as_of)?;
     let assessment = crate::store::runtime()?.block_on(async {
         let db = match args.ledger {
-            true => Some(crate::store::connect(db_url).await?),
+            true => Some(crate::store::open_existing(db_url).await?),
             false => None,
         };
         let a = chujing_app::assess::assess(&book, &profile, as_of, args.lang, db.as_ref()).await;

@@ -73,7 +73,10 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
-        let store = db::connect(url).await?;
+        let store = match command {
+            FlowCommand::Set(_) => db::connect(url).await?,
+            FlowCommand::List { .. } => db::open_existing(url).await?,
+        };
         match command {
             FlowCommand::Set(args) => {
                 let change = FlowChange {
@@ -128,7 +131,10 @@ pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
 
 pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
-        let store = db::connect(url).await?;
+        let store = match command {
+            ProcessorCommand::Set { .. } => db::connect(url).await?,
+            ProcessorCommand::Show { .. } => db::open_existing(url).await?,
+        };
         match command {
             ProcessorCommand::Set {
                 name,

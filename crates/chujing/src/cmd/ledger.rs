@@ -88,7 +88,11 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 pub fn run(book: &RuleBook, url: &str, command: Command) -> Result<ExitCode> {
     store::runtime()?.block_on(async {
-        let db = store::connect(url).await?;
+        // Only ingest records; the status and the gate read an existing ledger and never create one.
+        let db = match command {
+            Command::Ingest(_) => store::connect(url).await?,
+            Command::Status(_) | Command::Check(_) => store::open_existing(url).await?,
+        };
         let result = match command {
             Command::Ingest(args) => ingest(&db, url, args).await,
             Command::Status(args) => status(book, &db, args).await,

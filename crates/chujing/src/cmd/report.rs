@@ -83,7 +83,7 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
     let (profile, as_of) = crate::cmd::assess::read_profile(&args.profile, args.as_of)?;
     let (totals, ledger) = if args.ledger {
         let (t, f) = crate::store::runtime()?.block_on(async {
-            let db = crate::store::connect(db_url).await?;
+            let db = crate::store::open_existing(db_url).await?;
             let figures = chujing_app::assess::ledger_figures(&book, &db, as_of).await;
             db.close().await;
             anyhow::Ok(figures?)

@@ -473,6 +473,29 @@ fn assess_takes_its_totals_from_the_ledger() {
     assert_eq!(v["pathway"], "standard_contract_or_certification");
 }
 
+/// Reading never creates a ledger, and an empty ledger is no source of exact figures.
+#[test]
+fn a_ledger_that_does_not_exist_or_holds_nothing_is_no_count() {
+    let ledger = Ledger::sqlite();
+    let path = ledger.dir.path().join("ledger.db");
+    for args in [
+        vec!["ledger", "status"],
+        vec!["assess", "examples/small-exempt.toml", "--ledger"],
+        vec!["flow", "list"],
+        vec!["processor", "show"],
+    ] {
+        let (code, _, err) = ledger.run(&args);
+        assert_ne!(code, 0, "{args:?} succeeded without a ledger");
+        assert!(err.contains("no ledger at"), "{args:?}: {err}");
+        assert!(!path.exists(), "{args:?} created a ledger");
+    }
+    // Recording the processor creates the ledger; it still holds no batches.
+    ledger.run(&["processor", "set", "--name", "Acme"]);
+    let (code, _, err) = ledger.run(&["assess", "examples/small-exempt.toml", "--ledger"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("holds no batches"), "{err}");
+}
+
 /// The same commands against SQLite and PostgreSQL print the same JSON.
 #[test]
 fn sqlite_and_postgres_give_identical_answers() {
