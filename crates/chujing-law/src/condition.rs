@@ -96,7 +96,7 @@ pub struct ProcessorFacts {
 impl Facts {
     /// The facts of a transfer of PI (no sensitive PI, no important data, nothing counted yet) by `processor`;
     /// callers set what they know on top.
-    pub fn transfer_by(processor: ProcessorFacts) -> Facts {
+    pub const fn transfer_by(processor: ProcessorFacts) -> Facts {
         Facts {
             ciio: processor.ciio,
             located_in_china: processor.located_in_china,

@@ -18,17 +18,10 @@ use Pathway::{
 };
 
 /// A non-CIIO in China exporting ordinary PI, nothing counted yet.
-const PI: Facts = Facts {
+const PI: Facts = Facts::transfer_by(chujing_law::ProcessorFacts {
     ciio: false,
     located_in_china: true,
-    important_data: false,
-    personal_information: true,
-    sensitive_personal_information: false,
-    individuals: 0,
-    sensitive_individuals: 0,
-    individuals_processed: 0,
-    kind: FlowKind::Transfer,
-};
+});
 
 const fn n(individuals: u64) -> Facts {
     Facts {
