@@ -47,6 +47,11 @@ pub struct ReadSummary {
     pub skipped_rows: u64,
     /// The first 20 rows skipped, with why.
     pub bad_rows: Vec<BadRowOut>,
+    /// Records whose subject key was good but whose sensitivity flag was unreadable (with `skip_bad_rows`):
+    /// counted, and counted as sensitive, since the lighter reading could pick a lighter pathway.
+    pub assumed_sensitive: u64,
+    /// The first 20 of them, with why.
+    pub assumed_sensitive_rows: Vec<BadRowOut>,
 }
 
 /// A row that was skipped.
@@ -65,6 +70,7 @@ struct Accumulator {
     sensitive: Vec<u128>,
     records: u64,
     bad: Vec<BadRow>,
+    assumed_sensitive: Vec<BadRow>,
     first_error: Option<BadRow>,
 }
 
@@ -94,11 +100,16 @@ impl Accumulator {
             Some(Ok(flag)) => flag,
             Some(Err(message)) => {
                 let col = input.sensitive_column.as_deref().unwrap_or_default();
-                return self.reject(
-                    r.line,
-                    format!("column `{col}`: {message}"),
-                    input.skip_bad_rows,
-                );
+                let message = format!("column `{col}`: {message}");
+                if !input.skip_bad_rows {
+                    return self.reject(r.line, message, false);
+                }
+                // The individual is real: count them, and as sensitive (the conservative reading).
+                self.assumed_sensitive.push(BadRow {
+                    line: r.line,
+                    message,
+                });
+                true
             }
         };
         let h = hasher.hash(&key);
@@ -139,6 +150,7 @@ pub fn read_batch(
         |acc, lines| {
             let later = |row: &mut BadRow| row.line += lines;
             acc.bad.iter_mut().for_each(later);
+            acc.assumed_sensitive.iter_mut().for_each(later);
             acc.first_error.iter_mut().for_each(later);
         },
     )?;
@@ -172,6 +184,21 @@ pub fn read_batch(
         .iter()
         .flat_map(|p| p.bad.iter().cloned())
         .collect();
+    if records == 0 {
+        let why = if bad.is_empty() {
+            "the file holds no records (a header alone, or nothing)".to_string()
+        } else {
+            format!("every one of its {} rows was skipped as bad", bad.len())
+        };
+        return Err(AppError::Input(format!(
+            "{name}: {why}; an empty batch is not stored, as it would count as a transfer of no one"
+        )));
+    }
+    let assumed: Vec<BadRow> = chunks
+        .parts
+        .iter()
+        .flat_map(|p| p.assumed_sensitive.iter().cloned())
+        .collect();
     let (subjects, sensitive): (Vec<_>, Vec<_>) = chunks
         .parts
         .into_iter()
@@ -193,17 +220,21 @@ pub fn read_batch(
         sensitive_individuals: sensitive.len(),
         fingerprint,
     };
-    let summary = ReadSummary {
-        records,
-        skipped_rows: bad.len() as u64,
-        bad_rows: bad
-            .iter()
+    let first = |rows: &[BadRow]| -> Vec<BadRowOut> {
+        rows.iter()
             .take(20)
             .map(|b| BadRowOut {
                 line: b.line,
                 message: b.message.clone(),
             })
-            .collect(),
+            .collect()
+    };
+    let summary = ReadSummary {
+        records,
+        skipped_rows: bad.len() as u64,
+        bad_rows: first(&bad),
+        assumed_sensitive: assumed.len() as u64,
+        assumed_sensitive_rows: first(&assumed),
     };
     Ok((
         StoredBatch {
@@ -218,7 +249,7 @@ pub fn read_batch(
 /// What ingesting did.
 #[derive(Debug, Clone)]
 pub enum Ingested {
-    /// The batch id was in the ledger already: nothing was read or changed.
+    /// The batch id was in the ledger already, for this same input: nothing changed.
     AlreadyPresent {
         /// The batch id.
         batch_id: String,
@@ -228,7 +259,7 @@ pub enum Ingested {
         /// The batch as stored.
         meta: BatchMeta,
         /// What reading found.
-        summary: ReadSummary,
+        summary: Box<ReadSummary>,
         /// Whether this call stored it.
         inserted: bool,
     },
@@ -273,7 +304,7 @@ pub async fn ingest<S: LedgerStore + Sync>(
         .map_err(store_err("cannot store the batch"))?;
     Ok(Ingested::Read {
         meta: batch.meta,
-        summary,
+        summary: Box::new(summary),
         inserted: inserted == Insert::Inserted,
     })
 }

@@ -328,3 +328,43 @@ async fn a_batch_id_given_again_for_a_different_input_is_refused_not_taken_as_co
         .unwrap();
     assert_eq!(status.totals().0, 1_000);
 }
+
+#[tokio::test]
+async fn skipping_bad_rows_keeps_people_whose_flag_is_unreadable_and_refuses_empty_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("flags.csv");
+    // Three people; one flag unreadable, one row without a key.
+    std::fs::write(&file, "id,health\nP1,否\nP2,maybe\n,是\nP3,是\n").unwrap();
+    let skipping = BatchInput {
+        skip_bad_rows: true,
+        ..input(&file, "2026-03-01")
+    };
+    let (batch, summary) = ledger::read_batch(&skipping, &hasher(), |_| {}).unwrap();
+    assert_eq!(batch.meta.individuals, 3, "P2 was dropped for a bad flag");
+    assert_eq!(
+        batch.meta.sensitive_individuals, 2,
+        "P2 must count as sensitive, P3 is"
+    );
+    assert_eq!((summary.skipped_rows, summary.assumed_sensitive), (1, 1));
+    assert_eq!(summary.assumed_sensitive_rows[0].line, 3);
+    // Without skipping, the bad flag stops the batch.
+    assert!(ledger::read_batch(&input(&file, "2026-03-01"), &hasher(), |_| {}).is_err());
+
+    for (name, text) in [
+        ("header.csv", "id,health\n"),
+        ("all-bad.csv", "id,health\n,是\n,否\n"),
+    ] {
+        let empty = dir.path().join(name);
+        std::fs::write(&empty, text).unwrap();
+        let input = BatchInput {
+            skip_bad_rows: true,
+            ..input(&empty, "2026-03-01")
+        };
+        let refused = ledger::read_batch(&input, &hasher(), |_| {}).unwrap_err();
+        assert_eq!(
+            refused.kind(),
+            chujing_app::ErrorKind::Input,
+            "{name}: {refused}"
+        );
+    }
+}

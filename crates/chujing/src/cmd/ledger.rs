@@ -61,7 +61,8 @@ pub struct BatchArgs {
     /// A category of PI in the batch (repeatable).
     #[arg(long = "category", value_name = "CATEGORY")]
     pub categories: Vec<String>,
-    /// Count and report malformed rows and empty keys instead of stopping at the first.
+    /// Count and report malformed rows and empty keys instead of stopping at the first. A row whose key is
+    /// good but whose sensitivity flag is unreadable is counted, as sensitive.
     #[arg(long)]
     pub skip_bad_rows: bool,
     /// Print JSON.
@@ -162,6 +163,8 @@ fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {
             "sensitive_individuals": read.map(|(m, _)| m.sensitive_individuals),
             "skipped_rows": read.map(|(_, s)| s.skipped_rows),
             "bad_rows": read.map(|(_, s)| &s.bad_rows),
+            "assumed_sensitive": read.map(|(_, s)| s.assumed_sensitive),
+            "assumed_sensitive_rows": read.map(|(_, s)| &s.assumed_sensitive_rows),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -190,6 +193,16 @@ fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {
             if s.skipped_rows > 0 {
                 writeln!(out, "skipped {} bad rows:", number(s.skipped_rows))?;
                 for r in &s.bad_rows {
+                    writeln!(out, "  {}:{}: {}", args.file.display(), r.line, r.message)?;
+                }
+            }
+            if s.assumed_sensitive > 0 {
+                writeln!(
+                    out,
+                    "counted {} records as sensitive because their flag could not be read:",
+                    number(s.assumed_sensitive)
+                )?;
+                for r in &s.assumed_sensitive_rows {
                     writeln!(out, "  {}:{}: {}", args.file.display(), r.line, r.message)?;
                 }
             }
