@@ -23,10 +23,17 @@ impl std::error::Error for InputProblem {}
 
 /// Prints an error chain and picks the exit code: 2 for input problems, 0 for a closed pipe, 1 otherwise.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    if err.chain().any(|e| {
+    // A reader that closed the pipe (`| head`) ended the output normally; serde_json wraps the write error.
+    let broken_pipe = |e: &(dyn std::error::Error + 'static)| {
         e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    }) {
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                e.downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
+    };
+    if err.chain().any(broken_pipe) {
         return ExitCode::SUCCESS;
     }
     let input = err.chain().any(|e| {

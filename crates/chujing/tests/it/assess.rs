@@ -227,3 +227,24 @@ fn help_teaches() {
         insta::assert_snapshot!(format!("help-{}", args.join("-").replace("--", "")), out);
     }
 }
+
+/// `chujing assess --json | head -1`: the reader closing the pipe ends the output normally, silently.
+#[test]
+fn json_into_a_closed_pipe_is_a_normal_end() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("chujing"))
+        .args([
+            "assess",
+            "examples/large-platform-security-assessment.toml",
+            "--json",
+        ])
+        .current_dir(crate::util::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {err}", out.status);
+    assert!(err.is_empty(), "{err}");
+}
