@@ -31,12 +31,17 @@ pub async fn open_existing(url: &str) -> Result<Store> {
     open(url, Create::Never).await
 }
 
-/// The file of a SQLite URL (`sqlite://PATH[?options]`), unless it is in memory.
-fn sqlite_path(url: &str) -> Option<PathBuf> {
+/// The path of a SQLite URL (`sqlite://PATH[?options]`, `sqlite:PATH`); `None` for other databases.
+fn sqlite_url_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or_default();
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+/// The file of a SQLite URL, unless the database is in memory.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let path = sqlite_url_path(url)?;
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
@@ -88,17 +93,14 @@ pub fn ledger_key(url: &str, env_key: Option<&str>) -> Result<(HashKey, KeySourc
             .map(|k| (k, KeySource::Environment))
             .map_err(|e| AppError::Input(format!("CHUJING_LEDGER_KEY: {e}")));
     }
-    let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    else {
+    let Some(path) = sqlite_url_path(url) else {
         return Err(AppError::Input(
             "set CHUJING_LEDGER_KEY to the deployment's secret ledger key (32 hex digits, e.g. from `openssl rand -hex 16`); \
              every node must use the same key"
                 .into(),
         ));
     };
-    let path = PathBuf::from(format!("{}.key", path.split('?').next().unwrap_or(path)));
+    let path = PathBuf::from(format!("{path}.key"));
     let io = |what: &str, source| AppError::Io {
         context: format!("cannot {what} the ledger key {}", path.display()),
         source,

@@ -130,7 +130,8 @@ async fn crash_at(test: &str, stage: &str, url: &str) {
         .env("CHUJING_CRASH_URL", url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        // Not piped: a stderr nobody reads could fill and block the child; shown, it explains a failure.
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

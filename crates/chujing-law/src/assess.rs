@@ -279,6 +279,12 @@ pub fn assess_with_totals(
     let totals = processor_totals(profile, &counted, ledger_totals, &mut warnings);
     let individuals_processed = individuals_processed(regime, profile, &totals, &mut warnings);
 
+    let ctx = Context {
+        book,
+        regime,
+        as_of,
+        lang,
+    };
     let mut flows = Vec::with_capacity(profile.flows.len());
     let mut decided_on = Vec::with_capacity(profile.flows.len());
     for (f, is_counted) in profile.flows.iter().zip(&counted) {
@@ -287,12 +293,6 @@ pub fn assess_with_totals(
             sensitive_individuals: totals.sensitive_individuals,
             individuals_processed,
             ..flow_facts(p, f)
-        };
-        let ctx = Context {
-            book,
-            regime,
-            as_of,
-            lang,
         };
         flows.push(decide_flow(&ctx, f, *is_counted, &facts, &mut warnings)?);
         decided_on.push(facts);
@@ -319,8 +319,8 @@ pub fn assess_with_totals(
         excluded_flows,
         ..totals
     };
-    let (instruments, window) = regime_summary(book, regime, as_of, lang);
-    let trace = processor_trace(book, regime, as_of, lang, &window, &totals, &flows, pathway);
+    let (instruments, window) = regime_summary(&ctx);
+    let trace = processor_trace(&ctx, &window, &totals, &flows, pathway);
     let citations = unique(
         trace
             .iter()
@@ -562,12 +562,13 @@ fn mechanism_warning(
 }
 
 /// The packs in force, and the counting window.
-fn regime_summary(
-    book: &RuleBook,
-    regime: &Regime,
-    as_of: Date,
-    lang: Lang,
-) -> (Vec<InstrumentSummary>, Option<WindowSummary>) {
+fn regime_summary(ctx: &Context<'_>) -> (Vec<InstrumentSummary>, Option<WindowSummary>) {
+    let Context {
+        book,
+        regime,
+        as_of,
+        lang,
+    } = *ctx;
     let packs = book.packs();
     let instruments = regime
         .packs
@@ -593,20 +594,19 @@ fn regime_summary(
 }
 
 /// The processor-level steps: the law in force, the window, the totals, the processor's pathway.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "each is a separate finding the trace reports"
-)]
 fn processor_trace(
-    book: &RuleBook,
-    regime: &Regime,
-    as_of: Date,
-    lang: Lang,
+    ctx: &Context<'_>,
     window: &Option<WindowSummary>,
     totals: &TotalsSummary,
     flows: &[FlowDecision],
     pathway: Pathway,
 ) -> Vec<Step> {
+    let Context {
+        book,
+        regime,
+        as_of,
+        lang,
+    } = *ctx;
     let names: Vec<&str> = regime
         .packs
         .iter()

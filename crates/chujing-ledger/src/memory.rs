@@ -78,10 +78,6 @@ impl LedgerStore for MemoryStore {
         self.with(|i| i.batches.values().map(|b| b.meta.clone()).collect())
     }
 
-    fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, Poisoned>> + Send {
-        self.with(|i| i.batches.contains_key(batch_id))
-    }
-
     fn batch_meta(
         &self,
         batch_id: &str,

@@ -118,8 +118,6 @@ pub trait LedgerStore {
     ) -> impl Future<Output = Result<Vec<StoredBatch>, Self::Error>> + Send;
     /// Metadata of every batch, oldest first.
     fn batch_metas(&self) -> impl Future<Output = Result<Vec<BatchMeta>, Self::Error>> + Send;
-    /// Whether a batch id is stored.
-    fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, Self::Error>> + Send;
     /// The batch of this id, if the ledger holds it.
     fn batch_meta(
         &self,

@@ -691,20 +691,30 @@ struct LineCounter {
 /// their individuals never counted.
 pub const MAX_FIELD_LINES: usize = 100;
 
-/// Refuses a record that runs over more than [`MAX_FIELD_LINES`] lines, or that runs over several lines to
-/// the end of the file where the file does not end with a closing quote: either way a quote opened on `line`
-/// was probably never closed. `first` is the start of the record's longest field, for the message.
-fn unclosed_quote(
+/// Refuses the record just read when it runs over more than [`MAX_FIELD_LINES`] lines, or over several
+/// lines to the end of the file where the file does not end with a closing quote: either way a quote opened
+/// on `line` was probably never closed. `consumed` is how far the parser has read.
+fn refuse_unclosed_quote(
     name: &str,
     line: u64,
-    spanned: u64,
-    ends_open: bool,
-    first: &[u8],
+    record: &csv::ByteRecord,
+    lines: &LineCounter,
+    consumed: u64,
 ) -> Result<()> {
-    if spanned <= 1 || (spanned <= MAX_FIELD_LINES as u64 && !ends_open) {
+    let breaks = |f: &[u8]| memchr::memchr_iter(b'\n', f).count() as u64;
+    // Blank lines after a record do not count: only the line breaks inside its fields.
+    let spanned = 1 + record.iter().map(breaks).sum::<u64>();
+    if spanned == 1 {
         return Ok(());
     }
-    let start = String::from_utf8_lossy(first.get(..first.len().min(200)).unwrap_or_default());
+    // An unclosed quote takes the rest of the file into the record's last field.
+    let ends_open =
+        record.iter().next_back().is_some_and(|f| breaks(f) > 0) && lines.ends_unquoted(consumed);
+    if spanned <= MAX_FIELD_LINES as u64 && !ends_open {
+        return Ok(());
+    }
+    let longest = record.iter().max_by_key(|f| f.len()).unwrap_or_default();
+    let start = String::from_utf8_lossy(longest.get(..longest.len().min(200)).unwrap_or_default());
     let how = if ends_open {
         "runs to the end of the file without a closing quote".to_string()
     } else {
@@ -715,17 +725,6 @@ fn unclosed_quote(
          rows after it would be counted as one. Close or remove the quote; the batch was not read",
         crate::excerpt(start.lines().next().unwrap_or_default())
     )))
-}
-
-/// How many lines a record runs over (blank lines after it do not count), and whether its last field holds
-/// a line break (as it does when a quote is left open to the end of the file).
-fn lines_spanned(record: &csv::ByteRecord) -> (u64, bool) {
-    let breaks = |f: &[u8]| memchr::memchr_iter(b'\n', f).count() as u64;
-    let spanned = 1 + record.iter().map(breaks).sum::<u64>();
-    (
-        spanned,
-        record.iter().next_back().is_some_and(|f| breaks(f) > 0),
-    )
 }
 
 impl LineCounter {
@@ -776,11 +775,7 @@ fn read_streaming(
                     Ok(false) => break,
                     Ok(true) => {
                         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-                        let (spanned, last_breaks) = lines_spanned(&record);
-                        let longest = record.iter().max_by_key(|f| f.len()).unwrap_or_default();
-                        // An unclosed quote takes the rest of the file into the record's last field.
-                        let ends_open = last_breaks && lines.ends_unquoted(csv.position().byte());
-                        unclosed_quote(&name, line, spanned, ends_open, longest)?;
+                        refuse_unclosed_quote(&name, line, &record, &lines, csv.position().byte())?;
                         let field =
                             |i: usize, col: &str| match record.get(i).map(std::str::from_utf8) {
                                 Some(Ok(s)) => Ok(s),
@@ -806,10 +801,7 @@ fn read_streaming(
                         let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
                         // A quote opened in the wrong column makes a record of the wrong length that swallows
                         // the lines after it: refused whole, never skipped as one bad row.
-                        let (spanned, last_breaks) = lines_spanned(&record);
-                        let ends_open = last_breaks && lines.ends_unquoted(csv.position().byte());
-                        let longest = record.iter().max_by_key(|f| f.len()).unwrap_or_default();
-                        unclosed_quote(&name, line, spanned, ends_open, longest)?;
+                        refuse_unclosed_quote(&name, line, &record, &lines, csv.position().byte())?;
                         let message = match e.kind() {
                             csv::ErrorKind::UnequalLengths {
                                 expected_len, len, ..

@@ -207,6 +207,17 @@ fn parse_meta(
     })
 }
 
+/// `SELECT` of the columns [`meta_from_row!`] reads, from `batches`, then `$rest`.
+macro_rules! select_meta {
+    ($rest:literal) => {
+        concat!(
+            "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, ",
+            "sensitive_individuals, fingerprint FROM batches ",
+            $rest
+        )
+    };
+}
+
 macro_rules! meta_from_row {
     ($r:expr) => {
         parse_meta(
@@ -293,8 +304,7 @@ impl LedgerStore for Store {
     async fn batches_between(&self, from: Date, to: Date) -> Result<Vec<StoredBatch>, StoreError> {
         let metas: Vec<BatchMeta> = on_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals, fingerprint FROM batches WHERE date >= $1 AND date <= $2 ORDER BY date, batch_id")
+                select_meta!("WHERE date >= $1 AND date <= $2 ORDER BY date, batch_id"))
                 .bind(from.to_string())
                 .bind(to.to_string())
                 .fetch_all(pool)
@@ -337,29 +347,17 @@ impl LedgerStore for Store {
     async fn batch_metas(&self) -> Result<Vec<BatchMeta>, StoreError> {
         on_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals, fingerprint FROM batches ORDER BY date, batch_id")
+                select_meta!("ORDER BY date, batch_id"))
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| meta_from_row!(r)).collect()
         })
     }
 
-    async fn has_batch(&self, batch_id: &str) -> Result<bool, StoreError> {
-        Ok(
-            on_pool!(self, pool => sqlx::query("SELECT 1 AS one FROM batches WHERE batch_id = $1")
-            .bind(batch_id)
-            .fetch_optional(pool)
-            .await?
-            .is_some()),
-        )
-    }
-
     async fn batch_meta(&self, batch_id: &str) -> Result<Option<BatchMeta>, StoreError> {
         on_pool!(self, pool => {
             let row = sqlx::query(
-                "SELECT batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals, fingerprint FROM batches WHERE batch_id = $1")
+                select_meta!("WHERE batch_id = $1"))
                 .bind(batch_id)
                 .fetch_optional(pool)
                 .await?;
