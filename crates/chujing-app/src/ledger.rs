@@ -272,14 +272,34 @@ pub(crate) fn store_err<E: std::error::Error + Send + Sync + 'static>(
 }
 
 /// Whether the ledger holds this batch already; a batch id it holds for a different input is refused.
-async fn already_stored<S: LedgerStore>(store: &S, batch: &BatchMeta) -> Result<bool> {
-    let stored = store
-        .batch_meta(&batch.batch_id)
+async fn already_stored<S: LedgerStore>(store: &S, batch: &StoredBatch) -> Result<bool> {
+    let Some(stored) = store
+        .batch_meta(&batch.meta.batch_id)
         .await
-        .map_err(store_err("cannot look up the batch"))?;
-    match stored {
-        Some(stored) => same_input(&stored, batch).map(|()| true),
-        None => Ok(false),
+        .map_err(store_err("cannot look up the batch"))?
+    else {
+        return Ok(false);
+    };
+    let same = if stored.fingerprint.is_empty() {
+        // Stored before fingerprints were kept: only the people themselves can tell (rare, so the sets of
+        // that one day are read).
+        store
+            .batches_between(stored.date, stored.date)
+            .await
+            .map_err(store_err("cannot read the batch"))?
+            .iter()
+            .any(|s| {
+                s.meta.batch_id == stored.batch_id
+                    && s.meta.flow_id == batch.meta.flow_id
+                    && (&s.subjects, &s.sensitive) == (&batch.subjects, &batch.sensitive)
+            })
+    } else {
+        stored.fingerprint == batch.meta.fingerprint
+    };
+    if same {
+        Ok(true)
+    } else {
+        Err(different_input(&stored, &batch.meta))
     }
 }
 
@@ -293,7 +313,7 @@ pub async fn ingest<S: LedgerStore + Sync>(
     // Even with a batch id given, the input is read: the id must stand for this input, not another one.
     let (batch, summary) = read_batch(input, hasher, progress)?;
     fail::fail_point!("app::ingest::after-parse");
-    if already_stored(store, &batch.meta).await? {
+    if already_stored(store, &batch).await? {
         return Ok(Ingested::AlreadyPresent {
             batch_id: batch.meta.batch_id,
         });
@@ -309,18 +329,9 @@ pub async fn ingest<S: LedgerStore + Sync>(
     })
 }
 
-/// Refuses a batch id that the ledger holds for a different input (another file, flow, date or options):
-/// taking it for the same batch would leave the new input's individuals uncounted.
-fn same_input(stored: &BatchMeta, new: &BatchMeta) -> Result<()> {
-    let same = if stored.fingerprint.is_empty() {
-        // Stored before fingerprints were kept: the flow and date are all there is to compare.
-        stored.flow_id == new.flow_id && stored.date == new.date
-    } else {
-        stored.fingerprint == new.fingerprint
-    };
-    if same {
-        return Ok(());
-    }
+/// The refusal of a batch id that the ledger holds for a different input (another file, flow, date or
+/// options): taking it for the same batch would leave the new input's individuals uncounted.
+fn different_input(stored: &BatchMeta, new: &BatchMeta) -> AppError {
     let describe = |m: &BatchMeta| {
         format!(
             "flow `{}`, dated {}, {} records, input fingerprint {}",
@@ -334,13 +345,13 @@ fn same_input(stored: &BatchMeta, new: &BatchMeta) -> Result<()> {
             }
         )
     };
-    Err(AppError::Input(format!(
+    AppError::Input(format!(
         "batch id `{}` is already in the ledger for a different input.\n  in the ledger: {}\n  this input:    {}\n\
          Nothing was ingested. Give this input its own --batch-id, or leave --batch-id out to derive one from it.",
         new.batch_id,
         describe(stored),
         describe(new)
-    )))
+    ))
 }
 
 /// What counting as of a date needs: the processor, the flows' settings and the batches of the window in
@@ -451,7 +462,7 @@ pub async fn check<S: LedgerStore>(
     let as_of = input.date;
     let view = LedgerView::load(book, store, as_of).await?;
     let (batch, _) = read_batch(input, hasher, progress)?;
-    let already = already_stored(store, &batch.meta).await?;
+    let already = already_stored(store, &batch).await?;
     let before = view.status(book, as_of, None, DEFAULT_ALERT_SHARE)?;
     let after = view.status(
         book,

@@ -368,3 +368,34 @@ async fn skipping_bad_rows_keeps_people_whose_flag_is_unreadable_and_refuses_emp
         );
     }
 }
+
+#[tokio::test]
+async fn a_batch_stored_before_fingerprints_is_matched_by_its_people() {
+    let store = MemoryStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    write_csv(&a, 0..1_000);
+    write_csv(&b, 1_000..2_000); // as many rows, other people
+    let with_id = |file: &Path| BatchInput {
+        batch_id: Some("legacy".into()),
+        ..input(file, "2026-03-01")
+    };
+    // A batch as an older chujing stored it: no fingerprint.
+    let (mut old, _) = ledger::read_batch(&with_id(&a), &hasher(), |_| {}).unwrap();
+    old.meta.fingerprint.clear();
+    store.insert_batch(&old).await.unwrap();
+    let same = ledger::ingest(&store, &hasher(), &with_id(&a), |_| {})
+        .await
+        .unwrap();
+    assert!(matches!(same, Ingested::AlreadyPresent { .. }), "{same:?}");
+    // Same flow, date and counts but other people (b), or one person different (c): refused.
+    let mut c_rows: Vec<u64> = (0..1_000).collect();
+    c_rows[0] = 5_000;
+    let c = dir.path().join("c.csv");
+    write_csv(&c, c_rows.into_iter());
+    for other in [&b, &c] {
+        let refused = ledger::ingest(&store, &hasher(), &with_id(other), |_| {}).await;
+        let refused = refused.unwrap_err();
+        assert_eq!(refused.kind(), chujing_app::ErrorKind::Input, "{refused}");
+    }
+}
