@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use arrow_array::Array;
 use chujing_records::parquet::{ParquetTable, value};
-use chujing_records::{Format as InputFormat, Source};
+use chujing_records::{Format as InputFormat, Found, RecordsError, Source};
 use chujing_scan::{Category, Format, Individuals, Options, TableReport, TableScanner};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,11 @@ pub struct FileOut {
     /// Why it was not scanned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// Whether it was not scanned because it could not be read (a file named on the command line that is not
+    /// text, a broken or truncated file, a directory that cannot be listed), which leaves the scan
+    /// incomplete; a binary file met while walking a directory is skipped without this.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 /// The whole scan.
@@ -33,6 +38,9 @@ pub struct ScanOut {
     pub files: Vec<FileOut>,
     /// All files together.
     pub summary: Summary,
+    /// Symbolic links not followed because they loop back to a directory above them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loops: Vec<String>,
 }
 
 /// What all files held together.
@@ -48,37 +56,65 @@ pub struct Summary {
     pub sensitive_categories: Vec<Category>,
     /// Categories found that are not PI.
     pub other_categories: Vec<Category>,
+    /// Files that could not be read (each file says why): the scan is incomplete when this is not zero.
+    #[serde(default)]
+    pub unreadable_files: usize,
+    /// Files skipped because they are not tables or text (binary files met in a directory).
+    #[serde(default)]
+    pub skipped_files: usize,
 }
 
-/// Every file under `paths` (directories walked), with its size, for a progress bar.
-pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, u64)> {
-    let files = chujing_records::files(paths)?;
-    let total = files
+/// Every file under `paths` (directories walked), with their total size for a progress bar.
+pub fn inputs(paths: &[PathBuf]) -> Result<(chujing_records::Walk, u64)> {
+    let walk = chujing_records::files(paths)?;
+    let total = walk
+        .found
         .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
         .map(|m| m.len())
         .sum();
-    Ok((files, total))
+    Ok((walk, total))
 }
 
 /// Scans one file; what cannot be read is reported as skipped, with why.
 pub fn scan_file(
-    file: &Path,
+    file: &Found,
     options: &Options,
     progress: impl Fn(u64) + Send + 'static,
 ) -> FileOut {
-    let path = file.display().to_string();
-    match scan_source(file, options, progress) {
+    let path = file.path.display().to_string();
+    if let Some(why) = &file.unlisted {
+        return FileOut {
+            path,
+            table: None,
+            skipped: Some(why.clone()),
+            unreadable: true,
+        };
+    }
+    match scan_source(&file.path, options, progress) {
         Ok(table) => FileOut {
             path,
             table: Some(table),
             skipped: None,
+            unreadable: false,
         },
-        Err(e) => FileOut {
-            path,
-            table: None,
-            skipped: Some(e.to_string()),
-        },
+        Err(e) => {
+            // A binary file met in a directory is not a table, and walking past it is expected; anything
+            // else, or a file the user named, is input that was meant to be read and was not.
+            let unreadable = file.named || !matches!(e, AppError::Records(RecordsError::Binary(_)));
+            // Errors name their file; the report names it already.
+            let message = e.to_string();
+            let why = message
+                .strip_prefix(&format!("{path}: "))
+                .unwrap_or(&message)
+                .to_string();
+            FileOut {
+                path,
+                table: None,
+                skipped: Some(why),
+                unreadable,
+            }
+        }
     }
 }
 
@@ -171,22 +207,72 @@ pub fn summarise(files: &[FileOut]) -> Summary {
             .collect(),
         sensitive_categories: found.iter().copied().filter(|c| c.is_sensitive()).collect(),
         other_categories: found.iter().copied().filter(|c| !c.is_personal()).collect(),
+        unreadable_files: files.iter().filter(|f| f.unreadable).count(),
+        skipped_files: files
+            .iter()
+            .filter(|f| f.table.is_none() && !f.unreadable)
+            .count(),
     }
 }
 
-/// The individuals of every file, summed (files of one flow hold different people only if the user says
-/// so; a sum is an upper bound, and the note written into the profile says which).
-fn individuals(files: &[FileOut]) -> Vec<&Individuals> {
-    files
-        .iter()
-        .filter_map(|f| f.table.as_ref()?.individuals.as_ref())
-        .collect()
+/// Most problems listed when a profile is refused.
+const PROBLEMS_LISTED: usize = 5;
+
+/// The figures of a flow from a scan of all its files, refused when any part of the input was not counted:
+/// a figure from part of the input is an undercount, and an undercount picks a lighter pathway.
+fn flow_figures(files: &[FileOut]) -> Result<(u64, u64, u64, usize)> {
+    let mut problems = Vec::new();
+    let mut counted = Vec::new();
+    for f in files {
+        let Some(table) = &f.table else {
+            problems.push(format!(
+                "{}: {}",
+                f.path,
+                f.skipped.as_deref().unwrap_or("not read")
+            ));
+            continue;
+        };
+        if table.sampled {
+            problems.push(format!("{}: only a sample was scanned (--sample)", f.path));
+        }
+        for w in table.warnings.iter().filter(|w| w.kind.loses_individuals()) {
+            problems.push(match w.line {
+                Some(line) => format!("{}:{line}: {}", f.path, w.message),
+                None => format!("{}: {}", f.path, w.message),
+            });
+        }
+        match &table.individuals {
+            Some(i) => counted.push(i),
+            None => problems.push(format!("{}: no individuals were counted", f.path)),
+        }
+    }
+    if !problems.is_empty() {
+        let more = problems.len().saturating_sub(PROBLEMS_LISTED);
+        problems.truncate(PROBLEMS_LISTED);
+        let mut list = problems.join("\n  ");
+        if more > 0 {
+            list.push_str(&format!("\n  … and {more} more"));
+        }
+        return Err(AppError::Input(format!(
+            "the profile was not written: some of the input was not counted, and figures from the rest would \
+             undercount the flow's individuals:\n  {list}\nFix or remove these inputs (or correct \
+             --subject-column) and scan again."
+        )));
+    }
+    let sum = |f: fn(&Individuals) -> u64| counted.iter().map(|i| f(i)).sum::<u64>();
+    Ok((
+        sum(|i| i.with_personal_information),
+        sum(|i| i.with_sensitive_information),
+        sum(|i| i.unidentified_rows),
+        counted.len(),
+    ))
 }
 
 /// Updates (or adds) the flow `flow` of the TOML profile at `path` with the categories and individuals found,
-/// keeping everything else in the file as written.
+/// keeping everything else in the file as written. Refused, leaving the profile as it was, when any file
+/// could not be read, was only sampled, or lost rows or its subject column (see [`flow_figures`]).
 pub fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
-    let counted = individuals(files);
+    let (total, sensitive, unidentified, counted) = flow_figures(files)?;
     let summary = summarise(files);
     let categories: Vec<&str> = summary
         .personal_categories
@@ -194,9 +280,6 @@ pub fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
         .chain(&summary.sensitive_categories)
         .map(|c| c.id())
         .collect();
-    let sum = |f: fn(&Individuals) -> u64| counted.iter().map(|i| f(i)).sum::<u64>();
-    let total = sum(|i| i.with_personal_information);
-    let sensitive = sum(|i| i.with_sensitive_information);
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -252,11 +335,16 @@ pub fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
         toml_edit::value(i64::try_from(sensitive).unwrap_or(i64::MAX)),
     );
     if let Some(mut key) = table.key_mut("individuals") {
-        let note = if counted.len() > 1 {
+        let mut note = String::from(if counted > 1 {
             "# from `chujing scan`: distinct individuals per file, summed over the files (an upper bound if the same people appear in several)\n"
         } else {
             "# from `chujing scan`: distinct individuals by the subject column\n"
-        };
+        });
+        if unidentified > 0 {
+            note.push_str(&format!(
+                "# including {unidentified} row(s) with PI and no subject value, each counted as one more individual\n"
+            ));
+        }
         key.leaf_decor_mut().set_prefix(note);
     }
     std::fs::write(path, doc.to_string()).map_err(|source| AppError::Io {

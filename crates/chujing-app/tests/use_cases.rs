@@ -168,7 +168,7 @@ fn a_scan_writes_its_figures_into_the_profile() {
         max_line: 1 << 20,
         workers: 1,
     };
-    let out = chujing_app::scan::scan_file(&csv, &options, |_| {});
+    let out = chujing_app::scan::scan_file(&chujing_records::Found::named(&csv), &options, |_| {});
     let profile = dir.path().join("p.toml");
     std::fs::write(&profile, "[processor]\nname = \"X\"\n").unwrap();
     chujing_app::scan::write_profile(&profile, "crm", &[out]).unwrap();
@@ -178,6 +178,75 @@ fn a_scan_writes_its_figures_into_the_profile() {
         text.contains("cn_resident_id") && text.contains("name = \"X\""),
         "{text}"
     );
+}
+
+fn scan_options(subject: &str, sample: Option<u64>) -> chujing_scan::Options {
+    chujing_scan::Options {
+        classifier: chujing_scan::Classifier::new(jiff::civil::Date::new(2026, 11, 23).unwrap()),
+        subject_column: Some(subject.into()),
+        sample,
+        max_line: 1 << 20,
+        workers: 1,
+    }
+}
+
+/// Scans `files` (name, bytes) into a profile that says 150,000 and returns the refusal; the profile must be
+/// left as it was.
+fn refused_profile(files: &[(&str, &[u8])], options: &chujing_scan::Options) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out: Vec<_> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            chujing_app::scan::scan_file(&chujing_records::Found::named(path), options, |_| {})
+        })
+        .collect();
+    let profile = dir.path().join("p.toml");
+    let before = "[processor]\nname = \"X\"\n[[flows]]\nid = \"crm\"\nindividuals = 150000\n";
+    std::fs::write(&profile, before).unwrap();
+    let err = chujing_app::scan::write_profile(&profile, "crm", &out).unwrap_err();
+    assert_eq!(err.kind(), chujing_app::ErrorKind::Input, "{err}");
+    assert_eq!(std::fs::read_to_string(&profile).unwrap(), before);
+    err.to_string()
+}
+
+const TWO_PEOPLE: &[u8] =
+    "身份证号,手机\n11010519491231002X,13800138000\n440524188001010014,13900139000\n".as_bytes();
+
+#[test]
+fn a_profile_is_not_overwritten_from_an_input_that_could_not_be_read() {
+    // Before: the truncated file was skipped, the readable one counted, and the profile's 150,000 became 2.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &TWO_PEOPLE.repeat(2_000)).unwrap();
+    let gz = gz.finish().unwrap();
+    let truncated = &gz[..gz.len() / 2];
+    let err = refused_profile(
+        &[("ok.csv", TWO_PEOPLE), ("cut.csv.gz", truncated)],
+        &scan_options("身份证号", None),
+    );
+    assert!(err.contains("cut.csv.gz"), "{err}");
+}
+
+#[test]
+fn a_profile_is_not_overwritten_when_the_subject_column_is_misspelt() {
+    // Before: individuals = 0 was written, and the flow came out exempt.
+    let err = refused_profile(&[("c.csv", TWO_PEOPLE)], &scan_options("身份证", None));
+    assert!(err.contains("c.csv:1") && err.contains("身份证号"), "{err}");
+}
+
+#[test]
+fn a_profile_is_not_written_from_a_sample() {
+    let err = refused_profile(&[("c.csv", TWO_PEOPLE)], &scan_options("身份证号", Some(1)));
+    assert!(err.contains("--sample"), "{err}");
+}
+
+#[test]
+fn a_profile_is_not_written_when_rows_were_malformed() {
+    let mut bad = TWO_PEOPLE.to_vec();
+    bad.extend("220102199003070318\n".as_bytes());
+    let err = refused_profile(&[("c.csv", &bad)], &scan_options("身份证号", None));
+    assert!(err.contains("c.csv:4"), "{err}");
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ pub mod source;
 pub mod text;
 
 pub use keys::{BadRow, Chunks, Columns, Record, parse_flag};
-pub use source::{Compression, Format, Source, files, open};
+pub use source::{Compression, Format, Found, Source, Walk, files, open};
 pub use text::{Decoded, Encoding, decode};
 
 /// What can go wrong reading an input. Every variant is a problem with the input (or its file), which the

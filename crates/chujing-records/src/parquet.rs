@@ -133,11 +133,31 @@ fn flatten_column(
     }
 }
 
-/// A column as text: numbers, dates and other types are cast, as users would write them.
+/// A column as text: numbers, dates and other types are cast, as users would write them; a type with no cast
+/// to text (a list of structs, a map, a union) is written in its display form (`[{id: …, phone: …}]`), so that
+/// every column is scanned and none is reported empty for its type.
 pub fn text_column(column: &ArrayRef) -> Result<StringArray, arrow_schema::ArrowError> {
+    if !arrow_cast::can_cast_types(column.data_type(), &arrow_schema::DataType::Utf8) {
+        return displayed(column);
+    }
     let text = arrow_cast::cast(column, &arrow_schema::DataType::Utf8)?;
     text.as_any()
         .downcast_ref::<StringArray>()
         .cloned()
         .ok_or_else(|| arrow_schema::ArrowError::CastError("not a UTF-8 string array".into()))
+}
+
+/// Each row of `column` in arrow's display form; nulls stay null.
+fn displayed(column: &ArrayRef) -> Result<StringArray, arrow_schema::ArrowError> {
+    let options = arrow_cast::display::FormatOptions::default();
+    let formatter = arrow_cast::display::ArrayFormatter::try_new(column.as_ref(), &options)?;
+    (0..column.len())
+        .map(|row| {
+            if column.is_null(row) {
+                Ok(None)
+            } else {
+                formatter.value(row).try_to_string().map(Some)
+            }
+        })
+        .collect()
 }

@@ -89,33 +89,76 @@ impl Source {
     }
 }
 
+/// A file to read, found on the command line or under a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The file.
+    pub path: PathBuf,
+    /// Whether it was named itself (not found by walking a directory).
+    pub named: bool,
+    /// Why it could not be listed, when the walk met an error at it (its contents are unknown).
+    pub unlisted: Option<String>,
+}
+
+impl Found {
+    /// A file the user named.
+    pub fn named(path: impl Into<PathBuf>) -> Found {
+        Found {
+            path: path.into(),
+            named: true,
+            unlisted: None,
+        }
+    }
+}
+
+/// What walking the paths found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Walk {
+    /// Files, in the order given; directories in name order.
+    pub found: Vec<Found>,
+    /// Symbolic links that loop back to a directory above them: not followed (the directory's files are
+    /// read once, where they are), one note each.
+    pub loops: Vec<String>,
+}
+
 /// Every file under `paths`, in the order given; directories are walked recursively in name order, following
-/// symbolic links but refusing a link that loops back to a directory above it.
-pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// symbolic links except one that loops back to a directory above it (noted in [`Walk::loops`]). A path that
+/// does not exist is an error; a part of a directory that cannot be listed is a [`Found`] with its reason.
+pub fn files(paths: &[PathBuf]) -> Result<Walk> {
+    let mut out = Walk::default();
     for path in paths {
         let meta = std::fs::metadata(path)
             .map_err(|e| RecordsError::Input(format!("{}: {e}", path.display())))?;
         if !meta.is_dir() {
-            out.push(path.clone());
+            out.found.push(Found::named(path));
             continue;
         }
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name();
         for entry in walk {
-            let entry = entry.map_err(|e| {
-                let at = e.path().unwrap_or(path).display().to_string();
-                match e.loop_ancestor() {
-                    Some(up) => RecordsError::Input(format!(
-                        "{at}: a symbolic link loops back to {}; remove it or scan its target once",
-                        up.display()
-                    )),
-                    None => RecordsError::Input(format!("{at}: cannot list: {e}")),
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => out.found.push(Found {
+                    path: entry.into_path(),
+                    named: false,
+                    unlisted: None,
+                }),
+                Err(e) => {
+                    let at = e.path().unwrap_or(path).to_path_buf();
+                    match e.loop_ancestor() {
+                        Some(up) => out.loops.push(format!(
+                            "{}: a symbolic link loops back to {}, whose files are read once, where they are",
+                            at.display(),
+                            up.display()
+                        )),
+                        None => out.found.push(Found {
+                            unlisted: Some(format!("cannot list: {e}")),
+                            path: at,
+                            named: false,
+                        }),
+                    }
                 }
-            })?;
-            if !entry.file_type().is_dir() {
-                out.push(entry.into_path());
             }
         }
     }
@@ -183,13 +226,28 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_symlink_loop_is_refused_not_followed_forever() {
+    fn a_symlink_loop_is_noted_and_the_rest_of_the_walk_goes_on() {
+        // Before: the loop aborted the whole walk, so nothing was scanned.
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("a")).unwrap();
         std::fs::write(dir.path().join("a/x.csv"), "id\n1\n").unwrap();
+        std::fs::write(dir.path().join("b.csv"), "id\n1\n").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/up")).unwrap();
-        let err = files(&[dir.path().to_path_buf()]).unwrap_err().to_string();
-        assert!(err.contains("loops back"), "{err}");
+        let walk = files(&[dir.path().to_path_buf()]).unwrap();
+        let names: Vec<_> = walk
+            .found
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a/x.csv", "b.csv"]);
+        assert_eq!(walk.loops.len(), 1);
+        assert!(walk.loops[0].contains("loops back"), "{:?}", walk.loops);
     }
 
     #[test]
@@ -202,8 +260,15 @@ mod tests {
         }
         let found: Vec<String> = files(&[dir.path().to_path_buf()])
             .unwrap()
+            .found
             .iter()
-            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .map(|f| {
+                f.path
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
             .collect();
         assert_eq!(found, ["a/c.csv", "a/z.csv", "b.csv"]);
     }

@@ -46,14 +46,35 @@ pub fn mask(text: &str) -> String {
 /// and sorted and deduplicated whenever they have doubled since the last time: far cheaper than a hash set,
 /// whose every insert is a cache miss once it outgrows the cache. Memory stays under about twice the distinct
 /// values, and under twice the limit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Distinct {
     values: Vec<u64>,
     compacted: usize,
     capped: bool,
+    limit: usize,
+}
+
+impl Default for Distinct {
+    fn default() -> Distinct {
+        Distinct {
+            values: Vec::new(),
+            compacted: 0,
+            capped: false,
+            limit: DISTINCT_LIMIT,
+        }
+    }
 }
 
 impl Distinct {
+    /// A set that counts exactly however many values it gets (for individuals, which must never be
+    /// undercounted; a column's distinct values are only a description and keep the limit).
+    pub fn unbounded() -> Distinct {
+        Distinct {
+            limit: usize::MAX,
+            ..Distinct::default()
+        }
+    }
+
     /// Adds a fingerprint.
     pub fn insert(&mut self, value: u64) {
         self.values.push(value);
@@ -72,8 +93,8 @@ impl Distinct {
     fn compact(&mut self) {
         self.values.sort_unstable();
         self.values.dedup();
-        if self.values.len() > DISTINCT_LIMIT {
-            self.values.truncate(DISTINCT_LIMIT);
+        if self.values.len() > self.limit {
+            self.values.truncate(self.limit);
             self.capped = true;
         }
         self.compacted = self.values.len();
@@ -291,6 +312,24 @@ pub struct Dismissed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unbounded_set_counts_past_the_column_limit() {
+        // Individuals are counted in unbounded sets: a set capped at the column limit would undercount a
+        // table of more people than that.
+        let mut capped = Distinct::default();
+        let mut exact = Distinct::unbounded();
+        for v in 0..(DISTINCT_LIMIT as u64 + 10) {
+            capped.insert(v);
+            exact.insert(v);
+        }
+        assert_eq!(
+            capped.finish(),
+            ((0..DISTINCT_LIMIT as u64).collect(), true)
+        );
+        let (values, capped) = exact.finish();
+        assert_eq!((values.len(), capped), (DISTINCT_LIMIT + 10, false));
+    }
 
     #[test]
     fn masks_keep_only_the_ends() {

@@ -24,8 +24,8 @@ pub mod table;
 pub use category::{Category, SensitiveClass, Sensitivity};
 pub use classify::Classifier;
 pub use column::{ColumnReport, ColumnStats, Finding};
-pub use reader::{Format, Options, TableReport, Warning, scan};
-pub use table::{Individuals, TableScanner};
+pub use reader::{Format, Options, TableReport, Warning, WarningKind, scan};
+pub use table::{Individuals, TableScanner, unique_headers};
 
 /// What can stop a scan of one stream.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,16 @@ pub enum ScanError {
     /// The stream could not be read.
     #[error("cannot read: {0}")]
     Read(String),
+    /// The subject column's name is in the header more than once, so which one identifies people is not known.
+    #[error(
+        "line 1: the header has {times} columns named `{name}`, so it is not known which identifies individuals; rename one in the header"
+    )]
+    AmbiguousSubject {
+        /// The repeated name.
+        name: String,
+        /// How many times.
+        times: usize,
+    },
 }
 
 impl From<std::io::Error> for ScanError {

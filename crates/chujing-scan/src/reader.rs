@@ -66,6 +66,8 @@ pub struct TableReport {
 /// A problem that did not stop the scan.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
+    /// What kind of problem.
+    pub kind: WarningKind,
     /// 1-based line, where it applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -73,20 +75,69 @@ pub struct Warning {
     pub message: String,
 }
 
+/// The kinds of problem a scan meets without stopping.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// A row with more or fewer fields than the header: its cells may sit under the wrong header.
+    RaggedRow,
+    /// A row the parser could not read: its cells were not scanned.
+    MalformedRow,
+    /// A cell that is not valid UTF-8, scanned with replacement characters.
+    InvalidUtf8,
+    /// A JSON Lines line that is not JSON: not scanned.
+    NotJson,
+    /// A line longer than the cap: only its start was scanned.
+    LongLine,
+    /// The subject column is not in the input: no individuals were counted.
+    NoSubjectColumn,
+    /// More warnings of a kind than are listed.
+    NotListed,
+}
+
+impl WarningKind {
+    /// Whether a warning of this kind means individuals may be missing from the count (rows unread, cells
+    /// cut or shifted, or no subject column): a profile is never written from such a scan.
+    pub const fn loses_individuals(self) -> bool {
+        match self {
+            WarningKind::RaggedRow
+            | WarningKind::MalformedRow
+            | WarningKind::InvalidUtf8
+            | WarningKind::NotJson
+            | WarningKind::LongLine
+            | WarningKind::NoSubjectColumn => true,
+            WarningKind::NotListed => false,
+        }
+    }
+}
+
 /// Keeps at most this many warnings of one kind, then counts the rest.
 const WARNINGS_PER_KIND: usize = 5;
 
 /// Warnings of one kind, the first few kept with their lines.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Warnings {
+    kind: WarningKind,
     kept: Vec<Warning>,
     more: u64,
 }
 
 impl Warnings {
+    const fn new(kind: WarningKind) -> Warnings {
+        Warnings {
+            kind,
+            kept: Vec::new(),
+            more: 0,
+        }
+    }
+
     fn push(&mut self, line: Option<u64>, message: String) {
         if self.kept.len() < WARNINGS_PER_KIND {
-            self.kept.push(Warning { line, message });
+            self.kept.push(Warning {
+                kind: self.kind,
+                line,
+                message,
+            });
         } else {
             self.more += 1;
         }
@@ -95,6 +146,7 @@ impl Warnings {
     fn finish(mut self, what: &str) -> Vec<Warning> {
         if self.more > 0 {
             self.kept.push(Warning {
+                kind: WarningKind::NotListed,
                 line: None,
                 message: format!("{} more {what} not listed", self.more),
             });
@@ -288,7 +340,7 @@ pub fn scan(
         Format::Text => scan_lines(capped, false, options)?,
     };
     if let Ok(cut) = cut.lock() {
-        let mut w = Warnings::default();
+        let mut w = Warnings::new(WarningKind::LongLine);
         for line in cut.iter() {
             w.push(
                 Some(*line),
@@ -360,12 +412,22 @@ fn scan_delimited(
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(reader);
-    let headers: Vec<String> = csv
+    let written: Vec<String> = csv
         .byte_headers()
         .map_err(|e| ScanError::Header(e.to_string()))?
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_string())
         .collect();
+    if let Some(subject) = &options.subject_column {
+        let times = written.iter().filter(|h| *h == subject).count();
+        if times > 1 {
+            return Err(ScanError::AmbiguousSubject {
+                name: subject.clone(),
+                times,
+            });
+        }
+    }
+    let headers = crate::table::unique_headers(&written);
     let names: Vec<&str> = headers.iter().map(String::as_str).collect();
     let template = TableScanner::new(
         options.classifier.clone(),
@@ -373,9 +435,9 @@ fn scan_delimited(
         options.subject_column.as_deref(),
     );
     let fields = headers.len();
-    let mut ragged = Warnings::default();
-    let mut broken = Warnings::default();
-    let invalid = std::sync::Mutex::new(Warnings::default());
+    let mut ragged = Warnings::new(WarningKind::RaggedRow);
+    let mut broken = Warnings::new(WarningKind::MalformedRow);
+    let invalid = std::sync::Mutex::new(Warnings::new(WarningKind::InvalidUtf8));
     let (scanner, sampled) = run(
         template,
         options,
@@ -422,7 +484,9 @@ fn scan_delimited(
             scanner.end_row();
         },
     )?;
-    let mut invalid = invalid.into_inner().unwrap_or_default();
+    let mut invalid = invalid
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     invalid.kept.sort_by_key(|w| w.line);
     let rows = scanner.rows();
     let (columns, individuals) = scanner.finish();
@@ -433,6 +497,7 @@ fn scan_delimited(
         && !headers.contains(subject)
     {
         warnings.push(Warning {
+            kind: WarningKind::NoSubjectColumn,
             line: Some(1),
             message: format!(
                 "no column `{subject}` for individuals; the header has: {}",
@@ -470,7 +535,7 @@ fn scan_lines(
         options.subject_column.as_deref(),
     );
     let mut line = 0u64;
-    let bad = std::sync::Mutex::new(Warnings::default());
+    let bad = std::sync::Mutex::new(Warnings::new(WarningKind::NotJson));
     let mut buf = Vec::new();
     let (scanner, sampled) = run(
         template,
@@ -513,7 +578,9 @@ fn scan_lines(
             scanner.end_row();
         },
     )?;
-    let mut bad = bad.into_inner().unwrap_or_default();
+    let mut bad = bad
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let subject_missing = options
         .subject_column
         .as_ref()
@@ -533,6 +600,7 @@ fn scan_lines(
             let mut w = bad.finish("lines that are not JSON objects");
             if let Some(subject) = subject_missing {
                 w.push(Warning {
+                    kind: WarningKind::NoSubjectColumn,
                     line: None,
                     message: format!(
                         "no field `{subject}` in any line, so no individuals were counted"

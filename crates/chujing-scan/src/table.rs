@@ -33,11 +33,16 @@ struct RowState {
 #[derive(Debug, Clone, Default)]
 struct Subjects {
     per_category: Vec<Distinct>,
+    /// Rows holding PI but no subject value, by the set of categories they held: each is counted as one
+    /// more individual (it may be anyone, so counting it as someone new is the count that never falls short).
+    unidentified: HashMap<u32, u64>,
 }
 
 impl TableScanner {
     /// A scanner for a table with `headers` (more columns may be added by name, as in JSON Lines). With
-    /// `subject_column`, it counts distinct individuals per category by that column's values.
+    /// `subject_column`, it counts distinct individuals per category by that column's values. A header that
+    /// repeats an earlier one is kept apart under [`unique_headers`]' name for it, so that no column's cells
+    /// land under another's.
     pub fn new(
         classifier: Classifier,
         headers: &[&str],
@@ -49,14 +54,15 @@ impl TableScanner {
             by_name: HashMap::new(),
             subject_column: subject_column.map(str::to_string),
             subjects: subject_column.map(|_| Subjects {
-                per_category: vec![Distinct::default(); Category::ALL.len()],
+                per_category: vec![Distinct::unbounded(); Category::ALL.len()],
+                unidentified: HashMap::new(),
             }),
             rows: 0,
             row: RowState::default(),
             buf: Vec::new(),
         };
-        for h in headers {
-            s.column(h);
+        for h in unique_headers(headers) {
+            s.column(&h);
         }
         s
     }
@@ -104,7 +110,13 @@ impl TableScanner {
     pub fn end_row(&mut self) {
         self.rows += 1;
         let row = std::mem::take(&mut self.row);
-        let (Some(subjects), Some(subject)) = (self.subjects.as_mut(), row.subject) else {
+        let Some(subjects) = self.subjects.as_mut() else {
+            return;
+        };
+        let Some(subject) = row.subject else {
+            if row.categories != 0 {
+                *subjects.unidentified.entry(row.categories).or_default() += 1;
+            }
             return;
         };
         for (i, set) in subjects.per_category.iter_mut().enumerate() {
@@ -127,6 +139,9 @@ impl TableScanner {
             for (m, t) in mine.per_category.iter_mut().zip(theirs.per_category) {
                 m.extend(t);
             }
+            for (mask, rows) in theirs.unidentified {
+                *mine.unidentified.entry(mask).or_default() += rows;
+            }
         }
     }
 
@@ -144,38 +159,83 @@ impl TableScanner {
             .iter()
             .flat_map(|c| c.findings.iter().map(|f| f.category))
             .collect();
-        let individuals = self.subjects.map(|s| {
-            let kept: Vec<(Category, Vec<u64>)> = Category::ALL
-                .into_iter()
-                .zip(s.per_category)
-                .filter(|(c, set)| reported.contains(c) && !set.is_empty())
-                .map(|(c, set)| (c, set.finish().0))
-                .collect();
-            let union = |keep: fn(Category) -> bool| {
-                let mut all: Vec<u64> = kept
-                    .iter()
-                    .filter(|(c, _)| keep(*c))
-                    .flat_map(|(_, set)| set.iter().copied())
-                    .collect();
-                all.sort_unstable();
-                all.dedup();
-                all.len() as u64
-            };
-            Individuals {
-                column: self.subject_column.unwrap_or_default(),
-                with_personal_information: union(Category::is_personal),
-                with_sensitive_information: union(Category::is_sensitive),
-                per_category: kept
-                    .iter()
-                    .map(|(category, set)| CategoryIndividuals {
-                        category: *category,
-                        individuals: set.len() as u64,
-                    })
-                    .collect(),
-            }
-        });
+        let subject_column = self.subject_column.unwrap_or_default();
+        let individuals = self
+            .subjects
+            .map(|s| s.count(subject_column, |c| reported.contains(&c)));
         (columns, individuals)
     }
+}
+
+impl Subjects {
+    /// The individuals of the categories `kept` (those reported in some column): distinct subject values,
+    /// plus one per row with PI and no subject value.
+    fn count(self, column: String, kept: impl Fn(Category) -> bool) -> Individuals {
+        let mask_of = |keep: &dyn Fn(Category) -> bool| {
+            Category::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(_, c)| kept(*c) && keep(*c))
+                .fold(0u32, |m, (i, _)| m | 1 << i)
+        };
+        let unidentified = |mask: u32| {
+            self.unidentified
+                .iter()
+                .filter(|(m, _)| *m & mask != 0)
+                .map(|(_, rows)| rows)
+                .sum::<u64>()
+        };
+        let sets: Vec<(usize, Category, Vec<u64>)> = Category::ALL
+            .into_iter()
+            .enumerate()
+            .zip(self.per_category)
+            .map(|((i, c), set)| (i, c, set.finish().0))
+            .filter(|(i, c, set)| kept(*c) && (!set.is_empty() || unidentified(1 << i) > 0))
+            .collect();
+        let union = |keep: fn(Category) -> bool| {
+            let mut all: Vec<u64> = sets
+                .iter()
+                .filter(|(_, c, _)| keep(*c))
+                .flat_map(|(_, _, set)| set.iter().copied())
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all.len() as u64 + unidentified(mask_of(&keep))
+        };
+        Individuals {
+            with_personal_information: union(Category::is_personal),
+            with_sensitive_information: union(Category::is_sensitive),
+            unidentified_rows: unidentified(mask_of(&Category::is_personal)),
+            per_category: sets
+                .iter()
+                .map(|(i, category, set)| CategoryIndividuals {
+                    category: *category,
+                    individuals: set.len() as u64 + unidentified(1 << i),
+                })
+                .collect(),
+            column,
+        }
+    }
+}
+
+/// The headers with each repeat of an earlier name renamed `name (2)`, `name (3)`, … (skipping names the
+/// header already has), so that every column has its own name.
+pub fn unique_headers<S: AsRef<str>>(headers: &[S]) -> Vec<String> {
+    let all: HashSet<&str> = headers.iter().map(AsRef::as_ref).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Vec::with_capacity(headers.len());
+    for h in headers {
+        let h = h.as_ref();
+        let mut name = h.to_string();
+        let mut n = 1;
+        while seen.contains(&name) || (n > 1 && all.contains(name.as_str())) {
+            n += 1;
+            name = format!("{h} ({n})");
+        }
+        seen.insert(name.clone());
+        out.push(name);
+    }
+    out
 }
 
 /// Distinct individuals, by the subject column.
@@ -187,6 +247,9 @@ pub struct Individuals {
     pub with_personal_information: u64,
     /// Individuals with a row holding sensitive personal information.
     pub with_sensitive_information: u64,
+    /// Rows holding PI with no value in the subject column: each is counted above as one more individual.
+    #[serde(default)]
+    pub unidentified_rows: u64,
     /// Individuals per category.
     pub per_category: Vec<CategoryIndividuals>,
 }

@@ -2,7 +2,8 @@
 //! reads files, calls the domain crates and prints.
 //!
 //! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 3 `ledger check`:
-//! the batch needs a mechanism not recorded; 4 `contract check`: a clause is missing or contradicted; 1 any other failure.
+//! the batch needs a mechanism not recorded; 4 `contract check`: a clause is missing or contradicted; 5 `scan`:
+//! an input could not be read (the others are reported); 1 any other failure.
 
 #![allow(
     rustdoc::broken_intra_doc_links,
@@ -42,7 +43,8 @@ Examples:
   chujing contract check agreement.docx
 
 Exit codes: 0 success, 2 bad input (file, line and field are named), 3 `ledger check`: the batch needs a \
-mechanism that is not recorded, 4 `contract check`: a clause is missing or contradicted, 1 other failure."
+mechanism that is not recorded, 4 `contract check`: a clause is missing or contradicted, 5 `scan`: an input could not be read (the others are \
+reported), 1 other failure."
 )]
 struct Cli {
     /// Load rule packs from this directory instead of the ones built in (every *.toml with a `[pack]` table;

@@ -187,3 +187,86 @@ fn invalid_utf8_is_a_warning_with_its_line() {
         r.warnings
     );
 }
+
+fn with_subject(column: &str) -> Options {
+    Options {
+        subject_column: Some(column.into()),
+        ..options()
+    }
+}
+
+#[test]
+fn a_repeated_header_is_kept_apart_and_no_column_shifts() {
+    // Before: the second `id` was merged into the first, so `email` took the fourth column's index and the
+    // last column was never read.
+    let text =
+        "id,phone,id,email\nx1,13800138000,y1,a@example.com\nx2,13900139000,y2,b@example.com\n";
+    let r = run(text.as_bytes(), Format::Delimited(b','), &options()).unwrap();
+    let names: Vec<&str> = r.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "phone", "id (2)", "email"]);
+    let f = findings(&r);
+    assert!(f.contains(&("email".into(), Category::Email, 2)), "{f:?}");
+    assert!(
+        f.contains(&("phone".into(), Category::CnMobile, 2)),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_subject_column_named_twice_in_the_header_is_refused() {
+    let text = "uid,phone,uid\n1,13800138000,2\n";
+    let err = run(
+        text.as_bytes(),
+        Format::Delimited(b','),
+        &with_subject("uid"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, ScanError::AmbiguousSubject { ref name, times: 2 } if name == "uid"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_row_with_pi_and_no_subject_value_counts_as_one_more_individual() {
+    // Three rows of one person, two rows with a phone number but no uid: five rows, at most three people,
+    // and the two without a uid are counted as two more (never fewer than the input can hold).
+    let text =
+        "uid,phone\n7,13800138000\n7,13800138000\n7,13800138000\n,13900139000\n,13700137000\n";
+    let r = run(
+        text.as_bytes(),
+        Format::Delimited(b','),
+        &with_subject("uid"),
+    )
+    .unwrap();
+    let i = r.individuals.unwrap();
+    assert_eq!(i.with_personal_information, 3);
+    assert_eq!(i.unidentified_rows, 2);
+    assert_eq!(i.with_sensitive_information, 0);
+    assert_eq!(i.per_category[0].individuals, 3, "{:?}", i.per_category);
+}
+
+#[test]
+fn a_missing_subject_column_is_a_warning_that_loses_individuals() {
+    let text = "uid,phone\n7,13800138000\n";
+    let r = run(
+        text.as_bytes(),
+        Format::Delimited(b','),
+        &with_subject("user"),
+    )
+    .unwrap();
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.kind == chujing_scan::WarningKind::NoSubjectColumn)
+        .unwrap();
+    assert!(w.kind.loses_individuals());
+    let r = run(b"{\"uid\":1}\n", Format::JsonLines, &with_subject("user")).unwrap();
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.kind == chujing_scan::WarningKind::NoSubjectColumn),
+        "{:?}",
+        r.warnings
+    );
+}

@@ -26,7 +26,11 @@ Examples:
 
 Formats by name: .csv .tsv (any delimiter is guessed from the header), .jsonl .ndjson .json (nested fields as \
 dotted paths), .parquet, anything else as plain text; .gz and .zst are decompressed. Text may be UTF-8 or \
-GB18030/GBK. Directories are scanned recursively.")]
+GB18030/GBK. Directories are scanned recursively.
+
+Exit codes: 0 every input was read; 5 some input could not be read (each is named with why; the others are \
+reported); 2 bad usage, or --profile refused because part of the input was not counted (the profile is left \
+as it was).")]
 pub struct Args {
     /// Files or directories to scan.
     #[arg(required = true, value_name = "PATH")]
@@ -69,46 +73,57 @@ pub fn run(args: Args) -> Result<ExitCode> {
         max_line: args.max_line.max(1024),
         workers: rayon::current_num_threads(),
     };
-    let (files, total) = scan::inputs(&args.paths)?;
+    let (walk, total) = scan::inputs(&args.paths)?;
     let bar = output::byte_progress(total, "scanning", args.json);
-    let mut out = Vec::with_capacity(files.len());
-    for file in &files {
-        bar.set_message(format!("scanning {}", file.display()));
+    let mut out = Vec::with_capacity(walk.found.len());
+    for file in &walk.found {
+        bar.set_message(format!("scanning {}", file.path.display()));
         let ticker = bar.clone();
         out.push(scan::scan_file(file, &options, move |n| ticker.inc(n)));
     }
     bar.finish_and_clear();
     let summary = scan::summarise(&out);
-    if let Some(profile) = &args.profile {
-        scan::write_profile(profile, args.flow.as_deref().unwrap_or_default(), &out)?;
-    }
+    let unreadable = summary.unreadable_files;
     let report = ScanOut {
         as_of: today.to_string(),
         files: out,
         summary,
+        loops: walk.loops,
     };
     if args.json {
         output::print_json(&report)?;
     } else {
         print_human(&report);
     }
-    if let Some(profile) = &args.profile {
+    if let (Some(profile), Some(flow)) = (&args.profile, &args.flow) {
+        scan::write_profile(profile, flow, &report.files)?;
+        eprintln!("wrote the flow `{flow}` into {}", profile.display());
+    }
+    if unreadable > 0 {
         eprintln!(
-            "wrote the flow `{}` into {}",
-            args.flow.as_deref().unwrap_or_default(),
-            profile.display()
+            "error: {unreadable} of {} file(s) could not be read (each is named above with why); the report covers only the others",
+            report.summary.files
         );
+        return Ok(ExitCode::from(INCOMPLETE));
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The exit code of a scan that could not read every input it was given.
+const INCOMPLETE: u8 = 5;
 
 fn print_human(report: &ScanOut) {
     use crate::output::{bold, dim};
     for file in &report.files {
         let Some(t) = &file.table else {
             anstream::println!(
-                "{}  {}",
+                "{}  {}: {}",
                 styled(bold(), &file.path),
+                if file.unreadable {
+                    "NOT READ"
+                } else {
+                    "skipped"
+                },
                 file.skipped.as_deref().unwrap_or_default()
             );
             continue;
@@ -176,6 +191,9 @@ fn print_human(report: &ScanOut) {
                 .join(", ")
         }
     };
+    for note in &report.loops {
+        anstream::println!("note: {note}");
+    }
     anstream::println!("{}", styled(bold(), "Summary"));
     anstream::println!(
         "  files: {}, rows: {}, scan date: {}",
@@ -183,6 +201,13 @@ fn print_human(report: &ScanOut) {
         s.rows,
         report.as_of
     );
+    if s.unreadable_files + s.skipped_files > 0 {
+        anstream::println!(
+            "  not scanned: {} unreadable, {} not tables or text",
+            s.unreadable_files,
+            s.skipped_files
+        );
+    }
     anstream::println!(
         "  sensitive PI (PIPL Art. 28): {}",
         ids(&s.sensitive_categories)

@@ -229,3 +229,144 @@ fn parquet_columns_of_any_type_are_scanned() {
     assert_eq!(columns[1]["findings"][0]["category"], "cn_mobile");
     assert_eq!(file["individuals"]["with_sensitive_information"], 1);
 }
+
+/// Writes one record batch to `path` as Parquet.
+fn write_parquet(path: &std::path::Path, batch: &arrow_array::RecordBatch) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(batch).unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn parquet_struct_and_list_columns_are_scanned_field_by_field() {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, StringArray, StructArray};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let ids: ArrayRef = Arc::new(StringArray::from(vec![
+        "11010519491231002X",
+        "110105202001010015",
+    ]));
+    let phones: ArrayRef = Arc::new(StringArray::from(vec!["13800138000", "13900139000"]));
+    let user = StructArray::from(vec![
+        (
+            Arc::new(arrow_schema::Field::new(
+                "id_number",
+                arrow_schema::DataType::Utf8,
+                false,
+            )),
+            ids,
+        ),
+        (
+            Arc::new(arrow_schema::Field::new(
+                "phone",
+                arrow_schema::DataType::Utf8,
+                false,
+            )),
+            phones,
+        ),
+    ]);
+    let mut emails = ListBuilder::new(StringBuilder::new());
+    emails.values().append_value("li@example.cn");
+    emails.values().append_value("wang@example.cn");
+    emails.append(true);
+    emails.values().append_value("zhao@example.cn");
+    emails.append(true);
+    let contacts = {
+        let fields = vec![arrow_schema::Field::new(
+            "mobile",
+            arrow_schema::DataType::Utf8,
+            false,
+        )];
+        let mut b = ListBuilder::new(arrow_array::builder::StructBuilder::from_fields(fields, 2));
+        for phone in ["13700137000", "13600136000"] {
+            let s = b.values();
+            s.field_builder::<StringBuilder>(0)
+                .unwrap()
+                .append_value(phone);
+            s.append(true);
+            b.append(true);
+        }
+        b.finish()
+    };
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        ("user", Arc::new(user) as ArrayRef),
+        ("emails", Arc::new(emails.finish()) as ArrayRef),
+        ("contacts", Arc::new(contacts) as ArrayRef),
+    ])
+    .unwrap();
+    let path = dir.path().join("nested.parquet");
+    write_parquet(&path, &batch);
+    let (code, out, err) = chujing(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        "user.id_number",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let file = &v["files"][0];
+    let found = |name: &str| {
+        file["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["findings"][0]["category"].clone())
+    };
+    assert_eq!(
+        found("user.id_number"),
+        Some("cn_resident_id".into()),
+        "{out}"
+    );
+    assert_eq!(found("user.phone"), Some("cn_mobile".into()), "{out}");
+    // A list is scanned in its text form, under its own name.
+    assert_eq!(found("emails"), Some("email".into()), "{out}");
+    // A list of structs has no cast to text: it is scanned in its display form, not reported empty.
+    assert_eq!(found("contacts"), Some("cn_mobile".into()), "{out}");
+    assert_eq!(file["individuals"]["with_personal_information"], 2);
+}
+
+#[test]
+fn a_named_input_that_cannot_be_read_makes_the_scan_exit_non_zero() {
+    // Before: the file was listed as skipped and the scan said "no personal information", exit 0.
+    let dir = fixture();
+    let blob = dir.path().join("blob.bin");
+    let csv = dir.path().join("customers.csv");
+    let (code, out, err) = chujing(&[
+        "scan",
+        csv.to_str().unwrap(),
+        blob.to_str().unwrap(),
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 5, "{out}{err}");
+    assert!(out.contains("NOT READ") && out.contains("binary"), "{out}");
+    assert!(err.contains("1 of 2 file(s) could not be read"), "{err}");
+    // The same binary file met while walking a directory is skipped as not a table: the scan is complete.
+    let (code, out, _) = chujing(&["scan", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["unreadable_files"], 0);
+    assert_eq!(v["summary"]["skipped_files"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_loop_is_a_note_and_the_scan_goes_on() {
+    // Before: the loop aborted the whole scan with nothing reported.
+    let dir = fixture();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("again")).unwrap();
+    let (code, out, err) = chujing(&["scan", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 3, "{out}");
+    assert!(
+        v["loops"][0].as_str().unwrap().contains("loops back"),
+        "{out}"
+    );
+}
