@@ -398,6 +398,9 @@ fn processor_totals(
         Some(t) => Some((t, TotalsSource::Ledger)),
         None => profile.totals.map(|t| (t, TotalsSource::Profile)),
     };
+    if matches!(given, Some((_, TotalsSource::Profile))) {
+        totals_checks(profile, counted, warnings);
+    }
     let (individuals, sensitive_individuals, source) = match given {
         Some((t, source)) => {
             if t.individuals < max_i || t.sensitive_individuals < max_s {
@@ -425,6 +428,30 @@ fn processor_totals(
         sensitive_individuals,
         source,
         excluded_flows: Vec::new(),
+    }
+}
+
+/// What the profile's own `[totals]` may have got wrong: more people than the counted flows hold together,
+/// or a flow left out of them that counts on this date.
+fn totals_checks(profile: &Profile, counted: &[bool], warnings: &mut Vec<WarningKind>) {
+    let Some(totals) = profile.totals else {
+        return;
+    };
+    let flows = || profile.flows.iter().zip(counted).filter(|(_, c)| **c);
+    let sum = flows().fold(0u64, |a, (f, _)| a.saturating_add(f.individuals));
+    if totals.individuals > sum {
+        warnings.push(WarningKind::TotalsAboveFlows {
+            individuals: totals.individuals,
+            sum,
+        });
+    }
+    for (f, _) in flows() {
+        if let Some(exemption) = f.exemption.id() {
+            warnings.push(WarningKind::TotalsMayOmitFlow {
+                flow: f.id.clone(),
+                exemption: exemption.id().to_string(),
+            });
+        }
     }
 }
 

@@ -159,8 +159,7 @@ struct FlowSpec {
     purposes: Vec<String>,
     #[serde(default)]
     categories: Vec<String>,
-    #[serde(default)]
-    individuals: u64,
+    individuals: Option<u64>,
     #[serde(default)]
     sensitive_individuals: u64,
     #[serde(default)]
@@ -181,11 +180,19 @@ impl TryFrom<FlowSpec> for Flow {
         if s.id.trim().is_empty() {
             return Err("`id` must not be empty".into());
         }
-        if s.sensitive_individuals > s.individuals {
+        // A missing figure read as 0 would make the flow exempt by its volume: never guess it.
+        let Some(individuals) = s.individuals else {
+            return Err(format!(
+                "flow `{}`: `individuals` is missing: give the distinct individuals whose PI this flow exported in \
+                 the window (0 if it exports none), or count them with `chujing scan --profile` or the ledger",
+                s.id
+            ));
+        };
+        if s.sensitive_individuals > individuals {
             return Err(format!(
                 "flow `{}`: sensitive_individuals ({}) exceeds individuals ({}); every individual whose sensitive \
                  PI is exported is also counted in `individuals`",
-                s.id, s.sensitive_individuals, s.individuals
+                s.id, s.sensitive_individuals, individuals
             ));
         }
         if s.country.is_mainland_china() {
@@ -210,7 +217,7 @@ impl TryFrom<FlowSpec> for Flow {
             kind: s.kind,
             purposes: s.purposes,
             categories: s.categories,
-            individuals: s.individuals,
+            individuals,
             sensitive_individuals: s.sensitive_individuals,
             important_data: s.important_data,
             exemption: s.exemption,
@@ -371,8 +378,16 @@ exemption = "hr_management"
     }
 
     #[test]
+    fn a_flow_without_individuals_is_refused_not_read_as_zero() {
+        // Before: the missing figure was read as 0 and the flow came out exempt by its volume.
+        let e = input_error("p.toml", &GOOD.replace("individuals = 3000", ""));
+        assert_eq!(e.field.as_deref(), Some("flows[0]"), "{e}");
+        assert!(e.message.contains("`individuals` is missing"), "{e}");
+    }
+
+    #[test]
     fn whole_profile_checks() {
-        let twice = format!("{GOOD}\n[[flows]]\nid = \"hr\"\ncountry = \"US\"\n");
+        let twice = format!("{GOOD}\n[[flows]]\nid = \"hr\"\ncountry = \"US\"\nindividuals = 1\n");
         assert!(input_error("p.toml", &twice).message.contains("used twice"));
         let offshore = GOOD.replace(
             "country = \"DE\"",

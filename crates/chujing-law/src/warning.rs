@@ -26,6 +26,23 @@ pub enum WarningKind {
         /// The largest counted flow's individuals with sensitive PI.
         flow_sensitive_individuals: u64,
     },
+    /// The profile's `[totals]` exceed the sum of the counted flows: a distinct count over the flows cannot be
+    /// larger than their sum, so a flow's figure is missing or stale (the totals were still used: they are
+    /// the larger, and the thresholds are decided on them).
+    TotalsAboveFlows {
+        /// Individuals as given in `[totals]`.
+        individuals: u64,
+        /// The sum over counted flows.
+        sum: u64,
+    },
+    /// `[totals]` are used, and a flow claiming an exemption is counted on the as-of date (the exemption is
+    /// not in force then, or does not apply): totals worked out with that flow left out would undercount.
+    TotalsMayOmitFlow {
+        /// The flow.
+        flow: String,
+        /// The exemption it claims.
+        exemption: String,
+    },
     /// `processor.individuals_processed` is missing though the law in force uses it; the exported count was
     /// used as a lower bound.
     IndividualsProcessedMissing {
@@ -101,6 +118,29 @@ impl WarningKind {
                     ),
                 }
             }
+            WarningKind::TotalsAboveFlows { individuals, sum } => {
+                let (i, sum) = (number(*individuals), number(*sum));
+                match lang {
+                    Lang::En => format!(
+                        "[totals] ({i} individuals) exceed the sum of the counted flows ({sum}); a distinct count \
+                         cannot exceed the sum, so a flow's figure is missing or out of date: check the flows' \
+                         `individuals` (the totals are used)"
+                    ),
+                    Lang::Zh => format!(
+                        "[totals]（{i}人）超过计入数据流人数之和（{sum}人）；去重人数不可能超过其和，说明某个数据流的人数缺失或过时：请核对各数据流的 individuals（已采用 [totals]）"
+                    ),
+                }
+            }
+            WarningKind::TotalsMayOmitFlow { flow, exemption } => match lang {
+                Lang::En => format!(
+                    "flow `{flow}` claims the exemption `{exemption}`, which does not exempt it on this date, so it \
+                     is counted: make sure [totals] include its individuals (totals worked out without it \
+                     would undercount)"
+                ),
+                Lang::Zh => format!(
+                    "数据流 `{flow}` 主张的豁免 `{exemption}` 在该日期不适用，因此计入人数：请确认 [totals] 包含其个人（未计入该数据流算出的合计会少算）"
+                ),
+            },
             WarningKind::IndividualsProcessedMissing { lower_bound } => match lang {
                 Lang::En => format!(
                     "processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound",

@@ -11,3 +11,4 @@
 mod decide;
 mod obligations;
 mod properties;
+mod totals;

@@ -141,29 +141,33 @@ const BAD: &[(&str, &str)] = &[
         "p.toml:6:15: `flows[0].individuals`",
     ),
     (
-        "[processor]\nname = \"X\"\nciio = \"no\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "[processor]\nname = \"X\"\nciio = \"no\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\n",
         "p.toml:3:8: `processor.ciio`",
     ),
     (
-        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nkind = \"email\"\n",
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\nkind = \"email\"\n",
         "unknown variant `email`, expected one of `transfer`, `remote_access`, `offshore_processing`",
     ),
     (
-        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nexemption = \"small_volume\"\n",
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\nexemption = \"small_volume\"\n",
         "`small_volume` is decided from the counts and cannot be claimed",
     ),
     (
-        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\ncolour = \"red\"\n",
-        "p.toml:6:1: `flows[0].colour`: unknown field `colour`",
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\ncolour = \"red\"\n",
+        "p.toml:7:1: `flows[0].colour`: unknown field `colour`",
     ),
     (
-        "as_of = \"2026-02-29\"\n[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "as_of = \"2026-02-29\"\n[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\n",
         "p.toml:1:9: `as_of`: impossible date `2026-02-29`",
     ),
     ("[processor]\nname = \"X\"\n", "missing field `flows`"),
     (
-        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\n",
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 1\n",
         "flow id `a` is used twice",
+    ),
+    (
+        "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"JP\"\n",
+        "`individuals` is missing",
     ),
     (
         "[processor]\nname = \"X\"\n[[flows]]\nid = \"a\"\ncountry = \"US\"\nindividuals = 5\nsensitive_individuals = 6\n",
