@@ -45,6 +45,9 @@ pub enum StoreError {
     /// Stored data does not read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A figure does not fit the database's columns.
+    #[error("cannot store: {0}")]
+    Range(String),
 }
 
 #[derive(Debug, Clone)]
@@ -70,12 +73,15 @@ macro_rules! on_pool {
     };
 }
 
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// A count as the databases store it (signed 64-bit); a count that does not fit is refused, never clamped.
+fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(n)
+        .map_err(|_| StoreError::Range(format!("{what} {n} does not fit a 64-bit signed column")))
 }
 
-fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
+/// A stored count; a negative one is corruption, never read as 0.
+fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{what} is {n}, below zero")))
 }
 
 /// Whether opening a SQLite ledger may create it. Commands that only read never do: an empty ledger made by
@@ -201,10 +207,25 @@ fn parse_meta(
         flow_id,
         recipient,
         key_id,
-        records: to_u64(counts.0),
-        individuals: to_u64(counts.1),
-        sensitive_individuals: to_u64(counts.2),
+        records: to_u64(counts.0, "records")?,
+        individuals: to_u64(counts.1, "individuals")?,
+        sensitive_individuals: to_u64(counts.2, "sensitive_individuals")?,
     })
+}
+
+/// A batch's sets must hold as many individuals as its row says: a part missing (or one too many) would
+/// otherwise be a smaller (or larger) count that nobody sees.
+fn check_parts(batch: &StoredBatch) -> Result<(), StoreError> {
+    let m = &batch.meta;
+    let read = (batch.subjects.len(), batch.sensitive.len());
+    if read != (m.individuals, m.sensitive_individuals) {
+        return Err(StoreError::Corrupt(format!(
+            "batch `{}`: its parts hold {} individuals ({} with sensitive PI) but the batch records {} ({}); a part \
+             is missing or damaged. Restore the ledger from a backup, or remove the batch and ingest its file again",
+            m.batch_id, read.0, read.1, m.individuals, m.sensitive_individuals
+        )));
+    }
+    Ok(())
 }
 
 /// `SELECT` of the columns [`meta_from_row!`] reads, from `batches`, then `$rest`.
@@ -272,9 +293,9 @@ impl LedgerStore for Store {
                 .bind(&m.recipient)
                 .bind(&categories)
                 .bind(&m.key_id)
-                .bind(to_i64(m.records))
-                .bind(to_i64(m.individuals))
-                .bind(to_i64(m.sensitive_individuals))
+                .bind(to_i64(m.records, "records")?)
+                .bind(to_i64(m.individuals, "individuals")?)
+                .bind(to_i64(m.sensitive_individuals, "sensitive_individuals")?)
                 .bind(i64::try_from(parts).unwrap_or(i64::MAX))
                 .bind(&m.fingerprint)
                 .execute(&mut *tx)
@@ -335,11 +356,13 @@ impl LedgerStore for Store {
                 subjects.push_part(&s).map_err(corrupt)?;
                 sensitive.push_part(&x).map_err(corrupt)?;
             }
-            out.push(StoredBatch {
+            let batch = StoredBatch {
                 subjects: subjects.finish().map_err(corrupt)?,
                 sensitive: sensitive.finish().map_err(corrupt)?,
                 meta,
-            });
+            };
+            check_parts(&batch)?;
+            out.push(batch);
         }
         Ok(out)
     }
