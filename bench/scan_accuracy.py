@@ -15,7 +15,10 @@ Two measurements:
 1. cell by cell, no header, no column context (the classifier alone, via the `classify` example): precision
    and recall per category — the strict view;
 2. column by column through `chujing scan --json` with ordinary headers: each column of N values must be
-   reported as its category with all N cells, and decoy columns must report no personal information.
+   reported as its category with all N cells, and decoy columns must report no personal information;
+3. free text and log lines through `chujing scan --json`: a notes column mixing resident IDs, card numbers
+   (with and without a word naming them), mobile numbers, e-mail addresses and order numbers, and a .log file
+   of `key=value`, `key:value`, `|`, `;` and `,` lines: recall per category, and what decoys were taken for.
 
 Installs Faker, python-stdnum and phonenumbers from PyPI if absent. Prints Markdown tables (pasted into docs/accuracy.md).
 """
@@ -31,6 +34,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AS_OF = "2026-11-22"
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+CHUJING = os.environ.get("CHUJING_BIN", os.path.join(TARGET, "release", "chujing"))
 
 try:
     from faker import Faker
@@ -269,7 +273,7 @@ with open(path, "w", newline="") as f:
     for row in zip(*columns.values()):
         w.writerow(row)
 report = json.loads(subprocess.run(
-    [os.path.join(TARGET, "release", "chujing"), "scan", path, "--json", "--as-of", AS_OF],
+    [CHUJING, "scan", path, "--json", "--as-of", AS_OF],
     capture_output=True, text=True, check=True).stdout)
 print(f"\n### Column by column (`chujing scan --json`, ordinary headers), {N:,} rows\n")
 print("| column | expected | reported (cells) |")
@@ -305,4 +309,73 @@ print(f"\ndecoy columns reporting personal information: {leaks or 'none'}")
 print(f"numbers libphonenumber rejects that chujing takes for landlines: "
       f"{reported.get(SECOND_OPINION, {}).get('cn_landline', 0):,} of {N:,}")
 ok &= not leaks
+
+# 3. Free text and log lines: every value is inside a sentence or a line of a log, with decoys beside it.
+def free_text(tmp):
+    ids, cards, mobiles, emails = (positives[c] for c in ("cn_resident_id", "bank_card", "cn_mobile", "email"))
+    orders = decoys["order_number_18"]
+    inserted = {"cn_resident_id": 0, "bank_card": 0, "cn_mobile": 0, "email": 0}
+    notes = []
+    for i in range(N):
+        kind = i % 4
+        if kind == 0:
+            notes.append(f"客户来电，证件号 {ids[i]}，手机{mobiles[i]}，订单{orders[i]}")
+            inserted["cn_resident_id"] += 1; inserted["cn_mobile"] += 1
+        elif kind == 1:
+            notes.append(f"退款至卡号{cards[i]}，已通知 {emails[i]}")
+            inserted["bank_card"] += 1; inserted["email"] += 1
+        elif kind == 2:
+            notes.append(f"refund to card {cards[i]} for order {orders[i]}")
+            inserted["bank_card"] += 1
+        else:
+            notes.append(f"核验 {ids[i]} 通过 {mobiles[i]}")
+            inserted["cn_resident_id"] += 1; inserted["cn_mobile"] += 1
+    path = os.path.join(tmp, "notes.csv")
+    with open(path, "w", newline="") as f:
+        w = csvmod.writer(f)
+        w.writerow(["note"])
+        for n in notes:
+            w.writerow([n])
+    log_inserted = {"cn_resident_id": 0, "bank_card": 0, "cn_mobile": 0, "ip_address": 0}
+    lines = []
+    ips = positives["ip_address"]
+    for i in range(N):
+        kind = i % 5
+        if kind == 0:
+            lines.append(f"2026-11-22T10:00:{i % 60:02d}Z INFO login uid=7 id_card={ids[i]} mobile={mobiles[i]}")
+            log_inserted["cn_resident_id"] += 1; log_inserted["cn_mobile"] += 1
+        elif kind == 1:
+            lines.append(f"id:{ids[i]}")
+            log_inserted["cn_resident_id"] += 1
+        elif kind == 2:
+            lines.append(f"{i}|{mobiles[i]}|{ips[i]}|{orders[i]}")
+            log_inserted["cn_mobile"] += 1; log_inserted["ip_address"] += 1
+        elif kind == 3:
+            lines.append(f"pay;cardno={cards[i]};ts={decoys['timestamp_ms_13'][i]}")
+            log_inserted["bank_card"] += 1
+        else:
+            lines.append(f"user,{mobiles[i]},{orders[i]}")
+            log_inserted["cn_mobile"] += 1
+    log = os.path.join(tmp, "app.log")
+    with open(log, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    out = json.loads(subprocess.run([CHUJING, "scan", path, log, "--json", "--as-of", AS_OF],
+                                    capture_output=True, text=True, check=True).stdout)
+    result = True
+    for file, want, title in ((out["files"][0], inserted, "Notes column (free text)"),
+                              (out["files"][1], log_inserted, "Log lines (.log, plain text)")):
+        found = {f["category"]: f["count"] for c in file["columns"] for f in c["findings"]}
+        print(f"\n### {title}, {N:,} rows\n")
+        print("| category | values inserted | found | recall | found beyond those inserted |")
+        print("|---|---|---|---|---|")
+        for cat, n in want.items():
+            got = found.get(cat, 0)
+            recall = min(got, n) / n
+            result &= recall >= 0.995 or cat not in CHECKED
+            print(f"| `{cat}` | {n:,} | {got:,} | {recall:.4%} | {max(got - n, 0):,} |")
+        others = {c: n for c, n in found.items() if c not in want and c != "minor_under_14"}
+        print(f"\nother categories reported (decoys taken for something): {others or 'none'}")
+    return result
+
+ok &= free_text(tmp)
 print(f"\nresult: {'every target met' if ok else 'a target is missed'}")

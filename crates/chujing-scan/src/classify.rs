@@ -14,6 +14,16 @@ pub enum Evidence {
     /// The value has the category's shape but fails its check digit: counted only to judge whether a column's
     /// passes are chance (see [`crate::ColumnStats`]).
     ShapeOnly,
+    /// The value passed its validator, and the words just before it in free text name it (卡号, 身份证, card):
+    /// evidence of its own, never dismissed by a vote of its column.
+    Named,
+}
+
+impl Evidence {
+    /// Whether the value is that category (it passed its validator).
+    pub fn is_valid(self) -> bool {
+        self != Evidence::ShapeOnly
+    }
 }
 
 /// One thing found in a cell.
@@ -72,8 +82,8 @@ impl Classifier {
             return false;
         }
         let mut any = false;
-        let mut emit = |category, text, evidence| {
-            any |= evidence == Evidence::Valid;
+        let mut emit = |category, text, evidence: Evidence| {
+            any |= evidence.is_valid();
             found(Found {
                 category,
                 text,
@@ -85,10 +95,39 @@ impl Classifier {
         }
         if !self.whole(cell, hint, buf, &mut emit) && looks_like_text(cell) {
             for token in tokens(cell) {
-                self.whole(token, None, buf, &mut emit);
+                if !self.token(cell, token, buf, &mut emit) && token.contains(':') {
+                    // `key:value` in a log line: a colon also joins IPv6 and MAC addresses, so it is split
+                    // only when the whole token is not one.
+                    for part in token.split(':').filter(|p| p.len() >= 7) {
+                        self.token(cell, part, buf, &mut emit);
+                    }
+                }
             }
         }
         any
+    }
+
+    /// What a token of free text `text` is; a token named by the words before it is checked as that
+    /// identifier alone, and a pass is [`Evidence::Named`].
+    fn token<'a>(
+        &self,
+        text: &str,
+        token: &'a str,
+        buf: &mut Vec<u8>,
+        emit: &mut dyn FnMut(Category, &'a str, Evidence),
+    ) -> bool {
+        let Some(Hint::Category(named)) = context_hint(text, token) else {
+            return self.whole(token, None, buf, emit);
+        };
+        let mut named_emit = |category, text, evidence| {
+            let evidence = if category == named && evidence == Evidence::Valid {
+                Evidence::Named
+            } else {
+                evidence
+            };
+            emit(category, text, evidence);
+        };
+        self.whole(token, Some(Hint::Category(named)), buf, &mut named_emit)
     }
 
     /// What the header alone, or the header with the value's shape, establishes.
@@ -196,9 +235,13 @@ impl Classifier {
                     buf.len() == 18 && buf.iter().all(u8::is_ascii_digit),
                 ),
             ];
-            for (category, shaped) in shapes {
-                if shaped && !is(category) {
-                    emit(category, value, Evidence::ShapeOnly);
+            // A value that validates as one identifier is evidence of nothing against another: a column of
+            // notes with both 18-digit IDs and card numbers must not have its cards voted down by the IDs.
+            if decided.is_none() {
+                for (category, shaped) in shapes {
+                    if shaped && !is(category) {
+                        emit(category, value, Evidence::ShapeOnly);
+                    }
                 }
             }
             if let Some((category, birth)) = decided {
@@ -248,10 +291,54 @@ impl Classifier {
     }
 }
 
-/// Whether a value is free text worth splitting into tokens: it holds a space, a non-ASCII character or is
-/// long.
+/// Whether a value is free text worth splitting into tokens: it holds a space, a non-ASCII character or a
+/// separator of `key=value`, `key:value` or listed values (`= : ; , |`), or is long.
 fn looks_like_text(s: &str) -> bool {
-    s.len() > 24 || !s.is_ascii() || s.contains(' ')
+    s.len() > 24 || !s.is_ascii() || s.contains([' ', '=', ':', ';', ',', '|'])
+}
+
+/// Words that, just before a number in free text, say what it is: the number is then checked as that
+/// identifier alone (as under a header), so its evidence is its own and not a vote of the column.
+const CONTEXT_WORDS: &[(&str, Category)] = &[
+    ("银行卡", Category::BankCard),
+    ("卡号", Category::BankCard),
+    ("信用卡", Category::BankCard),
+    ("借记卡", Category::BankCard),
+    ("储蓄卡", Category::BankCard),
+    ("card", Category::BankCard),
+    ("身份证", Category::CnResidentId),
+    ("证件号", Category::CnResidentId),
+    ("公民身份号码", Category::CnResidentId),
+    ("id_number", Category::CnResidentId),
+    ("idcard", Category::CnResidentId),
+    ("id_card", Category::CnResidentId),
+];
+
+/// How far before a token a context word may end (characters of punctuation, `no.`, `:` and the like).
+const CONTEXT_GAP: usize = 12;
+
+/// The identifier named just before `token` in `text`, if a context word ends at most [`CONTEXT_GAP`]
+/// bytes before it with no other number between.
+fn context_hint(text: &str, token: &str) -> Option<Hint> {
+    let start = (token.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let before = text.get(..start)?;
+    let window_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(i, _)| start - i <= CONTEXT_GAP + 18)
+        .last()
+        .map_or(start, |(i, _)| i);
+    let window = before.get(window_start..)?.to_ascii_lowercase();
+    CONTEXT_WORDS
+        .iter()
+        .filter_map(|(word, category)| {
+            let end = window.rfind(word)? + word.len();
+            let gap = window.get(end..)?;
+            (gap.len() <= CONTEXT_GAP && !gap.bytes().any(|b| b.is_ascii_digit()))
+                .then_some((end, *category))
+        })
+        .max_by_key(|(end, _)| *end)
+        .map(|(_, category)| Hint::Category(category))
 }
 
 /// Candidate tokens of free text: runs of ASCII letters, digits and the punctuation of identifiers (`@ . _ %
@@ -302,7 +389,7 @@ mod tests {
     fn categories(cell: &str, hint: Option<Hint>) -> Vec<Category> {
         found(cell, hint)
             .into_iter()
-            .filter(|f| f.2 == Evidence::Valid)
+            .filter(|f| f.2.is_valid())
             .map(|f| f.0)
             .collect()
     }

@@ -116,6 +116,8 @@ impl Distinct {
 #[derive(Debug, Clone, Default)]
 struct Tally {
     count: u64,
+    /// Of `count`, values named by the words before them ([`Evidence::Named`]).
+    named: u64,
     shape_only: u64,
     distinct: Distinct,
     samples: Vec<String>,
@@ -128,6 +130,7 @@ impl Tally {
             return;
         }
         self.count += 1;
+        self.named += u64::from(found.evidence == Evidence::Named);
         self.distinct.insert(fingerprint(found.text));
         if self.samples.len() < SAMPLES {
             let masked = mask(found.text);
@@ -139,6 +142,7 @@ impl Tally {
 
     fn merge(&mut self, other: Tally) {
         self.count += other.count;
+        self.named += other.named;
         self.shape_only += other.shape_only;
         self.distinct.extend(other.distinct);
         for s in other.samples {
@@ -205,7 +209,8 @@ impl ColumnStats {
 
     /// The column's report. A category with a check digit is reported only when at least half of the cells
     /// shaped like it pass the check: in a column of random 18-digit order numbers, one in ten passes a Luhn
-    /// check by chance, and those passes are dismissed (and listed as such) rather than reported.
+    /// check by chance, and those passes are dismissed (and listed as such) rather than reported. Values named
+    /// by the words before them in free text are evidence of their own: a column with any is not dismissed.
     pub fn report(self) -> ColumnReport {
         let mut findings = Vec::new();
         let mut dismissed: Vec<Dismissed> = Vec::new();
@@ -226,7 +231,7 @@ impl ColumnStats {
             if from_dismissed_ids {
                 continue;
             }
-            if category.has_check_digit() && t.count < t.shape_only {
+            if category.has_check_digit() && t.count < t.shape_only && t.named == 0 {
                 dismissed.push(Dismissed {
                     category,
                     passed: t.count,

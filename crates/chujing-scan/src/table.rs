@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
-use crate::classify::{Classifier, Evidence};
+use crate::classify::Classifier;
 use crate::column::{ColumnReport, ColumnStats, Distinct, fingerprint};
 
 /// Scans rows; one per thread, merged at the end.
@@ -99,7 +99,7 @@ impl TableScanner {
         let row = &mut self.row;
         self.classifier
             .cell(value, hint, &mut self.buf, &mut |found| {
-                if found.evidence == Evidence::Valid {
+                if found.evidence.is_valid() {
                     row.categories |= 1 << (found.category as u32);
                 }
                 column.add(&found);

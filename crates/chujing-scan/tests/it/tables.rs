@@ -270,3 +270,107 @@ fn a_missing_subject_column_is_a_warning_that_loses_individuals() {
         r.warnings
     );
 }
+
+/// A card number with a right Luhn check digit, from its first 15 digits.
+fn luhn_card(body: &str) -> String {
+    let sum: u32 = body
+        .chars()
+        .rev()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c.to_digit(10).unwrap();
+            if i % 2 == 0 {
+                let dd = d * 2;
+                if dd > 9 { dd - 9 } else { dd }
+            } else {
+                d
+            }
+        })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+#[test]
+fn card_numbers_in_notes_are_not_voted_down_by_resident_ids_beside_them() {
+    // Before: every valid 18-digit ID that failed the Luhn check counted against the cards, and with more IDs
+    // than cards the cards were dismissed as chance.
+    // All-digit IDs that fail the Luhn check: each one has a card's shape and is not a card.
+    let ids: Vec<String> = (0..2_000u32)
+        .map(|i| crate::ids::valid_id(&format!("44052419{:02}0101{:03}", 50 + i / 1000, i % 1000)))
+        .filter(|id| id.bytes().all(|b| b.is_ascii_digit()) && luhn_card(&id[..17]) != *id)
+        .take(600)
+        .collect();
+    assert_eq!(ids.len(), 600);
+    let mut text = String::from("note\n");
+    for (i, pair) in ids.chunks(2).enumerate() {
+        let card = luhn_card(&format!("622202{:09}", 100_000 + i));
+        text.push_str(&format!("退款至卡号{card}\n"));
+        for id in pair {
+            text.push_str(&format!("证件号 {id} 已核验\n"));
+        }
+    }
+    let r = run(text.as_bytes(), Format::Delimited(b','), &options()).unwrap();
+    let f = findings(&r);
+    assert!(
+        f.contains(&("note".into(), Category::BankCard, 300)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("note".into(), Category::CnResidentId, 600)),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_number_named_by_the_words_before_it_is_checked_as_that_identifier() {
+    // "card" before a number makes it a card even in a column where chance passes are the rule; an order
+    // number with no such word stays dismissed.
+    let mut text = String::from("note\n");
+    for i in 0..50u32 {
+        text.push_str(&format!(
+            "card no. {}\n",
+            luhn_card(&format!("622202{:09}", 200_000 + i))
+        ));
+        for j in 0..3u64 {
+            // 16-digit reference numbers that fail the Luhn check.
+            let n = 4_000_000_000_000_000u64 + u64::from(i) * 10 + j;
+            let bad = if luhn_card(&(n / 10).to_string()).ends_with(&(n % 10).to_string()) {
+                n + 1
+            } else {
+                n
+            };
+            text.push_str(&format!("ref {bad}\n"));
+        }
+    }
+    let r = run(text.as_bytes(), Format::Delimited(b','), &options()).unwrap();
+    let cards = findings(&r)
+        .into_iter()
+        .find(|f| f.1 == Category::BankCard)
+        .map(|f| f.2);
+    assert!(cards >= Some(50), "{:?}", findings(&r));
+}
+
+#[test]
+fn key_value_log_lines_are_split_on_their_separators() {
+    // Before: `id=…` (short, no space) was not taken for text, and `id:…` was one token with its key.
+    let log = format!(
+        "id=11010519491231002X\n\
+         id:{}\n\
+         ts=1732300000000|uid=7|mobile=13800138000\n\
+         a;b;13900139000\n\
+         user,13700137000\n\
+         peer fe80::1ff:fe23:4567:890a\n",
+        crate::ids::valid_id("44052419800101001")
+    );
+    let r = run(log.as_bytes(), Format::Text, &options()).unwrap();
+    let f = findings(&r);
+    assert!(
+        f.contains(&("text".into(), Category::CnResidentId, 2)),
+        "{f:?}"
+    );
+    assert!(f.contains(&("text".into(), Category::CnMobile, 3)), "{f:?}");
+    assert!(
+        f.contains(&("text".into(), Category::IpAddress, 1)),
+        "{f:?}"
+    );
+}
