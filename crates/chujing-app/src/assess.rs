@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chujing_docs::{LedgerFigures, LedgerFlow};
 use chujing_law::assess::{Assessment, assess_with_totals};
 use chujing_law::profile::Totals;
-use chujing_law::{Date, Lang, Profile, RuleBook};
-use chujing_ledger::{BatchRef, LedgerStore, StoredBatch, count_window};
+use chujing_law::{Date, Lang, Profile, RuleBook, Warning, WarningKind};
+use chujing_ledger::{BatchRef, LedgerStore, StoredBatch, count_window, per_flow};
 
 use crate::error::{AppError, Result};
 use crate::ledger::LedgerView;
@@ -60,6 +61,16 @@ pub async fn ledger_figures<S: LedgerStore>(
                 .into_iter()
                 .map(|(m, runs)| (m, chujing_ledger::count_union(&runs)))
                 .collect(),
+            // Flows with batches in the window (no settings given: a flow with settings and no batch is
+            // not a count of zero here).
+            flows: per_flow(&refs, &[], w.from, as_of)
+                .into_iter()
+                .map(|(id, individuals, sensitive_individuals)| LedgerFlow {
+                    id,
+                    individuals,
+                    sensitive_individuals,
+                })
+                .collect(),
         }
     });
     Ok((totals, figures))
@@ -75,17 +86,74 @@ async fn holds_batches<S: LedgerStore>(store: &S) -> Result<bool> {
     Ok(!metas.is_empty())
 }
 
-/// Decides `profile` as of `as_of`, with the processor-wide totals of the ledger when `ledger` is given.
+/// An assessment, and the ledger's figures it used.
+#[derive(Debug)]
+pub struct Assessed {
+    /// The decision.
+    pub assessment: Assessment,
+    /// The ledger's figures, when assessed with the ledger and the law in force counts a window.
+    pub ledger: Option<LedgerFigures>,
+}
+
+/// Decides `profile` as of `as_of`. With `ledger`, the figures are the ledger's: its processor-wide totals,
+/// and each flow's own count where the ledger holds batches of that flow in the window. Where the profile's
+/// figures differ, or a flow is not in the ledger, the assessment says so.
 pub async fn assess<S: LedgerStore>(
     book: &RuleBook,
     profile: &Profile,
     as_of: Date,
     lang: Lang,
     ledger: Option<&S>,
-) -> Result<Assessment> {
-    let totals = match ledger {
-        Some(store) => Some(ledger_figures(book, store, as_of).await?.0),
-        None => None,
+) -> Result<Assessed> {
+    let Some(store) = ledger else {
+        let assessment = assess_with_totals(book, profile, as_of, lang, None)?;
+        return Ok(Assessed {
+            assessment,
+            ledger: None,
+        });
     };
-    Ok(assess_with_totals(book, profile, as_of, lang, totals)?)
+    let (totals, figures) = ledger_figures(book, store, as_of).await?;
+    let (counted, notes) = with_ledger_flows(profile, figures.as_ref());
+    let mut assessment = assess_with_totals(book, &counted, as_of, lang, Some(totals))?;
+    assessment
+        .warnings
+        .extend(notes.into_iter().map(|kind| Warning::new(kind, lang)));
+    Ok(Assessed {
+        assessment,
+        ledger: figures,
+    })
+}
+
+/// The profile with each flow's figures replaced by the ledger's where the ledger has batches of the flow in
+/// the window, and what differed: a flow whose profile figures are not the ledger's, a flow not in the ledger.
+pub fn with_ledger_flows(
+    profile: &Profile,
+    figures: Option<&LedgerFigures>,
+) -> (Profile, Vec<WarningKind>) {
+    let mut counted = profile.clone();
+    let mut notes = Vec::new();
+    for flow in &mut counted.flows {
+        match figures.and_then(|f| f.flow(&flow.id)) {
+            Some(l) => {
+                if (flow.individuals, flow.sensitive_individuals)
+                    != (l.individuals, l.sensitive_individuals)
+                {
+                    notes.push(WarningKind::ProfileDisagreesWithLedger {
+                        flow: flow.id.clone(),
+                        profile: flow.individuals,
+                        profile_sensitive: flow.sensitive_individuals,
+                        ledger: l.individuals,
+                        ledger_sensitive: l.sensitive_individuals,
+                    });
+                }
+                flow.individuals = l.individuals;
+                flow.sensitive_individuals = l.sensitive_individuals;
+            }
+            None => notes.push(WarningKind::FlowNotInLedger {
+                flow: flow.id.clone(),
+                individuals: flow.individuals,
+            }),
+        }
+    }
+    (counted, notes)
 }

@@ -63,6 +63,26 @@ pub struct LedgerFigures {
     pub sensitive_individuals: u64,
     /// Individuals per month of transfer (`YYYY-MM`, distinct within the month), oldest first.
     pub by_month: Vec<(String, u64)>,
+    /// Each flow with batches in the window: its own distinct individuals there.
+    pub flows: Vec<LedgerFlow>,
+}
+
+/// One flow's figures in the ledger's window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerFlow {
+    /// The flow id.
+    pub id: String,
+    /// Distinct individuals in the window.
+    pub individuals: u64,
+    /// Distinct individuals with sensitive PI in the window.
+    pub sensitive_individuals: u64,
+}
+
+impl LedgerFigures {
+    /// The ledger's figures of the flow `id`, when it has batches in the window.
+    pub fn flow(&self, id: &str) -> Option<&LedgerFlow> {
+        self.flows.iter().find(|f| f.id == id)
+    }
 }
 
 /// What a scan report says, for the documents.
@@ -133,10 +153,15 @@ impl Inputs<'_> {
         Source::Profile(self.profile_file.to_string())
     }
 
-    /// Where the processor-wide totals came from.
+    /// Where the processor-wide totals came from: the ledger only when they are the ledger's own figures (a
+    /// flow the ledger does not hold can raise them, and then they are the profile's).
     fn totals_source(&self) -> Source {
-        match self.assessment.totals.source {
-            chujing_law::assess::TotalsSource::Ledger => Source::Ledger,
+        let t = &self.assessment.totals;
+        let ledger_own = self.ledger.is_some_and(|l| {
+            (l.individuals, l.sensitive_individuals) == (t.individuals, t.sensitive_individuals)
+        });
+        match t.source {
+            chujing_law::assess::TotalsSource::Ledger if ledger_own => Source::Ledger,
             _ => self.profile_source(),
         }
     }
@@ -336,14 +361,63 @@ fn flows(i: &Inputs<'_>) -> Section {
             ]
         })
         .collect();
+    let mut blocks = vec![Block::Table {
+        headers,
+        rows,
+        source: i.profile_source(),
+    }];
+    if let Some(ledger) = i.ledger {
+        blocks.push(figure_sources(i, ledger));
+    }
     Section {
         heading: t(lang, "The transfers", "出境活动情况"),
-        blocks: vec![Block::Table {
-            headers,
-            rows,
-            source: i.profile_source(),
-        }],
+        blocks,
     }
+}
+
+/// Which flows' figures are the ledger's count and which the profile's, and where the two disagree (worded
+/// once, in the assessment's warnings).
+fn figure_sources(i: &Inputs<'_>, ledger: &LedgerFigures) -> Block {
+    let lang = i.lang();
+    let (counted, given): (Vec<&str>, Vec<&str>) = i
+        .assessment
+        .flows
+        .iter()
+        .map(|f| f.id.as_str())
+        .partition(|id| ledger.flow(id).is_some());
+    let list = |ids: &[&str]| {
+        if ids.is_empty() {
+            t(lang, "none", "无")
+        } else {
+            ids.join(", ")
+        }
+    };
+    let mut text = format!(
+        "{} {}. {} {}.",
+        t(
+            lang,
+            "Individuals counted by the ledger in the window:",
+            "人数取自台账计数期间统计的数据流："
+        ),
+        list(&counted),
+        t(
+            lang,
+            "Individuals as given in the profile (not in the ledger):",
+            "人数取自档案填写（台账中没有）的数据流："
+        ),
+        list(&given)
+    );
+    for w in i.assessment.warnings.iter().filter(|w| {
+        matches!(
+            w.kind,
+            chujing_law::WarningKind::ProfileDisagreesWithLedger { .. }
+        )
+    }) {
+        text.push(' ');
+        text.push_str(&w.message);
+        text.push('.');
+    }
+    para(text, None)
 }
 
 /// Scale, scope, categories and sensitivity, from the totals, the ledger and the scan.

@@ -15,5 +15,5 @@ pub mod contract;
 pub mod model;
 pub mod render;
 
-pub use build::{DocumentKind, Inputs, LedgerFigures, ScanFigures, build};
+pub use build::{DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, build};
 pub use model::Document;

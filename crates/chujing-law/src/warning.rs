@@ -43,6 +43,28 @@ pub enum WarningKind {
         /// The exemption it claims.
         exemption: String,
     },
+    /// With the ledger, a flow's figures in the profile differ from the ledger's count of its batches in the
+    /// window; the ledger's are used.
+    ProfileDisagreesWithLedger {
+        /// The flow.
+        flow: String,
+        /// Individuals in the profile.
+        profile: u64,
+        /// Individuals with sensitive PI in the profile.
+        profile_sensitive: u64,
+        /// Individuals in the ledger.
+        ledger: u64,
+        /// Individuals with sensitive PI in the ledger.
+        ledger_sensitive: u64,
+    },
+    /// With the ledger, a flow of the profile has no batch in the ledger's window: the profile's figures are
+    /// used for it.
+    FlowNotInLedger {
+        /// The flow.
+        flow: String,
+        /// Individuals in the profile.
+        individuals: u64,
+    },
     /// `processor.individuals_processed` is missing though the law in force uses it; the exported count was
     /// used as a lower bound.
     IndividualsProcessedMissing {
@@ -141,6 +163,41 @@ impl WarningKind {
                     "数据流 `{flow}` 主张的豁免 `{exemption}` 在该日期不适用，因此计入人数：请确认 [totals] 包含其个人（未计入该数据流算出的合计会少算）"
                 ),
             },
+            WarningKind::ProfileDisagreesWithLedger {
+                flow,
+                profile,
+                profile_sensitive,
+                ledger,
+                ledger_sensitive,
+            } => {
+                let (p, ps, l, ls) = (
+                    number(*profile),
+                    number(*profile_sensitive),
+                    number(*ledger),
+                    number(*ledger_sensitive),
+                );
+                match lang {
+                    Lang::En => format!(
+                        "flow `{flow}`: the profile gives {p} individuals ({ps} sensitive), the ledger counts {l} \
+                         ({ls} sensitive) in the window; the ledger's figures are used"
+                    ),
+                    Lang::Zh => format!(
+                        "数据流 `{flow}`：档案填写 {p} 人（敏感 {ps} 人），台账在计数期间内统计为 {l} 人（敏感 {ls} 人）；采用台账数据"
+                    ),
+                }
+            }
+            WarningKind::FlowNotInLedger { flow, individuals } => {
+                let i = number(*individuals);
+                match lang {
+                    Lang::En => format!(
+                        "flow `{flow}` has no batch in the ledger's window: its figure ({i} individuals) is the \
+                         profile's, not a count"
+                    ),
+                    Lang::Zh => format!(
+                        "数据流 `{flow}` 在台账计数期间内没有批次：其人数（{i} 人）取自档案，并非台账统计"
+                    ),
+                }
+            }
             WarningKind::IndividualsProcessedMissing { lower_bound } => match lang {
                 Lang::En => format!(
                     "processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound",

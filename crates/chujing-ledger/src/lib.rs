@@ -29,5 +29,5 @@ pub use hash::{HashKey, SubjectHasher};
 pub use memory::MemoryStore;
 pub use normalise::normalise;
 pub use set::{SetBuilder, SubjectSet, count_union};
-pub use status::{Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, evaluate};
+pub use status::{Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, evaluate, per_flow};
 pub use store::{BatchIdentity, BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};

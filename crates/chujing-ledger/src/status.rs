@@ -179,7 +179,7 @@ fn proximity(
 
 /// Distinct individuals (and with sensitive PI) per flow in `[from, as_of]`, for every flow with a batch there
 /// or with settings.
-fn per_flow(
+pub fn per_flow(
     batches: &[BatchRef<'_>],
     flows: &[FlowSettings],
     from: Date,

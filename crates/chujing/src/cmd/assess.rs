@@ -57,23 +57,41 @@ pub(crate) fn read_profile(path: &Path, as_of: Option<Date>) -> Result<(Profile,
 pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     let book = load(rules)?;
     let (profile, as_of) = read_profile(&args.file, args.as_of)?;
-    let assessment = crate::store::runtime()?.block_on(async {
-        let db = match args.ledger {
-            true => Some(crate::store::open_existing(db_url).await?),
-            false => None,
-        };
-        let a = chujing_app::assess::assess(&book, &profile, as_of, args.lang, db.as_ref()).await;
-        if let Some(db) = db {
-            db.close().await;
-        }
-        anyhow::Ok(a?)
-    })?;
+    let assessed = assess_with(
+        &book,
+        &profile,
+        as_of,
+        args.lang,
+        args.ledger.then_some(db_url),
+    )?;
+    let assessment = assessed.assessment;
     if args.json {
         output::print_json(&assessment)?;
     } else {
         print_human(&assessment, args.verbose)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Assesses `profile`, with the ledger at `ledger_url` when given (opened read-only, closed after).
+pub fn assess_with(
+    book: &chujing_law::RuleBook,
+    profile: &Profile,
+    as_of: Date,
+    lang: Lang,
+    ledger_url: Option<&str>,
+) -> Result<chujing_app::assess::Assessed> {
+    crate::store::runtime()?.block_on(async {
+        let db = match ledger_url {
+            Some(url) => Some(crate::store::open_existing(url).await?),
+            None => None,
+        };
+        let a = chujing_app::assess::assess(book, profile, as_of, lang, db.as_ref()).await;
+        if let Some(db) = db {
+            db.close().await;
+        }
+        anyhow::Ok(a?)
+    })
 }
 
 fn print_human(a: &Assessment, verbose: bool) -> Result<()> {

@@ -8,7 +8,6 @@ use anyhow::{Context, Result};
 use chujing_docs::contract::{self, ClauseStatus};
 use chujing_docs::render;
 use chujing_docs::{DocumentKind, Inputs};
-use chujing_law::assess::assess_with_totals;
 use chujing_law::{Date, Lang};
 
 use crate::cmd::rules::{load, parse_lang};
@@ -81,18 +80,14 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
     }
     let book = load(rules)?;
     let (profile, as_of) = crate::cmd::assess::read_profile(&args.profile, args.as_of)?;
-    let (totals, ledger) = if args.ledger {
-        let (t, f) = crate::store::runtime()?.block_on(async {
-            let db = crate::store::open_existing(db_url).await?;
-            let figures = chujing_app::assess::ledger_figures(&book, &db, as_of).await;
-            db.close().await;
-            anyhow::Ok(figures?)
-        })?;
-        (Some(t), f)
-    } else {
-        (None, None)
-    };
-    let assessment = assess_with_totals(&book, &profile, as_of, args.lang, totals)?;
+    let assessed = crate::cmd::assess::assess_with(
+        &book,
+        &profile,
+        as_of,
+        args.lang,
+        args.ledger.then_some(db_url),
+    )?;
+    let (assessment, ledger) = (assessed.assessment, assessed.ledger);
     let scan = args
         .scan
         .as_deref()

@@ -130,6 +130,34 @@ fn scan_and_ledger_figures_flow_into_the_pipia() {
         "{out}"
     );
     assert!(out.contains("(source: ledger)"), "{out}");
+    // Before: the flow table kept the profile's 150,000 for loyalty-crm, and the totals row, raised to a
+    // profile figure, was labelled "source: ledger" above the ledger's real count.
+    assert!(out.contains("| loyalty-crm |"), "{out}");
+    let crm_row = out
+        .lines()
+        .find(|l| l.starts_with("| loyalty-crm |"))
+        .unwrap();
+    assert!(crm_row.contains("| 2 | 0 |"), "{crm_row}");
+    assert!(
+        out.contains(
+            "the profile gives 150,000 individuals (0 sensitive), the ledger counts 2 (0 sensitive)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Individuals as given in the profile (not in the ledger): hr-to-hq, support-access"
+        ),
+        "{out}"
+    );
+    let totals_row = out
+        .lines()
+        .find(|l| l.contains("Individuals provided abroad in the counting window"))
+        .unwrap();
+    assert!(
+        totals_row.contains("40,000") && !totals_row.contains("source: ledger"),
+        "{totals_row}"
+    );
     assert!(
         !out.contains("`data-inventory`"),
         "the scan answers the inventory item"
