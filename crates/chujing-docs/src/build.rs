@@ -216,6 +216,8 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
             certification_application(inputs),
         ),
     };
+    let mut sections = sections;
+    sections.insert(0, standing(kind, inputs));
     let mut doc = Document {
         kind: kind.id().to_string(),
         lang,
@@ -241,6 +243,102 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
     };
     doc.collect_open_items();
     doc
+}
+
+/// Whether this kind of document is for this processor at all, stated before anything else: a contract filing
+/// for a processor that needs a security assessment would be a filing the law does not allow.
+fn standing(kind: DocumentKind, i: &Inputs<'_>) -> Section {
+    use chujing_law::{MechanismKind, Standing};
+    let lang = i.lang();
+    let pathway = i.assessment.pathway;
+    let route = pathway.label(lang);
+    let (mechanism, citation) = match kind {
+        DocumentKind::Pipia => {
+            let (text, cite) = if pathway == chujing_law::Pathway::NotApplicable {
+                (
+                    t(
+                        lang,
+                        "Not required for export: no personal information leaves China in any flow. Keep it only if another processing activity calls for it.",
+                        "出境场景下无需编制：所有数据流均不涉及个人信息出境。仅在其他处理活动需要时保留。",
+                    ),
+                    "PIPL Art. 55(4)",
+                )
+            } else {
+                (
+                    match lang {
+                        Lang::En => format!(
+                            "Required: every provision of personal information abroad needs a PIPIA before it starts, whatever the pathway (here: {route})."
+                        ),
+                        Lang::Zh => format!(
+                            "必须编制：无论采用何种路径（本处理者为{route}），向境外提供个人信息前均须进行个人信息保护影响评估。"
+                        ),
+                    },
+                    "PIPL Art. 55(4), 56",
+                )
+            };
+            return standing_section(lang, text, cite);
+        }
+        DocumentKind::SelfAssessment => (
+            MechanismKind::SecurityAssessment,
+            "Security Assessment Measures Art. 5",
+        ),
+        DocumentKind::StandardContractFiling => (
+            MechanismKind::StandardContract,
+            "Standard Contract Measures Art. 4; Provisions 2024 Art. 7, 8",
+        ),
+        DocumentKind::CertificationApplication => {
+            (MechanismKind::Certification, "Provisions 2024 Art. 7, 8")
+        }
+    };
+    let what = match mechanism {
+        MechanismKind::SecurityAssessment => t(
+            lang,
+            "a security assessment (this self-assessment goes with its application)",
+            "数据出境安全评估（本自评估报告随申报提交）",
+        ),
+        MechanismKind::StandardContract => t(
+            lang,
+            "a standard contract filing",
+            "个人信息出境标准合同备案",
+        ),
+        MechanismKind::Certification => t(
+            lang,
+            "a personal information protection certification",
+            "个人信息保护认证",
+        ),
+    };
+    let text = match (pathway.standing_of(mechanism), lang) {
+        (Standing::Required, Lang::En) => {
+            format!("Eligible: the processor's pathway is {route}, which {what} satisfies.")
+        }
+        (Standing::Required, Lang::Zh) => {
+            format!("适用：本处理者的路径为{route}，{what}可满足该要求。")
+        }
+        (Standing::NotRequired, Lang::En) => format!(
+            "Not required: the processor's pathway is {route}; nothing in the law in force calls for {what}."
+        ),
+        (Standing::NotRequired, Lang::Zh) => {
+            format!("无需办理：本处理者的路径为{route}，现行规定并不要求{what}。")
+        }
+        (Standing::Closed, Lang::En) => format!(
+            "NOT ELIGIBLE: the processor's pathway is {route}, which {what} cannot satisfy. This document would not make the transfers lawful."
+        ),
+        (Standing::Closed, Lang::Zh) => format!(
+            "不适用：本处理者的路径为{route}，{what}无法满足该要求，本文件不能使出境活动合法。"
+        ),
+    };
+    standing_section(lang, text, citation)
+}
+
+fn standing_section(lang: Lang, text: String, citation: &str) -> Section {
+    Section {
+        heading: t(
+            lang,
+            "Is this document for this processor?",
+            "本文件是否适用于本处理者",
+        ),
+        blocks: vec![para(text, Some(citation.to_string()))],
+    }
 }
 
 /// The processor, the date, the law in force and the pathway decided.

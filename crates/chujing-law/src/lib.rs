@@ -34,7 +34,7 @@ pub use condition::ProcessorFacts;
 pub use country::CountryCode;
 pub use date::Date;
 pub use error::LawError;
-pub use pathway::{ExemptionId, FlowKind, MechanismKind, Pathway, processor_pathway};
+pub use pathway::{ExemptionId, FlowKind, MechanismKind, Pathway, Standing, processor_pathway};
 pub use profile::Profile;
 pub use regime::Regime;
 pub use rulebook::RuleBook;

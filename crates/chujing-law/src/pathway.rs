@@ -84,6 +84,39 @@ impl Pathway {
     }
 }
 
+/// What a mechanism is to a processor, given the pathway it must take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// The pathway is this mechanism (or one of two it may choose between).
+    Required,
+    /// Nothing requires it: the processor is exempt or out of scope, or the mechanism is heavier than its
+    /// pathway.
+    NotRequired,
+    /// Closed to the processor: its pathway is heavier than this mechanism (a processor that needs a security
+    /// assessment may not rely on a standard contract or certification instead; Standard Contract Measures
+    /// Art. 4, Provisions 2024 Art. 7).
+    Closed,
+}
+
+impl Pathway {
+    /// What `mechanism` is to a processor on this pathway.
+    pub fn standing_of(self, mechanism: MechanismKind) -> Standing {
+        let own = match mechanism {
+            MechanismKind::SecurityAssessment => Pathway::SecurityAssessment,
+            MechanismKind::StandardContract | MechanismKind::Certification => {
+                Pathway::StandardContractOrCertification
+            }
+        };
+        match self {
+            Pathway::NotApplicable | Pathway::Exempt => Standing::NotRequired,
+            _ if self.is_satisfied_by(Some(mechanism)) => Standing::Required,
+            _ if self.tier() < own.tier() => Standing::NotRequired,
+            _ => Standing::Closed,
+        }
+    }
+}
+
 /// The processor's pathway: the heaviest of the pathways of the flows that transfer something, as a
 /// processor must satisfy each of its flows; `None` when no flow transfers anything. The one home of this
 /// rule: the profile assessment and the ledger both ask it.
@@ -238,6 +271,27 @@ mod tests {
         assert_eq!(sorted, Pathway::ALL);
         assert!(Pathway::SecurityAssessment > Pathway::Certification);
         assert!(Pathway::Exempt < Pathway::StandardContractOrCertification);
+    }
+
+    #[test]
+    fn standing_follows_the_pathway() {
+        use MechanismKind::{Certification, SecurityAssessment, StandardContract};
+        let sa = Pathway::SecurityAssessment;
+        assert_eq!(sa.standing_of(StandardContract), Standing::Closed);
+        assert_eq!(sa.standing_of(Certification), Standing::Closed);
+        assert_eq!(sa.standing_of(SecurityAssessment), Standing::Required);
+        let sc = Pathway::StandardContractOrCertification;
+        assert_eq!(sc.standing_of(StandardContract), Standing::Required);
+        assert_eq!(sc.standing_of(Certification), Standing::Required);
+        assert_eq!(sc.standing_of(SecurityAssessment), Standing::NotRequired);
+        // Before the standard contract existed, certification was the only lighter route.
+        assert_eq!(
+            Pathway::Certification.standing_of(StandardContract),
+            Standing::Closed
+        );
+        for m in MechanismKind::ALL {
+            assert_eq!(Pathway::Exempt.standing_of(m), Standing::NotRequired);
+        }
     }
 
     #[test]

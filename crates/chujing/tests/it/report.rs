@@ -430,3 +430,41 @@ fn contract_reworded_and_as_docx() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["paragraphs"], 13);
 }
+
+#[test]
+fn every_document_says_first_whether_it_is_for_this_processor() {
+    // Before: a contract filing was written for a processor that needs a security assessment, with no word
+    // that the contract route is closed to it.
+    let run = |kind: &str, profile: &str| {
+        let (code, out, err) = chujing(&[
+            "report",
+            kind,
+            "--profile",
+            profile,
+            "--lang",
+            "en",
+            "--as-of",
+            "2026-11-22",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        // The standing is the first section: only the list of open items comes before it.
+        let sections: Vec<&str> = out.split("\n## ").skip(1).collect();
+        let at = usize::from(sections[0].starts_with("Open items"));
+        let first = sections[at];
+        assert!(
+            first.starts_with("Is this document for this processor?"),
+            "{out}"
+        );
+        first.to_string()
+    };
+    let large = "examples/large-platform-security-assessment.toml";
+    assert!(run("standard-contract-filing", large).contains("NOT ELIGIBLE"));
+    assert!(run("certification-application", large).contains("NOT ELIGIBLE"));
+    assert!(run("self-assessment", large).contains("Eligible"));
+    let mid = "examples/mid-size-standard-contract.toml";
+    assert!(run("self-assessment", mid).contains("Not required"));
+    assert!(run("standard-contract-filing", mid).contains("Eligible"));
+    let small = "examples/small-exempt.toml";
+    assert!(run("standard-contract-filing", small).contains("Not required"));
+    assert!(run("pipia", small).contains("Required"));
+}
