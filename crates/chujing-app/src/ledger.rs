@@ -360,6 +360,9 @@ fn different_input(stored: &BatchMeta, new: &BatchMeta) -> AppError {
 pub struct LedgerView {
     /// The processor.
     pub processor: ProcessorSettings,
+    /// Whether the processor's facts were recorded (`chujing processor set`); when not, the defaults — not a
+    /// CIIO, located in China — are assumed, and the output says so.
+    pub processor_recorded: bool,
     /// Every flow's settings.
     pub flows: Vec<FlowSettings>,
     /// The batches dated in the window.
@@ -375,11 +378,13 @@ impl LedgerView {
     ) -> Result<LedgerView> {
         let regime = book.regime_at(as_of)?;
         let from = regime.window_start(as_of).unwrap_or(as_of);
+        let processor = store
+            .processor()
+            .await
+            .map_err(store_err("cannot read the processor"))?;
         Ok(LedgerView {
-            processor: store
-                .processor()
-                .await
-                .map_err(store_err("cannot read the processor"))?,
+            processor_recorded: processor.is_some(),
+            processor: processor.unwrap_or_default(),
             flows: store
                 .flows()
                 .await
@@ -425,7 +430,7 @@ pub async fn status<S: LedgerStore>(
     store: &S,
     as_of: Date,
     alert_share: f64,
-) -> Result<(ProcessorSettings, Status)> {
+) -> Result<(LedgerView, Status)> {
     if !(0.0..=1.0).contains(&alert_share) {
         return Err(AppError::Input(format!(
             "--alert-share {alert_share} is not a share between 0 and 1"
@@ -433,7 +438,7 @@ pub async fn status<S: LedgerStore>(
     }
     let view = LedgerView::load(book, store, as_of).await?;
     let status = view.status(book, as_of, None, alert_share)?;
-    Ok((view.processor, status))
+    Ok((view, status))
 }
 
 /// The what-if gate's answer: the ledger before and after the batch, on its date.

@@ -125,7 +125,8 @@ pub async fn set_processor<S: LedgerStore>(
     let mut p = store
         .processor()
         .await
-        .map_err(store_err("cannot read the processor"))?;
+        .map_err(store_err("cannot read the processor"))?
+        .unwrap_or_default();
     if let Some(n) = change.name {
         if n.trim().is_empty() {
             return Err(AppError::Input("the processor's name is empty".into()));

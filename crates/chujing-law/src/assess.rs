@@ -276,6 +276,12 @@ pub fn assess_with_totals(
         .iter()
         .map(|f| regime.counts_flow(&flow_facts(p, f), f.exemption.id()))
         .collect();
+    warnings.extend(profile.processor.assumed.iter().map(|(fact, assumed)| {
+        WarningKind::ProcessorFactAssumed {
+            fact: (*fact).to_string(),
+            assumed: *assumed,
+        }
+    }));
     let totals = processor_totals(profile, &counted, ledger_totals, &mut warnings);
     let individuals_processed = individuals_processed(regime, profile, &totals, &mut warnings);
 
@@ -519,10 +525,13 @@ fn decide_flow(
     });
     let in_force = f.mechanism.filter(|m| mechanism_in_force(book, m, as_of));
     let satisfied = pathway.is_satisfied_by(in_force.map(|m| m.kind));
-    if let Some(m) = f.mechanism
-        && !satisfied
-    {
-        warnings.push(mechanism_warning(book, f, m, pathway, as_of));
+    match f.mechanism {
+        Some(m) if !satisfied => warnings.push(mechanism_warning(book, f, m, pathway, as_of)),
+        None if !satisfied => warnings.push(WarningKind::MechanismMissing {
+            flow: f.id.clone(),
+            required: pathway,
+        }),
+        _ => {}
     }
     if f.sensitive_individuals == 0
         && let Some(c) = f

@@ -31,19 +31,53 @@ pub struct Profile {
 
 /// The personal-information processor (个人信息处理者).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, from = "ProcessorSpec")]
 pub struct Processor {
     /// Legal name.
     pub name: String,
     /// Critical information infrastructure operator.
-    #[serde(default)]
     pub ciio: bool,
     /// Located in mainland China; `false` for a processor abroad under PIPL Art. 3(2).
-    #[serde(default = "yes")]
     pub located_in_china: bool,
     /// All individuals whose PI it processes, if known.
-    #[serde(default)]
     pub individuals_processed: Option<u64>,
+    /// The facts the profile did not state, and the value assumed for each (`ciio` false,
+    /// `located_in_china` true): the assessment says so.
+    #[serde(skip)]
+    pub assumed: Vec<(&'static str, bool)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcessorSpec {
+    name: String,
+    #[serde(default)]
+    ciio: Option<bool>,
+    #[serde(default)]
+    located_in_china: Option<bool>,
+    #[serde(default)]
+    individuals_processed: Option<u64>,
+}
+
+impl From<ProcessorSpec> for Processor {
+    fn from(s: ProcessorSpec) -> Processor {
+        let mut assumed = Vec::new();
+        let mut fact = |name: &'static str, given: Option<bool>, default: bool| {
+            given.unwrap_or_else(|| {
+                assumed.push((name, default));
+                default
+            })
+        };
+        let ciio = fact("ciio", s.ciio, false);
+        let located_in_china = fact("located_in_china", s.located_in_china, true);
+        Processor {
+            name: s.name,
+            ciio,
+            located_in_china,
+            individuals_processed: s.individuals_processed,
+            assumed,
+        }
+    }
 }
 
 impl Processor {
@@ -54,10 +88,6 @@ impl Processor {
             located_in_china: self.located_in_china,
         }
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// The exemption a profile claims for a flow: `none`, or an exemption a profile may claim.

@@ -65,6 +65,20 @@ pub enum WarningKind {
         /// Individuals in the profile.
         individuals: u64,
     },
+    /// A fact about the processor that the profile does not state, and the value assumed.
+    ProcessorFactAssumed {
+        /// The field (`ciio`, `located_in_china`).
+        fact: String,
+        /// The value assumed.
+        assumed: bool,
+    },
+    /// A flow needs a mechanism and none is recorded.
+    MechanismMissing {
+        /// The flow.
+        flow: String,
+        /// The pathway it needs.
+        required: Pathway,
+    },
     /// `processor.individuals_processed` is missing though the law in force uses it; the exported count was
     /// used as a lower bound.
     IndividualsProcessedMissing {
@@ -198,6 +212,33 @@ impl WarningKind {
                     ),
                 }
             }
+            WarningKind::ProcessorFactAssumed { fact, assumed } => match (fact.as_str(), lang) {
+                ("ciio", Lang::En) => format!(
+                    "processor.ciio is not stated: the processor is assumed {}to be a critical information \
+                     infrastructure operator (a CIIO needs a security assessment for any PI); state it in the profile",
+                    if *assumed { "" } else { "not " }
+                ),
+                ("ciio", Lang::Zh) => format!(
+                    "档案未填写 processor.ciio：假定该处理者{}关键信息基础设施运营者（关键信息基础设施运营者提供任何个人信息均须申报安全评估）；请在档案中写明",
+                    if *assumed { "是" } else { "不是" }
+                ),
+                (_, Lang::En) => format!(
+                    "processor.{fact} is not stated: assumed {assumed}; state it in the profile"
+                ),
+                (_, Lang::Zh) => {
+                    format!("档案未填写 processor.{fact}：假定为 {assumed}；请在档案中写明")
+                }
+            },
+            WarningKind::MechanismMissing { flow, required } => match lang {
+                Lang::En => format!(
+                    "flow `{flow}` needs {} and has none recorded: it may not proceed until one is in force",
+                    required.label(lang)
+                ),
+                Lang::Zh => format!(
+                    "数据流 `{flow}` 需要{}，但未记录任何已取得的机制：在取得并生效前不得出境",
+                    required.label(lang)
+                ),
+            },
             WarningKind::IndividualsProcessedMissing { lower_bound } => match lang {
                 Lang::En => format!(
                     "processor.individuals_processed is not given but the law in force uses it; the exported count {} is used as a lower bound",

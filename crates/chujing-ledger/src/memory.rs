@@ -95,8 +95,10 @@ impl LedgerStore for MemoryStore {
         })
     }
 
-    fn processor(&self) -> impl Future<Output = Result<ProcessorSettings, Poisoned>> + Send {
-        self.with(|i| i.processor.clone().unwrap_or_default())
+    fn processor(
+        &self,
+    ) -> impl Future<Output = Result<Option<ProcessorSettings>, Poisoned>> + Send {
+        self.with(|i| i.processor.clone())
     }
 
     fn set_processor(

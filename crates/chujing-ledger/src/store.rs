@@ -128,8 +128,10 @@ pub trait LedgerStore {
     /// Records a flow's settings, replacing earlier ones.
     fn set_flow(&self, flow: &FlowSettings)
     -> impl Future<Output = Result<(), Self::Error>> + Send;
-    /// The processor's settings (defaults until set).
-    fn processor(&self) -> impl Future<Output = Result<ProcessorSettings, Self::Error>> + Send;
+    /// The processor's settings, `None` until they are first recorded (the callers say what they assume).
+    fn processor(
+        &self,
+    ) -> impl Future<Output = Result<Option<ProcessorSettings>, Self::Error>> + Send;
     /// Records the processor's settings.
     fn set_processor(
         &self,

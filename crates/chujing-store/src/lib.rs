@@ -418,12 +418,14 @@ impl LedgerStore for Store {
         Ok(())
     }
 
-    async fn processor(&self) -> Result<ProcessorSettings, StoreError> {
-        match self.setting("processor").await? {
-            None => Ok(ProcessorSettings::default()),
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("processor settings: {e}"))),
-        }
+    async fn processor(&self) -> Result<Option<ProcessorSettings>, StoreError> {
+        self.setting("processor")
+            .await?
+            .map(|json| {
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("processor settings: {e}")))
+            })
+            .transpose()
     }
 
     async fn set_processor(&self, p: &ProcessorSettings) -> Result<(), StoreError> {

@@ -11,4 +11,5 @@
 mod decide;
 mod obligations;
 mod properties;
+mod statements;
 mod totals;

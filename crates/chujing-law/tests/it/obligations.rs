@@ -11,7 +11,7 @@ static BOOK: LazyLock<RuleBook> =
 
 fn run(mechanism: &str, as_of: &str) -> Assessment {
     let src = format!(
-        "[processor]\nname = \"P\"\n[[flows]]\nid = \"big\"\ncountry = \"US\"\ncategories = [\"identity\"]\n\
+        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n[[flows]]\nid = \"big\"\ncountry = \"US\"\ncategories = [\"identity\"]\n\
          individuals = 2000000\nmechanism = {mechanism}\n"
     );
     let profile = Profile::parse("p.toml", &src).unwrap();

@@ -8,7 +8,7 @@ use chujing_law::{Date, Lang, Profile, RuleBook, WarningKind, assess};
 static BOOK: LazyLock<RuleBook> =
     LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
 
-const FLOWS: &str = "[processor]\nname = \"P\"\n\
+const FLOWS: &str = "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
     [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"identity\"]\nindividuals = 60000\n\
     [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"identity\"]\nindividuals = 5000\n\
     exemption = \"hr_management\"\n";

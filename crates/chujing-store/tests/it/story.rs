@@ -69,10 +69,7 @@ struct Observed {
 
 async fn story(store: Store) -> Observed {
     let store = store.with_part_hashes(64); // exercise multi-part sets
-    assert_eq!(
-        store.processor().await.unwrap(),
-        ProcessorSettings::default()
-    );
+    assert_eq!(store.processor().await.unwrap(), None);
     let processor = ProcessorSettings {
         name: "Acme".into(),
         ciio: false,

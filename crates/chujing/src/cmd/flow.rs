@@ -150,9 +150,19 @@ pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
                 writeln!(anstream::stdout(), "processor `{}` recorded", p.name)?;
             }
             ProcessorCommand::Show { json } => {
-                let p = store.processor().await?;
+                let recorded = store.processor().await?;
+                let p = recorded.clone().unwrap_or_default();
                 if json {
-                    output::print_json(&p)?;
+                    let mut v = serde_json::to_value(&p)?;
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("recorded".into(), recorded.is_some().into());
+                    }
+                    output::print_json(&v)?;
+                } else if recorded.is_none() {
+                    writeln!(
+                        anstream::stdout(),
+                        "no processor recorded: counting assumes not a CIIO, located in China (record it with `chujing processor set`)"
+                    )?;
                 } else {
                     writeln!(
                         anstream::stdout(),

@@ -213,11 +213,22 @@ fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {
 
 async fn status(book: &RuleBook, db: &Store, args: StatusArgs) -> Result<ExitCode> {
     let as_of = args.as_of.unwrap_or_else(clock::today_in_china);
-    let (processor, status) = app::status(book, db, as_of, args.alert_share).await?;
+    let (view, status) = app::status(book, db, as_of, args.alert_share).await?;
     if args.json {
-        output::print_json(&status_json(&status)?)?;
+        let mut v = status_json(&status)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("processor_recorded".into(), view.processor_recorded.into());
+        }
+        output::print_json(&v)?;
     } else {
-        print_status(&processor.name, &status)?;
+        print_status(&view.processor.name, &status)?;
+        if !view.processor_recorded {
+            writeln!(
+                anstream::stdout(),
+                "! no processor facts recorded: assumed not a CIIO and located in China (a CIIO needs a security \
+                 assessment for any PI; record the facts with `chujing processor set --name … --ciio true|false`)"
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -523,3 +523,23 @@ fn sqlite_and_postgres_give_identical_answers() {
     assert_eq!(sqlite, postgres);
     assert_eq!(window(&sqlite[1]), (3000, 300));
 }
+
+#[test]
+fn status_says_when_the_processor_facts_are_assumed() {
+    // Before: with no `processor set`, the ledger decided as a non-CIIO in China without a word.
+    let ledger = Ledger::sqlite();
+    let file = ledger.file("a.csv", csv(0..10).as_bytes());
+    ledger.ingest(&file, "crm", "2026-03-01", &[]);
+    assert_eq!(ledger.status("2026-11-23")["processor_recorded"], false);
+    let (code, out, err) = ledger.run(&["ledger", "status", "--as-of", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("no processor facts recorded: assumed not a CIIO"),
+        "{out}"
+    );
+    let (code, _, err) = ledger.run(&["processor", "set", "--name", "Acme", "--ciio", "false"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ledger.status("2026-11-23")["processor_recorded"], true);
+    let (_, out, _) = ledger.run(&["ledger", "status", "--as-of", "2026-11-23"]);
+    assert!(!out.contains("no processor facts recorded"), "{out}");
+}
