@@ -33,6 +33,23 @@ pub enum PdfError {
     /// The font file could not be read.
     #[error("cannot read the font {0}: {1}")]
     Font(PathBuf, std::io::Error),
+    /// The file is not a font typst can use.
+    #[error("{0} is not a font file (.ttf, .otf or .ttc): {1}; set CHUJING_PDF_FONT to a CJK font")]
+    NotAFont(PathBuf, String),
+    /// The font lacks glyphs for characters of the document: they would print as blanks.
+    #[error(
+        "the font {font} has no glyphs for {missing} Chinese character(s) of the document (such as {sample}); they \
+         would print blank. Use a CJK font: install Debian's fonts-wqy-microhei or fonts-noto-cjk, or set \
+         CHUJING_PDF_FONT to one"
+    )]
+    Coverage {
+        /// The font file.
+        font: PathBuf,
+        /// How many distinct characters lack a glyph.
+        missing: usize,
+        /// A few of them.
+        sample: String,
+    },
     /// Typst failed to lay the document out.
     #[error("typesetting failed: {0}")]
     Typeset(String),
@@ -109,9 +126,37 @@ fn view(doc: &Document) -> Value {
     })
 }
 
-/// Typesets `doc` into PDF bytes with the font at `font`.
+/// Whether `c` is a Chinese character or CJK punctuation: what a font must have for a Chinese document.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Checks that `bytes` are a font whose first face has a glyph for every Chinese character of `text`.
+fn check_font(font: &Path, bytes: &[u8], text: &str) -> Result<(), PdfError> {
+    let face = ttf_parser::Face::parse(bytes, 0)
+        .map_err(|e| PdfError::NotAFont(font.to_path_buf(), e.to_string()))?;
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| is_cjk(*c) && face.glyph_index(*c).is_none())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(PdfError::Coverage {
+        font: font.to_path_buf(),
+        missing: missing.len(),
+        sample: missing.iter().take(8).collect(),
+    })
+}
+
+/// Typesets `doc` into PDF bytes with the font at `font`, after checking that the font is one and has every
+/// Chinese character the document uses (typst would otherwise leave them blank and still write a PDF).
 pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
     let bytes = std::fs::read(font).map_err(|e| PdfError::Font(font.to_path_buf(), e))?;
+    let view = view(doc).to_string();
+    check_font(font, &bytes, &view)?;
     let engine = TypstEngine::builder()
         .main_file(TEMPLATE)
         .fonts([bytes.as_slice()])
@@ -119,7 +164,7 @@ pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
     let mut inputs = typst::foundations::Dict::new();
     inputs.insert(
         "doc".into(),
-        typst::foundations::Value::Str(view(doc).to_string().as_str().into()),
+        typst::foundations::Value::Str(view.as_str().into()),
     );
     let compiled: typst_layout::PagedDocument = engine
         .compile_with_input(inputs)

@@ -113,6 +113,8 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
             .as_ref()
             .and_then(|o| o.extension())
             .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
         {
             Some("html" | "htm") => ReportFormat::Html,
             Some("pdf") => ReportFormat::Pdf,

@@ -468,3 +468,78 @@ fn every_document_says_first_whether_it_is_for_this_processor() {
     assert!(run("standard-contract-filing", small).contains("Not required"));
     assert!(run("pipia", small).contains("Required"));
 }
+
+#[test]
+fn a_file_that_is_not_a_font_is_refused_and_nothing_is_written() {
+    // Before: typst was handed the bytes, found no font in them, and wrote a PDF with blank text; exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("font.ttf");
+    std::fs::write(&fake, "not a font at all").unwrap();
+    let out = dir.path().join("pipia.pdf");
+    let (code, _, err) = chujing_env(
+        &[
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[("CHUJING_PDF_FONT", fake.to_str().unwrap())],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("is not a font file"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_upper_case_pdf_extension_still_means_pdf() {
+    // Before: `-o out.PDF` wrote Markdown into a file named .PDF. The PDF path is proven by its font check,
+    // which Markdown never makes.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("font.ttf");
+    std::fs::write(&fake, "not a font").unwrap();
+    let out = dir.path().join("OUT.PDF");
+    let (code, _, err) = chujing_env(
+        &[
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[("CHUJING_PDF_FONT", fake.to_str().unwrap())],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("is not a font file"), "{err}");
+}
+
+#[test]
+fn a_font_without_chinese_glyphs_is_refused() {
+    let test = "a Latin-only font refused for a Chinese PDF";
+    let latin = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if !latin.exists() {
+        chujing_testkit::skip(
+            test,
+            "needs DejaVu Sans (Debian fonts-dejavu-core) as a font without CJK glyphs",
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pipia.pdf");
+    let (code, _, err) = chujing_env(
+        &[
+            "report",
+            "pipia",
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[("CHUJING_PDF_FONT", latin.to_str().unwrap())],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("has no glyphs for"), "{err}");
+    assert!(!out.exists());
+}
