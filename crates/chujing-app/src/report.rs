@@ -44,6 +44,45 @@ pub fn read_scan(path: &Path) -> Result<ScanFigures> {
     })
 }
 
+/// The text of an agreement to check: a DOCX file's paragraphs, or plain text in UTF-8, UTF-16 (with its
+/// mark) or GB18030/GBK. A PDF is refused with what to use instead, and a file with no text is refused rather
+/// than reported as missing every clause.
+pub fn agreement_text(path: &Path) -> Result<String> {
+    let name = path.display().to_string();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let text = if extension.as_deref() == Some("docx") {
+        docx_text(path)?
+    } else {
+        let mut head = [0u8; 5];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
+        if extension.as_deref() == Some("pdf") || head.get(..read) == Some(b"%PDF-".as_slice()) {
+            return Err(AppError::Input(format!(
+                "{name}: a PDF cannot be checked (its text is not reliably in reading order): save the agreement \
+                 as .docx, or export its text to a .txt or .md file, and check that"
+            )));
+        }
+        let source = chujing_records::Source::of(path)?;
+        let mut decoded = chujing_records::decode(&name, source.open(|_| {})?)?;
+        let mut text = String::new();
+        decoded
+            .reader
+            .read_to_string(&mut text)
+            .map_err(|e| AppError::Input(format!("{name}: cannot read as text: {e}")))?;
+        text
+    };
+    if text.trim().is_empty() {
+        return Err(AppError::Input(format!(
+            "{name}: no text to check (the file is empty or holds only blanks)"
+        )));
+    }
+    Ok(text)
+}
+
 /// The text of a DOCX file: the paragraphs of word/document.xml.
 pub fn docx_text(path: &Path) -> Result<String> {
     let name = path.display().to_string();

@@ -30,10 +30,25 @@ pub struct Contradiction {
     pub cues: &'static str,
     /// What the same segment must also mention.
     pub with: &'static str,
+    /// Whether the segment is the whole sentence rather than the clause between commas: "The laws of New
+    /// York, and not the laws of the PRC, shall govern" names the law and the verb in different clauses.
+    pub sentence: bool,
 }
 
 const fn against(cues: &'static str, with: &'static str) -> Contradiction {
-    Contradiction { cues, with }
+    Contradiction {
+        cues,
+        with,
+        sentence: false,
+    }
+}
+
+const fn against_in_sentence(cues: &'static str, with: &'static str) -> Contradiction {
+    Contradiction {
+        cues,
+        with,
+        sentence: true,
+    }
 }
 
 const CERT: (&str, &str) = (
@@ -160,8 +175,17 @@ pub const CLAUSES: &[Clause] = &[
         ],
         contradictions: &[
             against(
-                "not be governed|not governed|not apply|rather than|instead of|other than",
+                "not be governed|not governed|not apply|rather than|instead of|other than|not the laws of|not the law of|not by the laws",
                 "prc|people's republic of china|people’s republic of china|chinese law|china",
+            ),
+            // Another country's law named as the governing law.
+            against_in_sentence(
+                "laws of new york|laws of the state of|laws of england|english law|laws of singapore|laws of hong kong|laws of japan|laws of germany|laws of delaware|laws of california|laws of the united states|united states law|u.s. law|us law",
+                "govern",
+            ),
+            against_in_sentence(
+                "纽约州法律|英格兰法律|英国法律|美国法律|新加坡法律|香港法律|日本法律|德国法律",
+                "管辖|适用",
             ),
             against(
                 "不适用|不受|排除适用|而非|而不是|非中华人民共和国",
@@ -274,12 +298,18 @@ pub const CLAUSES: &[Clause] = &[
         contradictions: &[
             against(
                 "without restriction|without any restriction|freely|at its sole discretion|at its discretion|unrestricted|no restriction|not restricted",
-                "transfer|third part|sub-processor|subprocessor|disclos",
+                "transfer|third part|sub-processor|subprocessor|disclos|shar|affiliat",
             ),
             against(
                 "不受限制|无需同意|无须同意|无需取得|无需经|自行决定|任意|自由|无限制",
-                "第三方|再提供|转移",
+                "第三方|再提供|转移|共享|关联方|关联公司|提供给",
             ),
+            // Sharing with affiliates, and its absence of limits in another clause of the sentence.
+            against_in_sentence(
+                "without restriction|without any restriction|without limitation",
+                "share with|shared with|sharing with|affiliat",
+            ),
+            against_in_sentence("不受限制|无限制|不受任何限制", "共享|关联方|关联公司"),
         ],
     },
     Clause {
@@ -390,16 +420,21 @@ fn holds_any(text: &str, alternatives: &str) -> bool {
 /// The first segment of a paragraph that contradicts the clause, as written. Segments end at sentence and
 /// clause punctuation, so that a negation is read next to what it negates.
 fn contradiction<'p>(paragraph: &'p str, clause: &Clause) -> Option<&'p str> {
-    paragraph
-        .split(['。', '；', '，', ';', ',', '!', '?', '！', '？'])
-        .flat_map(|s| s.split(". "))
-        .find(|segment| {
-            let segment = segment.to_lowercase();
-            clause
-                .contradictions
-                .iter()
-                .any(|c| holds_any(&segment, c.cues) && holds_any(&segment, c.with))
+    let sentences = || {
+        paragraph
+            .split(['。', '；', ';', '!', '?', '！', '？'])
+            .flat_map(|s| s.split(". "))
+    };
+    let found = |segment: &str, sentence: bool| {
+        let segment = segment.to_lowercase();
+        clause.contradictions.iter().any(|c| {
+            c.sentence == sentence && holds_any(&segment, c.cues) && holds_any(&segment, c.with)
         })
+    };
+    sentences()
+        .flat_map(|s| s.split(['，', ',']))
+        .find(|segment| found(segment, false))
+        .or_else(|| sentences().find(|sentence| found(sentence, true)))
         .map(str::trim)
 }
 
@@ -414,8 +449,10 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// Checks an agreement, given as paragraphs; `lang` picks the language of names and citations.
 ///
-/// A clause is found when some paragraph words it and no paragraph that words it contradicts it; a
-/// contradiction anywhere wins, because one clause saying the opposite of another is what a reviewer must see.
+/// A clause is found when some paragraph words it and no paragraph contradicts it; a contradiction anywhere
+/// wins — also in a paragraph that does not word the clause ("may retain the data indefinitely" with no
+/// deletion clause is a contradiction, not a clause merely missing) — because one clause saying the opposite
+/// of another is what a reviewer must see.
 pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult> {
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
@@ -427,10 +464,10 @@ pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult
                 .filter(|(_, p)| clause.wordings.iter().any(|w| matches(p, w)))
                 .map(|(i, _)| i)
                 .collect();
-            let contradicted = worded.iter().find_map(|&i| {
-                let original = paragraphs.get(i)?;
-                contradiction(original, clause).map(|c| (i, c.to_string()))
-            });
+            let contradicted = paragraphs
+                .iter()
+                .enumerate()
+                .find_map(|(i, p)| contradiction(p, clause).map(|c| (i, c.to_string())));
             let (status, shown) = match (&contradicted, worded.first()) {
                 (Some((i, _)), _) => (ClauseStatus::Contradicted, Some(*i)),
                 (None, Some(&i)) => (ClauseStatus::Found, Some(i)),
@@ -556,6 +593,39 @@ mod tests {
             ),
         ] {
             assert_eq!(status(text, id).0, ClauseStatus::Found, "{text}");
+        }
+    }
+
+    #[test]
+    fn contradictions_the_checker_used_to_report_as_found_or_missing() {
+        for (text, id) in [
+            (
+                "The laws of New York, and not the laws of the PRC, shall govern this Agreement.",
+                "prc_governing_law",
+            ),
+            (
+                "This Agreement is governed by the laws of the State of New York.",
+                "prc_governing_law",
+            ),
+            (
+                "The recipient may share the personal information with its affiliates without restriction. \
+                 Onward transfer to third parties requires consent.",
+                "onward_transfer_limits",
+            ),
+            (
+                "The recipient may retain the personal information indefinitely.",
+                "retention_and_deletion",
+            ),
+            (
+                "境外接收方可以无限期保存上述个人信息。",
+                "retention_and_deletion",
+            ),
+            (
+                "乙方可将个人信息与其关联公司共享，不受限制。乙方向第三方再提供须经同意。",
+                "onward_transfer_limits",
+            ),
+        ] {
+            assert_eq!(status(text, id).0, ClauseStatus::Contradicted, "{text}");
         }
     }
 

@@ -183,17 +183,7 @@ fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
 pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
     let ContractCommand::Check(args) = command;
     let name = args.file.display().to_string();
-    let is_docx = args
-        .file
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-    let text = if is_docx {
-        chujing_app::report::docx_text(&args.file)?
-    } else {
-        std::fs::read_to_string(&args.file)
-            .map_err(|e| InputProblem(format!("{name}: cannot read as UTF-8 text: {e}")))?
-    };
+    let text = chujing_app::report::agreement_text(&args.file)?;
     let paragraphs = contract::paragraphs(&text);
     let results = contract::check(&paragraphs, args.lang);
     let missing = count(&results, ClauseStatus::Missing);

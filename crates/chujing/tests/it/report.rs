@@ -543,3 +543,34 @@ fn a_font_without_chinese_glyphs_is_refused() {
     assert!(err.contains("has no glyphs for"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn contract_check_reads_gb18030_and_refuses_pdf_and_empty_files_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    // GB18030 bytes of "本协议适用中华人民共和国法律。" (before: refused as not UTF-8).
+    let (gb, _, _) =
+        encoding_rs::GB18030.encode("本协议适用中华人民共和国法律。\n\n乙方接受认证机构的监督。\n");
+    let agreement = dir.path().join("agreement.txt");
+    std::fs::write(&agreement, &gb).unwrap();
+    let (code, v) = check(agreement.to_str().unwrap(), "zh");
+    assert_eq!(code, 4);
+    assert!(
+        clause_ids(&v, |c| c["status"] == "found").contains(&"prc_governing_law".to_string()),
+        "{v}"
+    );
+    // A PDF: say it is not supported and what to use (before: "not UTF-8").
+    let pdf = dir.path().join("agreement.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n").unwrap();
+    let (code, _, err) = chujing(&["contract", "check", pdf.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("a PDF cannot be checked") && err.contains(".docx"),
+        "{err}"
+    );
+    // An empty file: "no text", not twelve missing clauses.
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "  \n\n").unwrap();
+    let (code, out, err) = chujing(&["contract", "check", empty.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("no text to check"), "{err}");
+}
