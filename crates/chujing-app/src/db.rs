@@ -105,24 +105,42 @@ pub fn ledger_key(url: &str, env_key: Option<&str>) -> Result<(HashKey, KeySourc
         context: format!("cannot {what} the ledger key {}", path.display()),
         source,
     };
-    if path.exists() {
-        let hex = std::fs::read_to_string(&path).map_err(|e| io("read", e))?;
-        return HashKey::from_hex(&hex)
+    let read = |path: &PathBuf| {
+        let hex = std::fs::read_to_string(path).map_err(|e| io("read", e))?;
+        HashKey::from_hex(&hex)
             .map(|k| (k, KeySource::File(path.clone())))
-            .map_err(|e| AppError::Input(format!("{}: {e}", path.display())));
+            .map_err(|e| AppError::Input(format!("{}: {e}", path.display())))
+    };
+    if path.exists() {
+        return read(&path);
     }
+    // Written whole to a file of this process's own, then linked into place: a link either makes the complete
+    // key visible at once or fails because another process's key got there first, which is then the key. No
+    // reader ever sees a key file half written.
     let key = chujing_store::random_key().map_err(|e| AppError::store("cannot draw a key", e))?;
+    let draft = PathBuf::from(format!("{}.{}.new", path.display(), std::process::id()));
+    write_key(&draft, &key).map_err(|e| io("create", e))?;
+    let linked = std::fs::hard_link(&draft, &path);
+    let _ = std::fs::remove_file(&draft);
+    match linked {
+        Ok(()) => Ok((key, KeySource::Created(path))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
+        Err(e) => Err(io("create", e)),
+    }
+}
+
+/// Writes `key` to a new file at `path`, readable by its owner only, and syncs it.
+fn write_key(path: &std::path::Path, key: &HashKey) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path).map_err(|e| io("create", e))?;
-    writeln!(file, "{}", key.to_hex()).map_err(|e| io("write", e))?;
-    file.sync_all().map_err(|e| io("write", e))?;
-    Ok((key, KeySource::Created(path)))
+    let mut file = options.open(path)?;
+    writeln!(file, "{}", key.to_hex())?;
+    file.sync_all()
 }
 
 /// A hasher under `key`, after checking that the stored batches were hashed with the same key: counts across

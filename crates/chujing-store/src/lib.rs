@@ -15,8 +15,9 @@ use chujing_law::Date;
 use chujing_ledger::{
     BatchMeta, FlowSettings, Insert, LedgerStore, ProcessorSettings, SetBuilder, StoredBatch,
 };
+use sqlx::Connection;
 use sqlx::Row;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -45,6 +46,9 @@ pub enum StoreError {
     /// Stored data does not read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database server did not answer.
+    #[error("the database server did not answer: {0}")]
+    Unreachable(String),
     /// A figure does not fit the database's columns.
     #[error("cannot store: {0}")]
     Range(String),
@@ -84,6 +88,26 @@ fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{what} is {n}, below zero")))
 }
 
+/// How long opening a PostgreSQL ledger waits for the server.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Migrates a SQLite ledger. SQLite has no lock around sqlx's migrations: two processes opening a new ledger
+/// at once can both decide to apply a migration, and the second fails on what the first created. Each
+/// migration is one transaction, so the failed one left nothing behind; running again finds it applied.
+async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut attempt = 0;
+    loop {
+        match sqlx::migrate!("./migrations/sqlite").run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(_) if attempt < 4 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// Whether opening a SQLite ledger may create it. Commands that only read never do: an empty ledger made by
 /// a typo in a path would report zero individuals as if counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,10 +141,28 @@ impl Store {
                 .max_connections(4)
                 .connect_with(options)
                 .await?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            migrate_sqlite(&pool).await?;
             Backend::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
+            let options = PgConnectOptions::from_str(url)?;
+            // One connection first, so that an unreachable server is reported at once with the system's
+            // reason (the pool would retry for its whole acquire timeout and then say only "timed out").
+            tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+                .await
+                .map_err(|_| {
+                    StoreError::Unreachable(format!(
+                        "no answer within {} s",
+                        CONNECT_TIMEOUT.as_secs()
+                    ))
+                })??
+                .close()
+                .await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(CONNECT_TIMEOUT)
+                .connect_with(options)
+                .await?;
+            // PostgreSQL migrations hold an advisory lock: concurrent first uses wait for each other.
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Backend::Postgres(pool)
         } else {

@@ -54,8 +54,15 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let mut stderr = anstream::stderr();
     let _ = write!(stderr, "{red}error{red:#}: {err}");
+    // Errors often repeat their source's words in their own ("database error: pool timed out", then the
+    // source "pool timed out"): each cause is shown once, where it first appears.
+    let mut said = err.to_string();
     for cause in err.chain().skip(1) {
-        let _ = write!(stderr, "\n  caused by: {cause}");
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            let _ = write!(stderr, "\n  caused by: {text}");
+            said.push_str(&text);
+        }
     }
     let _ = writeln!(stderr);
     ExitCode::from(if input { EXIT_INPUT } else { 1 })

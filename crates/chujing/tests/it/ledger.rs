@@ -543,3 +543,91 @@ fn status_says_when_the_processor_facts_are_assumed() {
     let (_, out, _) = ledger.run(&["ledger", "status", "--as-of", "2026-11-23"]);
     assert!(!out.contains("no processor facts recorded"), "{out}");
 }
+
+#[test]
+fn two_first_ingests_into_a_new_ledger_at_once_both_succeed() {
+    // Before: about one run in eight failed: the key file was seen before it was written, or a migration ran
+    // twice. Each round starts from nothing, with the key file to be created (no CHUJING_LEDGER_KEY).
+    let bin = assert_cmd::cargo::cargo_bin("chujing");
+    for round in 0..24 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}", dir.path().join("ledger.db").display());
+        let children: Vec<_> = [(0..50u32, "a"), (50..100u32, "b")]
+            .into_iter()
+            .map(|(range, name)| {
+                let file = dir.path().join(format!("{name}.csv"));
+                std::fs::write(&file, csv(range)).unwrap();
+                std::process::Command::new(&bin)
+                    .env_remove("CHUJING_LEDGER_KEY")
+                    .env_remove("CHUJING_DATABASE_URL")
+                    .args(["--db", &db, "ledger", "ingest"])
+                    .arg(&file)
+                    .args([
+                        "--subject-column",
+                        "id",
+                        "--flow",
+                        "crm",
+                        "--date",
+                        "2026-03-01",
+                    ])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let key = std::fs::read_to_string(dir.path().join("ledger.db.key")).unwrap();
+        let ledger = Ledger::with_db(db);
+        let (code, out, err) = chujing_env(
+            &[
+                "--db",
+                &ledger.db,
+                "ledger",
+                "status",
+                "--as-of",
+                "2026-11-23",
+                "--json",
+            ],
+            &[("CHUJING_LEDGER_KEY", key.trim())],
+        );
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(window(&v), (100, 0), "round {round}");
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_fails_at_once_with_the_systems_reason_and_no_password() {
+    // Before: 30 s of waiting, then "pool timed out" twice. Port 1 on this machine refuses connections.
+    let started = std::time::Instant::now();
+    let (code, _, err) = crate::util::chujing(&[
+        "--db",
+        "postgres://chujing:s3cret-pw@127.0.0.1:1/ledger",
+        "ledger",
+        "status",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Connection refused"), "{err}");
+    assert!(
+        !err.contains("s3cret-pw") && err.contains("chujing:***@"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("Connection refused").count(),
+        1,
+        "a cause is repeated: {err}"
+    );
+    assert!(
+        !err.contains("pool timed out"),
+        "{err} (after {:?})",
+        started.elapsed()
+    );
+}
