@@ -484,3 +484,42 @@ pub async fn check<S: LedgerStore>(
         mechanism_missing,
     })
 }
+
+/// Takes the batch `batch_id` out of the ledger, recording `reason` and the time `now` (RFC 3339) with what
+/// the batch was: a wrong batch can be undone, never silently.
+pub async fn remove<S: LedgerStore>(
+    store: &S,
+    batch_id: &str,
+    reason: &str,
+    now: &str,
+) -> Result<chujing_ledger::Removal> {
+    if reason.trim().is_empty() {
+        return Err(AppError::Input(
+            "say why the batch is removed (--reason): it is kept in the ledger's record of removals".into(),
+        ));
+    }
+    store
+        .remove_batch(batch_id, reason.trim(), now)
+        .await
+        .map_err(store_err("cannot remove the batch"))?
+        .ok_or_else(|| {
+            AppError::Input(format!(
+                "no batch `{batch_id}` in the ledger (`chujing ledger batches` lists them)"
+            ))
+        })
+}
+
+/// Every batch, oldest first, and every removal.
+pub async fn batches<S: LedgerStore>(
+    store: &S,
+) -> Result<(Vec<chujing_ledger::BatchMeta>, Vec<chujing_ledger::Removal>)> {
+    let metas = store
+        .batch_metas()
+        .await
+        .map_err(store_err("cannot read the batches"))?;
+    let removals = store
+        .removals()
+        .await
+        .map_err(store_err("cannot read the removals"))?;
+    Ok((metas, removals))
+}

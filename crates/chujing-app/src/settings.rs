@@ -77,16 +77,86 @@ pub fn exemption(id: &str) -> Result<Change<ExemptionId>> {
     Ok(Change::Set(id))
 }
 
-/// Applies `change` to the flow `id` (a flow not yet known starts from the defaults) and stores it.
+/// The day PIPL took effect (Art. 74): no transfer under it is dated earlier.
+const PIPL_IN_FORCE: (i16, i8, i8) = (2021, 11, 1);
+
+/// A warning for a date that is probably mistyped: after `today`, or before PIPL took effect (2021-11-01).
+pub fn unusual_date(date: Date, today: Date, what: &str) -> Option<String> {
+    let (y, m, d) = PIPL_IN_FORCE;
+    let pipl = Date::new(y, m, d)?;
+    if date > today {
+        Some(format!("{what} {date} is after today ({today}); check it"))
+    } else if date < pipl {
+        Some(format!(
+            "{what} {date} is before PIPL took effect ({pipl}); check it"
+        ))
+    } else {
+        None
+    }
+}
+
+/// A flow recorded, and what the user should check.
+#[derive(Debug, Clone)]
+pub struct FlowSet {
+    /// The flow as stored.
+    pub flow: FlowSettings,
+    /// Things that look like mistakes but are not refused (a flow id the ledger has never seen, a date in the
+    /// future).
+    pub notices: Vec<String>,
+}
+
+/// Applies `change` to the flow `id` (a flow not yet known starts from the defaults) and stores it. An empty
+/// id and a change that changes nothing are refused; a flow id the ledger has never seen, in its settings or
+/// its batches, is recorded with a notice naming the known ones (a typo would otherwise leave the real flow
+/// without its mechanism).
 pub async fn set_flow<S: LedgerStore>(
     store: &S,
     id: &str,
     change: FlowChange,
-) -> Result<FlowSettings> {
-    let mut flow = store
+    today: Date,
+) -> Result<FlowSet> {
+    if id.trim().is_empty() {
+        return Err(AppError::Input("the flow id is empty".into()));
+    }
+    if change.mechanism.is_none() && change.exemption.is_none() && change.important_data.is_none() {
+        return Err(AppError::Input(
+            "nothing to change: give --mechanism, --exemption or --important-data".into(),
+        ));
+    }
+    let flows = store
         .flows()
         .await
-        .map_err(store_err("cannot read the flows"))?
+        .map_err(store_err("cannot read the flows"))?;
+    let mut notices = Vec::new();
+    let known_flow = flows.iter().any(|f| f.id == id);
+    if !known_flow {
+        let metas = store
+            .batch_metas()
+            .await
+            .map_err(store_err("cannot read the batches"))?;
+        if !metas.iter().any(|m| m.flow_id == id) {
+            let mut known: Vec<&str> = flows
+                .iter()
+                .map(|f| f.id.as_str())
+                .chain(metas.iter().map(|m| m.flow_id.as_str()))
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            notices.push(if known.is_empty() {
+                format!("the ledger knows no flow yet; `{id}` is new")
+            } else {
+                format!(
+                    "the ledger has no flow `{id}`, in its settings or its batches; it knows: {} (recorded anyway: \
+                     check the spelling)",
+                    known.join(", ")
+                )
+            });
+        }
+    }
+    if let Some(Change::Set(m)) = change.mechanism {
+        notices.extend(unusual_date(m.since, today, "the mechanism's --since"));
+    }
+    let mut flow = flows
         .into_iter()
         .find(|f| f.id == id)
         .unwrap_or_else(|| FlowSettings::new(id));
@@ -103,7 +173,7 @@ pub async fn set_flow<S: LedgerStore>(
         .set_flow(&flow)
         .await
         .map_err(store_err("cannot store the flow"))?;
-    Ok(flow)
+    Ok(FlowSet { flow, notices })
 }
 
 /// A change to the processor's settings; what is `None` is kept.

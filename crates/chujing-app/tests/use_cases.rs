@@ -259,12 +259,21 @@ async fn flow_settings_change_only_what_is_given_and_refuse_what_the_law_does_no
         important_data: Some(true),
         ..FlowChange::default()
     };
-    settings::set_flow(&store, "crm", change).await.unwrap();
+    let today = d("2026-11-23");
+    let first = settings::set_flow(&store, "crm", change, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.notices,
+        ["the ledger knows no flow yet; `crm` is new"]
+    );
     let hr = FlowChange {
         exemption: Some(settings::exemption("hr_management").unwrap()),
         ..FlowChange::default()
     };
-    let flow = settings::set_flow(&store, "crm", hr).await.unwrap();
+    let set = settings::set_flow(&store, "crm", hr, today).await.unwrap();
+    assert!(set.notices.is_empty(), "{:?}", set.notices);
+    let flow = set.flow;
     assert!(flow.important_data, "an earlier setting was lost");
     assert!(flow.mechanism.is_some(), "an earlier setting was lost");
     assert_eq!(flow.exemption, Some(chujing_law::ExemptionId::HrManagement));
@@ -467,4 +476,81 @@ async fn a_batch_stored_before_fingerprints_is_matched_by_its_people() {
         let refused = refused.unwrap_err();
         assert_eq!(refused.kind(), chujing_app::ErrorKind::Input, "{refused}");
     }
+}
+
+#[tokio::test]
+async fn flow_set_refuses_empty_ids_and_empty_changes_and_names_the_flows_it_knows() {
+    // Before: an empty id, a call that changed nothing and a misspelt id were all recorded without a word.
+    use chujing_app::settings::{self, FlowChange};
+    let store = MemoryStore::default();
+    let today = d("2026-11-23");
+    let important = || FlowChange {
+        important_data: Some(false),
+        ..FlowChange::default()
+    };
+    settings::set_flow(&store, "crm", important(), today)
+        .await
+        .unwrap();
+    let empty = settings::set_flow(&store, " ", important(), today)
+        .await
+        .unwrap_err();
+    assert!(empty.to_string().contains("empty"), "{empty}");
+    let nothing = settings::set_flow(&store, "crm", FlowChange::default(), today)
+        .await
+        .unwrap_err();
+    assert!(
+        nothing.to_string().contains("nothing to change"),
+        "{nothing}"
+    );
+    let typo = settings::set_flow(&store, "cmr", important(), today)
+        .await
+        .unwrap();
+    assert_eq!(typo.notices.len(), 1);
+    assert!(
+        typo.notices[0].contains("no flow `cmr`") && typo.notices[0].contains("crm"),
+        "{:?}",
+        typo.notices
+    );
+    let future = FlowChange {
+        mechanism: Some(
+            settings::mechanism("standard_contract", Some(d("2027-01-05")), None).unwrap(),
+        ),
+        ..FlowChange::default()
+    };
+    let set = settings::set_flow(&store, "crm", future, today)
+        .await
+        .unwrap();
+    assert!(set.notices[0].contains("after today"), "{:?}", set.notices);
+    assert!(settings::unusual_date(d("2021-10-31"), today, "--date").is_some());
+    assert!(settings::unusual_date(d("2021-11-01"), today, "--date").is_none());
+}
+
+#[tokio::test]
+async fn a_removed_batch_stops_counting_and_its_removal_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::default();
+    let file = dir.path().join("a.csv");
+    write_csv(&file, 0..40);
+    let ingested = ledger::ingest(&store, &hasher(), &input(&file, "2026-03-01"), |_| {})
+        .await
+        .unwrap();
+    let Ingested::Read { meta, .. } = ingested else {
+        panic!("not read")
+    };
+    let batch_id = meta.batch_id.clone();
+    let err = ledger::remove(&store, &batch_id, "  ", "2026-11-23T08:00:00Z")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("--reason"), "{err}");
+    let removal = ledger::remove(&store, &batch_id, "wrong file", "2026-11-23T08:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!(removal.batch.individuals, 40);
+    let (batches, removals) = ledger::batches(&store).await.unwrap();
+    assert!(batches.is_empty());
+    assert_eq!(removals, [removal]);
+    let again = ledger::remove(&store, &batch_id, "again", "2026-11-23T08:01:00Z")
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("no batch"), "{again}");
 }

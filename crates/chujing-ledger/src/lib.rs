@@ -30,4 +30,6 @@ pub use memory::MemoryStore;
 pub use normalise::normalise;
 pub use set::{SetBuilder, SubjectSet, count_union};
 pub use status::{Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, evaluate, per_flow};
-pub use store::{BatchIdentity, BatchMeta, Insert, LedgerStore, ProcessorSettings, StoredBatch};
+pub use store::{
+    BatchIdentity, BatchMeta, Insert, LedgerStore, ProcessorSettings, Removal, StoredBatch,
+};

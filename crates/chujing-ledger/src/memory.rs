@@ -18,6 +18,7 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct Inner {
     batches: BTreeMap<String, StoredBatch>,
+    removals: Vec<crate::store::Removal>,
     flows: BTreeMap<String, FlowSettings>,
     processor: Option<ProcessorSettings>,
 }
@@ -87,6 +88,30 @@ impl LedgerStore for MemoryStore {
 
     fn flows(&self) -> impl Future<Output = Result<Vec<FlowSettings>, Poisoned>> + Send {
         self.with(|i| i.flows.values().cloned().collect())
+    }
+
+    fn remove_batch(
+        &self,
+        batch_id: &str,
+        reason: &str,
+        removed_at: &str,
+    ) -> impl Future<Output = Result<Option<crate::store::Removal>, Poisoned>> + Send {
+        self.with(|i| {
+            let batch = i.batches.remove(batch_id)?;
+            let removal = crate::store::Removal {
+                batch: batch.meta,
+                reason: reason.to_string(),
+                removed_at: removed_at.to_string(),
+            };
+            i.removals.push(removal.clone());
+            Some(removal)
+        })
+    }
+
+    fn removals(
+        &self,
+    ) -> impl Future<Output = Result<Vec<crate::store::Removal>, Poisoned>> + Send {
+        self.with(|i| i.removals.clone())
     }
 
     fn set_flow(&self, flow: &FlowSettings) -> impl Future<Output = Result<(), Poisoned>> + Send {

@@ -33,6 +33,17 @@ impl StoredBatch {
     }
 }
 
+/// A batch taken out of the ledger, and why: kept for ever, so that no count ever shrinks without a trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    /// The batch as it was.
+    pub batch: BatchMeta,
+    /// Why it was removed, as the user gave it.
+    pub reason: String,
+    /// When (an RFC 3339 timestamp given by the caller: the store has no clock).
+    pub removed_at: String,
+}
+
 /// What is known of a batch besides its subjects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchMeta {
@@ -116,6 +127,16 @@ pub trait LedgerStore {
         from: Date,
         to: Date,
     ) -> impl Future<Output = Result<Vec<StoredBatch>, Self::Error>> + Send;
+    /// Takes the batch `batch_id` (its row and its sets) out of the ledger and records `reason` and
+    /// `removed_at` with what it was, in one transaction; `None` when there is no such batch.
+    fn remove_batch(
+        &self,
+        batch_id: &str,
+        reason: &str,
+        removed_at: &str,
+    ) -> impl Future<Output = Result<Option<Removal>, Self::Error>> + Send;
+    /// Every removal, oldest first.
+    fn removals(&self) -> impl Future<Output = Result<Vec<Removal>, Self::Error>> + Send;
     /// Metadata of every batch, oldest first.
     fn batch_metas(&self) -> impl Future<Output = Result<Vec<BatchMeta>, Self::Error>> + Send;
     /// The batch of this id, if the ledger holds it.

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use chujing_law::Date;
 use chujing_ledger::{
-    BatchMeta, FlowSettings, Insert, LedgerStore, ProcessorSettings, SetBuilder, StoredBatch,
+    BatchMeta, FlowSettings, Insert, LedgerStore, ProcessorSettings, Removal, SetBuilder,
+    StoredBatch,
 };
 use sqlx::Connection;
 use sqlx::Row;
@@ -407,6 +408,65 @@ impl LedgerStore for Store {
             out.push(batch);
         }
         Ok(out)
+    }
+
+    async fn remove_batch(
+        &self,
+        batch_id: &str,
+        reason: &str,
+        removed_at: &str,
+    ) -> Result<Option<Removal>, StoreError> {
+        let Some(batch) = self.batch_meta(batch_id).await? else {
+            return Ok(None);
+        };
+        let json = serde_json::to_string(&batch).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO removals (seq, batch_id, batch, reason, removed_at) \
+                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4 FROM removals",
+            )
+            .bind(batch_id)
+            .bind(&json)
+            .bind(reason)
+            .bind(removed_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM batch_parts WHERE batch_id = $1")
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM batches WHERE batch_id = $1")
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(Some(Removal {
+            batch,
+            reason: reason.to_string(),
+            removed_at: removed_at.to_string(),
+        }))
+    }
+
+    async fn removals(&self) -> Result<Vec<Removal>, StoreError> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => sqlx::query(
+                "SELECT batch, reason, removed_at FROM removals ORDER BY seq")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("batch")?, r.try_get("reason")?, r.try_get("removed_at")?)))
+            .collect::<Result<_, _>>()?);
+        rows.into_iter()
+            .map(|(batch, reason, removed_at)| {
+                Ok(Removal {
+                    batch: serde_json::from_str(&batch)
+                        .map_err(|e| StoreError::Corrupt(format!("removal: {e}")))?,
+                    reason,
+                    removed_at,
+                })
+            })
+            .collect()
     }
 
     async fn batch_metas(&self) -> Result<Vec<BatchMeta>, StoreError> {

@@ -12,3 +12,12 @@ pub fn today_in_china() -> Date {
     let offset = jiff::tz::Offset::constant(8);
     Date::from(offset.to_datetime(now).date())
 }
+
+/// The time now, as an RFC 3339 timestamp (UTC), for records of what was done when.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the CLI's clock: domain crates and the store take times as parameters"
+)]
+pub fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}

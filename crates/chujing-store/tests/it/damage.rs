@@ -81,3 +81,28 @@ async fn a_count_too_large_for_the_database_is_refused_not_clamped() {
     let err = store.insert_batch(&huge).await.unwrap_err();
     assert!(matches!(err, StoreError::Range(_)), "{err}");
 }
+
+#[tokio::test]
+async fn a_removal_takes_the_batch_and_its_parts_and_keeps_its_record() {
+    let (_dir, store, raw) = ledger().await;
+    let removal = store
+        .remove_batch("b1", "wrong file", "2026-11-23T08:00:00Z")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(removal.batch.individuals, 1_000);
+    assert!(read(&store).await.unwrap().is_empty());
+    let parts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM batch_parts")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(parts, 0);
+    assert_eq!(store.removals().await.unwrap(), [removal]);
+    assert!(
+        store
+            .remove_batch("b1", "again", "t")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -28,8 +28,9 @@ pub enum FlowCommand {
 pub struct FlowSetArgs {
     /// The flow id, as used in `ledger ingest --flow`.
     pub id: String,
-    /// The mechanism obtained: standard_contract, certification or security_assessment (`none` clears it).
-    #[arg(long, value_name = "KIND", requires = "since")]
+    /// The mechanism obtained: standard_contract, certification or security_assessment (with --since), or
+    /// `none` to clear it.
+    #[arg(long, value_name = "KIND")]
     pub mechanism: Option<String>,
     /// The day the mechanism took effect (contract effective, result or certificate issued).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -92,8 +93,13 @@ pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
                         .transpose()?,
                     important_data: args.important_data,
                 };
-                let flow = settings::set_flow(&store, &args.id, change).await?;
-                writeln!(anstream::stdout(), "flow `{}` recorded", flow.id)?;
+                let set =
+                    settings::set_flow(&store, &args.id, change, crate::clock::today_in_china())
+                        .await?;
+                for notice in &set.notices {
+                    eprintln!("warning: {notice}");
+                }
+                writeln!(anstream::stdout(), "flow `{}` recorded", set.flow.id)?;
             }
             FlowCommand::List { json } => {
                 let flows = store.flows().await?;

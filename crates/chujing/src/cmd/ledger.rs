@@ -30,6 +30,24 @@ pub enum Command {
     /// What if: would this batch change the pathway? Prints before and after; stores nothing. Exits 3 when
     /// the batch's flow would need a mechanism not recorded with `chujing flow set`.
     Check(BatchArgs),
+    /// List the batches in the ledger (and those removed, with why).
+    Batches {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a wrong batch out of the ledger. The removal is recorded with its reason, the time and what the
+    /// batch was, and listed by `ledger batches`: a count never shrinks without a trace.
+    Remove {
+        /// The batch id (see `ledger batches`).
+        batch_id: String,
+        /// Why it is removed (kept in the ledger).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A batch file and what it is.
@@ -89,13 +107,23 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 pub fn run(book: &RuleBook, url: &str, command: Command) -> Result<ExitCode> {
     store::runtime()?.block_on(async {
-        // Only ingest records; the status and the gate read an existing ledger and never create one.
+        // Only ingest creates a ledger; the others need an existing one (a removal from a ledger that does not
+        // exist is a mistake in --db).
         let db = match command {
             Command::Ingest(_) => store::connect(url).await?,
-            Command::Status(_) | Command::Check(_) => store::open_existing(url).await?,
+            Command::Status(_)
+            | Command::Check(_)
+            | Command::Batches { .. }
+            | Command::Remove { .. } => store::open_existing(url).await?,
         };
         let result = match command {
             Command::Ingest(args) => ingest(&db, url, args).await,
+            Command::Batches { json } => batches(&db, json).await,
+            Command::Remove {
+                batch_id,
+                reason,
+                json,
+            } => remove(&db, &batch_id, &reason, json).await,
             Command::Status(args) => status(book, &db, args).await,
             Command::Check(args) => check(book, &db, url, args).await,
         };
@@ -127,12 +155,75 @@ fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
 }
 
 async fn ingest(db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
+    if let Some(w) =
+        chujing_app::settings::unusual_date(args.date, clock::today_in_china(), "--date")
+    {
+        eprintln!("warning: {w}");
+    }
     let hasher = store::hasher(db, url).await?;
     let bar = progress_bar(&args.file, args.json);
     let ticker = bar.clone();
     let done = app::ingest(db, &hasher, &args.input(), move |n| ticker.inc(n)).await;
     bar.finish_and_clear();
     report_ingest(&args, &done?)
+}
+
+async fn batches(db: &Store, json: bool) -> Result<ExitCode> {
+    let (metas, removals) = app::batches(db).await?;
+    if json {
+        output::print_json(&serde_json::json!({"batches": metas, "removals": removals}))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = output::table(vec![
+        "batch",
+        "flow",
+        "date",
+        "records",
+        "individuals",
+        "sensitive",
+    ]);
+    for m in &metas {
+        t.add_row(vec![
+            m.batch_id.clone(),
+            m.flow_id.clone(),
+            m.date.to_string(),
+            number(m.records),
+            number(m.individuals),
+            number(m.sensitive_individuals),
+        ]);
+    }
+    let mut out = anstream::stdout();
+    writeln!(out, "{t}")?;
+    for r in &removals {
+        writeln!(
+            out,
+            "removed {}: batch `{}` ({}, {}, {} individuals): {}",
+            r.removed_at,
+            r.batch.batch_id,
+            r.batch.flow_id,
+            r.batch.date,
+            number(r.batch.individuals),
+            r.reason
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn remove(db: &Store, batch_id: &str, reason: &str, json: bool) -> Result<ExitCode> {
+    let removal = app::remove(db, batch_id, reason, &clock::now()).await?;
+    if json {
+        output::print_json(&removal)?;
+    } else {
+        writeln!(
+            anstream::stdout(),
+            "removed batch `{}` ({}, {}, {} individuals); the removal is recorded in the ledger",
+            removal.batch.batch_id,
+            removal.batch.flow_id,
+            removal.batch.date,
+            number(removal.batch.individuals)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {

@@ -631,3 +631,63 @@ fn an_unreachable_postgres_fails_at_once_with_the_systems_reason_and_no_password
         started.elapsed()
     );
 }
+
+#[test]
+fn a_wrong_batch_is_removed_on_the_record_and_flow_set_accepts_mechanism_none() {
+    let ledger = Ledger::sqlite();
+    let a = ledger.file("a.csv", csv(0..30).as_bytes());
+    let b = ledger.file("b.csv", csv(100..110).as_bytes());
+    ledger.ingest(&a, "crm", "2026-03-01", &["--batch-id", "march"]);
+    ledger.ingest(&b, "crm", "2026-03-02", &["--batch-id", "wrong"]);
+    assert_eq!(window(&ledger.status("2026-11-23")).0, 40);
+    let listed = ledger.json(&["ledger", "batches"]);
+    assert_eq!(listed["batches"].as_array().unwrap().len(), 2);
+    let (code, _, err) = ledger.run(&["ledger", "remove", "wrong"]);
+    assert_eq!(code, 2, "a removal needs --reason: {err}");
+    let (code, out, err) = ledger.run(&[
+        "ledger",
+        "remove",
+        "wrong",
+        "--reason",
+        "file of another flow",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("removed batch `wrong`"), "{out}");
+    assert_eq!(window(&ledger.status("2026-11-23")).0, 30);
+    let listed = ledger.json(&["ledger", "batches"]);
+    assert_eq!(listed["removals"][0]["reason"], "file of another flow");
+    assert_eq!(listed["removals"][0]["batch"]["individuals"], 10);
+    // Before: `--mechanism none` was refused without --since.
+    let (code, _, err) = ledger.run(&[
+        "flow",
+        "set",
+        "crm",
+        "--mechanism",
+        "standard_contract",
+        "--since",
+        "2026-03-05",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = ledger.run(&["flow", "set", "crm", "--mechanism", "none"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = ledger.run(&["flow", "set", "cmr", "--important-data", "false"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: the ledger has no flow `cmr`"),
+        "{err}"
+    );
+    let (code, _, err) = ledger.run(&["flow", "set", "crm"]);
+    assert_eq!(code, 2, "{err}");
+    let (_, _, err) = ledger.run(&[
+        "ledger",
+        "ingest",
+        &a,
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2019-05-01",
+    ]);
+    assert!(err.contains("before PIPL took effect"), "{err}");
+}
