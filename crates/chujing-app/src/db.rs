@@ -57,20 +57,7 @@ async fn open(url: &str, create: Create) -> Result<Store> {
 
 /// The URL without a password.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let userinfo = url.get(s + 3..at).unwrap_or_default();
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!(
-                    "{}{user}:***{}",
-                    url.get(..s + 3).unwrap_or_default(),
-                    url.get(at..).unwrap_or_default()
-                ),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
+    chujing_store::redact_url(url)
 }
 
 /// Where the ledger key came from, for the user to hear about a new one.

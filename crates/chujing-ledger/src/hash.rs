@@ -50,10 +50,19 @@ impl fmt::Debug for HashKey {
 }
 
 /// Hashes normalised subject keys under a secret key.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SubjectHasher {
     hasher: SipHasher13,
     key_id: String,
+}
+
+/// Only the key's id: the SipHash state holds the key itself.
+impl fmt::Debug for SubjectHasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SubjectHasher")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SubjectHasher {
@@ -83,6 +92,25 @@ impl SubjectHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_key() {
+        // Before: SubjectHasher's derived Debug printed the SipHash state, which holds the key.
+        let key = HashKey::new([0xAB; 16]);
+        let hasher = SubjectHasher::new(&key);
+        for shown in [
+            format!("{key:?}"),
+            format!("{hasher:?}"),
+            format!("{hasher:#?}"),
+        ] {
+            assert!(!shown.to_lowercase().contains("abab"), "{shown}");
+            assert!(
+                !shown.contains(&u64::from_le_bytes([0xAB; 8]).to_string()),
+                "{shown}"
+            );
+        }
+        assert!(format!("{hasher:?}").contains(hasher.key_id()));
+    }
 
     #[test]
     fn keyed_and_stable() {

@@ -89,6 +89,24 @@ fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{what} is {n}, below zero")))
 }
 
+/// `url` with its password replaced by `***`: what every message shows of a database URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = url.get(s + 3..at).unwrap_or_default();
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!(
+                    "{}{user}:***{}",
+                    url.get(..s + 3).unwrap_or_default(),
+                    url.get(at..).unwrap_or_default()
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// How long opening a PostgreSQL ledger waits for the server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -167,7 +185,7 @@ impl Store {
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Backend::Postgres(pool)
         } else {
-            return Err(StoreError::Url(url.to_string()));
+            return Err(StoreError::Url(redact_url(url)));
         };
         Ok(Store {
             backend,
@@ -543,4 +561,32 @@ pub fn random_key() -> Result<chujing_ledger::HashKey, StoreError> {
         StoreError::Corrupt(format!("no randomness from the operating system: {e}"))
     })?;
     Ok(chujing_ledger::HashKey::new(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_even_with_an_at_sign_in_them() {
+        assert_eq!(
+            redact_url("postgres://app:p@ss@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact_url("postgres://app@db/x"), "postgres://app@db/x");
+        assert_eq!(redact_url("sqlite://./chujing.db"), "sqlite://./chujing.db");
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_url_is_shown_without_its_password() {
+        let err = Store::connect("mysql://root:hunter2@db/x")
+            .await
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("root:***@") && !e.contains("hunter2")),
+            "{err:?}"
+        );
+    }
 }
