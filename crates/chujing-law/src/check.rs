@@ -1,7 +1,11 @@
 //! The semantic validator: runs every span of law over a grid of facts at and around every threshold, and
 //! checks what the law's structure promises — every flow that carries PI is decided; more
 //! individuals, more sensitive individuals, CIIO status or important data never make the pathway lighter; an
-//! exemption never covers important data.
+//! exemption never covers important data; and no flow with PI is left to a fallback alone once a more specific
+//! instrument has taken effect: a rule that others override (PIPL's general duty, once the Provisions set
+//! bands) deciding by itself means the specific rules leave a gap — a threshold mistyped from 1,000,000 to
+//! 2,000,000 leaves the band between them to the fallback, and no other check sees it, as the fallback's
+//! pathway may well be monotone.
 
 use crate::condition::{CountFact, Facts};
 use crate::explain::number;
@@ -61,6 +65,11 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
                     .map(|e| Some(e.body.id)),
             )
             .collect();
+        // Rules another rule of this span overrides: fallbacks, which must not decide alone.
+        let mut fallbacks = crate::regime::RuleSet::default();
+        for targets in &regime.overrides {
+            targets.iter().for_each(|t| fallbacks.insert(*t));
+        }
         let mut cases = 0;
         let mut problems = Vec::new();
         for bits in 0u8..32 {
@@ -148,6 +157,22 @@ pub fn check_semantics(book: &RuleBook) -> SemanticReport {
                                     }
                                     continue;
                                 };
+                                let alone = !before.fired.is_empty()
+                                    && before.fired.iter().all(|r| fallbacks.contains(r));
+                                if facts.personal_information && before.exemption.is_none() && alone
+                                {
+                                    let names: Vec<&str> = before
+                                        .fired
+                                        .iter()
+                                        .filter_map(|r| regime.rules.get(r).map(|x| x.id.as_str()))
+                                        .collect();
+                                    problems.push(format!(
+                                        "{span}: only the fallback {} decides a flow with {}: the rules that \
+                                         override it leave a gap here (a mistyped bound?)",
+                                        names.join(", "),
+                                        describe(&facts)
+                                    ));
+                                }
                                 if facts.important_data && pathway == Pathway::Exempt {
                                     problems.push(format!(
                                         "{span}: an exemption covers important data ({})",
@@ -211,21 +236,16 @@ mod tests {
         assert!(report.regimes >= 6);
     }
 
-    #[test]
-    fn a_non_monotone_pack_is_caught() {
-        // A typo that turns the small-volume exemption's "fewer than 100,000" into "100,000 or more": raising
-        // the count would then move a flow from a mechanism down to an exemption.
+    /// The embedded packs with `from` replaced by `to` in `file`.
+    fn edited_book(file: &str, from: &str, to: &str) -> RuleBook {
         let mut packs: Vec<(String, String)> = EMBEDDED_PACKS
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         for (name, text) in &mut packs {
-            if name == "provisions-2024.toml" {
-                let edited = text.replace(
-                    "{ fact = \"individuals\", less_than = 100000 },",
-                    "{ fact = \"individuals\", at_least = 100000 },",
-                );
-                assert_ne!(edited, *text);
+            if name == file {
+                let edited = text.replace(from, to);
+                assert_ne!(edited, *text, "the edit must change {file}");
                 *text = edited;
             }
         }
@@ -233,7 +253,38 @@ mod tests {
             EMBEDDED_CALENDAR.0.to_string(),
             EMBEDDED_CALENDAR.1.to_string(),
         );
-        let book = RuleBook::from_sources(&packs, &cal).unwrap();
+        RuleBook::from_sources(&packs, &cal).unwrap()
+    }
+
+    #[test]
+    fn a_band_left_to_the_fallback_is_caught() {
+        // Before: the assessment threshold mistyped 1,000,000 → 2,000,000 passed, the band between left to
+        // PIPL's general duty alone.
+        let book = edited_book(
+            "provisions-2024.toml",
+            "{ fact = \"individuals\", at_least = 1000000 }",
+            "{ fact = \"individuals\", at_least = 2000000 }",
+        );
+        let report = check_semantics(&book);
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("only the fallback") && p.contains("individuals=1,000,000")),
+            "{:#?}",
+            report.problems
+        );
+    }
+
+    #[test]
+    fn a_non_monotone_pack_is_caught() {
+        // A typo that turns the small-volume exemption's "fewer than 100,000" into "100,000 or more": raising
+        // the count would then move a flow from a mechanism down to an exemption.
+        let book = edited_book(
+            "provisions-2024.toml",
+            "{ fact = \"individuals\", less_than = 100000 },",
+            "{ fact = \"individuals\", at_least = 100000 },",
+        );
         let report = check_semantics(&book);
         assert!(
             report
