@@ -10,6 +10,7 @@
 
 mod assess;
 mod ledger;
+mod readme;
 mod report;
 mod rules;
 mod scan;
