@@ -224,6 +224,14 @@ mod tests {
         assert_eq!(f("notes").unwrap(), (Format::Text, None));
     }
 
+    /// The files found, relative to `dir`.
+    fn relative(walk: &Walk, dir: &Path) -> Vec<String> {
+        walk.found
+            .iter()
+            .map(|f| f.path.strip_prefix(dir).unwrap().display().to_string())
+            .collect()
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_symlink_loop_is_noted_and_the_rest_of_the_walk_goes_on() {
@@ -234,18 +242,7 @@ mod tests {
         std::fs::write(dir.path().join("b.csv"), "id\n1\n").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/up")).unwrap();
         let walk = files(&[dir.path().to_path_buf()]).unwrap();
-        let names: Vec<_> = walk
-            .found
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(dir.path())
-                    .unwrap()
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        assert_eq!(names, ["a/x.csv", "b.csv"]);
+        assert_eq!(relative(&walk, dir.path()), ["a/x.csv", "b.csv"]);
         assert_eq!(walk.loops.len(), 1);
         assert!(walk.loops[0].contains("loops back"), "{:?}", walk.loops);
     }
@@ -258,18 +255,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "id\n").unwrap();
         }
-        let found: Vec<String> = files(&[dir.path().to_path_buf()])
-            .unwrap()
-            .found
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(dir.path())
-                    .unwrap()
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        assert_eq!(found, ["a/c.csv", "a/z.csv", "b.csv"]);
+        let walk = files(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(relative(&walk, dir.path()), ["a/c.csv", "a/z.csv", "b.csv"]);
     }
 }

@@ -469,13 +469,11 @@ fn every_document_says_first_whether_it_is_for_this_processor() {
     assert!(run("pipia", small).contains("Required"));
 }
 
-#[test]
-fn a_file_that_is_not_a_font_is_refused_and_nothing_is_written() {
-    // Before: typst was handed the bytes, found no font in them, and wrote a PDF with blank text; exit 0.
+/// `report pipia -o OUT` (in a fresh directory) with `font` as CHUJING_PDF_FONT: (exit code, stderr, whether
+/// OUT was written).
+fn pdf_with_font(out: &str, font: &std::path::Path) -> (i32, String, bool) {
     let dir = tempfile::tempdir().unwrap();
-    let fake = dir.path().join("font.ttf");
-    std::fs::write(&fake, "not a font at all").unwrap();
-    let out = dir.path().join("pipia.pdf");
+    let out = dir.path().join(out);
     let (code, _, err) = chujing_env(
         &[
             "report",
@@ -485,32 +483,22 @@ fn a_file_that_is_not_a_font_is_refused_and_nothing_is_written() {
             "-o",
             out.to_str().unwrap(),
         ],
-        &[("CHUJING_PDF_FONT", fake.to_str().unwrap())],
+        &[("CHUJING_PDF_FONT", font.to_str().unwrap())],
     );
-    assert_ne!(code, 0);
-    assert!(err.contains("is not a font file"), "{err}");
-    assert!(!out.exists());
+    (code, err, out.exists())
 }
 
 #[test]
-fn an_upper_case_pdf_extension_still_means_pdf() {
-    // Before: `-o out.PDF` wrote Markdown into a file named .PDF. The PDF path is proven by its font check,
+fn a_file_that_is_not_a_font_is_refused_and_nothing_is_written() {
+    // Before: typst was handed the bytes, found no font in them, and wrote a PDF with blank text; exit 0.
+    let (_dir, fake) = crate::util::temp_file("font.ttf", "not a font at all");
+    let (code, err, written) = pdf_with_font("pipia.pdf", &fake);
+    assert_ne!(code, 0);
+    assert!(err.contains("is not a font file"), "{err}");
+    assert!(!written);
+    // Before: `-o OUT.PDF` wrote Markdown into a file named .PDF. The PDF path is proven by its font check,
     // which Markdown never makes.
-    let dir = tempfile::tempdir().unwrap();
-    let fake = dir.path().join("font.ttf");
-    std::fs::write(&fake, "not a font").unwrap();
-    let out = dir.path().join("OUT.PDF");
-    let (code, _, err) = chujing_env(
-        &[
-            "report",
-            "pipia",
-            "--profile",
-            "examples/mid-size-standard-contract.toml",
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[("CHUJING_PDF_FONT", fake.to_str().unwrap())],
-    );
+    let (code, err, _) = pdf_with_font("OUT.PDF", &fake);
     assert_ne!(code, 0);
     assert!(err.contains("is not a font file"), "{err}");
 }
@@ -526,22 +514,10 @@ fn a_font_without_chinese_glyphs_is_refused() {
         );
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("pipia.pdf");
-    let (code, _, err) = chujing_env(
-        &[
-            "report",
-            "pipia",
-            "--profile",
-            "examples/mid-size-standard-contract.toml",
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[("CHUJING_PDF_FONT", latin.to_str().unwrap())],
-    );
+    let (code, err, written) = pdf_with_font("pipia.pdf", latin);
     assert_ne!(code, 0);
     assert!(err.contains("has no glyphs for"), "{err}");
-    assert!(!out.exists());
+    assert!(!written);
 }
 
 #[test]

@@ -204,21 +204,8 @@ fn parquet_columns_of_any_type_are_scanned() {
     ])
     .unwrap();
     let path = dir.path().join("people.parquet");
-    let file = std::fs::File::create(&path).unwrap();
-    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
-    let (code, out, err) = chujing(&[
-        "scan",
-        path.to_str().unwrap(),
-        "--json",
-        "--as-of",
-        "2026-11-22",
-        "--subject-column",
-        "身份证号",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: Value = serde_json::from_str(&out).unwrap();
+    write_parquet(&path, &batch);
+    let v = scan_json(&path, "身份证号");
     let file = &v["files"][0];
     assert_eq!(file["format"], "parquet");
     assert_eq!(file["rows"], 3);
@@ -228,6 +215,21 @@ fn parquet_columns_of_any_type_are_scanned() {
     assert_eq!(columns[0]["findings"][1]["category"], "minor_under_14");
     assert_eq!(columns[1]["findings"][0]["category"], "cn_mobile");
     assert_eq!(file["individuals"]["with_sensitive_information"], 1);
+}
+
+/// `chujing scan PATH --json` as of 2026-11-22 with `subject` as the subject column; it must succeed.
+fn scan_json(path: &std::path::Path, subject: &str) -> Value {
+    let (code, out, err) = chujing(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        subject,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
 }
 
 /// Writes one record batch to `path` as Parquet.
@@ -298,17 +300,8 @@ fn parquet_struct_and_list_columns_are_scanned_field_by_field() {
     .unwrap();
     let path = dir.path().join("nested.parquet");
     write_parquet(&path, &batch);
-    let (code, out, err) = chujing(&[
-        "scan",
-        path.to_str().unwrap(),
-        "--json",
-        "--as-of",
-        "2026-11-22",
-        "--subject-column",
-        "user.id_number",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = scan_json(&path, "user.id_number");
+    let out = v.to_string();
     let file = &v["files"][0];
     let found = |name: &str| {
         file["columns"]
