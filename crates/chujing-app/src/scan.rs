@@ -270,7 +270,7 @@ fn flow_figures(files: &[FileOut]) -> Result<(u64, u64, u64, usize)> {
 
 /// Updates (or adds) the flow `flow` of the TOML profile at `path` with the categories and individuals found,
 /// keeping everything else in the file as written. Refused, leaving the profile as it was, when any file
-/// could not be read, was only sampled, or lost rows or its subject column (see [`flow_figures`]).
+/// could not be read, was only sampled, or lost rows or its subject column.
 pub fn write_profile(path: &Path, flow: &str, files: &[FileOut]) -> Result<()> {
     let (total, sensitive, unidentified, counted) = flow_figures(files)?;
     let summary = summarise(files);
