@@ -149,11 +149,14 @@ pub enum ExemptionId {
     FtzNegativeList,
     /// A non-CIIO below the volume threshold (decided from the counts, never claimed).
     SmallVolume,
+    /// Necessary to perform a statutory duty or legal obligation (Network Data Regulations Art. 35(6), from
+    /// 2025-01-01).
+    StatutoryDuty,
 }
 
 impl ExemptionId {
     /// Every exemption.
-    pub const ALL: [ExemptionId; 7] = [
+    pub const ALL: [ExemptionId; 8] = [
         ExemptionId::ContractNecessity,
         ExemptionId::HrManagement,
         ExemptionId::Emergency,
@@ -161,6 +164,7 @@ impl ExemptionId {
         ExemptionId::NoPersonalInformation,
         ExemptionId::FtzNegativeList,
         ExemptionId::SmallVolume,
+        ExemptionId::StatutoryDuty,
     ];
 
     /// Parses a snake_case identifier, with an error naming the known ones.
@@ -192,6 +196,7 @@ impl ExemptionId {
             ExemptionId::NoPersonalInformation => "no_personal_information",
             ExemptionId::FtzNegativeList => "ftz_negative_list",
             ExemptionId::SmallVolume => "small_volume",
+            ExemptionId::StatutoryDuty => "statutory_duty",
         }
     }
 }

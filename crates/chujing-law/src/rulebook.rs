@@ -31,6 +31,10 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         include_str!("../rules/provisions-2024.toml"),
     ),
     (
+        "network-data-regs-2025.toml",
+        include_str!("../rules/network-data-regs-2025.toml"),
+    ),
+    (
         "cert-measures-2026.toml",
         include_str!("../rules/cert-measures-2026.toml"),
     ),
@@ -687,7 +691,7 @@ mod tests {
     #[test]
     fn embedded_packs_load() {
         let book = RuleBook::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(book.packs().len(), 6);
+        assert_eq!(book.packs().len(), EMBEDDED_PACKS.len());
         let d = |s: &str| Date::parse(s).unwrap();
         assert!(matches!(
             book.regime_at(d("2021-10-31")),

@@ -106,7 +106,9 @@ const PIPL_ONLY: &str = "2022-01-15";
 const SAM: &str = "2022-10-01"; // Security Assessment Measures, before the certification rules
 const SAM_CERT: &str = "2023-03-01"; // + certification rules, before the standard contract
 const SAM_SCC: &str = "2023-08-01"; // + standard contract, before the Provisions
-const PROV: &str = "2025-06-01"; // Provisions 2024
+const PROV_2024: &str = "2024-09-01"; // Provisions 2024, before the Network Data Regulations
+const NDR: &str = "2025-03-01"; // + Network Data Regulations, before the Compliance Audit Measures
+const PROV: &str = "2025-06-01"; // + Compliance Audit Measures
 const PROV_2026: &str = "2026-11-22"; // + Certification Measures 2026
 
 #[rustfmt::skip]
@@ -155,6 +157,27 @@ const TABLE: &[Case] = &[
     // Provisions 2024 (from 2024-03-22), counted since 1 January of the current year.
     c("2024-03-22", n(50_000), EX, "cn-provisions-2024/small_volume"),
     c("2024-03-22", processed(10, 1_000_000), EX, "cn-provisions-2024/small_volume"), // the 1M-processed trigger is gone
+    c(PROV_2024, n(99_999), EX, "cn-provisions-2024/small_volume"),
+    c(PROV_2024, n(100_000), SCC, "cn-provisions-2024/contract-volume"),
+    c(PROV_2024, n(999_999), SCC, "cn-provisions-2024/contract-volume"),
+    c(PROV_2024, n(1_000_000), SA, "cn-provisions-2024/volume"),
+    c(PROV_2024, s(10, 0), EX, "cn-provisions-2024/small_volume"),
+    c(PROV_2024, s(10, 1), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(PROV_2024, s(20_000, 9_999), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(PROV_2024, s(20_000, 10_000), SA, "cn-provisions-2024/volume"),
+    c(NDR, n(99_999), EX, "cn-provisions-2024/small_volume"),
+    c(NDR, n(100_000), SCC, "cn-provisions-2024/contract-volume"),
+    c(NDR, n(999_999), SCC, "cn-provisions-2024/contract-volume"),
+    c(NDR, n(1_000_000), SA, "cn-provisions-2024/volume"),
+    c(NDR, s(10, 0), EX, "cn-provisions-2024/small_volume"),
+    c(NDR, s(10, 1), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(NDR, s(20_000, 9_999), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(NDR, s(20_000, 10_000), SA, "cn-provisions-2024/volume"),
+    // Network Data Regulations (from 2025-01-01): performing a statutory duty is a basis of its own (Art. 35(6)).
+    claim("2024-12-31", n(500_000), E::StatutoryDuty, SCC, "cn-provisions-2024/contract-volume"), // not yet law
+    claim("2025-01-01", n(500_000), E::StatutoryDuty, EX, "cn-network-data-regs-2025/statutory_duty"),
+    claim(NDR, s(5_000_000, 200_000), E::StatutoryDuty, EX, "cn-network-data-regs-2025/statutory_duty"),
+    claim(NDR, IMPORTANT, E::StatutoryDuty, SA, "cn-provisions-2024/important-data"), // never for important data
     c(PROV, n(99_999), EX, "cn-provisions-2024/small_volume"),
     c(PROV, n(100_000), SCC, "cn-provisions-2024/contract-volume"),
     c(PROV, n(999_999), SCC, "cn-provisions-2024/contract-volume"),

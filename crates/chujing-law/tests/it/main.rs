@@ -9,6 +9,7 @@
 )]
 
 mod decide;
+mod network_data;
 mod obligations;
 mod properties;
 mod statements;

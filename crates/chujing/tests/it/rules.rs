@@ -23,6 +23,7 @@ fn list_and_show() {
             "cn-cert-rules-2022",
             "cn-scc-measures-2023",
             "cn-provisions-2024",
+            "cn-network-data-regs-2025",
             "cn-cert-measures-2026"
         ]
     );
