@@ -1058,26 +1058,48 @@ fn due(
             DueSpec::BeforeExpiry {
                 validity_years,
                 working_days,
+                window,
             },
             Some(m),
         ) => {
             let expiry = m
                 .until
                 .unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
-            let d = cal.sub_working_days(expiry, *working_days);
-            (
-                Some(d.date),
-                match lang {
-                    Lang::En => format!(
-                        "{} ({working_days} working days before the {what} expires on {expiry})",
-                        d.date
-                    ),
-                    Lang::Zh => {
-                        format!("{}（{what}于{expiry}届满前{working_days}个工作日）", d.date)
-                    }
-                },
-                d.fallback_year,
-            )
+            let first = cal.sub_working_days(expiry, *working_days);
+            // A window closes on the last working day before expiry; a deadline is its first day.
+            let last = if *window {
+                cal.sub_working_days(expiry, 1)
+            } else {
+                first
+            };
+            let fallback = first.fallback_year.or(last.fallback_year);
+            let estimated = fallback.map_or(String::new(), |y| match lang {
+                Lang::En => format!(
+                    "; estimated: {y}'s official holidays are not published, weekdays counted"
+                ),
+                Lang::Zh => format!("；{y}年法定节假日安排尚未公布，按周一至周五估算"),
+            });
+            let text = match (lang, window) {
+                (Lang::En, true) => format!(
+                    "from {} to {} (within the {working_days} working days before the {what} expires on {expiry}{estimated})",
+                    first.date, last.date
+                ),
+                (Lang::Zh, true) => format!(
+                    "{}至{}（{what}于{expiry}届满前{working_days}个工作日内{estimated}）",
+                    first.date, last.date
+                ),
+                (Lang::En, false) => format!(
+                    "{} ({working_days} working days before the {what} expires on {expiry}{estimated})",
+                    first.date
+                ),
+                (Lang::Zh, false) => {
+                    format!(
+                        "{}（{what}于{expiry}届满前{working_days}个工作日{estimated}）",
+                        first.date
+                    )
+                }
+            };
+            (Some(last.date), text, fallback)
         }
         (DueSpec::BeforeExpiry { working_days, .. }, None) => (
             None,

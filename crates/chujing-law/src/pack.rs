@@ -235,6 +235,10 @@ pub enum DueSpec {
         validity_years: i16,
         /// Working days before expiry.
         working_days: u32,
+        /// Whether it is a window (apply *within* the working days before expiry: Provisions 2024 Art. 9)
+        /// rather than a deadline (apply *at least* that long before: Assessment Measures 2022 Art. 14(3)).
+        #[serde(default)]
+        window: bool,
     },
 }
 

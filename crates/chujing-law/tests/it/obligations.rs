@@ -93,3 +93,27 @@ fn the_wrong_mechanism_does_not_satisfy() {
     // The contract's own duties are not listed for a flow that needs an assessment.
     assert!(due(&a, "cn-scc-measures-2023/contract-filing").is_none());
 }
+
+#[test]
+fn the_provisions_extension_is_a_window_with_both_ends_and_says_when_it_is_estimated() {
+    // Issued 2024-05-10, valid to 2027-05-09 (a Sunday). 2027's official holidays are not published: weekdays
+    // are counted, and the text says so next to the dates. 60 weekdays back from 2027-05-09 is Monday
+    // 2027-02-15; the window closes on the last weekday before expiry, Friday 2027-05-07 (counted by hand).
+    let a = run(
+        "{ kind = \"security_assessment\", since = \"2024-05-10\" }",
+        "2026-11-22",
+    );
+    let o = a
+        .obligations
+        .iter()
+        .find(|o| o.id == "cn-provisions-2024/assessment-extension")
+        .unwrap();
+    assert_eq!(o.due.map(|d| d.to_string()).as_deref(), Some("2027-05-07"));
+    assert!(
+        o.due_text.starts_with("from 2027-02-15 to 2027-05-07")
+            && o.due_text
+                .contains("estimated: 2027's official holidays are not published"),
+        "{}",
+        o.due_text
+    );
+}
