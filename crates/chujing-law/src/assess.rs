@@ -43,6 +43,39 @@ pub struct Assessment {
     pub citations: Vec<String>,
     /// Things the user should check.
     pub warnings: Vec<Warning>,
+    /// Open questions of law whose other reading would change a pathway (empty when none would).
+    pub open_readings: Vec<OpenReading>,
+}
+
+/// An open question of law whose other reading would give a different pathway.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenReading {
+    /// The reading's id (`pack-id/reading-id`).
+    pub id: String,
+    /// The question.
+    pub question: String,
+    /// The reading adopted.
+    pub adopted: String,
+    /// The other reading.
+    pub alternative: String,
+    /// The processor's pathway under the other reading.
+    pub alternative_pathway: Pathway,
+    /// The flows whose pathway the other reading changes, with the pathway they would get.
+    pub flows: Vec<ReadingFlow>,
+    /// Where the question arises.
+    pub citation: String,
+    /// Why the pack reads it as it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// A flow's pathway under the other reading of an open question.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingFlow {
+    /// The flow.
+    pub flow: String,
+    /// Its pathway under the other reading.
+    pub pathway: Pathway,
 }
 
 /// The processor as assessed.
@@ -321,6 +354,7 @@ pub fn assess_with_totals(
         .filter(|(f, c)| !**c && f.personal_information())
         .map(|(f, _)| f.id.clone())
         .collect();
+    let open_readings = open_readings(&ctx, profile, &counted, ledger_totals, (&flows, pathway));
     let totals = TotalsSummary {
         excluded_flows,
         ..totals
@@ -356,7 +390,98 @@ pub fn assess_with_totals(
             .into_iter()
             .map(|w| Warning::new(w, lang))
             .collect(),
+        open_readings,
     })
+}
+
+/// Every open reading in force whose other reading changes the processor's or a flow's pathway. A reading
+/// that counts exempted transfers is evaluated on the profile's own figures: with the ledger's totals it is
+/// not (the ledger counted under the adopted reading; `ledger status` with other settings answers it).
+fn open_readings(
+    ctx: &Context<'_>,
+    profile: &Profile,
+    counted: &[bool],
+    ledger_totals: Option<crate::profile::Totals>,
+    (flows, pathway): (&[FlowDecision], Pathway),
+) -> Vec<OpenReading> {
+    let Context {
+        book, regime, lang, ..
+    } = *ctx;
+    if ledger_totals.is_some() {
+        return Vec::new();
+    }
+    let p = &profile.processor;
+    let mut out = Vec::new();
+    for r in regime.readings.iter().filter(|r| !r.body.counts.is_empty()) {
+        // The flows the other reading counts: those exempted by one of its exemptions.
+        let other: Vec<bool> = profile
+            .flows
+            .iter()
+            .zip(counted)
+            .map(|(f, c)| *c || f.exemption.id().is_some_and(|e| r.body.counts.contains(&e)))
+            .collect();
+        if other == counted {
+            continue;
+        }
+        // The profile's [totals] leave those flows out: add them (an upper bound, as a sum is).
+        let mut scratch = Vec::new();
+        let mut totals = processor_totals(profile, &other, None, &mut scratch);
+        if let Some(t) = profile.totals {
+            let added = |pick: fn(&Flow) -> u64| {
+                profile
+                    .flows
+                    .iter()
+                    .zip(other.iter().zip(counted))
+                    .filter(|(_, (o, c))| **o && !**c)
+                    .fold(0u64, |a, (f, _)| a.saturating_add(pick(f)))
+            };
+            totals.individuals = t.individuals.saturating_add(added(|f| f.individuals));
+            totals.sensitive_individuals = t
+                .sensitive_individuals
+                .saturating_add(added(|f| f.sensitive_individuals));
+        }
+        let processed = individuals_processed(regime, profile, &totals, &mut scratch);
+        let changed: Vec<ReadingFlow> = profile
+            .flows
+            .iter()
+            .zip(flows)
+            .filter_map(|(f, decided)| {
+                let facts = Facts {
+                    individuals: totals.individuals,
+                    sensitive_individuals: totals.sensitive_individuals,
+                    individuals_processed: processed,
+                    ..flow_facts(p, f)
+                };
+                let alt = regime.decide(&facts, f.exemption.id()).pathway?;
+                (alt != decided.pathway).then(|| ReadingFlow {
+                    flow: f.id.clone(),
+                    pathway: alt,
+                })
+            })
+            .collect();
+        let alternative_pathway = processor_pathway(flows.iter().map(|f| {
+            changed
+                .iter()
+                .find(|c| c.flow == f.id)
+                .map_or(f.pathway, |c| c.pathway)
+        }))
+        .unwrap_or(pathway);
+        if changed.is_empty() && alternative_pathway == pathway {
+            continue;
+        }
+        let meta = book.packs().get(r.pack).map(|m| &m.meta);
+        out.push(OpenReading {
+            id: r.id.clone(),
+            question: r.text.get(lang).to_string(),
+            adopted: r.body.adopted.get(lang).to_string(),
+            alternative: r.body.alternative.get(lang).to_string(),
+            alternative_pathway,
+            flows: changed,
+            citation: meta.map_or_else(String::new, |m| crate::regime::cite(m, &r.article, lang)),
+            why: r.note.as_ref().map(|n| n.get(lang).to_string()),
+        });
+    }
+    out
 }
 
 /// What deciding a flow needs besides the flow.

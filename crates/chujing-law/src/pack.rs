@@ -47,6 +47,9 @@ pub struct PackFile {
     /// Duties that come with a pathway.
     #[serde(default)]
     pub obligation: Vec<ObligationSpec>,
+    /// Questions the law leaves open, and the reading the pack adopts.
+    #[serde(default)]
+    pub reading: Vec<ReadingSpec>,
 }
 
 /// The instrument a pack encodes.
@@ -240,6 +243,20 @@ pub enum DueSpec {
         #[serde(default)]
         window: bool,
     },
+}
+
+item_spec! {
+    /// A question the law leaves open (`text` asks it; `note` says why the pack reads it as it does), and
+    /// what the other reading would change, so that `assess` can say when it would change the answer.
+    ReadingSpec {
+        /// The reading adopted, in words.
+        adopted: Text,
+        /// The other reading, in words.
+        alternative: Text,
+        /// Exemptions whose transfers the other reading counts towards the thresholds.
+        #[serde(default)]
+        counts: Vec<String>,
+    }
 }
 
 item_spec! {

@@ -61,6 +61,17 @@ pub struct Exemption {
     pub when: Condition,
 }
 
+/// An open question of law, the reading adopted and the other one.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The reading adopted.
+    pub adopted: crate::text::Text,
+    /// The other reading.
+    pub alternative: crate::text::Text,
+    /// Exemptions whose transfers the other reading counts.
+    pub counts: Vec<ExemptionId>,
+}
+
 /// A duty.
 #[derive(Debug, Clone)]
 pub struct Obligation {
@@ -160,6 +171,8 @@ pub struct Regime {
     pub overrides: Vec<Vec<usize>>,
     /// Obligations.
     pub obligations: Vec<Item<Obligation>>,
+    /// Open questions of law, with the reading adopted.
+    pub readings: Vec<Item<Reading>>,
 }
 
 impl Regime {

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::error::{InputError, LawError};
 use crate::pack::{ItemSpec, PackFile, PackMeta, WindowKind};
 use crate::pathway::Pathway;
-use crate::regime::{Exemption, Item, MAX_RULES, Obligation, Regime, Rule};
+use crate::regime::{Exemption, Item, MAX_RULES, Obligation, Reading, Regime, Rule};
 use crate::source::{Format, find_line, parse};
 
 /// The packs embedded in the binary at build time: `(file name, contents)`.
@@ -73,6 +73,7 @@ pub struct RuleBook {
     exemptions: Vec<Item<Exemption>>,
     rules: Vec<Item<Rule>>,
     obligations: Vec<Item<Obligation>>,
+    readings: Vec<Item<Reading>>,
     /// `(first day, regime)`, ascending; `None` marks a span with no pack in force.
     regimes: Vec<(Date, Option<Regime>)>,
 }
@@ -108,6 +109,7 @@ impl RuleBook {
             exemptions: Vec::new(),
             rules: Vec::new(),
             obligations: Vec::new(),
+            readings: Vec::new(),
             regimes: Vec::new(),
         };
         let mut texts = Vec::new();
@@ -303,6 +305,22 @@ impl RuleBook {
             };
             self.obligations
                 .push(make_item(pack, meta, o, o.note.clone(), body));
+        }
+        for r in &spec.reading {
+            let mut counts = Vec::new();
+            for id in &r.counts {
+                match crate::pathway::ExemptionId::parse(id) {
+                    Ok(e) => counts.push(e),
+                    Err(m) => errors.push(locate(&r.id, "counts", m)),
+                }
+            }
+            let body = Reading {
+                adopted: r.adopted.clone(),
+                alternative: r.alternative.clone(),
+                counts,
+            };
+            self.readings
+                .push(make_item(pack, meta, r, r.note.clone(), body));
         }
         problems.extend(errors);
     }
@@ -566,6 +584,7 @@ impl RuleBook {
         push!(self.exemptions, "exemption");
         push!(self.rules, "rule");
         push!(self.obligations, "obligation");
+        push!(self.readings, "reading");
         out
     }
 
@@ -645,6 +664,12 @@ impl RuleBook {
                         .obligations
                         .iter()
                         .filter(|o| live(o.pack) && o.in_force(d))
+                        .cloned()
+                        .collect(),
+                    readings: self
+                        .readings
+                        .iter()
+                        .filter(|r| live(r.pack) && r.in_force(d))
                         .cloned()
                         .collect(),
                     packs,

@@ -12,5 +12,6 @@ mod decide;
 mod network_data;
 mod obligations;
 mod properties;
+mod readings;
 mod statements;
 mod totals;

@@ -211,6 +211,30 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
         t.set_width(140);
         writeln!(out, "{t}")?;
     }
+    if !a.open_readings.is_empty() {
+        writeln!(
+            out,
+            "\n{b}{}{b:#}",
+            l("If the law is read the other way", "如果按另一种理解")
+        )?;
+        for r in &a.open_readings {
+            let ps = pathway_style(r.alternative_pathway);
+            writeln!(out, "  ? {} {d}({}){d:#}", r.question, r.citation)?;
+            writeln!(
+                out,
+                "    {} {}; {} {}: {} {ps}{}{ps:#}",
+                l("adopted:", "采用："),
+                r.adopted,
+                l("if", "如果"),
+                r.alternative,
+                l("the processor's pathway would be", "处理者路径将为"),
+                r.alternative_pathway.label(lang)
+            )?;
+            if let Some(why) = &r.why {
+                writeln!(out, "    {d}{why}{d:#}")?;
+            }
+        }
+    }
     if !a.warnings.is_empty() {
         let y = anstyle::Style::new()
             .fg_color(Some(anstyle::AnsiColor::Yellow.into()))

@@ -1,0 +1,85 @@
+//! Open readings: where the law is unsettled, the pack's reading decides, and the assessment says when the
+//! other reading would give another pathway.
+
+use std::sync::LazyLock;
+
+use chujing_law::{Date, Lang, Pathway, Profile, RuleBook, assess};
+
+static BOOK: LazyLock<RuleBook> =
+    LazyLock::new(|| RuleBook::embedded().expect("embedded packs load"));
+
+fn profile(hr: u64, crm: u64, totals: &str) -> Profile {
+    let src = format!(
+        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
+         [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = {hr}\n\
+         exemption = \"hr_management\"\n\
+         [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = {crm}\n{totals}"
+    );
+    Profile::parse("p.toml", &src).unwrap()
+}
+
+#[test]
+fn counting_the_hr_exempt_flow_would_need_a_contract() {
+    // 30,000 HR-exempt and 80,000 others: exempt as read (80,000 < 100,000); 110,000 if the exempted flow
+    // counts, which needs a standard contract or certification (Provisions 2024 Art. 5(4), 8).
+    let a = assess(
+        &BOOK,
+        &profile(30_000, 80_000, ""),
+        Date::parse("2026-11-23").unwrap(),
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(a.pathway, Pathway::Exempt);
+    assert_eq!(a.open_readings.len(), 1, "{:#?}", a.open_readings);
+    let r = &a.open_readings[0];
+    assert_eq!(r.id, "cn-provisions-2024/exempted-transfers-counted");
+    assert_eq!(
+        r.alternative_pathway,
+        Pathway::StandardContractOrCertification
+    );
+    assert_eq!(r.flows[0].flow, "crm");
+    assert!(r.citation.contains("Provisions 2024"), "{}", r.citation);
+}
+
+#[test]
+fn a_reading_that_changes_nothing_is_not_listed() {
+    // 5,000 HR-exempt beside 20,000: 25,000 either way, exempt either way.
+    let a = assess(
+        &BOOK,
+        &profile(5_000, 20_000, ""),
+        Date::parse("2026-11-23").unwrap(),
+        Lang::En,
+    )
+    .unwrap();
+    assert!(a.open_readings.is_empty(), "{:#?}", a.open_readings);
+}
+
+#[test]
+fn given_totals_are_raised_by_the_flows_the_other_reading_counts() {
+    // [totals] of 90,000 over the counted flows: with the 30,000 HR flow, 120,000.
+    let a = assess(
+        &BOOK,
+        &profile(30_000, 80_000, "[totals]\nindividuals = 90000\n"),
+        Date::parse("2026-11-23").unwrap(),
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(a.pathway, Pathway::Exempt);
+    assert_eq!(
+        a.open_readings[0].alternative_pathway,
+        Pathway::StandardContractOrCertification
+    );
+    assert!(a.open_readings[0].question.contains("人数门槛"));
+}
+
+#[test]
+fn before_the_provisions_there_is_no_such_question() {
+    let a = assess(
+        &BOOK,
+        &profile(30_000, 80_000, ""),
+        Date::parse("2023-08-01").unwrap(),
+        Lang::En,
+    )
+    .unwrap();
+    assert!(a.open_readings.is_empty());
+}
