@@ -217,6 +217,9 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
         ),
     };
     let mut sections = sections;
+    if let Some(readings) = open_readings(inputs) {
+        sections.insert(0, readings);
+    }
     sections.insert(0, standing(kind, inputs));
     let mut doc = Document {
         kind: kind.id().to_string(),
@@ -328,6 +331,43 @@ fn standing(kind: DocumentKind, i: &Inputs<'_>) -> Section {
         ),
     };
     standing_section(lang, text, citation)
+}
+
+/// The open questions of law whose other reading would change a pathway, when there are any.
+fn open_readings(i: &Inputs<'_>) -> Option<Section> {
+    let lang = i.lang();
+    let readings = &i.assessment.open_readings;
+    if readings.is_empty() {
+        return None;
+    }
+    let blocks = readings
+        .iter()
+        .map(|r| {
+            let text = match lang {
+                Lang::En => format!(
+                    "{} This document reads it so: {}. If {}, the processor's pathway would be {}.{}",
+                    r.question,
+                    r.adopted,
+                    r.alternative,
+                    r.alternative_pathway.label(lang),
+                    r.why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
+                ),
+                Lang::Zh => format!(
+                    "{}本文件采用的理解：{}。如果{}，处理者的出境路径将为{}。{}",
+                    r.question,
+                    r.adopted,
+                    r.alternative,
+                    r.alternative_pathway.label(lang),
+                    r.why.as_ref().map_or(String::new(), |w| format!("（{w}）"))
+                ),
+            };
+            para(text, Some(r.citation.clone()))
+        })
+        .collect();
+    Some(Section {
+        heading: t(lang, "If the law is read the other way", "如果按另一种理解"),
+        blocks,
+    })
 }
 
 fn standing_section(lang: Lang, text: String, citation: &str) -> Section {

@@ -550,3 +550,32 @@ fn contract_check_reads_gb18030_and_refuses_pdf_and_empty_files_plainly() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("no text to check"), "{err}");
 }
+
+#[test]
+fn a_document_shows_the_other_reading_when_it_would_change_the_pathway() {
+    let (_dir, profile) = crate::util::temp_file(
+        "p.toml",
+        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
+         [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = 30000\n\
+         exemption = \"hr_management\"\n\
+         [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n",
+    );
+    let (code, out, err) = chujing(&[
+        "report",
+        "pipia",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--lang",
+        "en",
+        "--as-of",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("## If the law is read the other way"), "{out}");
+    assert!(
+        out.contains("If they are counted, the processor's pathway would be standard contract or certification"),
+        "{out}"
+    );
+    let (_, text, _) = chujing(&["assess", profile.to_str().unwrap(), "--as-of", "2026-11-23"]);
+    assert!(text.contains("If the law is read the other way"), "{text}");
+}
