@@ -17,6 +17,7 @@ pub mod check;
 pub mod condition;
 pub mod country;
 pub mod date;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod pack;

@@ -42,6 +42,26 @@ pub enum Command {
         /// The directory (default: the packs built into chujing).
         dir: Option<std::path::PathBuf>,
     },
+    /// What changed in the law between two dates: windows, exemptions, rules, obligations, open readings and
+    /// thresholds that appeared, disappeared or changed, with their citations.
+    #[command(
+        after_help = "Examples:\n  chujing rules diff 2024-03-21 2024-03-22   # the Provisions 2024\n  \
+                            chujing rules diff 2024-12-31 2025-01-01 --lang zh   # the Network Data Regulations"
+    )]
+    Diff {
+        /// The earlier date.
+        #[arg(value_parser = chujing_law::Date::parse)]
+        from: chujing_law::Date,
+        /// The later date.
+        #[arg(value_parser = chujing_law::Date::parse)]
+        to: chujing_law::Date,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Language of texts: `en` or `zh`.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+    },
 }
 
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -101,7 +121,57 @@ pub fn run(rules: Option<&Path>, command: Command) -> Result<ExitCode> {
         Command::List { json, lang } => list(&load(rules)?, json, lang),
         Command::Show { id, json, lang } => show(&load(rules)?, &id, json, lang),
         Command::Check { dir } => check(dir.as_deref().or(rules)),
+        Command::Diff {
+            from,
+            to,
+            json,
+            lang,
+        } => diff(&load(rules)?, from, to, json, lang),
     }
+}
+
+fn diff(
+    book: &RuleBook,
+    from: chujing_law::Date,
+    to: chujing_law::Date,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode> {
+    use chujing_law::diff::Change;
+    let d = chujing_law::diff::diff(book, from, to, lang)?;
+    if json {
+        output::print_json(&d)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = anstream::stdout();
+    let b = bold();
+    writeln!(out, "{b}{from}{b:#}: {}", d.packs_from.join(", "))?;
+    writeln!(out, "{b}{to}{b:#}: {}", d.packs_to.join(", "))?;
+    if d.changes.is_empty() {
+        writeln!(out, "no change in the law between these dates")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = output::table(vec!["", "kind", "item", "what it says", "citation"]);
+    for c in &d.changes {
+        t.add_row(vec![
+            match c.change {
+                Change::Appeared => "+",
+                Change::Disappeared => "−",
+                Change::Changed => "~",
+            }
+            .to_string(),
+            c.kind.to_string(),
+            c.id.clone(),
+            c.text.clone(),
+            c.citation.clone(),
+        ]);
+    }
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t.set_width(160);
+    writeln!(out, "{t}")?;
+    let d = dim();
+    writeln!(out, "{d}+ appeared, − disappeared, ~ changed{d:#}")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list(book: &RuleBook, json: bool, lang: Lang) -> Result<ExitCode> {

@@ -160,3 +160,26 @@ fn rules_dir_changes_the_law_without_a_release() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["pathway"], "standard_contract_or_certification");
 }
+
+#[test]
+fn diff_shows_what_a_regime_change_brought() {
+    let (code, out, err) = chujing(&["rules", "diff", "2024-03-21", "2024-03-22", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    let has = |id: &str, change: &str| {
+        changes
+            .iter()
+            .any(|c| c["id"] == id && c["change"] == change)
+    };
+    assert!(has("cn-provisions-2024/small_volume", "appeared"), "{out}");
+    assert!(has("cn-sa-measures-2022/volume", "disappeared"), "{out}");
+    let (code, out, _) = chujing(&["rules", "diff", "2024-12-31", "2025-01-01", "--lang", "zh"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("statutory_duty") && out.contains("第三十五条"),
+        "{out}"
+    );
+    let (code, _, err) = chujing(&["rules", "diff", "2020-01-01", "2025-01-01"]);
+    assert_eq!(code, 2, "no law before 2021-11-01: {err}");
+}
