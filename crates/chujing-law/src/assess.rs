@@ -304,11 +304,8 @@ pub fn assess_with_totals(
     let regime = book.regime_at(as_of)?;
     let mut warnings = Vec::new();
     let p = &profile.processor;
-    let counted: Vec<bool> = profile
-        .flows
-        .iter()
-        .map(|f| regime.counts_flow(&flow_facts(p, f), f.exemption.id()))
-        .collect();
+    let chosen = chosen_readings(regime, profile)?;
+    let counted = counted_under(regime, profile, &chosen);
     warnings.extend(profile.processor.assumed.iter().map(|(fact, assumed)| {
         WarningKind::ProcessorFactAssumed {
             fact: (*fact).to_string(),
@@ -354,7 +351,13 @@ pub fn assess_with_totals(
         .filter(|(f, c)| !**c && f.personal_information())
         .map(|(f, _)| f.id.clone())
         .collect();
-    let open_readings = open_readings(&ctx, profile, &counted, ledger_totals, (&flows, pathway));
+    let open_readings = open_readings(
+        &ctx,
+        profile,
+        (&counted, &chosen),
+        ledger_totals,
+        (&flows, pathway),
+    );
     let totals = TotalsSummary {
         excluded_flows,
         ..totals
@@ -394,13 +397,69 @@ pub fn assess_with_totals(
     })
 }
 
+/// The readings in force whose other reading the profile adopts; an id that names no reading in force is an
+/// error naming those that are.
+fn chosen_readings<'r>(
+    regime: &'r Regime,
+    profile: &Profile,
+) -> Result<Vec<&'r crate::regime::Item<crate::regime::Reading>>, LawError> {
+    let mut chosen = Vec::new();
+    for (id, choice) in &profile.readings {
+        let found = regime
+            .readings
+            .iter()
+            .find(|r| r.id == *id || r.id.rsplit('/').next() == Some(id.as_str()));
+        match (found, choice) {
+            (Some(r), crate::profile::ReadingChoice::Alternative) => chosen.push(r),
+            (Some(_), crate::profile::ReadingChoice::Adopted) => {}
+            (None, _) => {
+                let known: Vec<&str> = regime.readings.iter().map(|r| r.id.as_str()).collect();
+                return Err(LawError::Input(crate::error::InputError {
+                    file: "profile".into(),
+                    line: None,
+                    column: None,
+                    field: Some(format!("readings.{id}")),
+                    message: format!(
+                        "no open reading `{id}` in the law in force; the readings are: {}",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                }));
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// Whether each flow counts towards the thresholds, with the exemptions of `alternatives` counted.
+fn counted_under(
+    regime: &Regime,
+    profile: &Profile,
+    alternatives: &[&crate::regime::Item<crate::regime::Reading>],
+) -> Vec<bool> {
+    let p = &profile.processor;
+    profile
+        .flows
+        .iter()
+        .map(|f| {
+            regime.counts_flow(&flow_facts(p, f), f.exemption.id())
+                || f.exemption
+                    .id()
+                    .is_some_and(|e| alternatives.iter().any(|r| r.body.counts.contains(&e)))
+        })
+        .collect()
+}
+
 /// Every open reading in force whose other reading changes the processor's or a flow's pathway. A reading
 /// that counts exempted transfers is evaluated on the profile's own figures: with the ledger's totals it is
 /// not (the ledger counted under the adopted reading; `ledger status` with other settings answers it).
 fn open_readings(
     ctx: &Context<'_>,
     profile: &Profile,
-    counted: &[bool],
+    (counted, chosen): (&[bool], &[&crate::regime::Item<crate::regime::Reading>]),
     ledger_totals: Option<crate::profile::Totals>,
     (flows, pathway): (&[FlowDecision], Pathway),
 ) -> Vec<OpenReading> {
@@ -413,20 +472,35 @@ fn open_readings(
     let p = &profile.processor;
     let mut out = Vec::new();
     for r in regime.readings.iter().filter(|r| !r.body.counts.is_empty()) {
-        // The flows the other reading counts: those exempted by one of its exemptions.
-        let other: Vec<bool> = profile
-            .flows
-            .iter()
-            .zip(counted)
-            .map(|(f, c)| *c || f.exemption.id().is_some_and(|e| r.body.counts.contains(&e)))
-            .collect();
+        // The other reading: the pack's where the profile adopted the alternative, else the alternative.
+        let flipped = chosen.iter().any(|c| c.id == r.id);
+        let others: Vec<_> = if flipped {
+            chosen.iter().copied().filter(|c| c.id != r.id).collect()
+        } else {
+            chosen.iter().copied().chain(std::iter::once(r)).collect()
+        };
+        let other = counted_under(regime, profile, &others);
         if other == counted {
             continue;
         }
         // The profile's [totals] leave those flows out: add them (an upper bound, as a sum is).
         let mut scratch = Vec::new();
         let mut totals = processor_totals(profile, &other, None, &mut scratch);
-        if let Some(t) = profile.totals {
+        // Where the other reading counts fewer flows, [totals] (made under the profile's reading) no longer
+        // apply: the sum of the flows it counts is used.
+        if flipped && profile.totals.is_some() {
+            let sum = |pick: fn(&Flow) -> u64| {
+                profile
+                    .flows
+                    .iter()
+                    .zip(&other)
+                    .filter(|(_, o)| **o)
+                    .fold(0u64, |a, (f, _)| a.saturating_add(pick(f)))
+            };
+            totals.individuals = sum(|f| f.individuals);
+            totals.sensitive_individuals = sum(|f| f.sensitive_individuals);
+        }
+        if let Some(t) = profile.totals.filter(|_| !flipped) {
             let added = |pick: fn(&Flow) -> u64| {
                 profile
                     .flows
@@ -470,11 +544,16 @@ fn open_readings(
             continue;
         }
         let meta = book.packs().get(r.pack).map(|m| &m.meta);
+        let (adopted, alternative) = if flipped {
+            (&r.body.alternative, &r.body.adopted)
+        } else {
+            (&r.body.adopted, &r.body.alternative)
+        };
         out.push(OpenReading {
             id: r.id.clone(),
             question: r.text.get(lang).to_string(),
-            adopted: r.body.adopted.get(lang).to_string(),
-            alternative: r.body.alternative.get(lang).to_string(),
+            adopted: adopted.get(lang).to_string(),
+            alternative: alternative.get(lang).to_string(),
             alternative_pathway,
             flows: changed,
             citation: meta.map_or_else(String::new, |m| crate::regime::cite(m, &r.article, lang)),

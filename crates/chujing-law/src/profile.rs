@@ -27,6 +27,20 @@ pub struct Profile {
     /// summed, which over-counts people who appear in several flows.
     #[serde(default)]
     pub totals: Option<Totals>,
+    /// Open readings of the law the processor's legal team decides otherwise than the packs:
+    /// `{ "exempted-transfers-counted" = "alternative" }` (the reading's id, with or without its pack).
+    #[serde(default)]
+    pub readings: std::collections::BTreeMap<String, ReadingChoice>,
+}
+
+/// Which reading of an open question of law to decide on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingChoice {
+    /// The reading the pack adopts.
+    Adopted,
+    /// The other one.
+    Alternative,
 }
 
 /// The personal-information processor (个人信息处理者).

@@ -83,3 +83,27 @@ fn before_the_provisions_there_is_no_such_question() {
     .unwrap();
     assert!(a.open_readings.is_empty());
 }
+
+#[test]
+fn a_profile_may_adopt_the_other_reading_and_is_then_told_about_the_packs() {
+    let mut p = profile(30_000, 80_000, "");
+    p.readings.insert(
+        "exempted-transfers-counted".into(),
+        chujing_law::profile::ReadingChoice::Alternative,
+    );
+    let a = assess(&BOOK, &p, Date::parse("2026-11-23").unwrap(), Lang::En).unwrap();
+    assert_eq!(a.pathway, Pathway::StandardContractOrCertification);
+    let r = &a.open_readings[0];
+    assert_eq!(r.adopted, "they are counted");
+    assert_eq!(r.alternative_pathway, Pathway::Exempt);
+    p.readings.clear();
+    p.readings.insert(
+        "no-such-reading".into(),
+        chujing_law::profile::ReadingChoice::Alternative,
+    );
+    let err = assess(&BOOK, &p, Date::parse("2026-11-23").unwrap(), Lang::En).unwrap_err();
+    assert!(
+        err.to_string().contains("exempted-transfers-counted"),
+        "{err}"
+    );
+}

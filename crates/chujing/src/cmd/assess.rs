@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chujing_law::assess::{Assessment, StepKind};
 use chujing_law::explain::number;
+use chujing_law::profile::ReadingChoice;
 use chujing_law::{Date, Lang, Profile};
 
 use crate::clock;
@@ -39,24 +40,46 @@ pub struct Args {
     /// Show every rule that fired, including those displaced or outweighed (JSON always has them all).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Decide an open question of law the other way: `ID=alternative` (or `ID=adopted`), e.g.
+    /// `exempted-transfers-counted=alternative`; `chujing rules show PACK` lists the readings. Repeatable;
+    /// overrides the profile's `[readings]`.
+    #[arg(long, value_name = "ID=CHOICE", value_parser = parse_reading)]
+    pub reading: Vec<(String, ReadingChoice)>,
+}
+
+/// `ID=adopted|alternative`.
+pub fn parse_reading(s: &str) -> Result<(String, ReadingChoice), String> {
+    let (id, choice) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected ID=adopted or ID=alternative"))?;
+    let choice = match choice {
+        "adopted" => ReadingChoice::Adopted,
+        "alternative" => ReadingChoice::Alternative,
+        other => return Err(format!("`{other}`: expected `adopted` or `alternative`")),
+    };
+    Ok((id.to_string(), choice))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-/// Reads the profile at `path` and the date to assess it as of (`as_of`, else the profile's, else today).
-pub(crate) fn read_profile(path: &Path, as_of: Option<Date>) -> Result<(Profile, Date)> {
-    Ok(chujing_app::assess::read_profile(
-        path,
-        as_of,
-        clock::today_in_china(),
-    )?)
+/// Reads the profile at `path` and the date to assess it as of (`as_of`, else the profile's, else today), with
+/// the readings chosen on the command line.
+pub(crate) fn read_profile(
+    path: &Path,
+    as_of: Option<Date>,
+    readings: &[(String, ReadingChoice)],
+) -> Result<(Profile, Date)> {
+    let (mut profile, as_of) =
+        chujing_app::assess::read_profile(path, as_of, clock::today_in_china())?;
+    profile.readings.extend(readings.iter().cloned());
+    Ok((profile, as_of))
 }
 
 pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     let book = load(rules)?;
-    let (profile, as_of) = read_profile(&args.file, args.as_of)?;
+    let (profile, as_of) = read_profile(&args.file, args.as_of, &args.reading)?;
     let assessed = assess_with(
         &book,
         &profile,

@@ -55,6 +55,9 @@ pub struct ReportArgs {
     /// Take the counts (and a chart by month) from the ledger (`--db`) instead of the profile's [totals].
     #[arg(long)]
     ledger: bool,
+    /// Decide an open question of law the other way, as `assess --reading` does.
+    #[arg(long, value_name = "ID=CHOICE", value_parser = crate::cmd::assess::parse_reading)]
+    reading: Vec<(String, chujing_law::profile::ReadingChoice)>,
     /// Take the categories found from a `chujing scan --json` report.
     #[arg(long, value_name = "FILE")]
     scan: Option<PathBuf>,
@@ -79,7 +82,8 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         return Err(InputProblem("a PDF needs a file: add -o FILE.pdf".into()).into());
     }
     let book = load(rules)?;
-    let (profile, as_of) = crate::cmd::assess::read_profile(&args.profile, args.as_of)?;
+    let (profile, as_of) =
+        crate::cmd::assess::read_profile(&args.profile, args.as_of, &args.reading)?;
     let assessed = crate::cmd::assess::assess_with(
         &book,
         &profile,

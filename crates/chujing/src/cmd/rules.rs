@@ -311,7 +311,16 @@ fn show(book: &RuleBook, id: &str, json: bool, lang: Lang) -> Result<ExitCode> {
                 .obligation
                 .iter()
                 .map(|o| ("obligation", o as &dyn ItemSpec, String::new())),
-        );
+        )
+        .chain(pack.spec.reading.iter().map(|r| {
+            let choice = format!(
+                " [adopted: {}; --reading {}=alternative: {}]",
+                r.adopted.get(lang),
+                r.id,
+                r.alternative.get(lang)
+            );
+            ("open reading", r as &dyn ItemSpec, choice)
+        }));
     for (kind, item, extra) in items {
         writeln!(
             out,

@@ -252,3 +252,34 @@ fn json_into_a_closed_pipe_is_a_normal_end() {
     assert!(out.status.success(), "{}: {err}", out.status);
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn reading_flag_decides_an_open_question_the_other_way() {
+    let (_dir, path) = crate::util::temp_file(
+        "p.toml",
+        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
+         [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = 30000\n\
+         exemption = \"hr_management\"\n\
+         [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n",
+    );
+    let p = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["assess", p, "--as-of", "2026-11-23", "--json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = chujing(&args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let read = run(&[]);
+    assert_eq!(read["pathway"], "exempt");
+    assert_eq!(
+        read["open_readings"][0]["alternative_pathway"],
+        "standard_contract_or_certification"
+    );
+    let other = run(&["--reading", "exempted-transfers-counted=alternative"]);
+    assert_eq!(other["pathway"], "standard_contract_or_certification");
+    assert_eq!(other["open_readings"][0]["alternative_pathway"], "exempt");
+    let (code, _, err) = chujing(&["assess", p, "--reading", "no-such=alternative"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exempted-transfers-counted"), "{err}");
+}
