@@ -335,6 +335,13 @@ pub fn assess_with_totals(
     }
     let pathway =
         processor_pathway(flows.iter().map(|f| f.pathway)).unwrap_or(Pathway::NotApplicable);
+    warnings.extend(split_across_group(
+        &ctx,
+        profile,
+        &totals,
+        individuals_processed,
+        pathway,
+    ));
     let obligations = obligations(
         book,
         regime,
@@ -394,6 +401,57 @@ pub fn assess_with_totals(
             .map(|w| Warning::new(w, lang))
             .collect(),
         open_readings,
+    })
+}
+
+/// The warning that the group's combined volumes need the assessment the processor's alone do not, where the
+/// law in force bans splitting (an obligation `no-splitting` of a pack in force, whose citation is given).
+fn split_across_group(
+    ctx: &Context<'_>,
+    profile: &Profile,
+    totals: &TotalsSummary,
+    individuals_processed: u64,
+    pathway: Pathway,
+) -> Option<WarningKind> {
+    let Context {
+        book, regime, lang, ..
+    } = *ctx;
+    if profile.group.is_empty() || pathway == Pathway::SecurityAssessment {
+        return None;
+    }
+    let ban = regime
+        .obligations
+        .iter()
+        .find(|o| o.id.ends_with("/no-splitting"))?;
+    let individuals = profile
+        .group
+        .iter()
+        .fold(totals.individuals, |a, m| a.saturating_add(m.individuals));
+    let sensitive_individuals = profile
+        .group
+        .iter()
+        .fold(totals.sensitive_individuals, |a, m| {
+            a.saturating_add(m.sensitive_individuals)
+        });
+    let p = &profile.processor;
+    let needs_assessment = profile.flows.iter().any(|f| {
+        let facts = Facts {
+            individuals,
+            sensitive_individuals,
+            individuals_processed: individuals_processed.max(individuals),
+            ..flow_facts(p, f)
+        };
+        regime.decide(&facts, f.exemption.id()).pathway == Some(Pathway::SecurityAssessment)
+    });
+    let citation = book
+        .packs()
+        .get(ban.pack)
+        .map(|m| crate::regime::cite(&m.meta, &ban.article, lang))?;
+    needs_assessment.then(|| WarningKind::SplitAcrossGroup {
+        individuals,
+        sensitive_individuals,
+        members: profile.group.iter().map(|m| m.name.clone()).collect(),
+        citation,
     })
 }
 

@@ -31,6 +31,24 @@ pub struct Profile {
     /// `{ "exempted-transfers-counted" = "alternative" }` (the reading's id, with or without its pack).
     #[serde(default)]
     pub readings: std::collections::BTreeMap<String, ReadingChoice>,
+    /// Affiliates that export the same kind of data to the same recipients, with their own figures for the
+    /// window: volumes split among them to stay under the assessment threshold are checked against the ban
+    /// on splitting.
+    #[serde(default)]
+    pub group: Vec<GroupMember>,
+}
+
+/// An affiliate of the processor and what it exported in the window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMember {
+    /// Its name.
+    pub name: String,
+    /// Distinct individuals whose PI it exported.
+    pub individuals: u64,
+    /// Of which with sensitive PI.
+    #[serde(default)]
+    pub sensitive_individuals: u64,
 }
 
 /// Which reading of an open question of law to decide on.

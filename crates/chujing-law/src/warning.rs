@@ -65,6 +65,18 @@ pub enum WarningKind {
         /// Individuals in the profile.
         individuals: u64,
     },
+    /// The group's combined figures reach the security assessment while the processor's own stay below: the
+    /// contract and certification routes are closed to volumes split to avoid the assessment.
+    SplitAcrossGroup {
+        /// Individuals over the processor and its affiliates (summed: an upper bound).
+        individuals: u64,
+        /// Of which with sensitive PI.
+        sensitive_individuals: u64,
+        /// The affiliates.
+        members: Vec<String>,
+        /// The provision that bans splitting.
+        citation: String,
+    },
     /// A fact about the processor that the profile does not state, and the value assumed.
     ProcessorFactAssumed {
         /// The field (`ciio`, `located_in_china`).
@@ -209,6 +221,28 @@ impl WarningKind {
                     ),
                     Lang::Zh => format!(
                         "数据流 `{flow}` 在台账计数期间内没有批次：其人数（{i} 人）取自档案，并非台账统计"
+                    ),
+                }
+            }
+            WarningKind::SplitAcrossGroup {
+                individuals,
+                sensitive_individuals,
+                members,
+                citation,
+            } => {
+                let (i, s, m) = (
+                    number(*individuals),
+                    number(*sensitive_individuals),
+                    members.join(", "),
+                );
+                match lang {
+                    Lang::En => format!(
+                        "with its affiliates ({m}) the group exported PI of {i} individuals ({s} sensitive), which \
+                         needs a security assessment; if the volumes were split among them to stay below it, the \
+                         contract and certification routes are closed ({citation})"
+                    ),
+                    Lang::Zh => format!(
+                        "与关联方（{m}）合计向境外提供{i}人个人信息（敏感{s}人），已达安全评估标准；如系为规避安全评估而在其间拆分数量，不得通过标准合同或认证出境（{citation}）"
                     ),
                 }
             }

@@ -55,3 +55,32 @@ fn processor_facts_the_profile_leaves_out_are_said_to_be_assumed() {
         ]
     );
 }
+
+#[test]
+fn volumes_split_across_a_group_are_warned_about_where_splitting_is_banned() {
+    let src = "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
+        [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 500000\n\
+        [[group]]\nname = \"P Beijing\"\nindividuals = 400000\n\
+        [[group]]\nname = \"P Shenzhen\"\nindividuals = 400000\n";
+    let profile = Profile::parse("p.toml", src).unwrap();
+    let on = |date: &str| assess(&BOOK, &profile, Date::parse(date).unwrap(), Lang::En).unwrap();
+    let a = on("2026-11-23");
+    assert_eq!(a.pathway, Pathway::StandardContractOrCertification);
+    let split = a
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, WarningKind::SplitAcrossGroup { .. }))
+        .unwrap();
+    assert!(
+        split.message.contains("1,300,000") && split.message.contains("Art. 5 para. 4"),
+        "{}",
+        split.message
+    );
+    // Before the Certification Measures' ban (2026-01-01) the packs hold no such rule: no warning.
+    assert!(
+        !on("2025-06-01")
+            .warnings
+            .iter()
+            .any(|w| matches!(w.kind, WarningKind::SplitAcrossGroup { .. }))
+    );
+}
