@@ -101,3 +101,21 @@ fn the_readme_tour_runs_as_written() {
     let filing = std::fs::read_to_string(dir.path().join("filing.html")).unwrap();
     assert!(filing.starts_with("<!DOCTYPE html>"));
 }
+
+#[test]
+fn the_readme_profile_is_a_valid_profile() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("A profile describes the processor and its flows")
+        .expect("the README describes the profile");
+    let body = readme[start..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block");
+    let (_dir, path) = crate::util::temp_file("profile.toml", body);
+    let (code, out, err) = crate::util::chujing(&["assess", path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["pathway"], "exempt", "{out}");
+}
