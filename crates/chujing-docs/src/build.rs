@@ -513,6 +513,15 @@ fn flows(i: &Inputs<'_>) -> Section {
     }
 }
 
+/// The standard in force for `topic` on the assessment's date, as the assessment names it.
+fn standard_of(i: &Inputs<'_>, topic: chujing_law::pack::StandardTopic) -> Option<String> {
+    i.assessment
+        .standards
+        .iter()
+        .find(|s| s.topic == topic)
+        .map(|s| s.name.clone())
+}
+
 /// Which flows' figures are the ledger's count and which the profile's, and where the two disagree (worded
 /// once, in the assessment's warnings).
 fn figure_sources(i: &Inputs<'_>, ledger: &LedgerFigures) -> Block {
@@ -579,6 +588,20 @@ fn scale(i: &Inputs<'_>) -> Vec<Block> {
             i.totals_source(),
         ),
     ];
+    if let Some(s) = standard_of(
+        i,
+        chujing_law::pack::StandardTopic::SensitivePersonalInformation,
+    ) {
+        facts.push(fact(
+            t(
+                lang,
+                "Sensitive PI identified under",
+                "敏感个人信息识别依据",
+            ),
+            s.clone(),
+            Source::Law(format!("PIPL Art. 28; {s}")),
+        ));
+    }
     if let Some(w) = &a.window {
         facts.push(fact(
             t(lang, "Counting window", "计数期间"),
@@ -1272,11 +1295,12 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
             heading: t(lang, "Materials and their status", "申请材料及完成情况"),
             blocks: vec![
                 para(
-                    t(
-                        lang,
-                        "Materials the certification bodies ask for under the Implementation Rules and the TC260 certification specification.",
-                        "依据《个人信息保护认证实施规则》及 TC260 个人信息跨境处理活动安全认证规范所需的材料。",
-                    ),
+                    match (lang, standard_of(i, chujing_law::pack::StandardTopic::CertificationRequirements)) {
+                        (Lang::En, Some(s)) => format!("Materials the certification bodies ask for under the Implementation Rules and {s}."),
+                        (Lang::Zh, Some(s)) => format!("依据《个人信息保护认证实施规则》及{s}所需的材料。"),
+                        (Lang::En, None) => "Materials the certification bodies ask for under the Implementation Rules.".into(),
+                        (Lang::Zh, None) => "依据《个人信息保护认证实施规则》所需的材料。".into(),
+                    },
                     Some(t(
                         lang,
                         "Certification Implementation Rules (2022), section 3",

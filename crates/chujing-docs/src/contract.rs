@@ -10,8 +10,8 @@ pub struct Clause {
     pub id: &'static str,
     /// What the clause is, in English and Chinese.
     pub name: (&'static str, &'static str),
-    /// Where the requirement comes from, in English and Chinese.
-    pub citation: (&'static str, &'static str),
+    /// Where the requirement comes from.
+    pub citation: Requirement,
     /// Ways to word it. A paragraph matches a wording when it holds every group; a group is alternatives
     /// separated by `|`, matched case-insensitively as substrings.
     pub wordings: &'static [&'static [&'static str]],
@@ -51,14 +51,34 @@ const fn against_in_sentence(cues: &'static str, with: &'static str) -> Contradi
     }
 }
 
-const CERT: (&str, &str) = (
-    "TC260-PG-20222A certification specification §4.1 (binding agreement); Certification Implementation Rules",
-    "TC260-PG-20222A《个人信息跨境处理活动安全认证规范》4.1（具有法律约束力的协议）；《个人信息保护认证实施规则》",
-);
-const SCC: (&str, &str) = (
-    "Standard Contract Measures Art. 6 and the standard contract",
-    "《个人信息出境标准合同办法》第六条及标准合同",
-);
+/// Where a clause's requirement comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// The certification requirements: the standard in force on the date checked, on the binding agreement.
+    Certification,
+    /// The Standard Contract Measures and the standard contract.
+    StandardContract,
+}
+
+use Requirement::{Certification as CERT, StandardContract as SCC};
+
+impl Requirement {
+    /// The citation, naming `standard` (the certification requirements in force) where it applies.
+    pub fn citation(self, standard: &str, lang: chujing_law::Lang) -> String {
+        match (self, lang) {
+            (CERT, chujing_law::Lang::En) => {
+                format!("{standard}, the binding agreement; Certification Implementation Rules")
+            }
+            (CERT, chujing_law::Lang::Zh) => {
+                format!("{standard}（具有法律约束力的协议）；《个人信息保护认证实施规则》")
+            }
+            (SCC, chujing_law::Lang::En) => {
+                "Standard Contract Measures Art. 6 and the standard contract".into()
+            }
+            (SCC, chujing_law::Lang::Zh) => "《个人信息出境标准合同办法》第六条及标准合同".into(),
+        }
+    }
+}
 
 /// The clauses checked, in the order of the certification specification.
 pub const CLAUSES: &[Clause] = &[
@@ -366,7 +386,7 @@ pub struct ClauseResult {
     /// What the clause is, in the report's language.
     pub name: &'static str,
     /// Where the requirement comes from.
-    pub citation: &'static str,
+    pub citation: String,
     /// What the checker concluded.
     pub status: ClauseStatus,
     /// Whether the clause was found and not contradicted (`status` is `found`).
@@ -453,7 +473,9 @@ fn shorten(s: &str, max: usize) -> String {
 /// wins — also in a paragraph that does not word the clause ("may retain the data indefinitely" with no
 /// deletion clause is a contradiction, not a clause merely missing) — because one clause saying the opposite
 /// of another is what a reviewer must see.
-pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult> {
+/// `standard` names the certification requirements in force on the date checked (from the packs:
+/// `Regime::standard`).
+pub fn check(paragraphs: &[String], lang: chujing_law::Lang, standard: &str) -> Vec<ClauseResult> {
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
         .iter()
@@ -476,7 +498,7 @@ pub fn check(paragraphs: &[String], lang: chujing_law::Lang) -> Vec<ClauseResult
             ClauseResult {
                 id: clause.id,
                 name: lang.pick(clause.name.0, clause.name.1),
-                citation: lang.pick(clause.citation.0, clause.citation.1),
+                citation: clause.citation.citation(standard, lang),
                 status,
                 found: status.is_satisfied(),
                 paragraph: shown.map(|i| i + 1),
@@ -510,18 +532,20 @@ mod tests {
                     .to_string(),
             ],
             chujing_law::Lang::En,
+            "TC260-PG-20222A",
         );
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.found && c.paragraph == Some(1)));
         let r = check(
             &["This Agreement is governed by the laws of England.".to_string()],
             chujing_law::Lang::En,
+            "TC260-PG-20222A",
         );
         assert!(r.iter().all(|c| c.id != "prc_governing_law" || !c.found));
     }
 
     fn status(text: &str, id: &str) -> (ClauseStatus, Option<String>) {
-        let r = check(&paragraphs(text), chujing_law::Lang::En);
+        let r = check(&paragraphs(text), chujing_law::Lang::En, "TC260-PG-20222A");
         let c = r.iter().find(|c| c.id == id);
         (
             c.map_or(ClauseStatus::Missing, |c| c.status),
@@ -632,7 +656,7 @@ mod tests {
     #[test]
     fn a_contradiction_anywhere_wins_over_a_clean_wording() {
         let text = "Governing law: the laws of the PRC.\n\nNotwithstanding the above, this Agreement shall not be governed by Chinese law.";
-        let r = check(&paragraphs(text), chujing_law::Lang::En);
+        let r = check(&paragraphs(text), chujing_law::Lang::En, "TC260-PG-20222A");
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.status == ClauseStatus::Contradicted
             && c.paragraph == Some(2)

@@ -45,6 +45,17 @@ pub struct Assessment {
     pub warnings: Vec<Warning>,
     /// Open questions of law whose other reading would change a pathway (empty when none would).
     pub open_readings: Vec<OpenReading>,
+    /// The standards in force on the date, by topic, named in the output language.
+    pub standards: Vec<StandardInForce>,
+}
+
+/// A standard in force for a topic.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardInForce {
+    /// What it governs.
+    pub topic: crate::pack::StandardTopic,
+    /// Its code and title.
+    pub name: String,
 }
 
 /// An open question of law whose other reading would give a different pathway.
@@ -401,6 +412,16 @@ pub fn assess_with_totals(
             .map(|w| Warning::new(w, lang))
             .collect(),
         open_readings,
+        standards: regime
+            .standards
+            .iter()
+            .filter_map(|s| {
+                Some(StandardInForce {
+                    topic: s.body,
+                    name: regime.standard(s.body, lang)?,
+                })
+            })
+            .collect(),
     })
 }
 

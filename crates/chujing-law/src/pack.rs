@@ -50,6 +50,19 @@ pub struct PackFile {
     /// Questions the law leaves open, and the reading the pack adopts.
     #[serde(default)]
     pub reading: Vec<ReadingSpec>,
+    /// Standards the documents and the clause checker cite (`article` is the code, `text` the title).
+    #[serde(default)]
+    pub standard: Vec<StandardSpec>,
+}
+
+/// What a standard governs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandardTopic {
+    /// The requirements a certification checks (the binding agreement's clauses among them).
+    CertificationRequirements,
+    /// Which personal information is sensitive.
+    SensitivePersonalInformation,
 }
 
 /// The instrument a pack encodes.
@@ -256,6 +269,14 @@ item_spec! {
         /// Exemptions whose transfers the other reading counts towards the thresholds.
         #[serde(default)]
         counts: Vec<String>,
+    }
+}
+
+item_spec! {
+    /// A standard in force for a topic (`article`: its code; `text`: its title).
+    StandardSpec {
+        /// What it governs.
+        topic: StandardTopic,
     }
 }
 

@@ -173,9 +173,22 @@ pub struct Regime {
     pub obligations: Vec<Item<Obligation>>,
     /// Open questions of law, with the reading adopted.
     pub readings: Vec<Item<Reading>>,
+    /// Standards in force, by topic (`article`: code; `text`: title).
+    pub standards: Vec<Item<crate::pack::StandardTopic>>,
 }
 
 impl Regime {
+    /// The standard in force for `topic`, as `code title` in `lang`, if the packs name one.
+    pub fn standard(&self, topic: crate::pack::StandardTopic, lang: Lang) -> Option<String> {
+        self.standards
+            .iter()
+            .find(|s| s.body == topic)
+            .map(|s| match lang {
+                Lang::En => format!("{} {}", s.article.en, s.text.en),
+                Lang::Zh => format!("{}《{}》", s.article.zh, s.text.zh),
+            })
+    }
+
     /// The exemption a profile claims, if it applies to the flow. Used before counting: an exemption whose
     /// transfers are not counted must not depend on counts (the validator enforces it).
     pub fn claimed_exemption(&self, facts: &Facts, claim: Option<ExemptionId>) -> Claim {

@@ -38,6 +38,7 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         "cert-measures-2026.toml",
         include_str!("../rules/cert-measures-2026.toml"),
     ),
+    ("standards.toml", include_str!("../rules/standards.toml")),
 ];
 
 /// The embedded holiday calendar: `(file name, contents)`.
@@ -74,6 +75,7 @@ pub struct RuleBook {
     rules: Vec<Item<Rule>>,
     obligations: Vec<Item<Obligation>>,
     readings: Vec<Item<Reading>>,
+    standards: Vec<Item<crate::pack::StandardTopic>>,
     /// `(first day, regime)`, ascending; `None` marks a span with no pack in force.
     regimes: Vec<(Date, Option<Regime>)>,
 }
@@ -110,6 +112,7 @@ impl RuleBook {
             rules: Vec::new(),
             obligations: Vec::new(),
             readings: Vec::new(),
+            standards: Vec::new(),
             regimes: Vec::new(),
         };
         let mut texts = Vec::new();
@@ -321,6 +324,10 @@ impl RuleBook {
             };
             self.readings
                 .push(make_item(pack, meta, r, r.note.clone(), body));
+        }
+        for s in &spec.standard {
+            self.standards
+                .push(make_item(pack, meta, s, s.note.clone(), s.topic));
         }
         problems.extend(errors);
     }
@@ -585,6 +592,7 @@ impl RuleBook {
         push!(self.rules, "rule");
         push!(self.obligations, "obligation");
         push!(self.readings, "reading");
+        push!(self.standards, "standard");
         out
     }
 
@@ -670,6 +678,12 @@ impl RuleBook {
                         .readings
                         .iter()
                         .filter(|r| live(r.pack) && r.in_force(d))
+                        .cloned()
+                        .collect(),
+                    standards: self
+                        .standards
+                        .iter()
+                        .filter(|s| live(s.pack) && s.in_force(d))
                         .cloned()
                         .collect(),
                     packs,

@@ -98,7 +98,7 @@ fn main() -> ExitCode {
         Command::Processor(c) => cmd::flow::run_processor(&cli.db, c),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
-        Command::Contract(c) => cmd::report::run_contract(c),
+        Command::Contract(c) => cmd::report::run_contract(cli.rules.as_deref(), c),
     };
     match result {
         Ok(code) => code,

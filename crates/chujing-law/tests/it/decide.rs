@@ -104,11 +104,14 @@ const fn claim(
 
 const PIPL_ONLY: &str = "2022-01-15";
 const SAM: &str = "2022-10-01"; // Security Assessment Measures, before the certification rules
-const SAM_CERT: &str = "2023-03-01"; // + certification rules, before the standard contract
+const CERT_RULES: &str = "2022-11-10"; // + certification rules, before the certification standard
+const SAM_CERT: &str = "2023-03-01"; // + the TC260 certification standard, before the standard contract
 const SAM_SCC: &str = "2023-08-01"; // + standard contract, before the Provisions
 const PROV_2024: &str = "2024-09-01"; // Provisions 2024, before the Network Data Regulations
 const NDR: &str = "2025-03-01"; // + Network Data Regulations, before the Compliance Audit Measures
 const PROV: &str = "2025-06-01"; // + Compliance Audit Measures
+const GBT_45574: &str = "2025-11-15"; // + the sensitive-PI standard
+const CERT_2026: &str = "2026-02-01"; // + Certification Measures, before GB/T 46068
 const PROV_2026: &str = "2026-11-22"; // + Certification Measures 2026
 
 #[rustfmt::skip]
@@ -132,6 +135,12 @@ const TABLE: &[Case] = &[
     c(SAM, CIIO, SA, "cn-sa-measures-2022/ciio"),
     c(SAM, IMPORTANT, SA, "cn-sa-measures-2022/important-data"),
     c(SAM, IMPORTANT_ONLY, SA, "cn-sa-measures-2022/important-data"),
+    c(CERT_RULES, n(99_999), CERT, "cn-pipl/mechanism-required"),
+    c(CERT_RULES, n(100_000), SA, "cn-sa-measures-2022/volume"),
+    c(CERT_RULES, s(50, 9_999), CERT, "cn-pipl/mechanism-required"),
+    c(CERT_RULES, s(50_000, 10_000), SA, "cn-sa-measures-2022/volume"),
+    c(CERT_RULES, processed(10, 999_999), CERT, "cn-pipl/mechanism-required"),
+    c(CERT_RULES, processed(10, 1_000_000), SA, "cn-sa-measures-2022/processes-one-million"),
     c(SAM_CERT, n(99_999), CERT, "cn-pipl/mechanism-required"),
     c(SAM_CERT, n(100_000), SA, "cn-sa-measures-2022/volume"),
     c(SAM_CERT, s(50, 9_999), CERT, "cn-pipl/mechanism-required"),
@@ -173,6 +182,22 @@ const TABLE: &[Case] = &[
     c(NDR, s(10, 1), SCC, "cn-provisions-2024/contract-sensitive"),
     c(NDR, s(20_000, 9_999), SCC, "cn-provisions-2024/contract-sensitive"),
     c(NDR, s(20_000, 10_000), SA, "cn-provisions-2024/volume"),
+    c(GBT_45574, n(99_999), EX, "cn-provisions-2024/small_volume"),
+    c(GBT_45574, n(100_000), SCC, "cn-provisions-2024/contract-volume"),
+    c(GBT_45574, n(999_999), SCC, "cn-provisions-2024/contract-volume"),
+    c(GBT_45574, n(1_000_000), SA, "cn-provisions-2024/volume"),
+    c(GBT_45574, s(10, 0), EX, "cn-provisions-2024/small_volume"),
+    c(GBT_45574, s(10, 1), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(GBT_45574, s(20_000, 9_999), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(GBT_45574, s(20_000, 10_000), SA, "cn-provisions-2024/volume"),
+    c(CERT_2026, n(99_999), EX, "cn-provisions-2024/small_volume"),
+    c(CERT_2026, n(100_000), SCC, "cn-provisions-2024/contract-volume"),
+    c(CERT_2026, n(999_999), SCC, "cn-provisions-2024/contract-volume"),
+    c(CERT_2026, n(1_000_000), SA, "cn-provisions-2024/volume"),
+    c(CERT_2026, s(10, 0), EX, "cn-provisions-2024/small_volume"),
+    c(CERT_2026, s(10, 1), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(CERT_2026, s(20_000, 9_999), SCC, "cn-provisions-2024/contract-sensitive"),
+    c(CERT_2026, s(20_000, 10_000), SA, "cn-provisions-2024/volume"),
     // Network Data Regulations (from 2025-01-01): performing a statutory duty is a basis of its own (Art. 35(6)).
     claim("2024-12-31", n(500_000), E::StatutoryDuty, SCC, "cn-provisions-2024/contract-volume"), // not yet law
     claim("2025-01-01", n(500_000), E::StatutoryDuty, EX, "cn-network-data-regs-2025/statutory_duty"),

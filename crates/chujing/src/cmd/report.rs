@@ -178,18 +178,37 @@ pub struct ContractArgs {
     /// Language of clause names and citations: `en` or `zh`.
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     lang: Lang,
+    /// The date whose certification standard is cited (TC260-PG-20222A until 2026-02-28, GB/T 46068-2025 from
+    /// 2026-03-01; default: today in China).
+    #[arg(long, value_name = "DATE", value_parser = Date::parse)]
+    as_of: Option<Date>,
 }
 
 fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
     results.iter().filter(|r| r.status == status).count()
 }
 
-pub fn run_contract(command: ContractCommand) -> Result<ExitCode> {
+pub fn run_contract(rules: Option<&Path>, command: ContractCommand) -> Result<ExitCode> {
     let ContractCommand::Check(args) = command;
     let name = args.file.display().to_string();
     let text = chujing_app::report::agreement_text(&args.file)?;
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today_in_china);
+    let standard = load(rules)?
+        .regime_at(as_of)?
+        .standard(
+            chujing_law::pack::StandardTopic::CertificationRequirements,
+            args.lang,
+        )
+        .unwrap_or_else(|| {
+            args.lang
+                .pick(
+                    "the certification requirements (no standard named in the packs for this date)",
+                    "认证要求（规则包未列明该日适用的标准）",
+                )
+                .to_string()
+        });
     let paragraphs = contract::paragraphs(&text);
-    let results = contract::check(&paragraphs, args.lang);
+    let results = contract::check(&paragraphs, args.lang, &standard);
     let missing = count(&results, ClauseStatus::Missing);
     let contradicted = count(&results, ClauseStatus::Contradicted);
     if args.json {

@@ -579,3 +579,44 @@ fn a_document_shows_the_other_reading_when_it_would_change_the_pathway() {
     let (_, text, _) = chujing(&["assess", profile.to_str().unwrap(), "--as-of", "2026-11-23"]);
     assert!(text.contains("If the law is read the other way"), "{text}");
 }
+
+#[test]
+fn the_clause_checker_and_documents_cite_the_standard_in_force_on_the_date() {
+    let cite = |date: &str| {
+        let (code, out, err) = chujing(&[
+            "contract",
+            "check",
+            "examples/data/agreement.md",
+            "--json",
+            "--as-of",
+            date,
+        ]);
+        assert_eq!(code, 4, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["clauses"][0]["citation"].as_str().unwrap().to_string()
+    };
+    assert!(cite("2026-02-28").starts_with("TC260-PG-20222A"));
+    assert!(cite("2026-03-01").starts_with("GB/T 46068-2025"));
+    let doc = |kind: &str, date: &str| {
+        let (code, out, err) = chujing(&[
+            "report",
+            kind,
+            "--profile",
+            "examples/mid-size-standard-contract.toml",
+            "--lang",
+            "en",
+            "--as-of",
+            date,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let application = "certification-application";
+    assert!(doc(application, "2025-10-31").contains("TC260-PG-20222A"));
+    assert!(doc(application, "2026-03-01").contains("GB/T 46068-2025"));
+    // Sensitive PI is identified under GB/T 45574-2025 from 2025-11-01.
+    assert!(!doc("pipia", "2025-10-31").contains("GB/T 45574-2025"));
+    assert!(
+        doc("pipia", "2025-11-01").contains("Sensitive PI identified under: **GB/T 45574-2025")
+    );
+}

@@ -24,7 +24,8 @@ fn list_and_show() {
             "cn-scc-measures-2023",
             "cn-provisions-2024",
             "cn-network-data-regs-2025",
-            "cn-cert-measures-2026"
+            "cn-cert-measures-2026",
+            "cn-standards"
         ]
     );
     let (code, out, _) = chujing(&["rules", "show", "cn-provisions-2024", "--lang", "zh"]);
