@@ -1200,7 +1200,9 @@ fn obligations(
         let anchored = |o: &Item<Obligation>| {
             matches!(
                 o.body.due,
-                DueSpec::AfterMechanism { .. } | DueSpec::BeforeExpiry { .. }
+                DueSpec::AfterMechanism { .. }
+                    | DueSpec::BeforeExpiry { .. }
+                    | DueSpec::MonthsBeforeExpiry { .. }
             )
         };
         let recorded =
@@ -1384,6 +1386,42 @@ fn due(
             };
             (Some(last.date), text, fallback)
         }
+        (
+            DueSpec::MonthsBeforeExpiry {
+                validity_years,
+                months,
+            },
+            Some(m),
+        ) => {
+            let expiry = m
+                .until
+                .unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
+            let first = expiry
+                .to_jiff()
+                .checked_sub(jiff::Span::new().months(*months))
+                .map_or(expiry, Date::from);
+            let last = expiry.yesterday();
+            (
+                Some(last),
+                match lang {
+                    Lang::En => format!(
+                        "from {first} to {last} (within the {months} months before the {what} expires on {expiry})"
+                    ),
+                    Lang::Zh => {
+                        format!("{first}至{last}（{what}于{expiry}届满前{months}个月内）")
+                    }
+                },
+                None,
+            )
+        }
+        (DueSpec::MonthsBeforeExpiry { months, .. }, None) => (
+            None,
+            match lang {
+                Lang::En => format!("within the {months} months before the {what} expires"),
+                Lang::Zh => format!("{what}届满前{months}个月内"),
+            },
+            None,
+        ),
         (DueSpec::BeforeExpiry { working_days, .. }, None) => (
             None,
             match lang {

@@ -256,6 +256,14 @@ pub enum DueSpec {
         #[serde(default)]
         window: bool,
     },
+    /// Calendar months before the mechanism's validity ends: the window to apply for renewal (Certification
+    /// Measures 2026 Art. 8: within the 6 months before a certificate expires).
+    MonthsBeforeExpiry {
+        /// Validity in years from the anchor.
+        validity_years: i16,
+        /// Months before expiry the window opens.
+        months: i8,
+    },
 }
 
 item_spec! {

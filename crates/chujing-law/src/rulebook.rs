@@ -296,6 +296,7 @@ impl RuleBook {
                 o.due,
                 crate::pack::DueSpec::AfterMechanism { .. }
                     | crate::pack::DueSpec::BeforeExpiry { .. }
+                    | crate::pack::DueSpec::MonthsBeforeExpiry { .. }
             );
             if anchored && o.mechanism.is_none() {
                 errors.push(locate(&o.id, "mechanism", "a deadline counted from a mechanism needs `mechanism = \"standard_contract\" | \"certification\" | \"security_assessment\"`".into()));

@@ -117,3 +117,40 @@ fn the_provisions_extension_is_a_window_with_both_ends_and_says_when_it_is_estim
         o.due_text
     );
 }
+
+#[test]
+fn a_certificate_is_renewed_within_the_six_months_before_it_expires() {
+    // Issued 2026-02-10, valid three years to 2029-02-09 (Certification Measures 2026 Art. 8): the renewal
+    // window runs from 2028-08-09 to 2029-02-08 (counted by hand).
+    let src = "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n[[flows]]\nid = \"crm\"\n\
+               country = \"US\"\ncategories = [\"contact\"]\nindividuals = 200000\n\
+               mechanism = { kind = \"certification\", since = \"2026-02-10\" }\n";
+    let profile = Profile::parse("p.toml", src).unwrap();
+    let a = assess(
+        &BOOK,
+        &profile,
+        Date::parse("2026-11-22").unwrap(),
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        due(&a, "cn-cert-measures-2026/certification-validity").as_deref(),
+        Some("2029-02-09")
+    );
+    let renewal = a
+        .obligations
+        .iter()
+        .find(|o| o.id == "cn-cert-measures-2026/certification-renewal")
+        .unwrap();
+    assert_eq!(
+        renewal.due.map(|d| d.to_string()).as_deref(),
+        Some("2029-02-08")
+    );
+    assert!(
+        renewal
+            .due_text
+            .starts_with("from 2028-08-09 to 2029-02-08"),
+        "{}",
+        renewal.due_text
+    );
+}
