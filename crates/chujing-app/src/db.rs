@@ -49,15 +49,13 @@ async fn open(url: &str, create: Create) -> Result<Store> {
     Store::open(url, create).await.map_err(|e| match e {
         chujing_store::StoreError::Url(_) => AppError::Input(e.to_string()),
         other => AppError::store(
-            &format!("cannot open the ledger database {}", redact(url)),
+            &format!(
+                "cannot open the ledger database {}",
+                chujing_store::redact_url(url)
+            ),
             other,
         ),
     })
-}
-
-/// The URL without a password.
-pub fn redact(url: &str) -> String {
-    chujing_store::redact_url(url)
 }
 
 /// Where the ledger key came from, for the user to hear about a new one.

@@ -83,6 +83,34 @@ pub fn agreement_text(path: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// Checks the agreement at `path` for the clauses of the certification requirements and the standard contract,
+/// citing the certification standard in force on `as_of` (from the packs). Returns its paragraphs and the
+/// result of each clause.
+pub fn check_agreement(
+    book: &chujing_law::RuleBook,
+    path: &Path,
+    as_of: chujing_law::Date,
+    lang: chujing_law::Lang,
+) -> Result<(Vec<String>, Vec<chujing_docs::contract::ClauseResult>)> {
+    let text = agreement_text(path)?;
+    let standard = book
+        .regime_at(as_of)?
+        .standard(
+            chujing_law::pack::StandardTopic::CertificationRequirements,
+            lang,
+        )
+        .unwrap_or_else(|| {
+            lang.pick(
+                "the certification requirements (no standard named in the packs for this date)",
+                "认证要求（规则包未列明该日适用的标准）",
+            )
+            .to_string()
+        });
+    let paragraphs = chujing_docs::contract::paragraphs(&text);
+    let results = chujing_docs::contract::check(&paragraphs, lang, &standard);
+    Ok((paragraphs, results))
+}
+
 /// The text of a DOCX file: the paragraphs of word/document.xml.
 pub fn docx_text(path: &Path) -> Result<String> {
     let name = path.display().to_string();

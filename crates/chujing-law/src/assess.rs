@@ -562,38 +562,32 @@ fn open_readings(
         if other == counted {
             continue;
         }
-        // The profile's [totals] leave those flows out: add them (an upper bound, as a sum is).
-        let mut scratch = Vec::new();
-        let mut totals = processor_totals(profile, &other, None, &mut scratch);
-        // Where the other reading counts fewer flows, [totals] (made under the profile's reading) no longer
-        // apply: the sum of the flows it counts is used.
-        if flipped && profile.totals.is_some() {
-            let sum = |pick: fn(&Flow) -> u64| {
-                profile
-                    .flows
-                    .iter()
-                    .zip(&other)
-                    .filter(|(_, o)| **o)
-                    .fold(0u64, |a, (f, _)| a.saturating_add(pick(f)))
-            };
-            totals.individuals = sum(|f| f.individuals);
-            totals.sensitive_individuals = sum(|f| f.sensitive_individuals);
-        }
-        if let Some(t) = profile.totals.filter(|_| !flipped) {
-            let added = |pick: fn(&Flow) -> u64| {
-                profile
-                    .flows
-                    .iter()
-                    .zip(other.iter().zip(counted))
-                    .filter(|(_, (o, c))| **o && !**c)
-                    .fold(0u64, |a, (f, _)| a.saturating_add(pick(f)))
-            };
-            totals.individuals = t.individuals.saturating_add(added(|f| f.individuals));
-            totals.sensitive_individuals = t
-                .sensitive_individuals
-                .saturating_add(added(|f| f.sensitive_individuals));
-        }
-        let processed = individuals_processed(regime, profile, &totals, &mut scratch);
+        let (individuals, sensitive_individuals) = match profile.totals {
+            // The profile's [totals] leave out the flows the other reading adds: add them (an upper bound, as
+            // a sum is).
+            Some(t) if !flipped => {
+                let added: Vec<bool> = other.iter().zip(counted).map(|(o, c)| *o && !*c).collect();
+                (
+                    t.individuals
+                        .saturating_add(flow_sum(profile, &added, |f| f.individuals)),
+                    t.sensitive_individuals
+                        .saturating_add(flow_sum(profile, &added, |f| f.sensitive_individuals)),
+                )
+            }
+            // Without [totals], or where the other reading counts fewer flows than the [totals] were made
+            // for, the flows it counts are summed.
+            _ => (
+                flow_sum(profile, &other, |f| f.individuals),
+                flow_sum(profile, &other, |f| f.sensitive_individuals),
+            ),
+        };
+        let totals = TotalsSummary {
+            individuals,
+            sensitive_individuals,
+            source: TotalsSource::SumOfFlows,
+            excluded_flows: Vec::new(),
+        };
+        let processed = individuals_processed(regime, profile, &totals, &mut Vec::new());
         let changed: Vec<ReadingFlow> = profile
             .flows
             .iter()
@@ -707,8 +701,8 @@ fn processor_totals(
             )
         }
         None => (
-            counted_flows().fold(0u64, |a, f| a.saturating_add(f.individuals)),
-            counted_flows().fold(0u64, |a, f| a.saturating_add(f.sensitive_individuals)),
+            flow_sum(profile, counted, |f| f.individuals),
+            flow_sum(profile, counted, |f| f.sensitive_individuals),
             TotalsSource::SumOfFlows,
         ),
     };
@@ -720,21 +714,30 @@ fn processor_totals(
     }
 }
 
+/// The sum of a figure over the flows `keep` selects (saturating): an upper bound of their distinct count.
+fn flow_sum(profile: &Profile, keep: &[bool], figure: fn(&Flow) -> u64) -> u64 {
+    profile
+        .flows
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .fold(0u64, |a, (f, _)| a.saturating_add(figure(f)))
+}
+
 /// What the profile's own `[totals]` may have got wrong: more people than the counted flows hold together,
 /// or a flow left out of them that counts on this date.
 fn totals_checks(profile: &Profile, counted: &[bool], warnings: &mut Vec<WarningKind>) {
     let Some(totals) = profile.totals else {
         return;
     };
-    let flows = || profile.flows.iter().zip(counted).filter(|(_, c)| **c);
-    let sum = flows().fold(0u64, |a, (f, _)| a.saturating_add(f.individuals));
+    let sum = flow_sum(profile, counted, |f| f.individuals);
     if totals.individuals > sum {
         warnings.push(WarningKind::TotalsAboveFlows {
             individuals: totals.individuals,
             sum,
         });
     }
-    for (f, _) in flows() {
+    for (f, _) in profile.flows.iter().zip(counted).filter(|(_, c)| **c) {
         if let Some(exemption) = f.exemption.id() {
             warnings.push(WarningKind::TotalsMayOmitFlow {
                 flow: f.id.clone(),
@@ -1314,7 +1317,7 @@ fn due(
             None,
         ),
         (DueSpec::AfterMechanism { years: Some(y), .. }, Some(m)) => {
-            let until = m.until.unwrap_or_else(|| m.since.add_years(*y).yesterday());
+            let until = expiry(&m, *y);
             (
                 Some(until),
                 match lang {
@@ -1347,9 +1350,7 @@ fn due(
             },
             Some(m),
         ) => {
-            let expiry = m
-                .until
-                .unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
+            let expiry = expiry(&m, *validity_years);
             let first = cal.sub_working_days(expiry, *working_days);
             // A window closes on the last working day before expiry; a deadline is its first day.
             let last = if *window {
@@ -1393,9 +1394,7 @@ fn due(
             },
             Some(m),
         ) => {
-            let expiry = m
-                .until
-                .unwrap_or_else(|| m.since.add_years(*validity_years).yesterday());
+            let expiry = expiry(&m, *validity_years);
             let first = expiry
                 .to_jiff()
                 .checked_sub(jiff::Span::new().months(*months))
@@ -1433,6 +1432,12 @@ fn due(
     }
 }
 
+/// The last valid day of a mechanism valid for `years`: as recorded, else the day before the anniversary.
+fn expiry(m: &Mechanism, years: i16) -> Date {
+    m.until
+        .unwrap_or_else(|| m.since.add_years(years).yesterday())
+}
+
 /// The last valid day of a mechanism: as recorded, or from the validity the law in force on its first day set
 /// (an assessment issued in 2023 keeps the two years of the 2022 Measures). `None` when it does not expire.
 pub fn valid_until(book: &RuleBook, m: &Mechanism) -> Option<Date> {
@@ -1440,7 +1445,7 @@ pub fn valid_until(book: &RuleBook, m: &Mechanism) -> Option<Date> {
         let regime = book.regime_at(m.since).ok()?;
         regime.obligations.iter().find_map(|o| match o.body.due {
             DueSpec::AfterMechanism { years: Some(y), .. } if o.body.mechanism == Some(m.kind) => {
-                Some(m.since.add_years(y).yesterday())
+                Some(expiry(m, y))
             }
             _ => None,
         })

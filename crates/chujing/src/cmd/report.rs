@@ -191,24 +191,9 @@ fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
 pub fn run_contract(rules: Option<&Path>, command: ContractCommand) -> Result<ExitCode> {
     let ContractCommand::Check(args) = command;
     let name = args.file.display().to_string();
-    let text = chujing_app::report::agreement_text(&args.file)?;
     let as_of = args.as_of.unwrap_or_else(crate::clock::today_in_china);
-    let standard = load(rules)?
-        .regime_at(as_of)?
-        .standard(
-            chujing_law::pack::StandardTopic::CertificationRequirements,
-            args.lang,
-        )
-        .unwrap_or_else(|| {
-            args.lang
-                .pick(
-                    "the certification requirements (no standard named in the packs for this date)",
-                    "认证要求（规则包未列明该日适用的标准）",
-                )
-                .to_string()
-        });
-    let paragraphs = contract::paragraphs(&text);
-    let results = contract::check(&paragraphs, args.lang, &standard);
+    let (paragraphs, results) =
+        chujing_app::report::check_agreement(&load(rules)?, &args.file, as_of, args.lang)?;
     let missing = count(&results, ClauseStatus::Missing);
     let contradicted = count(&results, ClauseStatus::Contradicted);
     if args.json {
