@@ -255,13 +255,7 @@ fn json_into_a_closed_pipe_is_a_normal_end() {
 
 #[test]
 fn reading_flag_decides_an_open_question_the_other_way() {
-    let (_dir, path) = crate::util::temp_file(
-        "p.toml",
-        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
-         [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = 30000\n\
-         exemption = \"hr_management\"\n\
-         [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n",
-    );
+    let (_dir, path) = crate::util::temp_file("p.toml", crate::util::HR_EXEMPT_BESIDE_80K);
     let p = path.to_str().unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec!["assess", p, "--as-of", "2026-11-23", "--json"];

@@ -553,13 +553,7 @@ fn contract_check_reads_gb18030_and_refuses_pdf_and_empty_files_plainly() {
 
 #[test]
 fn a_document_shows_the_other_reading_when_it_would_change_the_pathway() {
-    let (_dir, profile) = crate::util::temp_file(
-        "p.toml",
-        "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
-         [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = 30000\n\
-         exemption = \"hr_management\"\n\
-         [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n",
-    );
+    let (_dir, profile) = crate::util::temp_file("p.toml", crate::util::HR_EXEMPT_BESIDE_80K);
     let (code, out, err) = chujing(&[
         "report",
         "pipia",

@@ -14,6 +14,13 @@ pub fn chujing(args: &[&str]) -> (i32, String, String) {
     chujing_env(args, &[])
 }
 
+/// A profile whose open reading changes its pathway: 30,000 exported under the HR exemption beside 80,000
+/// others is exempt as the packs read it, and needs a contract or certification if the exempted are counted.
+pub const HR_EXEMPT_BESIDE_80K: &str = "[processor]\nname = \"P\"\nciio = false\nlocated_in_china = true\n\
+    [[flows]]\nid = \"hr\"\ncountry = \"DE\"\ncategories = [\"employment\"]\nindividuals = 30000\n\
+    exemption = \"hr_management\"\n\
+    [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n";
+
 /// A fixed ledger key, so that runs against different databases hash alike.
 pub const TEST_KEY: &str = "000102030405060708090a0b0c0d0e0f";
 
