@@ -340,24 +340,25 @@ fn open_readings(i: &Inputs<'_>) -> Option<Section> {
     if readings.is_empty() {
         return None;
     }
+    let outcome = |r| chujing_law::explain::reading_outcome(r, i.assessment.pathway, lang);
     let blocks = readings
         .iter()
         .map(|r| {
             let text = match lang {
                 Lang::En => format!(
-                    "{} This document reads it so: {}. If {}, the processor's pathway would be {}.{}",
+                    "{} This document reads it so: {}. If instead {}: {}.{}",
                     r.question,
                     r.adopted,
                     r.alternative,
-                    r.alternative_pathway.label(lang),
+                    outcome(r),
                     r.why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
                 ),
                 Lang::Zh => format!(
-                    "{}本文件采用的理解：{}。如果{}，处理者的出境路径将为{}。{}",
+                    "{}本文件采用的理解：{}。如果改为{}：{}。{}",
                     r.question,
                     r.adopted,
                     r.alternative,
-                    r.alternative_pathway.label(lang),
+                    outcome(r),
                     r.why.as_ref().map_or(String::new(), |w| format!("（{w}）"))
                 ),
             };

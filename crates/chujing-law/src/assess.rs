@@ -316,14 +316,15 @@ pub fn assess_with_totals(
     let mut warnings = Vec::new();
     let p = &profile.processor;
     let chosen = chosen_readings(regime, profile)?;
-    let counted = counted_under(regime, profile, &chosen);
+    let reads = reads_under(regime, profile, &chosen);
+    let counted = &reads.counted;
     warnings.extend(profile.processor.assumed.iter().map(|(fact, assumed)| {
         WarningKind::ProcessorFactAssumed {
             fact: (*fact).to_string(),
             assumed: *assumed,
         }
     }));
-    let totals = processor_totals(profile, &counted, ledger_totals, &mut warnings);
+    let totals = processor_totals(profile, counted, ledger_totals, &mut warnings);
     let individuals_processed = individuals_processed(regime, profile, &totals, &mut warnings);
 
     let ctx = Context {
@@ -334,13 +335,14 @@ pub fn assess_with_totals(
     };
     let mut flows = Vec::with_capacity(profile.flows.len());
     let mut decided_on = Vec::with_capacity(profile.flows.len());
-    for (f, is_counted) in profile.flows.iter().zip(&counted) {
-        let facts = Facts {
-            individuals: totals.individuals,
-            sensitive_individuals: totals.sensitive_individuals,
+    for (f, is_counted) in profile.flows.iter().zip(counted) {
+        let facts = decided_facts(
+            p,
+            f,
+            &totals,
             individuals_processed,
-            ..flow_facts(p, f)
-        };
+            reads.sensitive_per_flow,
+        );
         flows.push(decide_flow(&ctx, f, *is_counted, &facts, &mut warnings)?);
         decided_on.push(facts);
     }
@@ -365,15 +367,15 @@ pub fn assess_with_totals(
     let excluded_flows: Vec<String> = profile
         .flows
         .iter()
-        .zip(&counted)
+        .zip(counted)
         .filter(|(f, c)| !**c && f.personal_information())
         .map(|(f, _)| f.id.clone())
         .collect();
     let open_readings = open_readings(
         &ctx,
         profile,
-        (&counted, &chosen),
-        ledger_totals,
+        (&reads, &chosen),
+        (&totals, ledger_totals.is_some()),
         (&flows, pathway),
     );
     let totals = TotalsSummary {
@@ -513,6 +515,50 @@ fn chosen_readings<'r>(
     Ok(chosen)
 }
 
+/// How the open questions of law are read for one evaluation.
+#[derive(PartialEq, Eq)]
+struct Reads {
+    /// Whether each flow counts towards the thresholds.
+    counted: Vec<bool>,
+    /// Whether the sensitive-PI figures apply flow by flow (a flow carrying none is decided as if none was
+    /// exported) rather than processor-wide.
+    sensitive_per_flow: bool,
+}
+
+/// The readings of the packs, with the other reading of each of `alternatives`.
+fn reads_under(
+    regime: &Regime,
+    profile: &Profile,
+    alternatives: &[&crate::regime::Item<crate::regime::Reading>],
+) -> Reads {
+    Reads {
+        counted: counted_under(regime, profile, alternatives),
+        sensitive_per_flow: alternatives.iter().any(|r| r.body.sensitive_per_flow),
+    }
+}
+
+/// The facts a flow is decided on: its own, with the processor-wide counts. Where sensitive-PI figures are
+/// read flow by flow, a flow that carries no sensitive PI sees none.
+fn decided_facts(
+    p: &crate::profile::Processor,
+    f: &Flow,
+    totals: &TotalsSummary,
+    individuals_processed: u64,
+    sensitive_per_flow: bool,
+) -> Facts {
+    let sensitive_individuals = if sensitive_per_flow && f.sensitive_individuals == 0 {
+        0
+    } else {
+        totals.sensitive_individuals
+    };
+    Facts {
+        individuals: totals.individuals,
+        sensitive_individuals,
+        individuals_processed,
+        ..flow_facts(p, f)
+    }
+}
+
 /// Whether each flow counts towards the thresholds, with the exemptions of `alternatives` counted.
 fn counted_under(
     regime: &Regime,
@@ -538,19 +584,16 @@ fn counted_under(
 fn open_readings(
     ctx: &Context<'_>,
     profile: &Profile,
-    (counted, chosen): (&[bool], &[&crate::regime::Item<crate::regime::Reading>]),
-    ledger_totals: Option<crate::profile::Totals>,
+    (reads, chosen): (&Reads, &[&crate::regime::Item<crate::regime::Reading>]),
+    (decided_totals, from_ledger): (&TotalsSummary, bool),
     (flows, pathway): (&[FlowDecision], Pathway),
 ) -> Vec<OpenReading> {
     let Context {
         book, regime, lang, ..
     } = *ctx;
-    if ledger_totals.is_some() {
-        return Vec::new();
-    }
     let p = &profile.processor;
     let mut out = Vec::new();
-    for r in regime.readings.iter().filter(|r| !r.body.counts.is_empty()) {
+    for r in regime.readings.iter().filter(|r| r.body.evaluable()) {
         // The other reading: the pack's where the profile adopted the alternative, else the alternative.
         let flipped = chosen.iter().any(|c| c.id == r.id);
         let others: Vec<_> = if flipped {
@@ -558,34 +601,17 @@ fn open_readings(
         } else {
             chosen.iter().copied().chain(std::iter::once(r)).collect()
         };
-        let other = counted_under(regime, profile, &others);
-        if other == counted {
+        let other = reads_under(regime, profile, &others);
+        if other == *reads || (from_ledger && other.counted != reads.counted) {
             continue;
         }
-        let (individuals, sensitive_individuals) = match profile.totals {
-            // The profile's [totals] leave out the flows the other reading adds: add them (an upper bound, as
-            // a sum is).
-            Some(t) if !flipped => {
-                let added: Vec<bool> = other.iter().zip(counted).map(|(o, c)| *o && !*c).collect();
-                (
-                    t.individuals
-                        .saturating_add(flow_sum(profile, &added, |f| f.individuals)),
-                    t.sensitive_individuals
-                        .saturating_add(flow_sum(profile, &added, |f| f.sensitive_individuals)),
-                )
+        let totals = if other.counted == reads.counted {
+            TotalsSummary {
+                excluded_flows: Vec::new(),
+                ..decided_totals.clone()
             }
-            // Without [totals], or where the other reading counts fewer flows than the [totals] were made
-            // for, the flows it counts are summed.
-            _ => (
-                flow_sum(profile, &other, |f| f.individuals),
-                flow_sum(profile, &other, |f| f.sensitive_individuals),
-            ),
-        };
-        let totals = TotalsSummary {
-            individuals,
-            sensitive_individuals,
-            source: TotalsSource::SumOfFlows,
-            excluded_flows: Vec::new(),
+        } else {
+            other_totals(profile, (&reads.counted, &other.counted), flipped)
         };
         let processed = individuals_processed(regime, profile, &totals, &mut Vec::new());
         let changed: Vec<ReadingFlow> = profile
@@ -593,12 +619,7 @@ fn open_readings(
             .iter()
             .zip(flows)
             .filter_map(|(f, decided)| {
-                let facts = Facts {
-                    individuals: totals.individuals,
-                    sensitive_individuals: totals.sensitive_individuals,
-                    individuals_processed: processed,
-                    ..flow_facts(p, f)
-                };
+                let facts = decided_facts(p, f, &totals, processed, other.sensitive_per_flow);
                 let alt = regime.decide(&facts, f.exemption.id()).pathway?;
                 (alt != decided.pathway).then(|| ReadingFlow {
                     flow: f.id.clone(),
@@ -634,6 +655,39 @@ fn open_readings(
         });
     }
     out
+}
+
+/// The processor-wide counts where another reading counts other flows (`counted` now, `other` then).
+fn other_totals(
+    profile: &Profile,
+    (counted, other): (&[bool], &[bool]),
+    flipped: bool,
+) -> TotalsSummary {
+    let (individuals, sensitive_individuals) = match profile.totals {
+        // The profile's [totals] leave out the flows the other reading adds: add them (an upper bound, as a
+        // sum is).
+        Some(t) if !flipped => {
+            let added: Vec<bool> = other.iter().zip(counted).map(|(o, c)| *o && !*c).collect();
+            (
+                t.individuals
+                    .saturating_add(flow_sum(profile, &added, |f| f.individuals)),
+                t.sensitive_individuals
+                    .saturating_add(flow_sum(profile, &added, |f| f.sensitive_individuals)),
+            )
+        }
+        // Without [totals], or where the other reading counts fewer flows than the [totals] were made for,
+        // the flows it counts are summed.
+        _ => (
+            flow_sum(profile, other, |f| f.individuals),
+            flow_sum(profile, other, |f| f.sensitive_individuals),
+        ),
+    };
+    TotalsSummary {
+        individuals,
+        sensitive_individuals,
+        source: TotalsSource::SumOfFlows,
+        excluded_flows: Vec::new(),
+    }
 }
 
 /// What deciding a flow needs besides the flow.

@@ -124,6 +124,35 @@ pub fn figures(list: &[Figure], lang: Lang) -> String {
         .join(lang.pick("; ", "；"))
 }
 
+/// What the other reading of an open question changes, in words: the flows whose pathway it changes, and the
+/// processor's pathway (`current` as decided).
+pub fn reading_outcome(
+    r: &crate::assess::OpenReading,
+    current: crate::pathway::Pathway,
+    lang: Lang,
+) -> String {
+    let flows: Vec<String> = r
+        .flows
+        .iter()
+        .map(|f| format!("{} → {}", f.flow, f.pathway.label(lang)))
+        .collect();
+    let processor = if r.alternative_pathway == current {
+        lang.pick("the processor's pathway would stay", "处理者路径仍为")
+    } else {
+        lang.pick("the processor's pathway would be", "处理者路径将为")
+    };
+    let processor = format!("{processor} {}", r.alternative_pathway.label(lang));
+    match (flows.is_empty(), lang) {
+        (true, _) => processor,
+        (false, Lang::En) => format!(
+            "{} {}; {processor}",
+            if flows.len() == 1 { "flow" } else { "flows" },
+            flows.join(", ")
+        ),
+        (false, Lang::Zh) => format!("数据流 {}；{processor}", flows.join("，")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -277,6 +277,10 @@ item_spec! {
         /// Exemptions whose transfers the other reading counts towards the thresholds.
         #[serde(default)]
         counts: Vec<String>,
+        /// The other reading applies the sensitive-PI figures flow by flow: a flow that carries no sensitive
+        /// PI is decided as if the processor had exported none (the adopted reading counts them processor-wide).
+        #[serde(default)]
+        sensitive_per_flow: bool,
     }
 }
 

@@ -70,6 +70,15 @@ pub struct Reading {
     pub alternative: crate::text::Text,
     /// Exemptions whose transfers the other reading counts.
     pub counts: Vec<ExemptionId>,
+    /// Whether the other reading applies the sensitive-PI figures flow by flow.
+    pub sensitive_per_flow: bool,
+}
+
+impl Reading {
+    /// Whether the engine can evaluate the other reading (it changes what is counted or how).
+    pub fn evaluable(&self) -> bool {
+        !self.counts.is_empty() || self.sensitive_per_flow
+    }
 }
 
 /// A duty.

@@ -322,6 +322,7 @@ impl RuleBook {
                 adopted: r.adopted.clone(),
                 alternative: r.alternative.clone(),
                 counts,
+                sensitive_per_flow: r.sensitive_per_flow,
             };
             self.readings
                 .push(make_item(pack, meta, r, r.note.clone(), body));

@@ -243,15 +243,14 @@ fn print_human(a: &Assessment, verbose: bool) -> Result<()> {
         for r in &a.open_readings {
             let ps = pathway_style(r.alternative_pathway);
             writeln!(out, "  ? {} {d}({}){d:#}", r.question, r.citation)?;
+            writeln!(out, "    {}{}", l("adopted: ", "采用："), r.adopted)?;
             writeln!(
                 out,
-                "    {} {}; {} {}: {} {ps}{}{ps:#}",
-                l("adopted:", "采用："),
-                r.adopted,
-                l("if", "如果"),
+                "    {}{}{}{ps}{}{ps:#}",
+                l("if instead ", "如果改为"),
                 r.alternative,
-                l("the processor's pathway would be", "处理者路径将为"),
-                r.alternative_pathway.label(lang)
+                l(" — ", "——"),
+                chujing_law::explain::reading_outcome(r, a.pathway, lang)
             )?;
             if let Some(why) = &r.why {
                 writeln!(out, "    {d}{why}{d:#}")?;

@@ -12,6 +12,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("large-platform-security-assessment", "security_assessment"),
     ("foreign-processor", "standard_contract_or_certification"),
+    ("open-readings", "standard_contract_or_certification"),
 ];
 
 #[test]

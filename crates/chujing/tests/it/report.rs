@@ -567,7 +567,10 @@ fn a_document_shows_the_other_reading_when_it_would_change_the_pathway() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("## If the law is read the other way"), "{out}");
     assert!(
-        out.contains("If they are counted, the processor's pathway would be standard contract or certification"),
+        out.contains(
+            "If instead they are counted: flow crm → standard contract or certification; \
+             the processor's pathway would be standard contract or certification"
+        ),
         "{out}"
     );
     let (_, text, _) = chujing(&["assess", profile.to_str().unwrap(), "--as-of", "2026-11-23"]);
