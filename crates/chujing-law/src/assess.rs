@@ -1247,7 +1247,8 @@ fn obligations(
         // assessment result issued in 2023 keeps its two-year validity).
         let anchor_regime = flow.mechanism.and_then(|m| book.regime_at(m.since).ok());
         let applies = |o: &Item<Obligation>| {
-            o.body.pathways.contains(&decision.pathway)
+            o.body.party == crate::pack::Party::Processor
+                && o.body.pathways.contains(&decision.pathway)
                 && o.body.when.as_ref().is_none_or(|c| c.holds(facts))
                 && match (o.body.mechanism, flow.mechanism) {
                     (Some(k), Some(m)) => k == m.kind,

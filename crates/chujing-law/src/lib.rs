@@ -13,6 +13,7 @@
 
 pub mod assess;
 pub mod calendar;
+pub mod certification;
 pub mod check;
 pub mod condition;
 pub mod country;

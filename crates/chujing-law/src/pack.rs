@@ -306,5 +306,20 @@ item_spec! {
         mechanism: Option<MechanismKind>,
         /// When it falls due.
         due: DueSpec,
+        /// Whose duty it is: the processor's (the default, listed by `assess`) or the certification body's
+        /// (used by the certification service, never listed as the processor's).
+        #[serde(default)]
+        party: Party,
     }
+}
+
+/// Who carries a duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The PI processor.
+    #[default]
+    Processor,
+    /// The certification body that certified the processor.
+    CertificationBody,
 }

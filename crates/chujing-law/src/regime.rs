@@ -92,6 +92,8 @@ pub struct Obligation {
     pub mechanism: Option<crate::pathway::MechanismKind>,
     /// When it falls due.
     pub due: DueSpec,
+    /// Whose duty it is.
+    pub party: crate::pack::Party,
 }
 
 /// A set of rule indices within one regime.

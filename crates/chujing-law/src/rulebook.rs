@@ -306,6 +306,7 @@ impl RuleBook {
                 when,
                 mechanism: o.mechanism,
                 due: o.due.clone(),
+                party: o.party,
             };
             self.obligations
                 .push(make_item(pack, meta, o, o.note.clone(), body));

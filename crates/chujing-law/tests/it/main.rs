@@ -8,6 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod certification;
 mod decide;
 mod network_data;
 mod obligations;
