@@ -97,14 +97,19 @@ impl CertificationTerms {
     /// The days within which renewal of a certificate issued on `issued` is applied for (first, last), where
     /// the law sets a window.
     pub fn renewal_window(&self, issued: Date) -> Option<(Date, Date)> {
+        self.renewal_window_before(self.expires(issued))
+    }
+
+    /// The renewal window of a certificate whose last valid day is `last_day` (a renewed certificate's).
+    pub fn renewal_window_before(&self, last_day: Date) -> Option<(Date, Date)> {
         let months = self.renewal_months.as_ref()?.value;
-        let expiry = issued.add_years(self.validity_years.value);
-        let first = expiry
+        let first = last_day
+            .tomorrow()
             .to_jiff()
             .checked_sub(jiff::Span::new().months(months))
             .ok()
             .map(Date::from)?;
-        Some((first, self.expires(issued)))
+        Some((first, last_day))
     }
 
     /// The day by which the body reports to the platform an issue or status change on `event`, on the working-day
@@ -238,4 +243,115 @@ impl Ineligible {
             ),
         }
     }
+}
+
+/// What a review item examines (the three matters the certification assesses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewTopic {
+    /// Legality, legitimacy and necessity of the export.
+    LegalityAndNecessity,
+    /// The recipient country's legal and policy environment.
+    DestinationLaw,
+    /// The recipient's protective capacity and security measures, by the certification standard in force.
+    SecurityMeasures,
+}
+
+/// One item of a certification body's review checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewItem {
+    /// Stable id (`legality-necessity`, `basic-requirements`, …).
+    pub id: &'static str,
+    /// What it examines.
+    pub topic: ReviewTopic,
+    /// What the reviewer checks, in words.
+    pub text: &'static str,
+    /// The article or standard it comes from.
+    pub source: String,
+}
+
+/// The items a body reviews for an application made on `on`: the PIPIA matters of Art. 6 and the headings of
+/// the certification standard in force (GB/T 46068-2025 from 2026-03-01, TC260-PG-20222A before).
+pub fn review_checklist(
+    book: &RuleBook,
+    on: Date,
+    lang: Lang,
+) -> Result<Vec<ReviewItem>, LawError> {
+    use ReviewTopic::*;
+    let regime = book.regime_at(on)?;
+    let standard = regime
+        .standards
+        .iter()
+        .find(|s| s.body == crate::pack::StandardTopic::CertificationRequirements);
+    let code = standard.map_or("", |s| s.article.get(lang));
+    let art6 = lang.pick(
+        "Certification Measures 2026 Art. 6",
+        "《个人信息出境认证办法》第六条",
+    );
+    let item = |id, topic, en, zh, source: &str| ReviewItem {
+        id,
+        topic,
+        text: lang.pick(en, zh),
+        source: source.to_string(),
+    };
+    let mut out = vec![
+        item(
+            "legality-necessity",
+            LegalityAndNecessity,
+            "the lawfulness, legitimacy and necessity of the processor's and the recipient's purpose, scope and method",
+            "处理者和境外接收方处理个人信息的目的、范围、方式等的合法性、正当性、必要性",
+            art6,
+        ),
+        item(
+            "scale-sensitivity",
+            LegalityAndNecessity,
+            "the scale, scope, type and sensitivity of the PI exported and the risks to individuals",
+            "出境个人信息的规模、范围、种类、敏感程度及可能带来的风险",
+            art6,
+        ),
+        item(
+            "destination-law",
+            DestinationLaw,
+            "the PI protection laws and policies of the recipient's country or region",
+            "境外接收方所在国家或者地区的个人信息保护政策和法规",
+            art6,
+        ),
+        item(
+            "recipient-capacity",
+            SecurityMeasures,
+            "the recipient's undertakings and the management and technical measures and capacity to keep them",
+            "境外接收方承诺承担的义务以及履行义务的管理和技术措施、能力",
+            art6,
+        ),
+    ];
+    if code.starts_with("GB/T 46068") {
+        // Only the top-level headings are verified (the pack's note says so); the items follow them.
+        out.extend([
+            item("basic-principles", SecurityMeasures,
+                "the standard's basic principles (top-level heading; sub-clauses not verified by chujing)",
+                "标准“基本原则”部分（一级标题；下级条款 chujing 未核对）", code),
+            item("basic-requirements", SecurityMeasures,
+                "the standard's basic requirements: binding agreement, PI protection officer and department, unified processing rules, PIPIA (top-level heading)",
+                "标准“基本要求”部分：具有法律约束力的协议、个人信息保护负责人和机构、统一的处理规则、个人信息保护影响评估（一级标题）", code),
+            item("individuals-rights", SecurityMeasures,
+                "the standard's protection of individuals' rights: notice, separate consent, requests, remedies (top-level heading)",
+                "标准“个人信息主体权益保障”部分：告知、单独同意、权利请求、救济（一级标题）", code),
+        ]);
+    } else if !code.is_empty() {
+        out.extend([
+            item("binding-agreement", SecurityMeasures,
+                "a legally binding agreement: parties, categories, scope and purposes, measures, unified rules, supervision, PRC law, liability",
+                "具有法律约束力的协议：双方、种类、范围和目的、保护措施、统一规则、接受监督、适用中国法律、责任承担", code),
+            item("officer-department", SecurityMeasures,
+                "a PI protection officer (a decision-maker with expertise) and a responsible department at both parties",
+                "双方设立个人信息保护负责人（具有决策权和专业知识）和个人信息保护机构", code),
+            item("unified-rules", SecurityMeasures,
+                "unified processing rules: purpose, scope, categories, sensitivity, volumes, storage, retention, rights, remedies",
+                "统一的个人信息跨境处理规则：目的、范围、种类、敏感程度、数量、存储地、保存期限、权利、救济", code),
+            item("rights-and-suspension", SecurityMeasures,
+                "notice and separate consent, handling of rights requests, and suspension of transfers when security cannot be ensured",
+                "告知和单独同意、处理个人权利请求、无法保障安全时停止出境", code),
+        ]);
+    }
+    Ok(out)
 }

@@ -128,3 +128,24 @@ fn the_body_duties_are_not_listed_as_the_processors() {
         a.obligations.iter().map(|o| &o.id).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_review_checklist_follows_the_certification_standard_in_force() {
+    use chujing_law::certification::review_checklist;
+    let ids = |on| -> Vec<&str> {
+        review_checklist(&BOOK, d(on), Lang::En)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
+    };
+    let before = ids("2026-02-28");
+    let after = ids("2026-03-01");
+    assert!(before.contains(&"binding-agreement") && !before.contains(&"basic-principles"));
+    assert!(after.contains(&"basic-principles") && !after.contains(&"binding-agreement"));
+    for both in [&before, &after] {
+        assert!(both.contains(&"legality-necessity") && both.contains(&"destination-law"));
+    }
+    let items = review_checklist(&BOOK, d("2026-03-01"), Lang::Zh).unwrap();
+    assert!(items.iter().any(|i| i.source == "GB/T 46068-2025"));
+}
