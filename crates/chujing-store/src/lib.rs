@@ -53,6 +53,9 @@ pub enum StoreError {
     /// A figure does not fit the database's columns.
     #[error("cannot store: {0}")]
     Range(String),
+    /// A write based on a stale read, or a record that already exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +80,8 @@ macro_rules! on_pool {
         }
     };
 }
+
+pub mod records;
 
 /// A count as the databases store it (signed 64-bit); a count that does not fit is refused, never clamped.
 fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {

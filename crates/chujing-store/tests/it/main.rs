@@ -9,4 +9,5 @@
 )]
 
 mod damage;
+mod records;
 mod story;

@@ -1,0 +1,402 @@
+//! The certification service's records and its hash-chained audit log.
+//!
+//! Every record is a JSON document with the columns its queries and its authorisation need (see the
+//! migration `0004_certify`). Writes go through a [`Write`]: it locks the audit log's head row first, so that
+//! writers — in one process or several on one PostgreSQL database — change records and append audit entries
+//! one at a time, in one order; a write names the version of a record it read, so an update based on a stale
+//! read fails as [`StoreError::Conflict`] instead of overwriting.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{Backend, Store, StoreError};
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// What it is (`org`, `user`, `token`, `application`, `certificate`, …).
+    pub kind: String,
+    /// Its id, unique within its kind.
+    pub id: String,
+    /// The organisation it belongs to.
+    pub org: String,
+    /// The other party it is assigned to (a certification body, a regulator), or empty.
+    pub party: String,
+    /// Its state, or empty.
+    pub state: String,
+    /// Text a search matches (lower case).
+    pub search: String,
+    /// The document (JSON).
+    pub body: String,
+    /// Its version: 1 when inserted, one more at each update.
+    pub version: i64,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// Which records of a kind to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Belonging to this organisation.
+    pub org: Option<&'a str>,
+    /// Assigned to this party.
+    pub party: Option<&'a str>,
+    /// Belonging to or assigned to this organisation (either column).
+    pub org_or_party: Option<&'a str>,
+    /// In this state.
+    pub state: Option<&'a str>,
+    /// Whose search text contains this (lower-cased by the caller).
+    pub search: Option<&'a str>,
+    /// At most this many (default 1,000).
+    pub limit: Option<i64>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Its position, from 1.
+    pub seq: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who (a user id, `public`, `admin`, `system`).
+    pub actor: String,
+    /// What was done (`application.submit`, `certificate.suspend`, …).
+    pub action: String,
+    /// To what (`application/ID`, `certificate/NUMBER`, …).
+    pub subject: String,
+    /// The decision or change, as JSON.
+    pub content: String,
+    /// The previous entry's hash (64 zeros for the first).
+    pub prev: String,
+    /// SHA-256 over the previous hash and this entry's fields.
+    pub hash: String,
+}
+
+/// The hash of the first entry's predecessor.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash an entry must carry: SHA-256 over its predecessor's hash and its own fields, each length-prefixed
+/// so that no two different entries hash alike by moving text between fields.
+pub fn entry_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    content: &str,
+) -> String {
+    let mut h = Sha256::new();
+    let seq = seq.to_string();
+    for field in [prev, seq.as_str(), at, actor, action, subject, content] {
+        h.update((field.len() as u64).to_le_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The first entry of a chain that does not verify, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("audit log entry {seq}: {reason}")]
+pub struct ChainBreak {
+    /// The first bad entry (or the head's position, when entries are missing at the end).
+    pub seq: i64,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Checks a chain read in order of `seq` against the head row; returns the number of entries.
+pub fn verify_chain(entries: &[AuditEntry], head: (i64, &str)) -> Result<i64, ChainBreak> {
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1;
+    for e in entries {
+        let brk = |reason: String| ChainBreak { seq: e.seq, reason };
+        if e.seq != expected_seq {
+            return Err(ChainBreak {
+                seq: expected_seq,
+                reason: format!(
+                    "missing or reordered: the next entry found is {} (an entry was deleted or renumbered)",
+                    e.seq
+                ),
+            });
+        }
+        if e.prev != prev {
+            return Err(brk("it does not follow the entry before it (its `prev` differs): entries were reordered or one was removed".into()));
+        }
+        let hash = entry_hash(
+            &e.prev, e.seq, &e.at, &e.actor, &e.action, &e.subject, &e.content,
+        );
+        if hash != e.hash {
+            return Err(brk(
+                "its content does not match its hash: it was edited".into()
+            ));
+        }
+        prev = e.hash.clone();
+        expected_seq += 1;
+    }
+    let count = expected_seq - 1;
+    if head.0 != count || head.1 != prev {
+        return Err(ChainBreak {
+            seq: count + 1,
+            reason: format!(
+                "the log ends at entry {count} but its head records entry {}: entries at the end were deleted",
+                head.0
+            ),
+        });
+    }
+    Ok(count)
+}
+
+#[derive(Debug)]
+enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$tx` bound to the write's open transaction, whichever backend it is.
+macro_rules! on_tx {
+    ($self:expr, $tx:ident => $body:expr) => {
+        match &mut $self.tx {
+            Tx::Sqlite($tx) => $body,
+            Tx::Postgres($tx) => $body,
+        }
+    };
+}
+
+/// One serialised write: records, counters, blobs and audit entries, committed together or not at all.
+#[derive(Debug)]
+pub struct Write {
+    tx: Tx,
+}
+
+macro_rules! record_from_row {
+    ($r:expr) => {
+        Record {
+            kind: $r.try_get("kind")?,
+            id: $r.try_get("id")?,
+            org: $r.try_get("org")?,
+            party: $r.try_get("party")?,
+            state: $r.try_get("state")?,
+            search: $r.try_get("search")?,
+            body: $r.try_get("body")?,
+            version: $r.try_get("version")?,
+            updated_at: $r.try_get("updated_at")?,
+        }
+    };
+}
+
+const SELECT_RECORD: &str =
+    "SELECT kind, id, org, party, state, search, body, version, updated_at FROM records";
+
+impl Store {
+    /// Starts a write: every other write, in any process, waits until this one commits or is dropped.
+    pub async fn write(&self) -> Result<Write, StoreError> {
+        let tx = match &self.backend {
+            Backend::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+        };
+        let mut w = Write { tx };
+        // A write first: SQLite takes its write lock now (a read first could not upgrade later without a
+        // deadlock), PostgreSQL locks the head row until commit.
+        on_tx!(w, tx => {
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
+        });
+        Ok(w)
+    }
+
+    /// A record, if present.
+    pub async fn record(&self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_RECORD} WHERE kind = $1 AND id = $2")))
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Some(record_from_row!(r)),
+                None => None,
+            }
+        }))
+    }
+
+    /// The records of `kind` that pass `f`, oldest change first.
+    pub async fn records(&self, kind: &str, f: &Filter<'_>) -> Result<Vec<Record>, StoreError> {
+        // Every condition is bound; an absent one compares a NULL and passes.
+        let sql = format!(
+            "{SELECT_RECORD} WHERE kind = $1 AND ($2 IS NULL OR org = $2) AND ($3 IS NULL OR party = $3) \
+             AND ($4 IS NULL OR org = $4 OR party = $4) AND ($5 IS NULL OR state = $5) \
+             AND ($6 IS NULL OR search LIKE $6) ORDER BY updated_at, id LIMIT $7"
+        );
+        let like = f
+            .search
+            .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+        Ok(on_pool!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(kind)
+                .bind(f.org)
+                .bind(f.party)
+                .bind(f.org_or_party)
+                .bind(f.state)
+                .bind(like)
+                .bind(f.limit.unwrap_or(1000))
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(record_from_row!(r));
+            }
+            out
+        }))
+    }
+
+    /// A stored blob.
+    pub async fn blob(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("SELECT data FROM blobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<Vec<u8>, _>("data"))
+            .transpose()?),
+        )
+    }
+
+    /// The audit log in order, and its head (last sequence, last hash).
+    pub async fn audit_log(&self) -> Result<(Vec<AuditEntry>, (i64, String)), StoreError> {
+        Ok(on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, subject, content, prev, hash FROM audit_log ORDER BY seq")
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(AuditEntry {
+                    seq: r.try_get("seq")?,
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    subject: r.try_get("subject")?,
+                    content: r.try_get("content")?,
+                    prev: r.try_get("prev")?,
+                    hash: r.try_get("hash")?,
+                });
+            }
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
+            (out, (head.try_get("seq")?, head.try_get("hash")?))
+        }))
+    }
+
+    /// Verifies the audit log: the number of entries, or the first bad one.
+    pub async fn verify_audit(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+        let (entries, (seq, hash)) = self.audit_log().await?;
+        Ok(verify_chain(&entries, (seq, &hash)))
+    }
+}
+
+impl Write {
+    /// A record, if present, as this write sees it.
+    pub async fn get(&mut self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        Ok(on_tx!(self, tx => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_RECORD} WHERE kind = $1 AND id = $2")))
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            match row {
+                Some(r) => Some(record_from_row!(r)),
+                None => None,
+            }
+        }))
+    }
+
+    /// Inserts a new record (its `version` is set to 1); one with the same kind and id is a conflict.
+    pub async fn insert(&mut self, r: &Record) -> Result<(), StoreError> {
+        let n = on_tx!(self, tx => sqlx::query(
+            "INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (kind, id) DO NOTHING")
+            .bind(&r.kind).bind(&r.id).bind(&r.org).bind(&r.party).bind(&r.state).bind(&r.search)
+            .bind(&r.body).bind(&r.updated_at)
+            .execute(&mut **tx).await?.rows_affected());
+        if n == 0 {
+            return Err(StoreError::Conflict(format!(
+                "{} `{}` already exists",
+                r.kind, r.id
+            )));
+        }
+        Ok(())
+    }
+
+    /// Replaces a record read at `r.version`; the stored version becomes one more. A record changed since
+    /// it was read is a conflict, never overwritten.
+    pub async fn update(&mut self, r: &Record) -> Result<(), StoreError> {
+        let n = on_tx!(self, tx => sqlx::query(
+            "UPDATE records SET org = $3, party = $4, state = $5, search = $6, body = $7, \
+             version = version + 1, updated_at = $8 WHERE kind = $1 AND id = $2 AND version = $9")
+            .bind(&r.kind).bind(&r.id).bind(&r.org).bind(&r.party).bind(&r.state).bind(&r.search)
+            .bind(&r.body).bind(&r.updated_at).bind(r.version)
+            .execute(&mut **tx).await?.rows_affected());
+        if n == 0 {
+            return Err(StoreError::Conflict(format!(
+                "{} `{}` changed since version {} was read",
+                r.kind, r.id, r.version
+            )));
+        }
+        Ok(())
+    }
+
+    /// The next value of a counter, from 1: never the same value twice, in any process.
+    pub async fn next(&mut self, counter: &str) -> Result<u64, StoreError> {
+        let v: i64 = on_tx!(self, tx => sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value")
+            .bind(counter)
+            .fetch_one(&mut **tx).await?.try_get("value")?);
+        crate::to_u64(v, "counter")
+    }
+
+    /// Stores a blob under a new id.
+    pub async fn put_blob(&mut self, id: &str, data: &[u8]) -> Result<(), StoreError> {
+        on_tx!(self, tx => sqlx::query(
+            "INSERT INTO blobs (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = excluded.data")
+            .bind(id).bind(data)
+            .execute(&mut **tx).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Appends an entry to the audit log; returns its sequence number.
+    pub async fn audit(
+        &mut self,
+        at: &str,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        content: &str,
+    ) -> Result<i64, StoreError> {
+        let (seq, prev): (i64, String) = on_tx!(self, tx => {
+            let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+            (r.try_get("seq")?, r.try_get("hash")?)
+        });
+        let seq = seq + 1;
+        let hash = entry_hash(&prev, seq, at, actor, action, subject, content);
+        on_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor, action, subject, content, prev, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(seq).bind(at).bind(actor).bind(action).bind(subject).bind(content).bind(&prev).bind(&hash)
+                .execute(&mut **tx).await?;
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq).bind(&hash)
+                .execute(&mut **tx).await?;
+        });
+        Ok(seq)
+    }
+
+    /// Commits everything written.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
