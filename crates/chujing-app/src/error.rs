@@ -27,6 +27,13 @@ pub enum AppError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// What was asked for does not exist (or is not the asker's to see).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the state of what it acts on: a step the lifecycle does not allow now, or a
+    /// change made by someone else since it was read. The message says what is allowed.
+    #[error("{0}")]
+    Conflict(String),
     /// A file could not be written, or another system failure.
     #[error("{context}: {source}")]
     Io {
@@ -43,6 +50,10 @@ pub enum AppError {
 pub enum ErrorKind {
     /// Bad input: the message says what to change.
     Input,
+    /// Not found.
+    NotFound,
+    /// A conflict with the current state.
+    Conflict,
     /// Anything else.
     Failure,
 }
@@ -52,6 +63,8 @@ impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Input(_) | AppError::Records(_) => ErrorKind::Input,
+            AppError::NotFound(_) => ErrorKind::NotFound,
+            AppError::Conflict(_) => ErrorKind::Conflict,
             AppError::Law(
                 LawError::Input(_)
                 | LawError::Invalid(_)
@@ -65,6 +78,14 @@ impl AppError {
                 LawError::Input(_) | LawError::NoRegime { .. },
             )) => ErrorKind::Input,
             _ => ErrorKind::Failure,
+        }
+    }
+
+    /// A store failure, with what was being done; a conflict stays a conflict.
+    pub fn from_store(context: &str, e: chujing_store::StoreError) -> AppError {
+        match e {
+            chujing_store::StoreError::Conflict(m) => AppError::Conflict(m),
+            e => AppError::store(context, e),
         }
     }
 

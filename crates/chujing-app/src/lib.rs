@@ -5,7 +5,8 @@
 //! - [`ledger`]: read a batch file into a batch, ingest it, the status as of a date, the what-if gate;
 //! - [`scan`]: scan files for PI, write what was found into a profile;
 //! - [`report`]: the inputs of documents (a kept scan report, an agreement's text);
-//! - [`db`]: the database and the ledger key.
+//! - [`db`]: the database and the ledger key;
+//! - [`certify`]: the certification service (`chujing serve`, `chujing admin`).
 //!
 //! The ledger use cases are generic over [`chujing_ledger::LedgerStore`]: SQLite and PostgreSQL in
 //! production, [`chujing_ledger::MemoryStore`] in tests.
@@ -13,6 +14,7 @@
 #![deny(missing_docs)]
 
 pub mod assess;
+pub mod certify;
 pub mod db;
 pub mod error;
 pub mod ledger;

@@ -92,7 +92,16 @@ pub fn check_agreement(
     as_of: chujing_law::Date,
     lang: chujing_law::Lang,
 ) -> Result<(Vec<String>, Vec<chujing_docs::contract::ClauseResult>)> {
-    let text = agreement_text(path)?;
+    check_agreement_text(book, &agreement_text(path)?, as_of, lang)
+}
+
+/// [`check_agreement`] on an agreement's text.
+pub fn check_agreement_text(
+    book: &chujing_law::RuleBook,
+    text: &str,
+    as_of: chujing_law::Date,
+    lang: chujing_law::Lang,
+) -> Result<(Vec<String>, Vec<chujing_docs::contract::ClauseResult>)> {
     let standard = book
         .regime_at(as_of)?
         .standard(
@@ -106,7 +115,7 @@ pub fn check_agreement(
             )
             .to_string()
         });
-    let paragraphs = chujing_docs::contract::paragraphs(&text);
+    let paragraphs = chujing_docs::contract::paragraphs(text);
     let results = chujing_docs::contract::check(&paragraphs, lang, &standard);
     Ok((paragraphs, results))
 }

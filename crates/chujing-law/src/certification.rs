@@ -5,7 +5,7 @@
 //! Every figure is read from the obligations of the packs in force (by their kind of deadline and party, not
 //! by a number written here), so that a change in the law is a change of a pack.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::assess::Assessment;
 use crate::calendar::WorkingDate;
@@ -121,7 +121,7 @@ impl CertificationTerms {
 }
 
 /// Why a processor may not use the certification route on a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Ineligible {
     /// The law in force has no certification measures with an eligibility rule yet.
@@ -137,7 +137,7 @@ pub enum Ineligible {
 }
 
 /// Whether a processor may apply for certification on a date, and what must come first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Eligibility {
     /// The date checked.
     pub as_of: Date,

@@ -227,9 +227,7 @@ impl Store {
              AND ($4 IS NULL OR org = $4 OR party = $4) AND ($5 IS NULL OR state = $5) \
              AND ($6 IS NULL OR search LIKE $6) ORDER BY updated_at, id LIMIT $7"
         );
-        let like = f
-            .search
-            .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+        let like = f.search.map(|s| format!("%{}%", s.replace(['%', '_'], "")));
         Ok(on_pool!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(kind)

@@ -1,0 +1,413 @@
+//! Organisations, users and credentials. Passwords are hashed with Argon2id; API tokens and browser sessions
+//! are random 256-bit values stored only as their SHA-256, scoped, expiring and revocable.
+
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{
+    Actor, Columns, Now, Org, OrgKind, Scope, audit, decode, get, get_in, random_hex, record, st,
+    write,
+};
+use crate::{AppError, Result};
+
+/// A user: an e-mail in one organisation. The password hash never leaves the store.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct User {
+    /// The e-mail, lower case: the user's id.
+    pub email: String,
+    /// The organisation's id.
+    pub org: String,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("email", &self.email)
+            .field("org", &self.org)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored credential (found by the SHA-256 of the token).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Credential {
+    user: String,
+    scope: Scope,
+    /// `api` or `session`.
+    kind: String,
+    expires_at: String,
+    /// A session's CSRF token (sent back in a header with every change).
+    csrf: Option<String>,
+}
+
+/// A token as issued: the secret is shown once.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issued {
+    /// The bearer token (or session cookie value).
+    pub token: String,
+    /// When it expires (RFC 3339).
+    pub expires_at: String,
+    /// A session's CSRF token.
+    pub csrf: Option<String>,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Input(format!("cannot hash the password: {e}")))
+}
+
+/// A new random password (24 characters, about 120 bits).
+fn new_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let hex = random_hex(24)?;
+    let bytes = hex::decode(hex).unwrap_or_default();
+    Ok(bytes
+        .iter()
+        .map(|b| {
+            ALPHABET
+                .get(usize::from(*b) % ALPHABET.len())
+                .map_or('x', |c| char::from(*c))
+        })
+        .collect())
+}
+
+fn check_email(email: &str) -> Result<String> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.split_once('@')
+            .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
+        && !e.chars().any(char::is_whitespace);
+    if ok {
+        Ok(e)
+    } else {
+        Err(AppError::Input(format!(
+            "`{email}` is not an e-mail address"
+        )))
+    }
+}
+
+fn rfc3339_plus(now: &Now, hours: i64) -> Result<String> {
+    let t: jiff::Timestamp = now
+        .at
+        .parse()
+        .map_err(|e| AppError::Input(format!("bad time `{}`: {e}", now.at)))?;
+    t.checked_add(jiff::SignedDuration::from_hours(hours))
+        .map(|t| t.to_string())
+        .map_err(|e| AppError::Input(format!("expiry out of range: {e}")))
+}
+
+/// Creates the first regulator organisation (national) and its first user; returns them with a one-time
+/// password. Refused once any organisation exists.
+pub async fn init(store: &Store, name: &str, email: &str, now: &Now) -> Result<(Org, String)> {
+    let any = st(store
+        .records(
+            "org",
+            &Filter {
+                limit: Some(1),
+                ..Filter::default()
+            },
+        )
+        .await)?;
+    if !any.is_empty() {
+        return Err(AppError::Conflict(
+            "already initialised: use `chujing admin org add` and `chujing admin user add`".into(),
+        ));
+    }
+    let org = add_org(store, OrgKind::Regulator, name, None, "admin", now).await?;
+    let (_, password) = add_user(store, &org.id, email, None, "admin", now).await?;
+    Ok((org, password.unwrap_or_default()))
+}
+
+/// Adds an organisation. A processor and a provincial regulator name their province.
+pub async fn add_org(
+    store: &Store,
+    kind: OrgKind,
+    name: &str,
+    province: Option<&str>,
+    actor: &str,
+    now: &Now,
+) -> Result<Org> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::Input(
+            "an organisation needs a name of 1 to 200 characters".into(),
+        ));
+    }
+    let province = province.map(str::trim).filter(|p| !p.is_empty());
+    if kind == OrgKind::Processor && province.is_none() {
+        return Err(AppError::Input(
+            "a processor names the province where it is registered (--province, e.g. 310000 or Shanghai): its filings and reports go to that province's regulator".into(),
+        ));
+    }
+    let org = Org {
+        id: format!("org-{}", random_hex(8)?),
+        kind,
+        name: name.to_string(),
+        province: province.map(str::to_string),
+    };
+    let mut w = write(store).await?;
+    let rec = record(
+        Columns {
+            kind: "org",
+            id: &org.id,
+            org: &org.id,
+            party: province.unwrap_or(""),
+            state: kind.id(),
+            search: format!("{} {}", org.id, org.name),
+        },
+        &org,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        "org.add",
+        &format!("org/{}", org.id),
+        &org,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(org)
+}
+
+/// Adds a user to an organisation; without a password, one is generated and returned (shown once).
+pub async fn add_user(
+    store: &Store,
+    org: &str,
+    email: &str,
+    password: Option<&str>,
+    actor: &str,
+    now: &Now,
+) -> Result<(String, Option<String>)> {
+    let email = check_email(email)?;
+    if let Some(p) = password
+        && p.chars().count() < 12
+    {
+        return Err(AppError::Input(
+            "a password has at least 12 characters".into(),
+        ));
+    }
+    let generated = match password {
+        Some(_) => None,
+        None => Some(new_password()?),
+    };
+    let password_hash = hash_password(password.or(generated.as_deref()).unwrap_or_default())?;
+    let mut w = write(store).await?;
+    get_in(&mut w, "org", org).await?;
+    let user = User {
+        email: email.clone(),
+        org: org.to_string(),
+        password_hash,
+    };
+    let rec = record(
+        Columns {
+            kind: "user",
+            id: &email,
+            org,
+            party: "",
+            state: "active",
+            search: email.clone(),
+        },
+        &user,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        "user.add",
+        &format!("user/{email}"),
+        &serde_json::json!({ "org": org }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok((email, generated))
+}
+
+async fn issue(
+    store: &Store,
+    user: &User,
+    scope: Scope,
+    kind: &str,
+    hours: i64,
+    actor: &str,
+    now: &Now,
+) -> Result<Issued> {
+    let token = format!("cj_{}", random_hex(32)?);
+    let csrf = (kind == "session").then(|| random_hex(16)).transpose()?;
+    let cred = Credential {
+        user: user.email.clone(),
+        scope,
+        kind: kind.into(),
+        expires_at: rfc3339_plus(now, hours)?,
+        csrf: csrf.clone(),
+    };
+    let id = token_hash(&token);
+    let mut w = write(store).await?;
+    let rec = record(
+        Columns {
+            kind: "token",
+            id: &id,
+            org: &user.org,
+            party: &user.email,
+            state: "active",
+            search: String::new(),
+        },
+        &cred,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    // The log names the token by its hash's prefix, never the token.
+    let content = serde_json::json!({ "user": user.email, "kind": kind, "scope": scope, "expires_at": cred.expires_at, "id": id.get(..12) });
+    audit(
+        &mut w,
+        now,
+        actor,
+        &format!("{kind}.create"),
+        &format!("user/{}", user.email),
+        &content,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(Issued {
+        token,
+        expires_at: cred.expires_at,
+        csrf,
+    })
+}
+
+/// Creates an API token for a user, valid `days`; the token is shown once.
+pub async fn create_token(
+    store: &Store,
+    email: &str,
+    scope: Scope,
+    days: u16,
+    actor: &str,
+    now: &Now,
+) -> Result<Issued> {
+    let user: User = decode(&get(store, "user", &check_email(email)?).await?)?;
+    issue(
+        store,
+        &user,
+        scope,
+        "api",
+        i64::from(days.clamp(1, 366)) * 24,
+        actor,
+        now,
+    )
+    .await
+}
+
+/// Logs in with a password: a session of 12 hours, or `None` when the e-mail or password is wrong (the two
+/// are not told apart).
+pub async fn login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    now: &Now,
+) -> Result<Option<Issued>> {
+    let Ok(email) = check_email(email) else {
+        return Ok(None);
+    };
+    let Some(rec) = st(store.record("user", &email).await)? else {
+        return Ok(None);
+    };
+    let user: User = decode(&rec)?;
+    let ok = PasswordHash::new(&user.password_hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    });
+    if !ok {
+        return Ok(None);
+    }
+    let actor = format!("{} ({})", user.email, user.org);
+    issue(store, &user, Scope::Write, "session", 12, &actor, now)
+        .await
+        .map(Some)
+}
+
+/// The actor a token stands for, if it is known, active and unexpired; with a session's CSRF token.
+pub async fn authenticate(
+    store: &Store,
+    token: &str,
+    now: &Now,
+) -> Result<Option<(Actor, Option<String>)>> {
+    let Some(rec) = st(store.record("token", &token_hash(token)).await)? else {
+        return Ok(None);
+    };
+    let cred: Credential = decode(&rec)?;
+    let expired = cred
+        .expires_at
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .zip(now.at.parse::<jiff::Timestamp>().ok())
+        .is_none_or(|(exp, now)| exp <= now);
+    if rec.state != "active" || expired {
+        return Ok(None);
+    }
+    let user: User = decode(&get(store, "user", &cred.user).await?)?;
+    let org: Org = decode(&get(store, "org", &user.org).await?)?;
+    Ok(Some((
+        Actor {
+            user: user.email,
+            org,
+            scope: cred.scope,
+        },
+        cred.csrf,
+    )))
+}
+
+/// Revokes a token or ends a session.
+pub async fn revoke(store: &Store, token: &str, actor: &str, now: &Now) -> Result<()> {
+    let id = token_hash(token);
+    let mut w = write(store).await?;
+    let mut rec = get_in(&mut w, "token", &id).await?;
+    rec.state = "revoked".into();
+    rec.updated_at = now.at.clone();
+    st(w.update(&rec).await)?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        "token.revoke",
+        &format!("user/{}", rec.party),
+        &serde_json::json!({ "id": id.get(..12) }),
+    )
+    .await?;
+    st(w.commit().await)
+}
+
+/// An organisation.
+pub async fn org(store: &Store, id: &str) -> Result<Org> {
+    decode(&get(store, "org", id).await?)
+}
+
+/// Every organisation, optionally of one kind.
+pub async fn orgs(store: &Store, kind: Option<OrgKind>) -> Result<Vec<Org>> {
+    let f = Filter {
+        state: kind.map(OrgKind::id),
+        ..Filter::default()
+    };
+    st(store.records("org", &f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}

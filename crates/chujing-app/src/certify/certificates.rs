@@ -1,0 +1,356 @@
+//! Certificates: issue, suspension with a published reason, reinstatement, revocation and renewal; the
+//! body's report of each to the national platform, due within 5 working days (Certification Measures 2026
+//! Art. 9); the public registry.
+
+use chujing_cert::certificate::Certificate;
+use chujing_cert::{CertificateAction, CertificateStatus};
+use chujing_law::certification::terms;
+use chujing_law::{Date, Lang, RuleBook};
+use chujing_store::Store;
+use chujing_store::records::{Filter, Write};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::applications::Step;
+use super::{Actor, Columns, Now, audit, decode, get_in, record, st, write};
+use crate::{AppError, Result};
+
+/// A certificate as the service keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateRecord {
+    /// The certificate.
+    #[schema(value_type = Object)]
+    pub certificate: Certificate,
+    /// The body that issued it.
+    pub body: String,
+    /// Its status on the day it is read (expiry is by date).
+    #[schema(value_type = String)]
+    pub status_today: CertificateStatus,
+    /// Every change, oldest first.
+    pub history: Vec<Step>,
+}
+
+/// A report the body owes the national platform (Art. 9).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlatformReport {
+    /// Its id.
+    pub id: String,
+    /// The certificate.
+    pub certificate: String,
+    /// What happened: `issued`, `suspended`, `reinstated`, `revoked`, `renewed`.
+    pub event: String,
+    /// The day it happened.
+    #[schema(value_type = String)]
+    pub event_on: Date,
+    /// The last day to report it.
+    #[schema(value_type = Option<String>)]
+    pub due_on: Option<Date>,
+    /// Set when the due day was computed on plain weekdays because that year's holidays are not published.
+    pub due_estimated: Option<String>,
+    /// The article.
+    pub citation: String,
+    /// When the body reported it, once it has.
+    #[schema(value_type = Option<String>)]
+    pub reported_on: Option<Date>,
+}
+
+impl PlatformReport {
+    /// Whether it is overdue on `today`.
+    pub fn overdue(&self, today: Date) -> bool {
+        self.reported_on.is_none() && self.due_on.is_some_and(|d| today > d)
+    }
+}
+
+fn columns<'a>(c: &'a Certificate, body: &'a str, state: &'a str) -> Columns<'a> {
+    Columns {
+        kind: "certificate",
+        id: c.number.as_str(),
+        org: &c.holder,
+        party: body,
+        state,
+        search: format!("{} {}", c.number, c.holder),
+    }
+}
+
+/// Stores a newly issued certificate and the platform report it creates (inside the grant's write).
+pub(crate) async fn record_issue(
+    w: &mut Write,
+    c: &Certificate,
+    body: &str,
+    book: &RuleBook,
+    now: &Now,
+    actor: &str,
+) -> Result<()> {
+    let holder: super::Org = decode(&get_in(w, "org", &c.holder).await?)?;
+    let r = CertificateRecord {
+        certificate: c.clone(),
+        body: body.into(),
+        status_today: c.status_on(now.today),
+        history: vec![Step {
+            action: "issue".into(),
+            by: actor.into(),
+            at: now.at.clone(),
+            reason: None,
+        }],
+    };
+    let mut rec = record(columns(c, body, c.status.id()), &r, now)?;
+    rec.search = format!("{} {}", c.number, holder.name).to_lowercase();
+    st(w.insert(&rec).await)?;
+    audit(
+        w,
+        now,
+        actor,
+        "certificate.issue",
+        &format!("certificate/{}", c.number),
+        c,
+    )
+    .await?;
+    platform_report(w, c, body, "issued", book, now, actor).await
+}
+
+async fn platform_report(
+    w: &mut Write,
+    c: &Certificate,
+    body: &str,
+    event: &str,
+    book: &RuleBook,
+    now: &Now,
+    actor: &str,
+) -> Result<()> {
+    let t = terms(book, now.today, Lang::En)?;
+    let Some(t) = t.filter(|t| t.report_working_days.is_some()) else {
+        return Ok(()); // before 2026 the law set no report
+    };
+    let due = t.report_due(book, now.today);
+    let seq = st(w.next(&format!("platform-report-{}", c.number)).await)?;
+    let p = PlatformReport {
+        id: format!("{}-{seq}", c.number),
+        certificate: c.number.to_string(),
+        event: event.into(),
+        event_on: now.today,
+        due_on: due.map(|d| d.date),
+        due_estimated: due.and_then(|d| d.fallback_year).map(|y| {
+            format!("estimated: {y}'s official holidays are not published, weekdays counted")
+        }),
+        citation: t
+            .report_working_days
+            .map(|r| r.citation)
+            .unwrap_or_default(),
+        reported_on: None,
+    };
+    let rec = record(
+        Columns {
+            kind: "platform_report",
+            id: &p.id,
+            org: body,
+            party: &c.holder,
+            state: "due",
+            search: p.certificate.clone(),
+        },
+        &p,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    audit(
+        w,
+        now,
+        actor,
+        "platform_report.due",
+        &format!("certificate/{}", c.number),
+        &p,
+    )
+    .await
+}
+
+/// A certificate, with its status on `today`.
+pub async fn get(store: &Store, number: &str, today: Date) -> Result<CertificateRecord> {
+    let mut r: CertificateRecord = decode(&super::get(store, "certificate", number).await?)?;
+    r.status_today = r.certificate.status_on(today);
+    Ok(r)
+}
+
+/// Certificates passing `f`, with their status on `today`.
+pub async fn list(store: &Store, f: &Filter<'_>, today: Date) -> Result<Vec<CertificateRecord>> {
+    st(store.records("certificate", f).await)?
+        .iter()
+        .map(|rec| {
+            let mut r: CertificateRecord = decode(rec)?;
+            r.status_today = r.certificate.status_on(today);
+            Ok(r)
+        })
+        .collect()
+}
+
+/// Takes an action on a certificate; each change creates the body's platform report.
+pub async fn act(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    action: CertificateAction,
+    reason: Option<&str>,
+    book: &RuleBook,
+    now: &Now,
+) -> Result<CertificateRecord> {
+    let t = terms(book, now.today, Lang::En)?.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "the law in force on {} sets no certificate terms",
+            now.today
+        ))
+    })?;
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "certificate", number).await?;
+    let mut r: CertificateRecord = decode(&rec)?;
+    let next = r
+        .certificate
+        .act(action, now.today, reason, &t)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    r.certificate = next;
+    r.status_today = r.certificate.status_on(now.today);
+    r.history.push(Step {
+        action: action.id().into(),
+        by: actor.label(),
+        at: now.at.clone(),
+        reason: reason.map(str::to_string),
+    });
+    let mut new = record(
+        columns(&r.certificate, &r.body.clone(), r.certificate.status.id()),
+        &r,
+        now,
+    )?;
+    new.search = rec.search.clone();
+    new.version = rec.version;
+    st(w.update(&new).await)?;
+    let c = r.certificate.clone();
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        &format!("certificate.{}", action.id()),
+        &format!("certificate/{number}"),
+        &serde_json::json!({ "status": c.status, "reason": c.reason, "expires_on": c.expires_on }),
+    )
+    .await?;
+    let event = match action {
+        CertificateAction::Suspend => "suspended",
+        CertificateAction::Reinstate => "reinstated",
+        CertificateAction::Revoke => "revoked",
+        CertificateAction::Renew => "renewed",
+    };
+    platform_report(&mut w, &c, &r.body, event, book, now, &actor.label()).await?;
+    st(w.commit().await)?;
+    Ok(r)
+}
+
+/// The body's platform reports, oldest first.
+pub async fn platform_reports(store: &Store, body: Option<&str>) -> Result<Vec<PlatformReport>> {
+    let f = Filter {
+        org: body,
+        ..Filter::default()
+    };
+    st(store.records("platform_report", &f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
+/// Marks a platform report as made on `now.today`.
+pub async fn mark_reported(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    now: &Now,
+) -> Result<PlatformReport> {
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "platform_report", id).await?;
+    let mut p: PlatformReport = decode(&rec)?;
+    if p.reported_on.is_some() {
+        return Err(AppError::Conflict(format!(
+            "platform report `{id}` was already made"
+        )));
+    }
+    p.reported_on = Some(now.today);
+    let mut new = record(
+        Columns {
+            kind: "platform_report",
+            id,
+            org: &rec.org,
+            party: &rec.party,
+            state: "reported",
+            search: rec.search.clone(),
+        },
+        &p,
+        now,
+    )?;
+    new.version = rec.version;
+    st(w.update(&new).await)?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "platform_report.made",
+        &format!("certificate/{}", p.certificate),
+        &p,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(p)
+}
+
+/// A certificate as the public registry shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistryEntry {
+    /// Its number.
+    pub number: String,
+    /// The holder's name.
+    pub holder: String,
+    /// The issuing body's name.
+    pub body: String,
+    /// Its status today.
+    #[schema(value_type = String)]
+    pub status: CertificateStatus,
+    /// Why it was suspended or revoked.
+    pub reason: Option<String>,
+    /// What it covers.
+    #[schema(value_type = Object)]
+    pub scope: chujing_cert::Scope,
+    /// Issued on.
+    #[schema(value_type = String)]
+    pub issued_on: Date,
+    /// Valid until.
+    #[schema(value_type = String)]
+    pub expires_on: Date,
+}
+
+/// The public registry: certificates whose number or holder contains `q` (all when empty), at most 100.
+pub async fn registry(store: &Store, q: &str, today: Date) -> Result<Vec<RegistryEntry>> {
+    let q = q.trim().to_lowercase();
+    let f = Filter {
+        search: (!q.is_empty()).then_some(q.as_str()),
+        limit: Some(100),
+        ..Filter::default()
+    };
+    let mut out = Vec::new();
+    for r in list(store, &f, today).await? {
+        let name = |id: &str| {
+            let store = store.clone();
+            let id = id.to_string();
+            async move {
+                super::accounts::org(&store, &id)
+                    .await
+                    .map(|o| o.name)
+                    .unwrap_or(id)
+            }
+        };
+        out.push(RegistryEntry {
+            number: r.certificate.number.to_string(),
+            holder: name(&r.certificate.holder).await,
+            body: name(&r.body).await,
+            status: r.status_today,
+            reason: r.certificate.reason.clone(),
+            scope: r.certificate.scope.clone(),
+            issued_on: r.certificate.issued_on,
+            expires_on: r.certificate.expires_on,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,210 @@
+//! The certification service's use cases (Certification Measures 2026, CAC & SAMR Order No. 20): accounts,
+//! applications with their materials and review, certificates, the public registry and violation reports,
+//! regulator orders, and the audit log. The server and the `admin` commands call these; who may call which is
+//! decided before, in the server's one authorisation module.
+//!
+//! Every change is one [`chujing_store::records::Write`]: the records it changes and the audit entry that
+//! records it commit together, and writes from several processes on one database happen one at a time.
+
+pub mod accounts;
+pub mod applications;
+pub mod certificates;
+pub mod orders;
+pub mod public;
+pub mod secret;
+
+use chujing_law::Date;
+use chujing_store::Store;
+use chujing_store::records::{Record, Write};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use utoipa::ToSchema;
+
+use crate::{AppError, Result};
+
+/// The kind of an organisation: who it is in the certification system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// A PI processor (applies for certification; a processor abroad through its representative).
+    Processor,
+    /// An overseas recipient.
+    Recipient,
+    /// A certification body.
+    CertificationBody,
+    /// A regulator (the CAC): national, or provincial with a province code.
+    Regulator,
+}
+
+impl OrgKind {
+    /// Every kind.
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Processor,
+        OrgKind::Recipient,
+        OrgKind::CertificationBody,
+        OrgKind::Regulator,
+    ];
+
+    /// The snake_case name.
+    pub fn id(self) -> &'static str {
+        match self {
+            OrgKind::Processor => "processor",
+            OrgKind::Recipient => "recipient",
+            OrgKind::CertificationBody => "certification_body",
+            OrgKind::Regulator => "regulator",
+        }
+    }
+
+    /// Parses a name, or says which are allowed.
+    pub fn parse(s: &str) -> Result<OrgKind> {
+        Self::ALL.into_iter().find(|k| k.id() == s).ok_or_else(|| {
+            AppError::Input(format!(
+                "unknown organisation kind `{s}`; expected one of: processor, recipient, certification_body, regulator"
+            ))
+        })
+    }
+}
+
+/// An organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Org {
+    /// Its id.
+    pub id: String,
+    /// What it is.
+    pub kind: OrgKind,
+    /// Its name.
+    pub name: String,
+    /// The province where it is registered (a processor), or whose regulator it is; `None` for the national
+    /// regulator.
+    pub province: Option<String>,
+}
+
+/// What a token or session may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Read only.
+    Read,
+    /// Read and change.
+    Write,
+}
+
+/// Who is acting: an authenticated user of an organisation, with the scope of their credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user's e-mail.
+    pub user: String,
+    /// Their organisation.
+    pub org: Org,
+    /// What their credential allows.
+    pub scope: Scope,
+}
+
+impl Actor {
+    /// How the audit log names this actor.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.user, self.org.id)
+    }
+}
+
+/// The time of a use case, passed in (the domain reads no clock): the instant and the day in China.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Now {
+    /// RFC 3339 timestamp.
+    pub at: String,
+    /// The date in China (UTC+8), the date the law is applied on.
+    pub today: Date,
+}
+
+/// `n` random bytes as hex, from the operating system.
+pub(crate) fn random_hex(n: usize) -> Result<String> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Io {
+        context: "no randomness from the operating system".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+/// A record's document.
+pub(crate) fn decode<T: DeserializeOwned>(r: &Record) -> Result<T> {
+    serde_json::from_str(&r.body).map_err(|e| {
+        AppError::store(
+            &format!("{} `{}` does not read back", r.kind, r.id),
+            std::io::Error::other(e.to_string()),
+        )
+    })
+}
+
+/// JSON of a document.
+pub(crate) fn encode<T: Serialize>(t: &T) -> Result<String> {
+    serde_json::to_string(t)
+        .map_err(|e| AppError::store("cannot encode", std::io::Error::other(e.to_string())))
+}
+
+/// The columns of a record, besides its document.
+pub(crate) struct Columns<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub org: &'a str,
+    pub party: &'a str,
+    pub state: &'a str,
+    pub search: String,
+}
+
+/// A new record of `doc`.
+pub(crate) fn record<T: Serialize>(c: Columns<'_>, doc: &T, now: &Now) -> Result<Record> {
+    Ok(Record {
+        kind: c.kind.into(),
+        id: c.id.into(),
+        org: c.org.into(),
+        party: c.party.into(),
+        state: c.state.into(),
+        search: c.search.to_lowercase(),
+        body: encode(doc)?,
+        version: 1,
+        updated_at: now.at.clone(),
+    })
+}
+
+/// Opens a write.
+pub(crate) async fn write(store: &Store) -> Result<Write> {
+    store
+        .write()
+        .await
+        .map_err(|e| AppError::from_store("cannot start a write", e))
+}
+
+/// A store result as a use-case result.
+pub(crate) fn st<T>(r: std::result::Result<T, chujing_store::StoreError>) -> Result<T> {
+    r.map_err(|e| AppError::from_store("the database failed", e))
+}
+
+/// Appends the audit entry of a change.
+pub(crate) async fn audit<T: Serialize>(
+    w: &mut Write,
+    now: &Now,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    content: &T,
+) -> Result<()> {
+    let content = encode(content)?;
+    st(w.audit(&now.at, actor, action, subject, &content).await).map(|_| ())
+}
+
+/// A record that must exist.
+pub(crate) async fn get(store: &Store, kind: &str, id: &str) -> Result<Record> {
+    st(store.record(kind, id).await)?.ok_or_else(|| AppError::NotFound(format!("no {kind} `{id}`")))
+}
+
+/// A record that must exist, as the write sees it.
+pub(crate) async fn get_in(w: &mut Write, kind: &str, id: &str) -> Result<Record> {
+    st(w.get(kind, id).await)?.ok_or_else(|| AppError::NotFound(format!("no {kind} `{id}`")))
+}
+
+/// The audit log's verification: the number of entries, or the first bad entry.
+pub async fn verify_audit(
+    store: &Store,
+) -> Result<std::result::Result<i64, chujing_store::records::ChainBreak>> {
+    st(store.verify_audit().await)
+}

@@ -1,0 +1,182 @@
+//! Regulator orders: an interview (Certification Measures 2026 Art. 16), rectification with a deadline, and
+//! the suspension of a processor's transfers (PIPL Art. 64), in force until lifted.
+
+use chujing_law::Date;
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, st, write};
+use crate::{AppError, Result};
+
+/// What an order does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    /// Summons the processor to an interview (Art. 16).
+    Interview,
+    /// Orders rectification by a deadline.
+    Rectification,
+    /// Suspends the processor's transfers until lifted: the gate refuses its batches.
+    SuspendTransfers,
+    /// Lifts an earlier order (`lifts` names it).
+    Lift,
+}
+
+/// An order as the regulator issues it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrder {
+    /// The processor (organisation id).
+    pub processor: String,
+    /// What it does.
+    pub kind: OrderKind,
+    /// The order's text: grounds and what is required.
+    pub text: String,
+    /// The deadline (rectification).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub deadline: Option<Date>,
+    /// The order lifted (`lift`).
+    #[serde(default)]
+    pub lifts: Option<String>,
+}
+
+/// An order as kept.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Order {
+    /// Its reference (quoted by the gate when it refuses).
+    pub reference: String,
+    /// The processor.
+    pub processor: String,
+    /// The issuing regulator (organisation id).
+    pub regulator: String,
+    /// What it does.
+    pub kind: OrderKind,
+    /// Its text.
+    pub text: String,
+    /// The deadline.
+    #[schema(value_type = Option<String>)]
+    pub deadline: Option<Date>,
+    /// The order it lifts.
+    pub lifts: Option<String>,
+    /// `in_force` or `lifted`.
+    pub status: String,
+    /// Issued on.
+    #[schema(value_type = String)]
+    pub issued_on: Date,
+}
+
+/// Issues an order; a `lift` ends the order it names.
+pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Result<Order> {
+    if new.text.trim().is_empty() {
+        return Err(AppError::Input(
+            "an order states its grounds and what is required (`text`)".into(),
+        ));
+    }
+    if new.kind == OrderKind::Rectification && new.deadline.is_none() {
+        return Err(AppError::Input(
+            "a rectification order sets a `deadline`".into(),
+        ));
+    }
+    let mut w = write(store).await?;
+    let processor: super::Org = decode(&get_in(&mut w, "org", &new.processor).await?)?;
+    if processor.kind != OrgKind::Processor {
+        return Err(AppError::Input(format!(
+            "`{}` is not a processor",
+            new.processor
+        )));
+    }
+    if new.kind == OrderKind::Lift {
+        let target = new
+            .lifts
+            .as_deref()
+            .ok_or_else(|| AppError::Input("a `lift` names the order it lifts (`lifts`)".into()))?;
+        let rec = get_in(&mut w, "order", target).await?;
+        let mut o: Order = decode(&rec)?;
+        if o.status != "in_force" || o.processor != processor.id {
+            return Err(AppError::Conflict(format!(
+                "order `{target}` is not in force for `{}`",
+                processor.id
+            )));
+        }
+        o.status = "lifted".into();
+        let mut new_rec = record(
+            Columns {
+                kind: "order",
+                id: target,
+                org: &rec.org,
+                party: &rec.party,
+                state: "lifted",
+                search: rec.search.clone(),
+            },
+            &o,
+            now,
+        )?;
+        new_rec.version = rec.version;
+        st(w.update(&new_rec).await)?;
+    }
+    let year = now.today.year();
+    let seq = st(w.next(&format!("order-{year}")).await)?;
+    let o = Order {
+        reference: format!("ORD-{year}-{seq:05}-{}", &random_hex(2)?),
+        processor: processor.id.clone(),
+        regulator: actor.org.id.clone(),
+        kind: new.kind,
+        text: new.text.trim().into(),
+        deadline: new.deadline,
+        lifts: new.lifts,
+        status: if new.kind == OrderKind::Lift {
+            "done".into()
+        } else {
+            "in_force".into()
+        },
+        issued_on: now.today,
+    };
+    let rec = record(
+        Columns {
+            kind: "order",
+            id: &o.reference,
+            org: &o.processor,
+            party: &o.regulator,
+            state: &o.status,
+            search: o.reference.clone(),
+        },
+        &o,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "order.issue",
+        &format!("org/{}", o.processor),
+        &o,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(o)
+}
+
+/// Orders passing `f`.
+pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Order>> {
+    st(store.records("order", f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
+/// The processor's transfer suspension in force, if any.
+pub async fn suspension(store: &Store, processor: &str) -> Result<Option<Order>> {
+    let f = Filter {
+        org: Some(processor),
+        state: Some("in_force"),
+        ..Filter::default()
+    };
+    Ok(list(store, &f)
+        .await?
+        .into_iter()
+        .find(|o| o.kind == OrderKind::SuspendTransfers))
+}

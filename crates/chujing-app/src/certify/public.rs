@@ -1,0 +1,142 @@
+//! Violation reports (Certification Measures 2026 Art. 15: anyone may report): anonymous, answered with a
+//! receipt code, routed to the provincial regulator (and the national one sees all) and, when they name a
+//! certificate, to the body that issued it.
+
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Columns, Now, OrgKind, audit, decode, random_hex, record, st, write};
+use crate::{AppError, Result};
+
+/// The longest report text accepted, in characters.
+pub const MAX_REPORT_CHARS: usize = 10_000;
+
+/// A report as the public sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    /// Whom it is about: a certificate number or an organisation's name.
+    pub about: String,
+    /// The province concerned, if known (routes it to that province's regulator).
+    #[serde(default)]
+    pub province: Option<String>,
+    /// What happened.
+    pub text: String,
+}
+
+/// A report as kept.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Report {
+    /// The receipt code (the only way to look it up).
+    pub receipt: String,
+    /// Whom it is about.
+    pub about: String,
+    /// The province.
+    pub province: Option<String>,
+    /// What happened.
+    pub text: String,
+    /// The regulator it was routed to (organisation id), if one exists for the province.
+    pub regulator: Option<String>,
+    /// The certification body concerned, when it names a certificate.
+    pub body: Option<String>,
+    /// `received`, `in_review` or `closed`.
+    pub status: String,
+    /// When it was received.
+    pub received_at: String,
+}
+
+/// What the public sees of a report: its status only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportStatus {
+    /// The receipt code.
+    pub receipt: String,
+    /// Its status.
+    pub status: String,
+    /// When it was received.
+    pub received_at: String,
+}
+
+/// Receives a report; returns it with its receipt code.
+pub async fn submit(store: &Store, new: NewReport, now: &Now) -> Result<Report> {
+    let text = new.text.trim();
+    let about = new.about.trim();
+    if text.is_empty() || about.is_empty() {
+        return Err(AppError::Input(
+            "a report says whom it is about (`about`) and what happened (`text`)".into(),
+        ));
+    }
+    if text.chars().count() > MAX_REPORT_CHARS || about.chars().count() > 200 {
+        return Err(AppError::Input(format!(
+            "a report's text has at most {MAX_REPORT_CHARS} characters and `about` at most 200"
+        )));
+    }
+    let province = new
+        .province
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    let regulators = super::accounts::orgs(store, Some(OrgKind::Regulator)).await?;
+    let regulator = province
+        .as_ref()
+        .and_then(|p| regulators.iter().find(|r| r.province.as_ref() == Some(p)))
+        .or_else(|| regulators.iter().find(|r| r.province.is_none()))
+        .map(|r| r.id.clone());
+    let body = match st(store.record("certificate", about).await)? {
+        Some(rec) => Some(rec.party),
+        None => None,
+    };
+    let r = Report {
+        receipt: format!("R-{}", random_hex(8)?.to_uppercase()),
+        about: about.into(),
+        province,
+        text: text.into(),
+        regulator: regulator.clone(),
+        body: body.clone(),
+        status: "received".into(),
+        received_at: now.at.clone(),
+    };
+    let mut w = write(store).await?;
+    let rec = record(
+        Columns {
+            kind: "report",
+            id: &r.receipt,
+            org: regulator.as_deref().unwrap_or(""),
+            party: body.as_deref().unwrap_or(""),
+            state: "received",
+            search: r.about.clone(),
+        },
+        &r,
+        now,
+    )?;
+    st(w.insert(&rec).await)?;
+    audit(
+        &mut w,
+        now,
+        "public",
+        "report.receive",
+        &format!("report/{}", r.receipt),
+        &serde_json::json!({ "regulator": regulator, "body": body }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(r)
+}
+
+/// A report's status by its receipt.
+pub async fn status(store: &Store, receipt: &str) -> Result<ReportStatus> {
+    let r: Report = decode(&super::get(store, "report", receipt).await?)?;
+    Ok(ReportStatus {
+        receipt: r.receipt,
+        status: r.status,
+        received_at: r.received_at,
+    })
+}
+
+/// Reports passing `f` (for the regulator and the body).
+pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Report>> {
+    st(store.records("report", f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}

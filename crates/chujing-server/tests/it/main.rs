@@ -1,0 +1,1 @@
+//! Integration tests of the server: one binary, topics as modules.
