@@ -1,1 +1,12 @@
 //! Integration tests of the server: one binary, topics as modules.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
+mod kit;
+mod story;

@@ -1,0 +1,584 @@
+//! The `/api/v1` handlers: parse, ask [`crate::authz`], call `chujing_app::certify`, answer. Each carries its
+//! OpenAPI description; the document at `/api/v1/openapi.json` is generated from them.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chujing_app::certify::applications::{
+    self, Application, NewApplication, ReviewInput, StepInput,
+};
+use chujing_app::certify::certificates::{self, CertificateRecord, PlatformReport, RegistryEntry};
+use chujing_app::certify::orders::{self, NewOrder, Order};
+use chujing_app::certify::public::{self, NewReport, Report, ReportStatus};
+use chujing_app::certify::{Org, accounts};
+use chujing_cert::{Action, CertificateAction, MaterialKind};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::{Principal, SESSION_COOKIE};
+use crate::authz::{self, actor};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+
+/// The API's routes, with their OpenAPI descriptions.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi_info())
+        .routes(routes!(registry))
+        .routes(routes!(report_submit, reports_list))
+        .routes(routes!(report_status))
+        .routes(routes!(login, logout))
+        .routes(routes!(orgs_list))
+        .routes(routes!(application_create, applications_list))
+        .routes(routes!(application_get))
+        .routes(routes!(material_put, material_get))
+        .routes(routes!(review_put))
+        .routes(routes!(application_action))
+        .routes(routes!(certificates_list))
+        .routes(routes!(certificate_get))
+        .routes(routes!(certificate_action))
+        .routes(routes!(platform_reports_list))
+        .routes(routes!(platform_report_made))
+        .routes(routes!(order_issue, orders_list))
+        .routes(routes!(audit_verify))
+}
+
+fn openapi_info() -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{InfoBuilder, OpenApiBuilder};
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("chujing certification service")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Personal information outbound-transfer certification (CAC & SAMR Order No. 20): applications, \
+                     review, certificates, the public registry, violation reports, regulator orders, audit log. \
+                     Errors are {\"error\": {\"code\", \"message\"}}.",
+                ))
+                .build(),
+        )
+        .build()
+}
+
+/// `GET /healthz`: the service and its database answer.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.setting("schema").await {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+/// Unknown routes.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such route; the API is described at /api/v1/openapi.json")
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!("the request body is not the JSON expected: {e}"))
+    })
+}
+
+/// A registry search.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RegistryQuery {
+    /// Certificate number or holder name (part of it); empty lists all (at most 100).
+    #[serde(default)]
+    pub q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/registry", params(RegistryQuery), tag = "public",
+    responses((status = 200, body = Vec<RegistryEntry>)))]
+async fn registry(
+    State(s): State<AppState>,
+    Query(q): Query<RegistryQuery>,
+) -> ApiResult<Json<Vec<RegistryEntry>>> {
+    if q.q.chars().count() > 200 {
+        return Err(ApiError::bad_request(
+            "the query has at most 200 characters",
+        ));
+    }
+    let now = s.clock.now();
+    Ok(Json(
+        certificates::registry(&s.store, &q.q, now.today).await?,
+    ))
+}
+
+/// A receipt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    /// The receipt code: the way to follow the report.
+    pub receipt: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/reports", request_body = NewReport, tag = "public",
+    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody)))]
+async fn report_submit(
+    State(s): State<AppState>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let new: NewReport = json_body(&body)?;
+    let r = public::submit(&s.store, new, &s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(Receipt { receipt: r.receipt })))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{receipt}", tag = "public",
+    params(("receipt" = String, Path, description = "the receipt code")),
+    responses((status = 200, body = ReportStatus), (status = 404, body = ErrorBody)))]
+async fn report_status(
+    State(s): State<AppState>,
+    Path(receipt): Path<String>,
+) -> ApiResult<Json<ReportStatus>> {
+    Ok(Json(public::status(&s.store, &receipt).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports", tag = "regulator",
+    responses((status = 200, body = Vec<Report>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn reports_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Report>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        public::list(&s.store, &authz::reports_filter(a)).await?,
+    ))
+}
+
+/// A login.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The user's e-mail.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A session: its cookie is set; changes send `csrf` in the `x-csrf-token` header.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Session {
+    /// The CSRF token.
+    pub csrf: String,
+    /// When the session ends.
+    pub expires_at: String,
+}
+
+/// Failed logins allowed per e-mail in [`LOGIN_WINDOW_MINUTES`].
+pub const LOGIN_ATTEMPTS: usize = 5;
+/// The window of the login limit.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
+#[utoipa::path(post, path = "/api/v1/session", request_body = Login, tag = "session",
+    responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    let l: Login = json_body(&body)?;
+    let now = s.clock.now();
+    let at: jiff::Timestamp = now.at.parse().map_err(|_| ApiError::bad_request("clock"))?;
+    let key = l.email.trim().to_lowercase();
+    let recent = |v: &mut Vec<jiff::Timestamp>| {
+        v.retain(|t| at.duration_since(*t) < jiff::SignedDuration::from_mins(LOGIN_WINDOW_MINUTES));
+        v.len()
+    };
+    let limited = s
+        .logins
+        .lock()
+        .map(|mut m| recent(m.entry(key.clone()).or_default()) >= LOGIN_ATTEMPTS)
+        .unwrap_or(true);
+    if limited {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many failed logins for this e-mail: wait {LOGIN_WINDOW_MINUTES} minutes"),
+        ));
+    }
+    match accounts::login(&s.store, &l.email, &l.password, &now).await? {
+        Some(issued) => {
+            if let Ok(mut m) = s.logins.lock() {
+                m.remove(&key);
+            }
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+                issued.token,
+                12 * 3600
+            );
+            let body = Session {
+                csrf: issued.csrf.unwrap_or_default(),
+                expires_at: issued.expires_at,
+            };
+            Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+        }
+        None => {
+            if let Ok(mut m) = s.logins.lock() {
+                m.entry(key).or_default().push(at);
+            }
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "wrong e-mail or password",
+            ))
+        }
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
+async fn logout(
+    State(s): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let a = actor(&who)?;
+    let token = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(';')
+                .find_map(|kv| kv.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
+        })
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+        });
+    if let Some(t) = token {
+        accounts::revoke(&s.store, t, &a.label(), &s.clock.now()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", responses((status = 200, body = Vec<Org>)))]
+async fn orgs_list(State(s): State<AppState>) -> ApiResult<Json<Vec<Org>>> {
+    Ok(Json(accounts::orgs(&s.store, None).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications", request_body = NewApplication, tag = "applications",
+    responses((status = 201, body = Application), (status = 400, body = ErrorBody)))]
+async fn application_create(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Application>)> {
+    let a = actor(&who)?;
+    let new: NewApplication = json_body(&body)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(applications::create(&s.store, a, new, &s.clock.now()).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", responses((status = 200, body = Vec<Application>)))]
+async fn applications_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<Application>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        applications::list(&s.store, &authz::own_or_assigned(a)).await?,
+    ))
+}
+
+/// An application the caller may see, else 404 (another organisation's application is not shown to exist).
+async fn visible_application(
+    s: &AppState,
+    a: &chujing_app::certify::Actor,
+    id: &str,
+) -> ApiResult<Application> {
+    let app = applications::get(&s.store, id).await?;
+    if authz::may_see_application(a, &app) {
+        Ok(app)
+    } else {
+        Err(ApiError::not_found(format!("no application `{id}`")))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = String, Path)), responses((status = 200, body = Application), (status = 404, body = ErrorBody)))]
+async fn application_get(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Application>> {
+    let a = actor(&who)?;
+    Ok(Json(visible_application(&s, a, &id).await?))
+}
+
+fn material_kind(kind: &str) -> ApiResult<MaterialKind> {
+    MaterialKind::parse(kind).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+#[utoipa::path(put, path = "/api/v1/applications/{id}/materials/{kind}", tag = "applications",
+    params(("id" = String, Path), ("kind" = String, Path, description = "agreement, officer, processing_rules, pipia, risk_plan, compliance_strategy")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = Application), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
+async fn material_put(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, kind)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Application>> {
+    let a = actor(&who)?;
+    let kind = material_kind(&kind)?;
+    let app = visible_application(&s, a, &id).await?;
+    if !authz::may_upload(a, &app) {
+        return Err(ApiError::forbidden("only the applicant uploads materials"));
+    }
+    let now = s.clock.now();
+    Ok(Json(
+        applications::put_material(&s.store, a, &id, kind, &body, (&s.key, &s.book), &now).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/materials/{kind}", tag = "applications",
+    params(("id" = String, Path), ("kind" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn material_get(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, kind)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let a = actor(&who)?;
+    let kind = material_kind(&kind)?;
+    let app = visible_application(&s, a, &id).await?;
+    if !authz::may_read_materials(a, &app) {
+        return Err(ApiError::forbidden(
+            "only the applicant and its certification body read materials",
+        ));
+    }
+    let bytes = applications::read_material(&s.store, a, &id, kind, &s.key, &s.clock.now()).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/applications/{id}/review/{item}", tag = "applications",
+    params(("id" = String, Path), ("item" = String, Path)), request_body = ReviewInput,
+    responses((status = 200, body = Application), (status = 409, body = ErrorBody)))]
+async fn review_put(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, item)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Application>> {
+    let a = actor(&who)?;
+    let input: ReviewInput = json_body(&body)?;
+    let app = visible_application(&s, a, &id).await?;
+    if !authz::may_review(a, &app) {
+        return Err(ApiError::forbidden(
+            "only the certification body the application is made to reviews it",
+        ));
+    }
+    Ok(Json(
+        applications::review(&s.store, a, &id, &item, input, &s.book, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/actions/{action}", tag = "applications",
+    params(("id" = String, Path), ("action" = String, Path, description = "submit, accept, return, start_verification, start_audit, grant, refuse, withdraw")),
+    request_body = StepInput,
+    responses((status = 200, body = Application), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn application_action(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Application>> {
+    let a = actor(&who)?;
+    let action = Action::parse(&action).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let input: StepInput = if body.is_empty() {
+        StepInput::default()
+    } else {
+        json_body(&body)?
+    };
+    let app = visible_application(&s, a, &id).await?;
+    authz::may_step_application(a, &app, action)?;
+    let out = applications::act(&s.store, a, &id, action, input, &s.book, &s.clock.now()).await?;
+    Ok(Json(out.application))
+}
+
+#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", responses((status = 200, body = Vec<CertificateRecord>)))]
+async fn certificates_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<CertificateRecord>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        certificates::list(&s.store, &authz::own_or_assigned(a), s.clock.now().today).await?,
+    ))
+}
+
+async fn visible_certificate(
+    s: &AppState,
+    a: &chujing_app::certify::Actor,
+    number: &str,
+) -> ApiResult<CertificateRecord> {
+    let c = certificates::get(&s.store, number, s.clock.now().today).await?;
+    if authz::may_see_certificate(a, &c) {
+        Ok(c)
+    } else {
+        Err(ApiError::not_found(format!(
+            "no certificate `{number}` of yours; the public registry shows every certificate"
+        )))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/certificates/{number}", tag = "certificates",
+    params(("number" = String, Path)), responses((status = 200, body = CertificateRecord), (status = 404, body = ErrorBody)))]
+async fn certificate_get(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(number): Path<String>,
+) -> ApiResult<Json<CertificateRecord>> {
+    let a = actor(&who)?;
+    Ok(Json(visible_certificate(&s, a, &number).await?))
+}
+
+/// A certificate action's input.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateStep {
+    /// Why (required to suspend or revoke: it is published).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/certificates/{number}/actions/{action}", tag = "certificates",
+    params(("number" = String, Path), ("action" = String, Path, description = "suspend, reinstate, revoke, renew")),
+    request_body = CertificateStep,
+    responses((status = 200, body = CertificateRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn certificate_action(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((number, action)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<CertificateRecord>> {
+    let a = actor(&who)?;
+    let action =
+        CertificateAction::parse(&action).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let step: CertificateStep = if body.is_empty() {
+        CertificateStep::default()
+    } else {
+        json_body(&body)?
+    };
+    let c = visible_certificate(&s, a, &number).await?;
+    if !authz::may_act_on_certificate(a, &c) {
+        return Err(ApiError::forbidden(
+            "only the certification body that issued the certificate acts on it",
+        ));
+    }
+    Ok(Json(
+        certificates::act(
+            &s.store,
+            a,
+            &number,
+            action,
+            step.reason.as_deref(),
+            &s.book,
+            &s.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// A platform report with whether it is overdue today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformReportView {
+    /// The report.
+    #[serde(flatten)]
+    pub report: PlatformReport,
+    /// Whether it is overdue today.
+    pub overdue: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/platform-reports", tag = "certificates", responses((status = 200, body = Vec<PlatformReportView>)))]
+async fn platform_reports_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<PlatformReportView>>> {
+    let a = actor(&who)?;
+    let today = s.clock.now().today;
+    let list = certificates::platform_reports(&s.store, authz::platform_reports_body(a)).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|r| PlatformReportView {
+                overdue: r.overdue(today),
+                report: r,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/platform-reports/{id}/actions/report", tag = "certificates",
+    params(("id" = String, Path)), responses((status = 200, body = PlatformReport), (status = 404, body = ErrorBody)))]
+async fn platform_report_made(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PlatformReport>> {
+    let a = actor(&who)?;
+    let mine = certificates::platform_reports(&s.store, Some(&a.org.id)).await?;
+    if !mine.iter().any(|r| r.id == id) {
+        return Err(ApiError::not_found(format!(
+            "no platform report `{id}` of yours"
+        )));
+    }
+    Ok(Json(
+        certificates::mark_reported(&s.store, a, &id, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder, tag = "regulator",
+    responses((status = 201, body = Order), (status = 400, body = ErrorBody)))]
+async fn order_issue(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    let a = actor(&who)?;
+    let new: NewOrder = json_body(&body)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(orders::issue(&s.store, a, new, &s.clock.now()).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders", tag = "regulator", responses((status = 200, body = Vec<Order>)))]
+async fn orders_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Order>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        orders::list(&s.store, &authz::orders_filter(a)).await?,
+    ))
+}
+
+/// The audit log's verification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditVerification {
+    /// Whether every entry verifies.
+    pub ok: bool,
+    /// Entries checked (when ok).
+    pub entries: Option<i64>,
+    /// The first bad entry.
+    pub first_bad: Option<i64>,
+    /// What is wrong with it.
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "regulator", responses((status = 200, body = AuditVerification)))]
+async fn audit_verify(State(s): State<AppState>) -> ApiResult<Json<AuditVerification>> {
+    Ok(Json(
+        match chujing_app::certify::verify_audit(&s.store).await? {
+            Ok(n) => AuditVerification {
+                ok: true,
+                entries: Some(n),
+                first_bad: None,
+                reason: None,
+            },
+            Err(b) => AuditVerification {
+                ok: false,
+                entries: None,
+                first_bad: Some(b.seq),
+                reason: Some(b.reason),
+            },
+        },
+    ))
+}

@@ -1,0 +1,86 @@
+//! Who is calling: a bearer token, or a browser session cookie whose changes carry the CSRF header.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use chujing_app::certify::{Actor, accounts};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "chujing_session";
+/// The header a session sends its CSRF token in, on every change.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The caller: anonymous, or an authenticated user.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// No credential (the public).
+    Anonymous,
+    /// A user of an organisation.
+    User(Actor),
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The caller of a request. A credential that is present but unknown, expired or revoked is a 401, never
+/// treated as anonymous; a session's change without its CSRF token is a 403.
+pub async fn principal(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Principal, ApiError> {
+    let (token, session) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+        (Some(t), _) => (t, false),
+        (None, Some(t)) => (t, true),
+        (None, None) => return Ok(Principal::Anonymous),
+    };
+    let now = state.clock.now();
+    let found = accounts::authenticate(&state.store, token, &now)
+        .await
+        .map_err(ApiError::from)?;
+    let Some((actor, csrf)) = found else {
+        return Err(ApiError::unauthorized());
+    };
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if session && !safe {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if csrf.is_none() || sent != csrf.as_deref() {
+            return Err(ApiError::forbidden(format!(
+                "a change made with a session cookie sends its CSRF token in the `{CSRF_HEADER}` header"
+            )));
+        }
+    }
+    Ok(Principal::User(actor))
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(p) = parts.extensions.get::<Principal>() {
+            return Ok(p.clone());
+        }
+        principal(state, &parts.method, &parts.headers).await
+    }
+}

@@ -1,0 +1,287 @@
+//! Authorisation, decided here and nowhere else. This is the security-sensitive part of the server: who may
+//! call which route ([`ROUTES`]: every route declares its policy; a route without one is refused), and which
+//! records each caller may see or change (the functions below, called by the handlers with the record in
+//! hand). Deny by default: a processor sees only its own organisation's data; a certification body only the
+//! applications and certificates assigned to it; the regulator sees all; the public only the registry, the
+//! report form and a report's status.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chujing_app::certify::applications::Application;
+use chujing_app::certify::certificates::CertificateRecord;
+use chujing_app::certify::{Actor, OrgKind, Scope};
+use chujing_cert::{Action, Party};
+use chujing_store::records::Filter;
+
+use crate::AppState;
+use crate::auth::{Principal, principal};
+use crate::error::ApiError;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    Authenticated,
+    /// Users of organisations of these kinds.
+    Roles(&'static [OrgKind]),
+}
+
+/// A route and its policy.
+#[derive(Debug, Clone, Copy)]
+pub struct RoutePolicy {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path as routed (`/api/v1/applications/{id}`).
+    pub path: &'static str,
+    /// Who may call it.
+    pub policy: Policy,
+}
+
+use OrgKind::{CertificationBody as B, Processor as P, Regulator as R};
+
+const fn route(method: &'static str, path: &'static str, policy: Policy) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        policy,
+    }
+}
+
+/// Every route and its policy. The authorisation matrix test calls each route as every role and checks
+/// the answer against this table and the record-level rules below.
+pub const ROUTES: &[RoutePolicy] = &[
+    route("GET", "/healthz", Policy::Public),
+    route("GET", "/metrics", Policy::Public),
+    route("GET", "/api/v1/openapi.json", Policy::Public),
+    route("GET", "/api/v1/registry", Policy::Public),
+    route("POST", "/api/v1/reports", Policy::Public),
+    route("GET", "/api/v1/reports/{receipt}", Policy::Public),
+    route("POST", "/api/v1/session", Policy::Public),
+    route("DELETE", "/api/v1/session", Policy::Authenticated),
+    route("GET", "/api/v1/orgs", Policy::Authenticated),
+    route("GET", "/api/v1/reports", Policy::Roles(&[B, R])),
+    route("POST", "/api/v1/applications", Policy::Roles(&[P])),
+    route("GET", "/api/v1/applications", Policy::Roles(&[P, B, R])),
+    route(
+        "GET",
+        "/api/v1/applications/{id}",
+        Policy::Roles(&[P, B, R]),
+    ),
+    route(
+        "PUT",
+        "/api/v1/applications/{id}/materials/{kind}",
+        Policy::Roles(&[P]),
+    ),
+    route(
+        "GET",
+        "/api/v1/applications/{id}/materials/{kind}",
+        Policy::Roles(&[P, B]),
+    ),
+    route(
+        "PUT",
+        "/api/v1/applications/{id}/review/{item}",
+        Policy::Roles(&[B]),
+    ),
+    route(
+        "POST",
+        "/api/v1/applications/{id}/actions/{action}",
+        Policy::Roles(&[P, B]),
+    ),
+    route("GET", "/api/v1/certificates", Policy::Roles(&[P, B, R])),
+    route(
+        "GET",
+        "/api/v1/certificates/{number}",
+        Policy::Roles(&[P, B, R]),
+    ),
+    route(
+        "POST",
+        "/api/v1/certificates/{number}/actions/{action}",
+        Policy::Roles(&[B]),
+    ),
+    route("GET", "/api/v1/platform-reports", Policy::Roles(&[B, R])),
+    route(
+        "POST",
+        "/api/v1/platform-reports/{id}/actions/report",
+        Policy::Roles(&[B]),
+    ),
+    route("POST", "/api/v1/orders", Policy::Roles(&[R])),
+    route("GET", "/api/v1/orders", Policy::Roles(&[P, R])),
+    route("GET", "/api/v1/audit/verify", Policy::Roles(&[R])),
+];
+
+/// The policy of a route, if it has one.
+pub fn policy_of(method: &str, path: &str) -> Option<Policy> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && r.path == path)
+        .map(|r| r.policy)
+}
+
+/// The route-level decision: 401 when a signed-in caller is needed, 403 when the caller's kind or its
+/// credential's scope does not allow the route, and 403 for a route with no policy.
+pub fn decide(policy: Option<Policy>, method: &str, who: &Principal) -> Result<(), ApiError> {
+    let Some(policy) = policy else {
+        return Err(ApiError::forbidden(
+            "this route declares no policy, so it is refused",
+        ));
+    };
+    let actor = match (policy, who) {
+        (Policy::Public, _) => return Ok(()),
+        (_, Principal::Anonymous) => return Err(ApiError::unauthorized()),
+        (_, Principal::User(a)) => a,
+    };
+    if let Policy::Roles(kinds) = policy
+        && !kinds.contains(&actor.org.kind)
+    {
+        return Err(ApiError::forbidden(format!(
+            "a {} may not call {method} on this route",
+            actor.org.kind.id()
+        )));
+    }
+    if method != "GET" && actor.scope == Scope::Read {
+        return Err(ApiError::forbidden("this credential is read-only"));
+    }
+    Ok(())
+}
+
+/// Middleware: decides every request by its route's policy before any handler runs, and hands the
+/// principal on.
+pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(path) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+    else {
+        return next.run(req).await; // unmatched: the fallback answers 404
+    };
+    let method = req.method().as_str().to_string();
+    let who = match principal(&state, req.method(), req.headers()).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = decide(policy_of(&method, &path), &method, &who) {
+        return e.into_response();
+    }
+    req.extensions_mut().insert(who);
+    next.run(req).await
+}
+
+/// The caller as an actor (routes that are not public have one).
+pub fn actor(who: &Principal) -> Result<&Actor, ApiError> {
+    match who {
+        Principal::User(a) => Ok(a),
+        Principal::Anonymous => Err(ApiError::unauthorized()),
+    }
+}
+
+/// Whether `a` may see an application: its processor, its body, or a regulator.
+pub fn may_see_application(a: &Actor, app: &Application) -> bool {
+    match a.org.kind {
+        OrgKind::Processor => app.processor == a.org.id,
+        OrgKind::CertificationBody => app.body == a.org.id,
+        OrgKind::Regulator => true,
+        OrgKind::Recipient => false,
+    }
+}
+
+/// Whether `a` may take `action` on an application: the applicant submits and withdraws, its assigned body
+/// does the rest.
+pub fn may_step_application(a: &Actor, app: &Application, action: Action) -> Result<(), ApiError> {
+    let ok = match action.party() {
+        Party::Applicant => a.org.kind == OrgKind::Processor && app.processor == a.org.id,
+        Party::Body => a.org.kind == OrgKind::CertificationBody && app.body == a.org.id,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "only the {} may {} this application",
+            if action.party() == Party::Applicant {
+                "applicant"
+            } else {
+                "certification body it is made to"
+            },
+            action.id()
+        )))
+    }
+}
+
+/// Whether `a` may upload materials: the applicant only.
+pub fn may_upload(a: &Actor, app: &Application) -> bool {
+    a.org.kind == OrgKind::Processor && app.processor == a.org.id
+}
+
+/// Whether `a` may read materials: the applicant and its body.
+pub fn may_read_materials(a: &Actor, app: &Application) -> bool {
+    may_upload(a, app) || (a.org.kind == OrgKind::CertificationBody && app.body == a.org.id)
+}
+
+/// Whether `a` may review: the assigned body.
+pub fn may_review(a: &Actor, app: &Application) -> bool {
+    a.org.kind == OrgKind::CertificationBody && app.body == a.org.id
+}
+
+/// Whether `a` may see a certificate (beyond the public registry): its holder, its body, a regulator.
+pub fn may_see_certificate(a: &Actor, c: &CertificateRecord) -> bool {
+    match a.org.kind {
+        OrgKind::Processor => c.certificate.holder == a.org.id,
+        OrgKind::CertificationBody => c.body == a.org.id,
+        OrgKind::Regulator => true,
+        OrgKind::Recipient => false,
+    }
+}
+
+/// Whether `a` may suspend, reinstate, revoke or renew a certificate: the body that issued it.
+pub fn may_act_on_certificate(a: &Actor, c: &CertificateRecord) -> bool {
+    a.org.kind == OrgKind::CertificationBody && c.body == a.org.id
+}
+
+/// The applications or certificates `a` may list.
+pub fn own_or_assigned(a: &Actor) -> Filter<'_> {
+    match a.org.kind {
+        OrgKind::Processor | OrgKind::Recipient => Filter {
+            org: Some(&a.org.id),
+            ..Filter::default()
+        },
+        OrgKind::CertificationBody => Filter {
+            party: Some(&a.org.id),
+            ..Filter::default()
+        },
+        OrgKind::Regulator => Filter::default(),
+    }
+}
+
+/// The violation reports `a` may list: a provincial regulator those routed to it, the national one all, a
+/// body those about its certificates.
+pub fn reports_filter(a: &Actor) -> Filter<'_> {
+    match (a.org.kind, &a.org.province) {
+        (OrgKind::Regulator, None) => Filter::default(),
+        (OrgKind::Regulator, Some(_)) => Filter {
+            org: Some(&a.org.id),
+            ..Filter::default()
+        },
+        _ => Filter {
+            party: Some(&a.org.id),
+            ..Filter::default()
+        },
+    }
+}
+
+/// The orders `a` may list: a regulator all, a processor its own.
+pub fn orders_filter(a: &Actor) -> Filter<'_> {
+    match a.org.kind {
+        OrgKind::Regulator => Filter::default(),
+        _ => Filter {
+            org: Some(&a.org.id),
+            ..Filter::default()
+        },
+    }
+}
+
+/// The platform reports `a` may list: a body its own, a regulator all.
+pub fn platform_reports_body(a: &Actor) -> Option<&str> {
+    (a.org.kind != OrgKind::Regulator).then_some(a.org.id.as_str())
+}

@@ -1,0 +1,79 @@
+//! What every request shares: the store, the law, the master key, the clock, metrics and the login limiter.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chujing_app::certify::Now;
+use chujing_app::certify::secret::MasterKey;
+use chujing_law::{Date, RuleBook};
+use chujing_store::Store;
+
+/// Where the time comes from: the system's (the server), or a fixed instant (tests).
+#[derive(Debug, Clone)]
+pub enum Clock {
+    /// The system clock; the law's day is the day in China (UTC+8).
+    System,
+    /// A fixed instant.
+    Fixed(Now),
+}
+
+impl Clock {
+    /// The current instant and day.
+    pub fn now(&self) -> Now {
+        match self {
+            Clock::Fixed(n) => n.clone(),
+            Clock::System => system_now(),
+        }
+    }
+}
+
+fn system_now() -> Now {
+    let ts = jiff_now();
+    let today = ts
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date();
+    Now {
+        at: ts.to_string(),
+        today: Date::from(today),
+    }
+}
+
+#[expect(clippy::disallowed_methods, reason = "the server's one clock")]
+fn jiff_now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}
+
+/// Shared state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The law.
+    pub book: Arc<RuleBook>,
+    /// The key materials are sealed under.
+    pub key: MasterKey,
+    /// The clock.
+    pub clock: Clock,
+    /// Request counts and durations.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Failed logins per e-mail, for rate limiting.
+    pub logins: Arc<Mutex<HashMap<String, Vec<jiff::Timestamp>>>>,
+}
+
+impl AppState {
+    /// State over `store` with the embedded law.
+    pub fn new(
+        store: Store,
+        key: MasterKey,
+        clock: Clock,
+    ) -> Result<AppState, chujing_law::LawError> {
+        Ok(AppState {
+            store,
+            book: Arc::new(RuleBook::embedded()?),
+            key,
+            clock,
+            metrics: Arc::default(),
+            logins: Arc::default(),
+        })
+    }
+}

@@ -1,0 +1,108 @@
+//! A test kit: the real router over a real store (SQLite in a temporary directory, or PostgreSQL), a fixed
+//! clock, and a call helper.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use chujing_app::certify::secret::MasterKey;
+use chujing_app::certify::{Now, OrgKind, Scope, accounts};
+use chujing_law::Date;
+use chujing_server::{AppState, Clock};
+use chujing_store::Store;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The fixed instant of the tests.
+pub fn now() -> Now {
+    Now {
+        at: "2026-11-23T02:00:00Z".into(),
+        today: Date::parse("2026-11-23").unwrap(),
+    }
+}
+
+/// A server over `url`.
+pub struct Kit {
+    pub router: Router,
+    pub store: Store,
+}
+
+impl Kit {
+    pub async fn new(url: &str) -> Kit {
+        let store = Store::connect(url).await.unwrap();
+        let key = MasterKey::from_hex(&"42".repeat(32)).unwrap();
+        let state = AppState::new(store.clone(), key, Clock::Fixed(now())).unwrap();
+        Kit {
+            router: chujing_server::router(state),
+            store,
+        }
+    }
+
+    /// Calls the API; returns the status and the body as JSON (or as a string value when not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, v)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, json: Value) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            path,
+            token,
+            Some(json.to_string().into_bytes()),
+        )
+        .await
+    }
+
+    /// An organisation of `kind` with one user and a write token; returns (org id, token).
+    pub async fn member(
+        &self,
+        kind: OrgKind,
+        name: &str,
+        province: Option<&str>,
+    ) -> (String, String) {
+        let n = now();
+        let org = accounts::add_org(&self.store, kind, name, province, "test", &n)
+            .await
+            .unwrap();
+        let email = format!("{}@example.cn", org.id);
+        accounts::add_user(
+            &self.store,
+            &org.id,
+            &email,
+            Some("correct horse battery"),
+            "test",
+            &n,
+        )
+        .await
+        .unwrap();
+        let t = accounts::create_token(&self.store, &email, Scope::Write, 30, "test", &n)
+            .await
+            .unwrap();
+        (org.id, t.token)
+    }
+}
+
+/// A profile in the certification band: 150,000 customers to Singapore.
+pub const PROFILE: &str = "[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\nlocated_in_china = true\n\
+    [[flows]]\nid = \"crm\"\nrecipient = \"Acme Marketing Cloud Inc.\"\ncountry = \"SG\"\n\
+    purposes = [\"loyalty_programme\"]\ncategories = [\"identity\", \"contact\"]\nindividuals = 150000\n";

@@ -1,0 +1,305 @@
+//! The whole story over HTTP, against SQLite and PostgreSQL: organisations, an application with its
+//! materials, review, grant, the registry, a suspension with its reason, a public report, a regulator order,
+//! platform reports and the audit log.
+
+use axum::http::{Method, StatusCode};
+use chujing_app::certify::{OrgKind, accounts};
+use chujing_cert::MaterialKind;
+use chujing_law::{Lang, RuleBook};
+use serde_json::json;
+
+use crate::kit::{Kit, PROFILE, now};
+
+async fn story(kit: &Kit) {
+    let (_, _password) = accounts::init(&kit.store, "CAC", "admin@cac.example.cn", &now())
+        .await
+        .unwrap();
+    let regulator = accounts::create_token(
+        &kit.store,
+        "admin@cac.example.cn",
+        chujing_app::certify::Scope::Write,
+        1,
+        "test",
+        &now(),
+    )
+    .await
+    .unwrap()
+    .token;
+    let (body_id, body) = kit
+        .member(
+            OrgKind::CertificationBody,
+            "China Cybersecurity Review Centre",
+            None,
+        )
+        .await;
+    let (p1_id, p1) = kit
+        .member(
+            OrgKind::Processor,
+            "Acme (Shanghai) Co., Ltd.",
+            Some("310000"),
+        )
+        .await;
+    let (_, p2) = kit
+        .member(OrgKind::Processor, "Other Co.", Some("440000"))
+        .await;
+
+    // The processor applies.
+    let (s, app) = kit
+        .post(
+            "/api/v1/applications",
+            Some(&p1),
+            json!({ "body": body_id, "profile": PROFILE }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{app}");
+    let id = app["id"].as_str().unwrap().to_string();
+    let path = |rest: &str| format!("/api/v1/applications/{id}{rest}");
+    assert_eq!(app["state"], "draft");
+    assert_eq!(app["missing"].as_array().unwrap().len(), 6);
+
+    // Submitting without materials is refused with what is missing.
+    let (s, err) = kit
+        .post(&path("/actions/submit"), Some(&p1), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("materials missing: agreement"),
+        "{err}"
+    );
+
+    // Materials: the agreement is checked, every one sealed.
+    let agreement = std::fs::read("../../examples/data/agreement.md").unwrap();
+    for kind in MaterialKind::ALL {
+        let bytes = if kind == MaterialKind::Agreement {
+            agreement.clone()
+        } else {
+            format!("{} of Acme", kind.id()).into_bytes()
+        };
+        let (s, a) = kit
+            .call(
+                Method::PUT,
+                &path(&format!("/materials/{}", kind.id())),
+                Some(&p1),
+                Some(bytes),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+    }
+    let (_, a) = kit.get(&path(""), Some(&p1)).await;
+    assert_eq!(a["missing"], json!([]));
+    assert!(a["materials"][0]["clauses_missing"].is_array());
+    let stored = kit
+        .store
+        .blob(&format!("{id}/agreement"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.windows(20).any(|w| w == &agreement[..20]),
+        "materials are sealed at rest"
+    );
+
+    let (s, a) = kit
+        .post(&path("/actions/submit"), Some(&p1), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["state"], "submitted");
+    assert_eq!(a["eligibility"]["ineligible"], json!([]));
+
+    // Another processor does not see it; the applicant cannot accept its own application.
+    assert_eq!(kit.get(&path(""), Some(&p2)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        kit.post(&path("/actions/accept"), Some(&p1), json!({}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    // The body reviews.
+    for step in ["accept", "start_verification"] {
+        let (s, a) = kit
+            .post(&path(&format!("/actions/{step}")), Some(&body), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{step}: {a}");
+    }
+    let (s, e) = kit
+        .post(&path("/actions/grant"), Some(&body), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "granting out of order: {e}");
+    let book = RuleBook::embedded().unwrap();
+    for item in chujing_law::certification::review_checklist(&book, now().today, Lang::En).unwrap()
+    {
+        let (s, a) = kit
+            .call(
+                Method::PUT,
+                &path(&format!("/review/{}", item.id)),
+                Some(&body),
+                Some(
+                    json!({ "passed": true, "evidence": "seen on site" })
+                        .to_string()
+                        .into_bytes(),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+    }
+    kit.post(&path("/actions/start_audit"), Some(&body), json!({}))
+        .await;
+    let (s, a) = kit
+        .post(&path("/actions/grant"), Some(&body), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["state"], "granted");
+    let number = a["certificate"].as_str().unwrap().to_string();
+    assert_eq!(number, "PIC-2026-000001");
+
+    // The public registry shows it, without logging in.
+    let (s, r) = kit.get("/api/v1/registry?q=acme", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r[0]["number"], number.as_str());
+    assert_eq!(r[0]["status"], "valid");
+    assert_eq!(r[0]["expires_on"], "2029-11-22");
+    assert_eq!(r[0]["scope"]["countries"], json!(["SG"]));
+
+    // The body suspends it; the registry shows the reason.
+    let cert = format!("/api/v1/certificates/{number}/actions/suspend");
+    assert_eq!(
+        kit.post(&cert, Some(&body), json!({})).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        kit.post(&cert, Some(&p1), json!({ "reason": "x" })).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, c) = kit
+        .post(
+            &cert,
+            Some(&body),
+            json!({ "reason": "exports to US outside the certified scope" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let (_, r) = kit.get(&format!("/api/v1/registry?q={number}"), None).await;
+    assert_eq!(r[0]["status"], "suspended");
+    assert_eq!(r[0]["reason"], "exports to US outside the certified scope");
+
+    // Two platform reports are due within 5 working days (issue and suspension).
+    let (_, pr) = kit.get("/api/v1/platform-reports", Some(&body)).await;
+    let pr = pr.as_array().unwrap();
+    assert_eq!(pr.len(), 2, "{pr:?}");
+    assert_eq!(pr[0]["due_on"], "2026-11-30");
+    assert_eq!(pr[0]["overdue"], false);
+
+    // The public reports a violation and follows it by receipt.
+    let (s, receipt) = kit
+        .post(
+            "/api/v1/reports",
+            None,
+            json!({ "about": number, "province": "310000", "text": "my data went to the US" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{receipt}");
+    let receipt = receipt["receipt"].as_str().unwrap();
+    let (s, st) = kit.get(&format!("/api/v1/reports/{receipt}"), None).await;
+    assert_eq!(
+        (s, st["status"].as_str()),
+        (StatusCode::OK, Some("received"))
+    );
+    assert!(st.get("text").is_none(), "the public sees the status only");
+    let (_, reports) = kit.get("/api/v1/reports", Some(&body)).await;
+    assert_eq!(
+        reports.as_array().unwrap().len(),
+        1,
+        "routed to the body concerned"
+    );
+
+    // The regulator suspends the processor's transfers.
+    let (s, o) = kit
+        .post("/api/v1/orders", Some(&regulator), json!({ "processor": p1_id, "kind": "suspend_transfers", "text": "pending investigation" }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let suspended = chujing_app::certify::orders::suspension(&kit.store, &p1_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        suspended.map(|o| o.reference),
+        o["reference"].as_str().map(str::to_string)
+    );
+    let (_, mine) = kit.get("/api/v1/orders", Some(&p1)).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let (_, theirs) = kit.get("/api/v1/orders", Some(&p2)).await;
+    assert_eq!(theirs, json!([]));
+
+    // The audit log verifies; only the regulator may ask.
+    let (s, v) = kit.get("/api/v1/audit/verify", Some(&regulator)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v["entries"].as_i64().unwrap() > 20);
+    assert_eq!(
+        kit.get("/api/v1/audit/verify", Some(&p1)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        kit.get("/api/v1/audit/verify", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        kit.get("/api/v1/audit/verify", Some("cj_not_a_token"))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_whole_story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("s.db").display())).await;
+    story(&kit).await;
+}
+
+#[tokio::test]
+async fn the_whole_story_on_postgres() {
+    let Some(db) =
+        chujing_testkit::PgDatabase::create("the_whole_story_on_postgres", "chujing_story")
+    else {
+        return;
+    };
+    story(&Kit::new(&db.url).await).await;
+}
+
+#[tokio::test]
+async fn every_route_of_the_openapi_document_declares_its_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("o.db").display())).await;
+    let (s, doc) = kit.get("/api/v1/openapi.json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    for (method, path) in &documented {
+        assert!(
+            chujing_server::authz::policy_of(method, path).is_some(),
+            "{method} {path} has no policy"
+        );
+    }
+    let undocumented: Vec<_> = chujing_server::authz::ROUTES
+        .iter()
+        .filter(|r| {
+            !r.path.starts_with("/healthz")
+                && r.path != "/metrics"
+                && r.path != "/api/v1/openapi.json"
+        })
+        .filter(|r| !documented.iter().any(|(m, p)| m == r.method && p == r.path))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "policies for routes not served: {undocumented:?}"
+    );
+}
