@@ -32,7 +32,7 @@ pub async fn open_existing(url: &str) -> Result<Store> {
 }
 
 /// The path of a SQLite URL (`sqlite://PATH[?options]`, `sqlite:PATH`); `None` for other databases.
-fn sqlite_url_path(url: &str) -> Option<&str> {
+pub(crate) fn sqlite_url_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

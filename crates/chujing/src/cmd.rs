@@ -6,3 +6,4 @@ pub mod ledger;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod serve;

@@ -41,10 +41,12 @@ Examples:
   chujing scan exports/ --subject-column id_number
   chujing report pipia --profile examples/mid-size-standard-contract.toml -o pipia.pdf
   chujing contract check agreement.docx
+  chujing admin init --email admin@cac.example.cn && chujing serve --listen 127.0.0.1:8080
+  chujing audit verify
 
 Exit codes: 0 success, 2 bad input (file, line and field are named), 3 `ledger check`: the batch needs a \
 mechanism that is not recorded, 4 `contract check`: a clause is missing or contradicted, 5 `scan`: an input could not be read (the others are \
-reported), 1 other failure."
+reported), 6 `audit verify`: the audit log does not verify, 1 other failure."
 )]
 struct Cli {
     /// Load rule packs from this directory instead of the ones built in (every *.toml with a `[pack]` table;
@@ -85,6 +87,15 @@ enum Command {
     /// Check a binding agreement for the clauses the certification requirements and standard contract expect.
     #[command(subcommand)]
     Contract(cmd::report::ContractCommand),
+    /// Run the certification service: JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), on the
+    /// same database as the ledger (--db).
+    Serve(cmd::serve::ServeArgs),
+    /// Set up the certification service: the first regulator, organisations, users, API tokens.
+    #[command(subcommand)]
+    Admin(cmd::serve::AdminCommand),
+    /// The certification service's audit log.
+    #[command(subcommand)]
+    Audit(cmd::serve::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +110,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
         Command::Contract(c) => cmd::report::run_contract(cli.rules.as_deref(), c),
+        Command::Serve(args) => cmd::serve::run_serve(&cli.db, args),
+        Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
+        Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),
     };
     match result {
         Ok(code) => code,

@@ -95,6 +95,21 @@ impl MasterKey {
     }
 }
 
+/// The master key of the service on the database `url`: `CHUJING_MASTER_KEY` (`env`) if set, else, for a
+/// SQLite database, the file `PATH.master.key` beside it (created with mode 0600 on first use). A PostgreSQL
+/// deployment sets the variable: every node must seal and open with the same key.
+pub fn for_database(url: &str, env: Option<&str>) -> Result<MasterKey> {
+    if env.is_some() {
+        return MasterKey::load(env, std::path::Path::new(""));
+    }
+    match crate::db::sqlite_url_path(url) {
+        Some(path) => MasterKey::load(None, std::path::Path::new(&format!("{path}.master.key"))),
+        None => Err(AppError::Input(
+            "set CHUJING_MASTER_KEY to the deployment's master key (64 hex digits, e.g. from `openssl rand -hex 32`); every node uses the same key".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,273 @@
+//! `chujing serve`, `chujing admin` and `chujing audit`: the certification service and its administration.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chujing_app::certify::{Now, OrgKind, Scope, accounts, secret};
+use clap::{Args as ClapArgs, Subcommand};
+
+use crate::{clock, store};
+
+/// `chujing serve`.
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "CHUJING_LISTEN")]
+    listen: SocketAddr,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long)]
+    json_logs: bool,
+}
+
+/// `chujing admin …`: set up organisations, users and tokens from the machine the database is on.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the first (national) regulator organisation and its first user; prints a one-time password.
+    Init {
+        /// The regulator's name.
+        #[arg(long, default_value = "国家互联网信息办公室")]
+        name: String,
+        /// The first user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `chujing admin org …`.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation; prints its id.
+    Add {
+        /// processor, recipient, certification_body or regulator.
+        #[arg(long)]
+        kind: String,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// A processor's province of registration, or a provincial regulator's province (none: national).
+        #[arg(long)]
+        province: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List organisations.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `chujing admin user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to an organisation; prints a one-time password.
+    Add {
+        /// The organisation's id (`chujing admin org list`).
+        #[arg(long)]
+        org: String,
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// `chujing admin token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; prints it once (only its hash is stored).
+    Create {
+        /// The user's e-mail.
+        #[arg(long)]
+        user: String,
+        /// `write` or `read`.
+        #[arg(long, default_value = "write")]
+        scope: String,
+        /// Days until it expires (1 to 366).
+        #[arg(long, default_value_t = 90)]
+        days: u16,
+    },
+}
+
+/// `chujing audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain; names the first edited, reordered or deleted entry (exit 6).
+    Verify {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn now() -> Now {
+    Now {
+        at: clock::now(),
+        today: clock::today_in_china(),
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHUJING_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if args.json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = store::connect(db).await?;
+        let key = secret::for_database(db, std::env::var("CHUJING_MASTER_KEY").ok().as_deref())?;
+        let state = chujing_server::AppState::new(store, key, chujing_server::Clock::System)?;
+        chujing_server::serve(state, args.listen, shutdown()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    eprintln!("shutting down: finishing the requests in flight");
+}
+
+/// Runs an admin command.
+pub fn run_admin(db: &str, c: AdminCommand) -> Result<ExitCode> {
+    let rt = store::runtime()?;
+    rt.block_on(async {
+        let store = store::connect(db).await?;
+        let now = now();
+        match c {
+            AdminCommand::Init { name, email } => {
+                let (org, password) = accounts::init(&store, &name, &email, &now).await?;
+                println!(
+                    "created the regulator `{}` ({}) and its user {email}",
+                    org.name, org.id
+                );
+                println!("one-time password (shown once; change it after logging in): {password}");
+            }
+            AdminCommand::Org(OrgCommand::Add {
+                kind,
+                name,
+                province,
+                json,
+            }) => {
+                let org = accounts::add_org(
+                    &store,
+                    OrgKind::parse(&kind)?,
+                    &name,
+                    province.as_deref(),
+                    "admin",
+                    &now,
+                )
+                .await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&org)?);
+                } else {
+                    println!("{}", org.id);
+                }
+            }
+            AdminCommand::Org(OrgCommand::List { json }) => {
+                let orgs = accounts::orgs(&store, None).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&orgs)?);
+                } else {
+                    for o in orgs {
+                        println!(
+                            "{}\t{}\t{}\t{}",
+                            o.id,
+                            o.kind.id(),
+                            o.province.as_deref().unwrap_or("-"),
+                            o.name
+                        );
+                    }
+                }
+            }
+            AdminCommand::User(UserCommand::Add { org, email }) => {
+                let (email, password) =
+                    accounts::add_user(&store, &org, &email, None, "admin", &now).await?;
+                println!("added {email} to {org}");
+                println!(
+                    "one-time password (shown once): {}",
+                    password.unwrap_or_default()
+                );
+            }
+            AdminCommand::Token(TokenCommand::Create { user, scope, days }) => {
+                let scope = match scope.as_str() {
+                    "write" => Scope::Write,
+                    "read" => Scope::Read,
+                    other => anyhow::bail!(chujing_app::AppError::Input(format!(
+                        "unknown scope `{other}`: expected write or read"
+                    ))),
+                };
+                let issued =
+                    accounts::create_token(&store, &user, scope, days, "admin", &now).await?;
+                eprintln!(
+                    "token for {user}, expires {} (shown once; only its hash is stored):",
+                    issued.expires_at
+                );
+                println!("{}", issued.token);
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Runs an audit command.
+pub fn run_audit(db: &str, c: AuditCommand) -> Result<ExitCode> {
+    let AuditCommand::Verify { json } = c;
+    let rt = store::runtime()?;
+    rt.block_on(async {
+        let store = store::open_existing(db).await?;
+        let result = chujing_app::certify::verify_audit(&store).await?;
+        let (code, value) = match &result {
+            Ok(n) => (
+                ExitCode::SUCCESS,
+                serde_json::json!({ "ok": true, "entries": n }),
+            ),
+            Err(b) => (
+                ExitCode::from(6),
+                serde_json::json!({ "ok": false, "first_bad": b.seq, "reason": b.reason }),
+            ),
+        };
+        if json {
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        } else {
+            match result {
+                Ok(n) => println!("ok: the audit log's {n} entries verify"),
+                Err(b) => println!("BROKEN: {b}"),
+            }
+        }
+        Ok(code)
+    })
+}
