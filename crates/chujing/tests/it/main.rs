@@ -14,4 +14,5 @@ mod readme;
 mod report;
 mod rules;
 mod scan;
+mod serve;
 mod util;
