@@ -230,19 +230,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let a = actor(&who)?;
-    let token = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(';')
-                .find_map(|kv| kv.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
-        })
-        .or_else(|| {
-            headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-        });
+    let token = crate::auth::credential(&headers).map(|(t, _)| t);
     if let Some(t) = token {
         accounts::revoke(&s.store, t, &a.label(), &s.clock.now()).await?;
     }

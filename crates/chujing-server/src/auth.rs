@@ -40,6 +40,15 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .find_map(|kv| kv.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
+/// The credential a request carries, and whether it is a session cookie (a bearer token wins).
+pub fn credential(headers: &HeaderMap) -> Option<(&str, bool)> {
+    match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+        (Some(t), _) => Some((t, false)),
+        (None, Some(t)) => Some((t, true)),
+        (None, None) => None,
+    }
+}
+
 /// The caller of a request. A credential that is present but unknown, expired or revoked is a 401, never
 /// treated as anonymous; a session's change without its CSRF token is a 403.
 pub async fn principal(
@@ -47,10 +56,8 @@ pub async fn principal(
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<Principal, ApiError> {
-    let (token, session) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
-        (Some(t), _) => (t, false),
-        (None, Some(t)) => (t, true),
-        (None, None) => return Ok(Principal::Anonymous),
+    let Some((token, session)) = credential(headers) else {
+        return Ok(Principal::Anonymous);
     };
     let now = state.clock.now();
     let found = accounts::authenticate(&state.store, token, &now)

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use chujing_app::certify::Now;
 use chujing_app::certify::secret::MasterKey;
-use chujing_law::{Date, RuleBook};
+use chujing_law::RuleBook;
 use chujing_store::Store;
 
 /// Where the time comes from: the system's (the server), or a fixed instant (tests).
@@ -28,14 +28,7 @@ impl Clock {
 }
 
 fn system_now() -> Now {
-    let ts = jiff_now();
-    let today = ts
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .date();
-    Now {
-        at: ts.to_string(),
-        today: Date::from(today),
-    }
+    Now::at_instant(jiff_now())
 }
 
 #[expect(clippy::disallowed_methods, reason = "the server's one clock")]

@@ -21,3 +21,13 @@ pub fn today_in_china() -> Date {
 pub fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
+
+/// The instant now, read once (the certification commands derive both their timestamp and their day in China
+/// from it).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the CLI's clock: domain crates and the store take times as parameters"
+)]
+pub fn instant() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}

@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::secret::MasterKey;
-use super::{
-    Actor, Columns, Now, OrgKind, audit, decode, encode, get_in, random_hex, record, st, write,
-};
+use super::{Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, st, write};
 use crate::{AppError, Result};
 
 /// What a processor sends to open an application.
@@ -566,7 +564,6 @@ async fn grant(
     let year = now.today.year();
     let seq = st(w.next(&format!("certificate-{year}")).await)?;
     let scope = scope.unwrap_or_else(|| a.scope.clone());
-    let _ = encode(&scope)?;
     Ok(Certificate::issue(
         CertificateNumber::new(year, seq),
         a.processor.clone(),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::applications::Step;
-use super::{Actor, Columns, Now, audit, decode, get_in, record, st, write};
+use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
 use crate::{AppError, Result};
 
 /// A certificate as the service keeps it.
@@ -61,17 +61,6 @@ impl PlatformReport {
     }
 }
 
-fn columns<'a>(c: &'a Certificate, body: &'a str, state: &'a str) -> Columns<'a> {
-    Columns {
-        kind: "certificate",
-        id: c.number.as_str(),
-        org: &c.holder,
-        party: body,
-        state,
-        search: format!("{} {}", c.number, c.holder),
-    }
-}
-
 /// Stores a newly issued certificate and the platform report it creates (inside the grant's write).
 pub(crate) async fn record_issue(
     w: &mut Write,
@@ -93,8 +82,16 @@ pub(crate) async fn record_issue(
             reason: None,
         }],
     };
-    let mut rec = record(columns(c, body, c.status.id()), &r, now)?;
-    rec.search = format!("{} {}", c.number, holder.name).to_lowercase();
+    // The registry searches by number or holder name.
+    let columns = Columns {
+        kind: "certificate",
+        id: c.number.as_str(),
+        org: &c.holder,
+        party: body,
+        state: c.status.id(),
+        search: format!("{} {}", c.number, holder.name),
+    };
+    let rec = record(columns, &r, now)?;
     st(w.insert(&rec).await)?;
     audit(
         w,
@@ -212,14 +209,10 @@ pub async fn act(
         at: now.at.clone(),
         reason: reason.map(str::to_string),
     });
-    let mut new = record(
-        columns(&r.certificate, &r.body.clone(), r.certificate.status.id()),
-        &r,
-        now,
+    st(
+        w.update(&revised(&rec, r.certificate.status.id(), &r, now)?)
+            .await,
     )?;
-    new.search = rec.search.clone();
-    new.version = rec.version;
-    st(w.update(&new).await)?;
     let c = r.certificate.clone();
     audit(
         &mut w,
@@ -269,20 +262,7 @@ pub async fn mark_reported(
         )));
     }
     p.reported_on = Some(now.today);
-    let mut new = record(
-        Columns {
-            kind: "platform_report",
-            id,
-            org: &rec.org,
-            party: &rec.party,
-            state: "reported",
-            search: rec.search.clone(),
-        },
-        &p,
-        now,
-    )?;
-    new.version = rec.version;
-    st(w.update(&new).await)?;
+    st(w.update(&revised(&rec, "reported", &p, now)?).await)?;
     audit(
         &mut w,
         now,
@@ -329,22 +309,19 @@ pub async fn registry(store: &Store, q: &str, today: Date) -> Result<Vec<Registr
         limit: Some(100),
         ..Filter::default()
     };
+    // The organisations' names in one read, not two per certificate.
+    let names: std::collections::HashMap<String, String> = super::accounts::orgs(store, None)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let mut out = Vec::new();
     for r in list(store, &f, today).await? {
-        let name = |id: &str| {
-            let store = store.clone();
-            let id = id.to_string();
-            async move {
-                super::accounts::org(&store, &id)
-                    .await
-                    .map(|o| o.name)
-                    .unwrap_or(id)
-            }
-        };
         out.push(RegistryEntry {
             number: r.certificate.number.to_string(),
-            holder: name(&r.certificate.holder).await,
-            body: name(&r.body).await,
+            holder: name(&r.certificate.holder),
+            body: name(&r.body),
             status: r.status_today,
             reason: r.certificate.reason.clone(),
             scope: r.certificate.scope.clone(),

@@ -115,6 +115,18 @@ pub struct Now {
     pub today: Date,
 }
 
+impl Now {
+    /// The instant `ts` and its date in China (UTC+8, no daylight saving): what adapters pass in after
+    /// reading their clock once.
+    pub fn at_instant(ts: jiff::Timestamp) -> Now {
+        let today = jiff::tz::Offset::constant(8).to_datetime(ts).date();
+        Now {
+            at: ts.to_string(),
+            today: Date::from(today),
+        }
+    }
+}
+
 /// `n` random bytes as hex, from the operating system.
 pub(crate) fn random_hex(n: usize) -> Result<String> {
     let mut bytes = vec![0u8; n];
@@ -163,6 +175,22 @@ pub(crate) fn record<T: Serialize>(c: Columns<'_>, doc: &T, now: &Now) -> Result
         body: encode(doc)?,
         version: 1,
         updated_at: now.at.clone(),
+    })
+}
+
+/// `rec` with a new document and state, its other columns (owner, party, search) kept: the update of a
+/// record read at `rec.version`.
+pub(crate) fn revised<T: Serialize>(
+    rec: &Record,
+    state: &str,
+    doc: &T,
+    now: &Now,
+) -> Result<Record> {
+    Ok(Record {
+        state: state.into(),
+        body: encode(doc)?,
+        updated_at: now.at.clone(),
+        ..rec.clone()
     })
 }
 

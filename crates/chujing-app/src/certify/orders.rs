@@ -7,7 +7,9 @@ use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, st, write};
+use super::{
+    Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, revised, st, write,
+};
 use crate::{AppError, Result};
 
 /// What an order does.
@@ -102,20 +104,7 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
             )));
         }
         o.status = "lifted".into();
-        let mut new_rec = record(
-            Columns {
-                kind: "order",
-                id: target,
-                org: &rec.org,
-                party: &rec.party,
-                state: "lifted",
-                search: rec.search.clone(),
-            },
-            &o,
-            now,
-        )?;
-        new_rec.version = rec.version;
-        st(w.update(&new_rec).await)?;
+        st(w.update(&revised(&rec, "lifted", &o, now)?).await)?;
     }
     let year = now.today.year();
     let seq = st(w.next(&format!("order-{year}")).await)?;

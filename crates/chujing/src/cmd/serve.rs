@@ -112,10 +112,7 @@ pub enum AuditCommand {
 }
 
 fn now() -> Now {
-    Now {
-        at: clock::now(),
-        today: clock::today_in_china(),
-    }
+    Now::at_instant(clock::instant())
 }
 
 /// Runs the server until SIGINT or SIGTERM.
