@@ -33,6 +33,9 @@ pub struct CertificationTerms {
     /// Working days the body has to report an issue or status change to the national platform, where the law
     /// sets it.
     pub report_working_days: Option<Term<u32>>,
+    /// The article that keeps exports within the certified scope, and has the body suspend a certificate
+    /// where they do not match it, where the law says so (Certification Measures 2026 Art. 10).
+    pub scope_citation: Option<String>,
 }
 
 /// The certification duties in force on `on` of `party` (certification mechanism only).
@@ -81,10 +84,14 @@ pub fn terms(
         }),
         _ => None,
     });
+    let scope = duties(regime, Party::Processor)
+        .find(|o| o.id.ends_with("/certified-scope"))
+        .map(citation);
     Ok(validity.map(|validity_years| CertificationTerms {
         validity_years,
         renewal_months: renewal,
         report_working_days: report,
+        scope_citation: scope,
     }))
 }
 

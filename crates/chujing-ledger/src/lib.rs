@@ -29,7 +29,9 @@ pub use hash::{HashKey, SubjectHasher};
 pub use memory::MemoryStore;
 pub use normalise::normalise;
 pub use set::{SetBuilder, SubjectSet, count_union};
-pub use status::{Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, evaluate, per_flow};
+pub use status::{
+    Alert, FlowStatus, Status, ThresholdProximity, WindowStatus, decide_counts, evaluate, per_flow,
+};
 pub use store::{
     BatchIdentity, BatchMeta, Insert, LedgerStore, ProcessorSettings, Removal, StoredBatch,
 };

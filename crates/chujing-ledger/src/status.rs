@@ -218,7 +218,6 @@ pub fn evaluate(
     batches: &[BatchRef<'_>],
     alert_share: f64,
 ) -> Result<Status, LedgerError> {
-    let regime = book.regime_at(as_of)?;
     let Some(window) = count_window(book, as_of, processor.facts(), flows, batches)? else {
         return Ok(Status {
             as_of,
@@ -229,7 +228,23 @@ pub fn evaluate(
         });
     };
     let counts = per_flow(batches, flows, window.from, as_of);
-    let decisions = decide_flows(regime, processor.facts(), flows, &window, &counts);
+    decide_counts(book, as_of, processor, flows, window, &counts, alert_share)
+}
+
+/// The status from counts already made: the window's totals and each flow's own `(id, individuals,
+/// sensitive individuals)`. What [`evaluate`] does after counting, and what a what-if over counts alone (a
+/// batch known only by its size) starts from.
+pub fn decide_counts(
+    book: &RuleBook,
+    as_of: Date,
+    processor: &ProcessorSettings,
+    flows: &[FlowSettings],
+    window: WindowCount,
+    counts: &[(String, u64, u64)],
+    alert_share: f64,
+) -> Result<Status, LedgerError> {
+    let regime = book.regime_at(as_of)?;
+    let decisions = decide_flows(regime, processor.facts(), flows, &window, counts);
     let flows_out: Vec<FlowStatus> = decisions
         .into_iter()
         .map(|d| {

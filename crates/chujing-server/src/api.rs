@@ -44,6 +44,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(platform_report_made))
         .routes(routes!(order_issue, orders_list))
         .routes(routes!(audit_verify))
+        .routes(routes!(crate::ledger::flow_put))
+        .routes(routes!(crate::ledger::flows_list))
+        .routes(routes!(crate::ledger::transfer_check))
+        .routes(routes!(crate::ledger::transfer_record))
+        .routes(routes!(crate::ledger::cases_list))
+        .routes(routes!(crate::ledger::case_close))
 }
 
 fn openapi_info() -> utoipa::openapi::OpenApi {
@@ -79,7 +85,7 @@ pub async fn not_found() -> ApiError {
     ApiError::not_found("no such route; the API is described at /api/v1/openapi.json")
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::bad_request(format!("the request body is not the JSON expected: {e}"))
     })

@@ -9,6 +9,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chujing_app::certify::applications::Application;
+use chujing_app::certify::cases::ScopeCase;
 use chujing_app::certify::certificates::CertificateRecord;
 use chujing_app::certify::{Actor, OrgKind, Scope};
 use chujing_cert::{Action, Party};
@@ -110,6 +111,16 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/api/v1/orders", Policy::Roles(&[R])),
     route("GET", "/api/v1/orders", Policy::Roles(&[P, R])),
     route("GET", "/api/v1/audit/verify", Policy::Roles(&[R])),
+    route("PUT", "/api/v1/flows/{id}", Policy::Roles(&[P])),
+    route("GET", "/api/v1/flows", Policy::Roles(&[P, R])),
+    route("POST", "/api/v1/transfers/check", Policy::Roles(&[P])),
+    route("POST", "/api/v1/transfers", Policy::Roles(&[P])),
+    route("GET", "/api/v1/scope-cases", Policy::Roles(&[P, B, R])),
+    route(
+        "POST",
+        "/api/v1/scope-cases/{id}/actions/close",
+        Policy::Roles(&[B]),
+    ),
 ];
 
 /// The policy of a route, if it has one.
@@ -279,6 +290,16 @@ pub fn orders_filter(a: &Actor) -> Filter<'_> {
             ..Filter::default()
         },
     }
+}
+
+/// The flows `a` may list: a processor its own, a regulator all.
+pub fn flows_filter(a: &Actor) -> Filter<'_> {
+    orders_filter(a)
+}
+
+/// Whether `a` may close a scope case: the body whose certificate it concerns.
+pub fn may_close_case(a: &Actor, c: &ScopeCase) -> bool {
+    a.org.kind == OrgKind::CertificationBody && c.body == a.org.id
 }
 
 /// The platform reports `a` may list: a body its own, a regulator all.

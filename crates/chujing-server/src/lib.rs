@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod error;
+pub mod ledger;
 pub mod metrics;
 pub mod state;
 

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use chujing_app::certify::Now;
 use chujing_app::certify::secret::MasterKey;
+use chujing_app::certify::transfers::GateCache;
 use chujing_law::RuleBook;
+use chujing_ledger::{HashKey, SubjectHasher};
 use chujing_store::Store;
 
 /// Where the time comes from: the system's (the server), or a fixed instant (tests).
@@ -51,13 +53,19 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Failed logins per e-mail, for rate limiting.
     pub logins: Arc<Mutex<HashMap<String, Vec<jiff::Timestamp>>>>,
+    /// Hashes the subjects of recorded batches under the deployment's ledger key.
+    pub hasher: Arc<SubjectHasher>,
+    /// What the transfer gate knows of each processor, while nothing changes.
+    pub gate: Arc<GateCache>,
 }
 
 impl AppState {
-    /// State over `store` with the embedded law.
+    /// State over `store` with the embedded law; materials sealed under `key`, batch subjects hashed under
+    /// `ledger_key`.
     pub fn new(
         store: Store,
         key: MasterKey,
+        ledger_key: &HashKey,
         clock: Clock,
     ) -> Result<AppState, chujing_law::LawError> {
         Ok(AppState {
@@ -67,6 +75,8 @@ impl AppState {
             clock,
             metrics: Arc::default(),
             logins: Arc::default(),
+            hasher: Arc::new(SubjectHasher::new(ledger_key)),
+            gate: Arc::default(),
         })
     }
 }

@@ -69,6 +69,8 @@ enum Backend {
 pub struct Store {
     backend: Backend,
     part_hashes: usize,
+    /// Whose ledger this handle reads and writes: `""` is the command line's single processor.
+    processor: String,
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has: the same code, compiled per backend.
@@ -195,6 +197,7 @@ impl Store {
         Ok(Store {
             backend,
             part_hashes: PART_HASHES,
+            processor: String::new(),
         })
     }
 
@@ -202,6 +205,20 @@ impl Store {
     pub fn with_part_hashes(mut self, n: usize) -> Store {
         self.part_hashes = n.max(1);
         self
+    }
+
+    /// The same database, as the ledger of processor `org` (the certification service's organisations; the
+    /// command line's ledger is the processor `""`). Batch and flow ids are unique per processor.
+    pub fn for_processor(&self, org: &str) -> Store {
+        Store {
+            processor: org.to_string(),
+            ..self.clone()
+        }
+    }
+
+    /// Whose ledger this handle is (`""`: the command line's).
+    pub fn processor_id(&self) -> &str {
+        &self.processor
     }
 
     /// `sqlite` or `postgres`.
@@ -241,7 +258,8 @@ impl Store {
     /// How many parts a stored batch's sets were split into (0 when the batch is absent).
     pub async fn part_count(&self, batch_id: &str) -> Result<i64, StoreError> {
         Ok(
-            on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM batch_parts WHERE batch_id = $1")
+            on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM batch_parts WHERE processor = $1 AND batch_id = $2")
+            .bind(&self.processor)
             .bind(batch_id)
             .fetch_one(pool)
             .await?
@@ -254,6 +272,105 @@ impl Store {
         on_pool!(self, pool => pool.close().await);
     }
 }
+
+impl Store {
+    /// The setting that holds this ledger's processor settings.
+    fn processor_key(&self) -> String {
+        if self.processor.is_empty() {
+            "processor".into()
+        } else {
+            format!("processor/{}", self.processor)
+        }
+    }
+}
+
+/// A batch's row and its parts' bytes, ready to insert.
+pub(crate) struct BatchRows<'a> {
+    meta: &'a BatchMeta,
+    categories: String,
+    parts: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl<'a> BatchRows<'a> {
+    /// Splits `batch`'s sets into parts of at most `size` hashes (at least one part, even when empty).
+    pub(crate) fn new(batch: &'a StoredBatch, size: usize) -> Result<BatchRows<'a>, StoreError> {
+        let m = &batch.meta;
+        let (subjects, sensitive) = (batch.subjects.as_slice(), batch.sensitive.as_slice());
+        let n = subjects
+            .len()
+            .div_ceil(size)
+            .max(sensitive.len().div_ceil(size))
+            .max(1);
+        // Parts are consecutive slices of the sorted set, so each part is sorted and they follow each other.
+        let bytes = |set: &[u128], part: usize| {
+            let slice = set.get(part * size..).unwrap_or_default();
+            let slice = slice.get(..size.min(slice.len())).unwrap_or_default();
+            let mut out = Vec::with_capacity(slice.len() * 16);
+            slice
+                .iter()
+                .for_each(|h| out.extend_from_slice(&h.to_le_bytes()));
+            out
+        };
+        Ok(BatchRows {
+            meta: m,
+            categories: serde_json::to_string(&m.categories)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            parts: (0..n)
+                .map(|p| (bytes(subjects, p), bytes(sensitive, p)))
+                .collect(),
+        })
+    }
+}
+
+/// Inserts a batch's row and parts for processor `$processor` in the open transaction `$tx`; evaluates to
+/// [`Insert::AlreadyPresent`] (with nothing written) when the processor has a batch of that id. The caller
+/// commits.
+macro_rules! insert_batch_in {
+    ($tx:expr, $processor:expr, $rows:expr) => {{
+        let rows = $rows;
+        let m = rows.meta;
+        let inserted = sqlx::query(
+            "INSERT INTO batches (processor, batch_id, flow_id, date, recipient, categories, key_id, records, \
+             individuals, sensitive_individuals, parts, fingerprint) \
+             VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (processor, batch_id) DO NOTHING")
+            .bind(&m.batch_id)
+            .bind(&m.flow_id)
+            .bind(m.date.to_string())
+            .bind(&m.recipient)
+            .bind(&rows.categories)
+            .bind(&m.key_id)
+            .bind($crate::to_i64(m.records, "records")?)
+            .bind($crate::to_i64(m.individuals, "individuals")?)
+            .bind($crate::to_i64(m.sensitive_individuals, "sensitive_individuals")?)
+            .bind(i64::try_from(rows.parts.len()).unwrap_or(i64::MAX))
+            .bind(&m.fingerprint)
+            .bind($processor)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        if inserted == 0 {
+            chujing_ledger::Insert::AlreadyPresent
+        } else {
+            for (part, (subjects, sensitive)) in rows.parts.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO batch_parts (processor, batch_id, part, subjects, sensitive) \
+                     VALUES ($5, $1, $2, $3, $4)")
+                    .bind(&m.batch_id)
+                    .bind(i64::try_from(part).unwrap_or(i64::MAX))
+                    .bind(subjects)
+                    .bind(sensitive)
+                    .bind($processor)
+                    .execute(&mut *$tx)
+                    .await?;
+                // The crash tests stop here with the batch row and some of its parts written, uncommitted.
+                fail::fail_point!("store::insert-batch::in-transaction");
+            }
+            chujing_ledger::Insert::Inserted
+        }
+    }};
+}
+pub(crate) use insert_batch_in;
 
 fn parse_meta(
     batch_id: String,
@@ -327,73 +444,28 @@ impl LedgerStore for Store {
     type Error = StoreError;
 
     async fn insert_batch(&self, batch: &StoredBatch) -> Result<Insert, StoreError> {
-        let m = &batch.meta;
-        let (subjects, sensitive) = (batch.subjects.as_slice(), batch.sensitive.as_slice());
-        let size = self.part_hashes;
-        let parts = subjects
-            .len()
-            .div_ceil(size)
-            .max(sensitive.len().div_ceil(size))
-            .max(1);
-        let categories =
-            serde_json::to_string(&m.categories).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        // Parts are consecutive slices of the sorted set, so each part is sorted and they follow each other.
-        let bytes = |set: &[u128], part: usize| {
-            let slice = set.get(part * size..).unwrap_or_default();
-            let slice = slice.get(..size.min(slice.len())).unwrap_or_default();
-            let mut out = Vec::with_capacity(slice.len() * 16);
-            slice
-                .iter()
-                .for_each(|h| out.extend_from_slice(&h.to_le_bytes()));
-            out
-        };
-        on_pool!(self, pool => {
+        let rows = BatchRows::new(batch, self.part_hashes)?;
+        let inserted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO batches (batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
-                 sensitive_individuals, parts, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                 ON CONFLICT (batch_id) DO NOTHING")
-                .bind(&m.batch_id)
-                .bind(&m.flow_id)
-                .bind(m.date.to_string())
-                .bind(&m.recipient)
-                .bind(&categories)
-                .bind(&m.key_id)
-                .bind(to_i64(m.records, "records")?)
-                .bind(to_i64(m.individuals, "individuals")?)
-                .bind(to_i64(m.sensitive_individuals, "sensitive_individuals")?)
-                .bind(i64::try_from(parts).unwrap_or(i64::MAX))
-                .bind(&m.fingerprint)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if inserted == 0 {
+            let inserted = insert_batch_in!(tx, &self.processor, rows);
+            if inserted == Insert::Inserted {
+                tx.commit().await?;
+                fail::fail_point!("store::insert-batch::after-commit");
+            } else {
                 tx.rollback().await?;
-                return Ok(Insert::AlreadyPresent);
             }
-            for part in 0..parts {
-                sqlx::query("INSERT INTO batch_parts (batch_id, part, subjects, sensitive) VALUES ($1, $2, $3, $4)")
-                    .bind(&m.batch_id)
-                    .bind(i64::try_from(part).unwrap_or(i64::MAX))
-                    .bind(bytes(subjects, part))
-                    .bind(bytes(sensitive, part))
-                    .execute(&mut *tx)
-                    .await?;
-                // The crash tests stop here with the batch row and some of its parts written, uncommitted.
-                fail::fail_point!("store::insert-batch::in-transaction");
-            }
-            tx.commit().await?;
-            fail::fail_point!("store::insert-batch::after-commit");
+            inserted
         });
-        Ok(Insert::Inserted)
+        Ok(inserted)
     }
 
     async fn batches_between(&self, from: Date, to: Date) -> Result<Vec<StoredBatch>, StoreError> {
         let metas: Vec<BatchMeta> = on_pool!(self, pool => {
             let rows = sqlx::query(
-                select_meta!("WHERE date >= $1 AND date <= $2 ORDER BY date, batch_id"))
+                select_meta!("WHERE processor = $3 AND date >= $1 AND date <= $2 ORDER BY date, batch_id"))
                 .bind(from.to_string())
                 .bind(to.to_string())
+                .bind(&self.processor)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| meta_from_row!(r)).collect::<Result<_, StoreError>>()?
@@ -410,9 +482,11 @@ impl LedgerStore for Store {
                 SetBuilder::with_capacity(usize::try_from(meta.sensitive_individuals).unwrap_or(0));
             for part in 0i64.. {
                 let row: Option<(Vec<u8>, Vec<u8>)> = on_pool!(self, pool => {
-                    sqlx::query("SELECT subjects, sensitive FROM batch_parts WHERE batch_id = $1 AND part = $2")
+                    sqlx::query(
+                        "SELECT subjects, sensitive FROM batch_parts WHERE processor = $3 AND batch_id = $1 AND part = $2")
                         .bind(&meta.batch_id)
                         .bind(part)
+                        .bind(&self.processor)
                         .fetch_optional(pool)
                         .await?
                         .map(|r| Ok::<_, sqlx::Error>((r.try_get("subjects")?, r.try_get("sensitive")?)))
@@ -446,21 +520,24 @@ impl LedgerStore for Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO removals (seq, batch_id, batch, reason, removed_at) \
-                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4 FROM removals",
+                "INSERT INTO removals (seq, batch_id, batch, reason, removed_at, processor) \
+                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM removals",
             )
             .bind(batch_id)
             .bind(&json)
             .bind(reason)
             .bind(removed_at)
+            .bind(&self.processor)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM batch_parts WHERE batch_id = $1")
+            sqlx::query("DELETE FROM batch_parts WHERE processor = $2 AND batch_id = $1")
                 .bind(batch_id)
+                .bind(&self.processor)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM batches WHERE batch_id = $1")
+            sqlx::query("DELETE FROM batches WHERE processor = $2 AND batch_id = $1")
                 .bind(batch_id)
+                .bind(&self.processor)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -474,7 +551,8 @@ impl LedgerStore for Store {
 
     async fn removals(&self) -> Result<Vec<Removal>, StoreError> {
         let rows: Vec<(String, String, String)> = on_pool!(self, pool => sqlx::query(
-                "SELECT batch, reason, removed_at FROM removals ORDER BY seq")
+                "SELECT batch, reason, removed_at FROM removals WHERE processor = $1 ORDER BY seq")
+            .bind(&self.processor)
             .fetch_all(pool)
             .await?
             .iter()
@@ -495,7 +573,8 @@ impl LedgerStore for Store {
     async fn batch_metas(&self) -> Result<Vec<BatchMeta>, StoreError> {
         on_pool!(self, pool => {
             let rows = sqlx::query(
-                select_meta!("ORDER BY date, batch_id"))
+                select_meta!("WHERE processor = $1 ORDER BY date, batch_id"))
+                .bind(&self.processor)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| meta_from_row!(r)).collect()
@@ -505,8 +584,9 @@ impl LedgerStore for Store {
     async fn batch_meta(&self, batch_id: &str) -> Result<Option<BatchMeta>, StoreError> {
         on_pool!(self, pool => {
             let row = sqlx::query(
-                select_meta!("WHERE batch_id = $1"))
+                select_meta!("WHERE processor = $2 AND batch_id = $1"))
                 .bind(batch_id)
+                .bind(&self.processor)
                 .fetch_optional(pool)
                 .await?;
             row.map(|r| meta_from_row!(r)).transpose()
@@ -514,7 +594,8 @@ impl LedgerStore for Store {
     }
 
     async fn flows(&self) -> Result<Vec<FlowSettings>, StoreError> {
-        let rows: Vec<String> = on_pool!(self, pool => sqlx::query("SELECT settings FROM flows ORDER BY id")
+        let rows: Vec<String> = on_pool!(self, pool => sqlx::query("SELECT settings FROM flows WHERE processor = $1 ORDER BY id")
+            .bind(&self.processor)
             .fetch_all(pool)
             .await?
             .iter()
@@ -532,11 +613,12 @@ impl LedgerStore for Store {
         let json = serde_json::to_string(flow).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO flows (id, settings) VALUES ($1, $2) \
-                 ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
+                "INSERT INTO flows (processor, id, settings) VALUES ($3, $1, $2) \
+                 ON CONFLICT (processor, id) DO UPDATE SET settings = excluded.settings",
             )
             .bind(&flow.id)
             .bind(&json)
+            .bind(&self.processor)
             .execute(pool)
             .await?;
         });
@@ -544,7 +626,7 @@ impl LedgerStore for Store {
     }
 
     async fn processor(&self) -> Result<Option<ProcessorSettings>, StoreError> {
-        self.setting("processor")
+        self.setting(&self.processor_key())
             .await?
             .map(|json| {
                 serde_json::from_str(&json)
@@ -555,7 +637,7 @@ impl LedgerStore for Store {
 
     async fn set_processor(&self, p: &ProcessorSettings) -> Result<(), StoreError> {
         let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.set_setting("processor", &json).await
+        self.set_setting(&self.processor_key(), &json).await
     }
 }
 

@@ -284,6 +284,22 @@ impl Store {
         }))
     }
 
+    /// The audit log's last sequence number: it grows with every change of a record, so a view computed at
+    /// one value is current as long as the value is the same.
+    pub async fn audit_seq(&self) -> Result<i64, StoreError> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await?
+            .try_get("seq")?),
+        )
+    }
+
+    /// The size of the parts a batch's sets are stored in.
+    pub fn part_hashes(&self) -> usize {
+        self.part_hashes
+    }
+
     /// Verifies the audit log: the number of entries, or the first bad one.
     pub async fn verify_audit(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
         let (entries, (seq, hash)) = self.audit_log().await?;
@@ -387,6 +403,18 @@ impl Write {
                 .execute(&mut **tx).await?;
         });
         Ok(seq)
+    }
+
+    /// Stores a ledger batch of processor `processor` with this write: the batch and the audit entry that
+    /// records it commit together. A batch id the processor has already is left alone.
+    pub async fn insert_batch(
+        &mut self,
+        processor: &str,
+        batch: &chujing_ledger::StoredBatch,
+        part_hashes: usize,
+    ) -> Result<chujing_ledger::Insert, StoreError> {
+        let rows = crate::BatchRows::new(batch, part_hashes)?;
+        Ok(on_tx!(self, tx => crate::insert_batch_in!(&mut **tx, processor, rows)))
     }
 
     /// Commits everything written.

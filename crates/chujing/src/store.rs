@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use chujing_app::db::{self, KeySource};
-use chujing_ledger::SubjectHasher;
+use chujing_ledger::{HashKey, SubjectHasher};
 use chujing_store::Store;
 
 /// A single-threaded async runtime for one command.
@@ -25,6 +25,12 @@ pub async fn open_existing(url: &str) -> Result<Store> {
 /// The ledger key's hasher for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database),
 /// checked against the stored batches; says so when a new key file was created.
 pub async fn hasher(store: &Store, url: &str) -> Result<SubjectHasher> {
+    Ok(db::checked_hasher(store, &ledger_key(url)?).await?)
+}
+
+/// The ledger key for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database); says so
+/// when a new key file was created.
+pub fn ledger_key(url: &str) -> Result<HashKey> {
     let env = std::env::var("CHUJING_LEDGER_KEY").ok();
     let (key, source) = db::ledger_key(url, env.as_deref())?;
     if let KeySource::Created(path) = source {
@@ -33,5 +39,5 @@ pub async fn hasher(store: &Store, url: &str) -> Result<SubjectHasher> {
             path.display()
         );
     }
-    Ok(db::checked_hasher(store, &key).await?)
+    Ok(key)
 }

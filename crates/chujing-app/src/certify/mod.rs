@@ -8,10 +8,13 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod cases;
 pub mod certificates;
+pub mod flows;
 pub mod orders;
 pub mod public;
 pub mod secret;
+pub mod transfers;
 
 use chujing_law::Date;
 use chujing_store::Store;

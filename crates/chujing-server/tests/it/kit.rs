@@ -31,7 +31,8 @@ impl Kit {
     pub async fn new(url: &str) -> Kit {
         let store = Store::connect(url).await.unwrap();
         let key = MasterKey::from_hex(&"42".repeat(32)).unwrap();
-        let state = AppState::new(store.clone(), key, Clock::Fixed(now())).unwrap();
+        let ledger_key = chujing_ledger::HashKey::new([7; 16]);
+        let state = AppState::new(store.clone(), key, &ledger_key, Clock::Fixed(now())).unwrap();
         Kit {
             router: chujing_server::router(state),
             store,

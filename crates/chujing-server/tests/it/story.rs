@@ -164,6 +164,8 @@ async fn story(kit: &Kit) {
     assert_eq!(r[0]["expires_on"], "2029-11-22");
     assert_eq!(r[0]["scope"]["countries"], json!(["SG"]));
 
+    let case = transfers_within_and_outside_scope(kit, &p1, &p2, &body, &number).await;
+
     // The body suspends it; the registry shows the reason.
     let cert = format!("/api/v1/certificates/{number}/actions/suspend");
     assert_eq!(
@@ -228,6 +230,7 @@ async fn story(kit: &Kit) {
         suspended.map(|o| o.reference),
         o["reference"].as_str().map(str::to_string)
     );
+    gate_after_suspensions(kit, &p1, &body, &case, o["reference"].as_str().unwrap()).await;
     let (_, mine) = kit.get("/api/v1/orders", Some(&p1)).await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     let (_, theirs) = kit.get("/api/v1/orders", Some(&p2)).await;
@@ -251,6 +254,186 @@ async fn story(kit: &Kit) {
             .await
             .0,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+/// Flows under the certificate; the gate allows what the certificate covers; a batch recorded to a
+/// recipient and country it does not cover opens a scope case in the body's queue. Returns the case id.
+async fn transfers_within_and_outside_scope(
+    kit: &Kit,
+    p1: &str,
+    p2: &str,
+    body: &str,
+    number: &str,
+) -> String {
+    let flow = |recipient: &str, country: &str| {
+        json!({ "recipient": recipient, "country": country, "purposes": ["loyalty_programme"],
+            "categories": ["identity", "contact"],
+            "mechanism": { "kind": "certification", "certificate": number } })
+    };
+    for (id, f) in [
+        ("crm", flow("Acme Marketing Cloud Inc.", "SG")),
+        ("us-analytics", flow("Acme Analytics LLC", "US")),
+    ] {
+        let (s, r) = kit
+            .call(
+                Method::PUT,
+                &format!("/api/v1/flows/{id}"),
+                Some(p1),
+                Some(f.to_string().into_bytes()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+    }
+    // A certificate the processor does not hold cannot be claimed.
+    let (s, e) = kit
+        .call(
+            Method::PUT,
+            "/api/v1/flows/x",
+            Some(p2),
+            Some(flow("R", "SG").to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+
+    // Small batches need no mechanism; at 150,000 the certificate is the mechanism, and within scope.
+    let check = |n: u64| json!({ "flow": "crm", "individuals": n });
+    let (s, a) = kit
+        .post("/api/v1/transfers/check", Some(p1), check(1000))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["decision"], "allow", "{a}");
+    let (_, a) = kit
+        .post("/api/v1/transfers/check", Some(p1), check(150_000))
+        .await;
+    assert_eq!(a["decision"], "allow", "{a}");
+    assert_eq!(a["pathway"], "standard_contract_or_certification", "{a}");
+    assert_eq!(a["window"]["individuals_after"], 150_000);
+    assert!(
+        a["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "mechanism_in_force"),
+        "{a}"
+    );
+    // Over the certified cap: outside scope, denied with the article.
+    let (_, a) = kit
+        .post("/api/v1/transfers/check", Some(p1), check(150_001))
+        .await;
+    assert_eq!(a["decision"], "deny", "{a}");
+    assert_eq!(a["scope_breaches"][0]["kind"], "individuals", "{a}");
+    assert!(
+        a["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("Art. 10")),
+        "{a}"
+    );
+    // Another processor has no such flow.
+    assert_eq!(
+        kit.post("/api/v1/transfers/check", Some(p2), check(1))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Recorded by key: deduplicated; the same batch again changes nothing; the same id for another batch is refused.
+    let keyed = json!({ "batch_id": "crm-1", "flow": "crm", "subjects": ["310101199001011234", "a", "a", " b "] });
+    let (s, r) = kit.post("/api/v1/transfers", Some(p1), keyed.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(
+        (
+            r["individuals"].as_u64(),
+            r["sensitive_individuals"].as_u64()
+        ),
+        (Some(3), Some(0))
+    );
+    assert_eq!(r["answer"]["decision"], "allow", "{r}");
+    let (s, r) = kit.post("/api/v1/transfers", Some(p1), keyed).await;
+    assert_eq!(
+        (s, r["recorded"].as_bool()),
+        (StatusCode::OK, Some(false)),
+        "{r}"
+    );
+    let (s, r) = kit
+        .post(
+            "/api/v1/transfers",
+            Some(p1),
+            json!({ "batch_id": "crm-1", "flow": "crm", "individuals": 5 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{r}");
+
+    // A batch to a recipient and country the certificate does not cover: recorded (it went), denied, and a
+    // scope case opens in the body's queue proposing suspension, citing the batch.
+    let (s, r) = kit
+        .post(
+            "/api/v1/transfers",
+            Some(p1),
+            json!({ "batch_id": "us-1", "flow": "us-analytics", "individuals": 120000 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["answer"]["decision"], "deny", "{r}");
+    let kinds: Vec<&str> = r["answer"]["scope_breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["recipient", "country"], "{r}");
+    let case = r["scope_case"].as_str().unwrap().to_string();
+    let (_, cases) = kit.get("/api/v1/scope-cases", Some(body)).await;
+    assert_eq!(cases[0]["id"], case.as_str(), "{cases}");
+    assert_eq!(cases[0]["batch_id"], "us-1");
+    assert_eq!(cases[0]["proposed"], "suspend");
+    assert_eq!(kit.get("/api/v1/scope-cases", Some(p2)).await.1, json!([]));
+    // The window now holds both batches: 120,003 individuals.
+    let (_, a) = kit
+        .post("/api/v1/transfers/check", Some(p1), check(0))
+        .await;
+    assert_eq!(a["window"]["individuals_before"], 120_003, "{a}");
+    case
+}
+
+/// After the body suspends the certificate, the certified flow is denied; after the regulator suspends
+/// transfers, every batch is denied with the order's reference.
+async fn gate_after_suspensions(kit: &Kit, p1: &str, body: &str, case: &str, order: &str) {
+    let check = json!({ "flow": "crm", "individuals": 100000 });
+    let (_, a) = kit.post("/api/v1/transfers/check", Some(p1), check).await;
+    assert_eq!(a["decision"], "deny", "{a}");
+    let codes: Vec<&str> = a["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"transfers_suspended"), "{a}");
+    assert!(codes.contains(&"certificate_not_valid"), "{a}");
+    assert_eq!(a["suspension"], order);
+    let (s, c) = kit
+        .post(
+            &format!("/api/v1/scope-cases/{case}/actions/close"),
+            Some(body),
+            json!({ "reason": "certificate suspended" }),
+        )
+        .await;
+    assert_eq!(
+        (s, c["status"].as_str()),
+        (StatusCode::OK, Some("closed")),
+        "{c}"
+    );
+    assert_eq!(
+        kit.post(
+            &format!("/api/v1/scope-cases/{case}/actions/close"),
+            Some(p1),
+            json!({ "reason": "x" })
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
     );
 }
 

@@ -65,6 +65,7 @@ struct Observed {
     metas: Vec<BatchMeta>,
     counts: Vec<(String, u64, u64, Vec<String>)>,
     round_trip: bool,
+    isolated: bool,
 }
 
 async fn story(store: Store) -> Observed {
@@ -133,6 +134,7 @@ async fn story(store: Store) -> Observed {
         ));
     }
     let metas = store.batch_metas().await.unwrap();
+    let isolated = processors_are_isolated(&store, &b1).await;
     store.close().await;
     Observed {
         duplicate,
@@ -141,7 +143,43 @@ async fn story(store: Store) -> Observed {
         metas,
         counts,
         round_trip,
+        isolated,
     }
+}
+
+/// Another processor's ledger in the same database sees nothing of the first one's, and may use the same
+/// batch and flow ids; a batch stored with a write commits with its audit entry.
+async fn processors_are_isolated(store: &Store, b1: &StoredBatch) -> bool {
+    let other = store.for_processor("org-2");
+    let empty = other.batch_metas().await.unwrap().is_empty()
+        && other.flows().await.unwrap().is_empty()
+        && other.processor().await.unwrap().is_none()
+        && other.part_count("b1").await.unwrap() == 0;
+    let mut w = other.write().await.unwrap();
+    let inserted = w.insert_batch("org-2", b1, 64).await.unwrap();
+    w.audit("t", "test", "transfer.record", "b1", "{}")
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let again = other.insert_batch(b1).await.unwrap();
+    let seen = other
+        .batches_between(d("2023-01-01"), d("2023-12-31"))
+        .await
+        .unwrap();
+    let removed = other
+        .remove_batch("b1", "test", "t")
+        .await
+        .unwrap()
+        .is_some();
+    empty
+        && inserted == Insert::Inserted
+        && again == Insert::AlreadyPresent
+        && seen.len() == 1
+        && seen[0] == *b1
+        && removed
+        && store.batch_meta("b1").await.unwrap().is_some()
+        && store.removals().await.unwrap().is_empty()
+        && other.removals().await.unwrap().len() == 1
 }
 
 fn expected_counts() -> Vec<(String, u64, u64, Vec<String>)> {
@@ -160,6 +198,7 @@ fn expected_counts() -> Vec<(String, u64, u64, Vec<String>)> {
 fn assert_told(told: &Observed) {
     assert_eq!(told.duplicate, Insert::AlreadyPresent);
     assert!(told.round_trip);
+    assert!(told.isolated, "another processor's ledger must be separate");
     assert_eq!(told.counts, expected_counts());
     assert_eq!(told.flows[0].exemption, Some(ExemptionId::HrManagement));
 }

@@ -133,7 +133,10 @@ pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
     rt.block_on(async {
         let store = store::connect(db).await?;
         let key = secret::for_database(db, std::env::var("CHUJING_MASTER_KEY").ok().as_deref())?;
-        let state = chujing_server::AppState::new(store, key, chujing_server::Clock::System)?;
+        // Batches recorded over HTTP are hashed under the same ledger key as the command line's.
+        let ledger_key = store::ledger_key(db)?;
+        let state =
+            chujing_server::AppState::new(store, key, &ledger_key, chujing_server::Clock::System)?;
         chujing_server::serve(state, args.listen, shutdown()).await?;
         Ok(ExitCode::SUCCESS)
     })

@@ -1,0 +1,258 @@
+//! Flows as first-class records of the certification service: every flow belongs to one processor
+//! organisation and says where PI goes (recipient, country), how, why, what, and under which mechanism. The
+//! ledger counts batches per flow, the gate decides them, and a certificate's scope is checked against them.
+
+use chujing_law::profile::Mechanism;
+use chujing_law::{CountryCode, Date, ExemptionId, FlowKind, MechanismKind};
+use chujing_ledger::FlowSettings;
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
+use crate::{AppError, Result};
+
+/// The mechanism a flow relies on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowMechanism {
+    /// `standard_contract`, `certification` or `security_assessment`.
+    #[schema(value_type = String)]
+    pub kind: MechanismKind,
+    /// The day it took effect (a contract's effective date, an assessment's result); for a certificate, its
+    /// issue day is used.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub since: Option<Date>,
+    /// Its last valid day, if known (otherwise computed from the law); for a certificate, its expiry.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub until: Option<Date>,
+    /// The certificate (`certification`): one the processor holds. Its status on the transfer day decides
+    /// whether the mechanism is in force, and its scope is checked against every batch.
+    #[serde(default)]
+    pub certificate: Option<String>,
+}
+
+/// A flow as a processor declares it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowInput {
+    /// The recipient abroad (as the certificate's scope names it).
+    pub recipient: String,
+    /// The recipient's country or region (ISO 3166-1 alpha-2).
+    #[schema(value_type = String)]
+    pub country: CountryCode,
+    /// How the PI goes abroad: `transfer`, `remote_access` or `offshore_processing`.
+    #[serde(default = "default_kind")]
+    #[schema(value_type = String)]
+    pub kind: FlowKind,
+    /// Purposes.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    /// Categories of PI.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// The exemption claimed (Provisions 2024 Art. 3–5), if any.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub exemption: Option<ExemptionId>,
+    /// Whether the flow carries important data.
+    #[serde(default)]
+    pub important_data: bool,
+    /// The mechanism obtained, if any.
+    #[serde(default)]
+    pub mechanism: Option<FlowMechanism>,
+}
+
+fn default_kind() -> FlowKind {
+    FlowKind::Transfer
+}
+
+/// A flow as kept.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FlowRecord {
+    /// Its id, unique within its processor.
+    pub id: String,
+    /// The processor (organisation id).
+    pub processor: String,
+    /// The recipient abroad.
+    pub recipient: String,
+    /// The recipient's country or region.
+    #[schema(value_type = String)]
+    pub country: CountryCode,
+    /// How the PI goes abroad.
+    #[schema(value_type = String)]
+    pub kind: FlowKind,
+    /// Purposes.
+    pub purposes: Vec<String>,
+    /// Categories of PI.
+    pub categories: Vec<String>,
+    /// The exemption claimed.
+    #[schema(value_type = Option<String>)]
+    pub exemption: Option<ExemptionId>,
+    /// Whether it carries important data.
+    pub important_data: bool,
+    /// The mechanism obtained.
+    pub mechanism: Option<FlowMechanism>,
+}
+
+impl FlowRecord {
+    /// What the ledger's counting needs of the flow; a certificate's dates are `certificate`'s (issued,
+    /// expires) and a certificate not valid on the day is no mechanism in force.
+    pub fn settings(&self, certificate: Option<(Date, Date, bool)>) -> FlowSettings {
+        let mechanism = self.mechanism.as_ref().and_then(|m| {
+            if m.kind == MechanismKind::Certification {
+                let (issued, expires, valid) = certificate?;
+                return valid.then_some(Mechanism {
+                    kind: m.kind,
+                    since: issued,
+                    until: Some(expires),
+                });
+            }
+            Some(Mechanism {
+                kind: m.kind,
+                since: m.since?,
+                until: m.until,
+            })
+        });
+        FlowSettings {
+            id: self.id.clone(),
+            exemption: self.exemption,
+            important_data: self.important_data,
+            mechanism,
+        }
+    }
+
+    /// The certificate the flow relies on, if its mechanism is certification.
+    pub fn certificate(&self) -> Option<&str> {
+        self.mechanism
+            .as_ref()
+            .filter(|m| m.kind == MechanismKind::Certification)
+            .and_then(|m| m.certificate.as_deref())
+    }
+}
+
+/// The record id of processor `org`'s flow `id` (flow ids are unique per processor).
+pub(crate) fn record_id(org: &str, id: &str) -> String {
+    format!("{org}/{id}")
+}
+
+/// Checks what a flow declares, before it is kept.
+async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> Result<()> {
+    let id_ok = !id.is_empty()
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !id_ok {
+        return Err(AppError::Input(format!(
+            "flow id `{id}`: use 1 to 100 letters, digits, `-`, `_` or `.`"
+        )));
+    }
+    if input.recipient.trim().is_empty() {
+        return Err(AppError::Input("a flow names its recipient".into()));
+    }
+    let Some(m) = &input.mechanism else {
+        return Ok(());
+    };
+    match (m.kind, &m.certificate) {
+        (MechanismKind::Certification, None) => Err(AppError::Input(
+            "a certification mechanism names its certificate (`mechanism.certificate`)".into(),
+        )),
+        (MechanismKind::Certification, Some(number)) => {
+            let c = super::get(store, "certificate", number).await?;
+            if c.org == actor.org.id {
+                Ok(())
+            } else {
+                Err(AppError::Input(format!(
+                    "certificate `{number}` is not held by `{}`",
+                    actor.org.id
+                )))
+            }
+        }
+        (_, Some(_)) => Err(AppError::Input(
+            "only a certification mechanism names a certificate".into(),
+        )),
+        (_, None) if m.since.is_none() => Err(AppError::Input(format!(
+            "a {} mechanism gives the day it took effect (`mechanism.since`)",
+            m.kind.id()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Declares or replaces the actor's flow `id`.
+pub async fn put(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    input: FlowInput,
+    now: &Now,
+) -> Result<FlowRecord> {
+    validate(store, actor, id, &input).await?;
+    let flow = FlowRecord {
+        id: id.into(),
+        processor: actor.org.id.clone(),
+        recipient: input.recipient.trim().into(),
+        country: input.country,
+        kind: input.kind,
+        purposes: input.purposes,
+        categories: input.categories,
+        exemption: input.exemption,
+        important_data: input.important_data,
+        mechanism: input.mechanism,
+    };
+    let rid = record_id(&flow.processor, id);
+    let mut w = write(store).await?;
+    let existing = match get_in(&mut w, "flow", &rid).await {
+        Ok(rec) => Some(rec),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    match existing {
+        Some(rec) => st(w.update(&revised(&rec, "declared", &flow, now)?).await)?,
+        None => {
+            let columns = Columns {
+                kind: "flow",
+                id: &rid,
+                org: &flow.processor,
+                party: "",
+                state: "declared",
+                search: format!("{id} {} {}", flow.recipient, flow.country),
+            };
+            st(w.insert(&record(columns, &flow, now)?).await)?;
+        }
+    }
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "flow.put",
+        &format!("flow/{rid}"),
+        &flow,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(flow)
+}
+
+/// The flows passing `f`.
+pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<FlowRecord>> {
+    st(store.records("flow", f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
+/// Processor `org`'s flow `id`.
+pub async fn get(store: &Store, org: &str, id: &str) -> Result<FlowRecord> {
+    match super::get(store, "flow", &record_id(org, id)).await {
+        Ok(rec) => decode(&rec),
+        Err(AppError::NotFound(_)) => Err(AppError::NotFound(format!(
+            "no flow `{id}` for `{org}`: declare it first (PUT /api/v1/flows/{id})"
+        ))),
+        Err(e) => Err(e),
+    }
+}

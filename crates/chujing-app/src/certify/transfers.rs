@@ -1,0 +1,805 @@
+//! The transfer gate of the certification service: would a batch on a processor's flow need a mechanism the
+//! flow has not got, breach the scope of the certificate it relies on, or go out while the regulator has
+//! suspended the processor's transfers? `check` answers without recording; `record` records the batch in the
+//! processor's own ledger (idempotent by batch id) and answers the same question on the ledger with it.
+//!
+//! A batch recorded is always counted, whatever the answer: the ledger records what went abroad, and a batch
+//! dropped because it should not have gone would be an undercount. A recorded batch outside its certificate's
+//! scope opens a scope case in the certification body's queue (Certification Measures 2026 Art. 10).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chujing_cert::CertificateStatus;
+use chujing_cert::scope::{ScopeBreach, Transfer};
+use chujing_law::certification::terms;
+use chujing_law::{Date, Lang, RuleBook};
+use chujing_ledger::{
+    BatchIdentity, BatchMeta, BatchRef, FlowSettings, Insert, LedgerStore, ProcessorSettings,
+    Status, StoredBatch, SubjectHasher, SubjectSet, WindowCount, counted_flows, decide_counts,
+    evaluate, normalise, per_flow,
+};
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::certificates::CertificateRecord;
+use super::flows::{self, FlowRecord};
+use super::orders::{self, Order};
+use super::{Actor, Now, audit, st, write};
+use crate::ledger::DEFAULT_ALERT_SHARE;
+use crate::{AppError, Result};
+
+/// The most individuals a batch given by its size alone may hold: each is stored as a 16-byte entry.
+pub const MAX_COUNTED_BY_SIZE: u64 = 5_000_000;
+
+/// The citation of a suspension of transfers by the regulator.
+const SUSPENSION_CITATION: &str = "PIPL Art. 64";
+
+/// A what-if: a batch of `individuals` on `flow` on `date`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferCheck {
+    /// The flow (declared with `PUT /api/v1/flows/{id}`).
+    pub flow: String,
+    /// The transfer day (default: today in China).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub date: Option<Date>,
+    /// Individuals in the batch: counted as individuals not yet exported in the window (the conservative
+    /// reading of a size without keys).
+    pub individuals: u64,
+    /// Of them, individuals with sensitive PI.
+    #[serde(default)]
+    pub sensitive_individuals: u64,
+}
+
+/// A batch to record: its individuals by key (exact, deduplicated against the ledger) or by size.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTransfer {
+    /// The idempotency key: the same batch id is recorded once; given again for a different batch, refused.
+    pub batch_id: String,
+    /// The flow.
+    pub flow: String,
+    /// The transfer day (default: today in China).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub date: Option<Date>,
+    /// The subjects' keys (an ID number, a customer id, or a hash the sender computes the same way for the
+    /// same person); the service hashes them again with its ledger key and keeps only that.
+    #[serde(default)]
+    pub subjects: Option<Vec<String>>,
+    /// Keys of the subjects whose records carry sensitive PI (also counted as subjects).
+    #[serde(default)]
+    pub sensitive_subjects: Vec<String>,
+    /// The batch's size, when keys are not sent: counted as that many individuals distinct from every other.
+    #[serde(default)]
+    pub individuals: Option<u64>,
+    /// Of them, individuals with sensitive PI (with `individuals`).
+    #[serde(default)]
+    pub sensitive_individuals: Option<u64>,
+}
+
+/// The gate's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The batch may go.
+    Allow,
+    /// It may not: see the reasons.
+    Deny,
+}
+
+/// Why the gate answers as it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// The regulator has suspended the processor's transfers.
+    TransfersSuspended,
+    /// The flow needs a mechanism that is not in force on the day.
+    MechanismMissing,
+    /// The certificate the flow relies on is not valid on the day.
+    CertificateNotValid,
+    /// The batch falls outside the certificate's scope.
+    OutsideScope,
+    /// The pathway is satisfied by a mechanism in force.
+    MechanismInForce,
+    /// The flow needs no mechanism (an exemption, or below every threshold).
+    NoMechanismNeeded,
+    /// The batch was given by its size, counted as individuals not yet exported.
+    CountedBySize,
+    /// The processor's facts were not recorded: not a CIIO, located in China, assumed.
+    ProcessorAssumed,
+}
+
+/// One reason, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reason {
+    /// What it is.
+    pub code: ReasonCode,
+    /// In English.
+    pub message: String,
+    /// In Chinese.
+    pub message_zh: String,
+    /// The article or order it rests on.
+    pub citation: Option<String>,
+}
+
+/// The window's figures before and after the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WindowFigures {
+    /// First day counted.
+    #[schema(value_type = String)]
+    pub from: Date,
+    /// Last day counted.
+    #[schema(value_type = String)]
+    pub to: Date,
+    /// Individuals exported in the window before the batch.
+    pub individuals_before: u64,
+    /// And after it.
+    pub individuals_after: u64,
+    /// Individuals with sensitive PI before the batch.
+    pub sensitive_individuals_before: u64,
+    /// And after it.
+    pub sensitive_individuals_after: u64,
+}
+
+/// The gate's answer, with what it rests on.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GateAnswer {
+    /// `allow` or `deny`.
+    pub decision: Verdict,
+    /// The processor.
+    pub processor: String,
+    /// The flow.
+    pub flow: String,
+    /// The transfer day.
+    #[schema(value_type = String)]
+    pub date: Date,
+    /// The pathway the flow needs after the batch (`None`: the law in force decides nothing for it).
+    pub pathway: Option<String>,
+    /// The processor's pathway after the batch.
+    pub processor_pathway: Option<String>,
+    /// The window.
+    pub window: Option<WindowFigures>,
+    /// Why.
+    pub reasons: Vec<Reason>,
+    /// Every article and order the answer rests on.
+    pub citations: Vec<String>,
+    /// The suspension order in force, by reference.
+    pub suspension: Option<String>,
+    /// The certificate the flow relies on.
+    pub certificate: Option<String>,
+    /// How the batch falls outside that certificate's scope.
+    #[schema(value_type = Vec<Object>)]
+    pub scope_breaches: Vec<ScopeBreach>,
+}
+
+/// What recording a batch did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Recorded {
+    /// The batch id.
+    pub batch_id: String,
+    /// False when the batch was recorded before (the same batch: nothing changed).
+    pub recorded: bool,
+    /// Distinct individuals in the batch.
+    pub individuals: u64,
+    /// Of them, with sensitive PI.
+    pub sensitive_individuals: u64,
+    /// The scope case opened for it, if it fell outside its certificate's scope.
+    pub scope_case: Option<String>,
+    /// The gate's answer on the ledger with the batch.
+    pub answer: GateAnswer,
+}
+
+/// What the gate knows of one processor on one day.
+#[derive(Debug)]
+pub struct Snapshot {
+    processor_id: String,
+    processor: ProcessorSettings,
+    processor_recorded: bool,
+    flows: Vec<FlowRecord>,
+    settings: Vec<FlowSettings>,
+    certificates: HashMap<String, CertificateRecord>,
+    suspension: Option<Order>,
+    batches: Vec<StoredBatch>,
+    /// The status before any new batch.
+    before: Status,
+}
+
+impl Snapshot {
+    /// Reads what the gate needs of `processor` on `date`.
+    pub async fn load(
+        book: &RuleBook,
+        store: &Store,
+        processor: &str,
+        date: Date,
+    ) -> Result<Snapshot> {
+        let owned = Filter {
+            org: Some(processor),
+            limit: Some(100_000),
+            ..Filter::default()
+        };
+        let flows = flows::list(store, &owned).await?;
+        let certificates: HashMap<String, CertificateRecord> =
+            st(store.records("certificate", &owned).await)?
+                .iter()
+                .map(super::decode::<CertificateRecord>)
+                .map(|r| r.map(|c| (c.certificate.number.to_string(), c)))
+                .collect::<Result<_>>()?;
+        let settings = flows
+            .iter()
+            .map(|f| {
+                let cert = f.certificate().and_then(|n| certificates.get(n)).map(|r| {
+                    let c = &r.certificate;
+                    (
+                        c.issued_on,
+                        c.expires_on,
+                        c.status_on(date) == CertificateStatus::Valid,
+                    )
+                });
+                f.settings(cert)
+            })
+            .collect::<Vec<_>>();
+        let ledger = store.for_processor(processor);
+        let regime = book.regime_at(date)?;
+        let from = regime.window_start(date).unwrap_or(date);
+        let batches = ledger
+            .batches_between(from, date)
+            .await
+            .map_err(|e| AppError::from_store("cannot read the processor's ledger", e))?;
+        let recorded = ledger
+            .processor()
+            .await
+            .map_err(|e| AppError::from_store("cannot read the processor's settings", e))?;
+        let processor_settings = recorded.clone().unwrap_or_default();
+        let refs: Vec<BatchRef<'_>> = batches.iter().map(StoredBatch::as_batch_ref).collect();
+        let before = evaluate(
+            book,
+            date,
+            &processor_settings,
+            &settings,
+            &refs,
+            DEFAULT_ALERT_SHARE,
+        )?;
+        Ok(Snapshot {
+            processor_id: processor.into(),
+            processor: processor_settings,
+            processor_recorded: recorded.is_some(),
+            suspension: orders::suspension(store, processor).await?,
+            flows,
+            settings,
+            certificates,
+            batches,
+            before,
+        })
+    }
+
+    fn flow(&self, id: &str) -> Result<&FlowRecord> {
+        self.flows.iter().find(|f| f.id == id).ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no flow `{id}` for `{}`: declare it first (PUT /api/v1/flows/{id})",
+                self.processor_id
+            ))
+        })
+    }
+
+    /// The status after a batch known only by its size: `individuals` added to the window (if the flow
+    /// counts) and to the flow, as if none had been exported before.
+    fn after_counts(&self, book: &RuleBook, date: Date, q: &TransferCheck) -> Result<Status> {
+        let Some(window) = self.before.windows.first() else {
+            return Ok(self.before.clone());
+        };
+        let regime = book.regime_at(date)?;
+        let counts = counted_flows(regime, self.processor.facts(), &self.settings);
+        let counted = counts
+            .iter()
+            .find(|(id, _)| *id == q.flow)
+            .is_none_or(|(_, c)| *c);
+        let mut w: WindowCount = window.count.clone();
+        if counted {
+            w.individuals = w.individuals.saturating_add(q.individuals);
+            w.sensitive_individuals = w
+                .sensitive_individuals
+                .saturating_add(q.sensitive_individuals);
+        }
+        let refs: Vec<BatchRef<'_>> = self.batches.iter().map(StoredBatch::as_batch_ref).collect();
+        let mut flows = per_flow(&refs, &self.settings, w.from, date);
+        match flows.iter_mut().find(|(id, _, _)| *id == q.flow) {
+            Some((_, n, s)) => {
+                *n = n.saturating_add(q.individuals);
+                *s = s.saturating_add(q.sensitive_individuals);
+            }
+            None => flows.push((q.flow.clone(), q.individuals, q.sensitive_individuals)),
+        }
+        Ok(decide_counts(
+            book,
+            date,
+            &self.processor,
+            &self.settings,
+            w,
+            &flows,
+            DEFAULT_ALERT_SHARE,
+        )?)
+    }
+
+    /// The status after a batch known by its individuals.
+    fn after_batch(&self, book: &RuleBook, date: Date, batch: &StoredBatch) -> Result<Status> {
+        let refs: Vec<BatchRef<'_>> = self
+            .batches
+            .iter()
+            .chain(std::iter::once(batch))
+            .map(StoredBatch::as_batch_ref)
+            .collect();
+        Ok(evaluate(
+            book,
+            date,
+            &self.processor,
+            &self.settings,
+            &refs,
+            DEFAULT_ALERT_SHARE,
+        )?)
+    }
+}
+
+fn reason(code: ReasonCode, en: String, zh: String, citation: Option<String>) -> Reason {
+    Reason {
+        code,
+        message: en,
+        message_zh: zh,
+        citation,
+    }
+}
+
+/// The gate's answer for `flow` on `date`, given the status after the batch.
+fn answer(
+    book: &RuleBook,
+    snap: &Snapshot,
+    flow: &FlowRecord,
+    date: Date,
+    after: &Status,
+) -> Result<GateAnswer> {
+    let mut reasons = Vec::new();
+    let mut citations: Vec<String> = Vec::new();
+    if !snap.processor_recorded {
+        reasons.push(reason(
+            ReasonCode::ProcessorAssumed,
+            "the processor's facts are not recorded: it is taken to be located in China and not a CIIO".into(),
+            "未记录处理者情况：按境内、非关键信息基础设施运营者处理".into(),
+            None,
+        ));
+    }
+    if let Some(o) = &snap.suspension {
+        reasons.push(reason(
+            ReasonCode::TransfersSuspended,
+            format!(
+                "the regulator suspended this processor's transfers by order {} ({})",
+                o.reference, o.issued_on
+            ),
+            format!(
+                "监管部门已以 {} 号决定（{}）暂停该处理者的数据出境",
+                o.reference, o.issued_on
+            ),
+            Some(format!("{} ({SUSPENSION_CITATION})", o.reference)),
+        ));
+    }
+    let status = after.flow(&flow.id);
+    let pathway = status.and_then(|f| f.decision.pathway);
+    let satisfied = status.is_none_or(|f| f.satisfied);
+    match (pathway, satisfied) {
+        (Some(p), false) => reasons.push(reason(
+            ReasonCode::MechanismMissing,
+            format!(
+                "flow `{}` needs {} and has no such mechanism in force on {date}",
+                flow.id,
+                p.label(Lang::En)
+            ),
+            format!(
+                "数据流“{}”须{}，{date} 无有效的相应机制",
+                flow.id,
+                p.label(Lang::Zh)
+            ),
+            None,
+        )),
+        (Some(p), true) if !p.is_satisfied_by(None) => reasons.push(reason(
+            ReasonCode::MechanismInForce,
+            format!("{} is satisfied by a mechanism in force", p.label(Lang::En)),
+            format!("{}已由有效机制满足", p.label(Lang::Zh)),
+            None,
+        )),
+        _ => reasons.push(reason(
+            ReasonCode::NoMechanismNeeded,
+            format!("flow `{}` needs no mechanism on {date}", flow.id),
+            format!("数据流“{}”于 {date} 无须出境机制", flow.id),
+            None,
+        )),
+    }
+    let (certificate, breaches) = certificate_check(book, snap, flow, date, after, &mut reasons)?;
+    for t in after.windows.iter().flat_map(|w| &w.thresholds) {
+        if t.reached {
+            citations.extend(t.rules.iter().cloned());
+        }
+    }
+    citations.extend(reasons.iter().filter_map(|r| r.citation.clone()));
+    citations.dedup();
+    let deny = reasons.iter().any(|r| {
+        matches!(
+            r.code,
+            ReasonCode::TransfersSuspended
+                | ReasonCode::MechanismMissing
+                | ReasonCode::CertificateNotValid
+                | ReasonCode::OutsideScope
+        )
+    });
+    Ok(GateAnswer {
+        decision: if deny { Verdict::Deny } else { Verdict::Allow },
+        processor: snap.processor_id.clone(),
+        flow: flow.id.clone(),
+        date,
+        pathway: pathway.map(|p| p.id().to_string()),
+        processor_pathway: after.pathway.map(|p| p.id().to_string()),
+        window: window_figures(&snap.before, after),
+        reasons,
+        citations,
+        suspension: snap.suspension.as_ref().map(|o| o.reference.clone()),
+        certificate,
+        scope_breaches: breaches,
+    })
+}
+
+fn window_figures(before: &Status, after: &Status) -> Option<WindowFigures> {
+    let w = after.windows.first()?;
+    let (b, bs) = before.totals();
+    Some(WindowFigures {
+        from: w.count.from,
+        to: w.count.to,
+        individuals_before: b,
+        individuals_after: w.count.individuals,
+        sensitive_individuals_before: bs,
+        sensitive_individuals_after: w.count.sensitive_individuals,
+    })
+}
+
+/// The certificate a certification flow relies on: whether it is valid on `date`, and how the batch falls
+/// outside its scope (Art. 10). A flow whose pathway needs no mechanism is not held to a certificate.
+fn certificate_check(
+    book: &RuleBook,
+    snap: &Snapshot,
+    flow: &FlowRecord,
+    date: Date,
+    after: &Status,
+    reasons: &mut Vec<Reason>,
+) -> Result<(Option<String>, Vec<ScopeBreach>)> {
+    let Some(number) = flow.certificate() else {
+        return Ok((None, Vec::new()));
+    };
+    let relies = after
+        .flow(&flow.id)
+        .and_then(|f| f.decision.pathway)
+        .is_some_and(|p| !p.is_satisfied_by(None));
+    let scope_citation = terms(book, date, Lang::En)?.and_then(|t| t.scope_citation);
+    let Some(c) = snap.certificates.get(number).map(|r| &r.certificate) else {
+        return Ok((Some(number.into()), Vec::new()));
+    };
+    let status = c.status_on(date);
+    if status != CertificateStatus::Valid {
+        if relies {
+            let why = c.reason.as_deref().unwrap_or("");
+            reasons.push(reason(
+                ReasonCode::CertificateNotValid,
+                format!("certificate {number} is {} on {date} {why}", status.id())
+                    .trim_end()
+                    .into(),
+                format!("证书 {number} 于 {date} 状态为 {} {why}", status.id())
+                    .trim_end()
+                    .into(),
+                scope_citation.clone(),
+            ));
+        }
+        return Ok((Some(number.into()), Vec::new()));
+    }
+    let (individuals, sensitive) = after.totals();
+    let breaches = c.scope.check(&Transfer {
+        categories: flow.categories.clone(),
+        purposes: flow.purposes.clone(),
+        recipient: Some(flow.recipient.clone()),
+        country: flow.country.as_str().into(),
+        window_individuals: individuals,
+        window_sensitive_individuals: sensitive,
+    });
+    if relies && !breaches.is_empty() {
+        let list = |lang| {
+            breaches
+                .iter()
+                .map(|b| b.describe(lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        reasons.push(reason(
+            ReasonCode::OutsideScope,
+            format!(
+                "outside the scope of certificate {number}: {}",
+                list(Lang::En)
+            ),
+            format!("超出证书 {number} 的认证范围：{}", list(Lang::Zh)),
+            scope_citation,
+        ));
+    }
+    Ok((
+        Some(number.into()),
+        if relies { breaches } else { Vec::new() },
+    ))
+}
+
+/// The snapshots of recent (processor, day) pairs, each valid while the audit log has not grown: every change
+/// of a flow, certificate, order or ledger batch appends to it in the same transaction.
+#[derive(Debug, Default)]
+pub struct GateCache {
+    entries: Mutex<HashMap<(String, Date), Cached>>,
+}
+
+/// A snapshot and the audit sequence number it was read at.
+type Cached = (i64, Arc<Snapshot>);
+
+/// Pairs kept at most; beyond, the cache starts again (a gate sees few processors and days at once).
+const CACHE_ENTRIES: usize = 4096;
+
+impl GateCache {
+    /// The snapshot of `processor` on `date`, read again if anything changed since it was read.
+    pub async fn snapshot(
+        &self,
+        book: &RuleBook,
+        store: &Store,
+        processor: &str,
+        date: Date,
+    ) -> Result<Arc<Snapshot>> {
+        let seq = st(store.audit_seq().await)?;
+        let key = (processor.to_string(), date);
+        if let Ok(map) = self.entries.lock()
+            && let Some((s, snap)) = map.get(&key)
+            && *s == seq
+        {
+            return Ok(Arc::clone(snap));
+        }
+        let snap = Arc::new(Snapshot::load(book, store, processor, date).await?);
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (seq, Arc::clone(&snap)));
+        }
+        Ok(snap)
+    }
+}
+
+/// Would a batch of this size on this flow be allowed? Records nothing.
+pub async fn check(
+    book: &RuleBook,
+    store: &Store,
+    cache: &GateCache,
+    actor: &Actor,
+    q: &TransferCheck,
+    now: &Now,
+) -> Result<GateAnswer> {
+    if q.sensitive_individuals > q.individuals {
+        return Err(AppError::Input(format!(
+            "sensitive_individuals ({}) exceeds individuals ({}): the sensitive ones are among them",
+            q.sensitive_individuals, q.individuals
+        )));
+    }
+    let date = q.date.unwrap_or(now.today);
+    let snap = cache.snapshot(book, store, &actor.org.id, date).await?;
+    let flow = snap.flow(&q.flow)?;
+    let after = snap.after_counts(book, date, q)?;
+    let mut a = answer(book, &snap, flow, date, &after)?;
+    a.reasons.push(counted_by_size(q.individuals));
+    Ok(a)
+}
+
+fn counted_by_size(n: u64) -> Reason {
+    reason(
+        ReasonCode::CountedBySize,
+        format!(
+            "the batch's {n} individuals are counted as not yet exported in the window (no keys were given)"
+        ),
+        format!("该批次的 {n} 人按本期间内尚未出境计算（未提供标识）"),
+        None,
+    )
+}
+
+/// The batch's sets: from keys (hashed with the service's ledger key) or from a size (entries that stand
+/// for distinct individuals, derived from the batch id).
+fn batch_sets(hasher: &SubjectHasher, t: &NewTransfer) -> Result<(SubjectSet, SubjectSet)> {
+    let key = |k: &String, what: &str| {
+        normalise(k).map(|n| hasher.hash(&n)).ok_or_else(|| {
+            AppError::Input(format!(
+                "{what}: an empty subject key; every subject must be named"
+            ))
+        })
+    };
+    match (&t.subjects, t.individuals) {
+        (Some(subjects), None) => {
+            if t.sensitive_individuals.is_some() {
+                return Err(AppError::Input(
+                    "with `subjects`, name the sensitive ones in `sensitive_subjects`, not by a count".into(),
+                ));
+            }
+            let sensitive: Vec<u128> = t
+                .sensitive_subjects
+                .iter()
+                .map(|k| key(k, "sensitive_subjects"))
+                .collect::<Result<_>>()?;
+            let mut all: Vec<u128> = subjects
+                .iter()
+                .map(|k| key(k, "subjects"))
+                .collect::<Result<_>>()?;
+            all.extend(&sensitive);
+            Ok((
+                SubjectSet::from_hashes(all),
+                SubjectSet::from_hashes(sensitive),
+            ))
+        }
+        (None, Some(n)) => {
+            let s = t.sensitive_individuals.unwrap_or(0);
+            if !t.sensitive_subjects.is_empty() || s > n {
+                return Err(AppError::Input(
+                    "with `individuals`, give `sensitive_individuals` (at most `individuals`), not keys".into(),
+                ));
+            }
+            if n > MAX_COUNTED_BY_SIZE {
+                return Err(AppError::Input(format!(
+                    "a batch given by its size holds at most {MAX_COUNTED_BY_SIZE} individuals; split it into \
+                     batches, or send the subjects' keys"
+                )));
+            }
+            // NUL never survives in a real key, so these stand apart from every person named by key.
+            let h = |i: u64| hasher.hash(&format!("\0size\0{}\0{i}", t.batch_id));
+            let all: Vec<u128> = (0..n).map(h).collect();
+            let sensitive: Vec<u128> = (0..s).map(h).collect();
+            Ok((
+                SubjectSet::from_hashes(all),
+                SubjectSet::from_hashes(sensitive),
+            ))
+        }
+        _ => Err(AppError::Input(
+            "give the batch's subjects (`subjects`) or its size (`individuals`), one of the two"
+                .into(),
+        )),
+    }
+}
+
+/// Records a batch on the actor's flow and answers the gate on the ledger with it; a batch outside its
+/// certificate's scope opens a scope case for the certificate's body.
+pub async fn record_batch(
+    book: &RuleBook,
+    store: &Store,
+    hasher: &SubjectHasher,
+    actor: &Actor,
+    t: &NewTransfer,
+    now: &Now,
+) -> Result<Recorded> {
+    if t.batch_id.trim().is_empty() || t.batch_id.len() > 200 {
+        return Err(AppError::Input(
+            "a batch id of 1 to 200 characters is required (the idempotency key)".into(),
+        ));
+    }
+    let date = t.date.unwrap_or(now.today);
+    let (subjects, sensitive) = batch_sets(hasher, t)?;
+    let by_size = t.individuals.is_some();
+    let content_hash = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for set in [&subjects, &sensitive] {
+            h.update(set.len().to_le_bytes());
+            set.as_slice()
+                .iter()
+                .for_each(|x| h.update(x.to_le_bytes()));
+        }
+        let d = h.finalize();
+        u64::from_le_bytes(std::array::from_fn(|i| d.get(i).copied().unwrap_or(0)))
+    };
+    let fingerprint = BatchIdentity {
+        flow: &t.flow,
+        date,
+        subject_column: if by_size { "size" } else { "keys" },
+        sensitive_column: None,
+        all_sensitive: false,
+        content_hash,
+    }
+    .default_id();
+    let processor = &actor.org.id;
+    let ledger = store.for_processor(processor);
+    // The write first: every other writer waits, so the ledger read next is the one the batch joins.
+    let mut w = write(store).await?;
+    let snap = Snapshot::load(book, store, processor, date).await?;
+    let flow = snap.flow(&t.flow)?.clone();
+    let batch = StoredBatch {
+        meta: BatchMeta {
+            batch_id: t.batch_id.clone(),
+            flow_id: t.flow.clone(),
+            date,
+            recipient: Some(flow.recipient.clone()),
+            categories: flow.categories.clone(),
+            key_id: hasher.key_id().to_string(),
+            records: subjects.len(),
+            individuals: subjects.len(),
+            sensitive_individuals: sensitive.len(),
+            fingerprint,
+        },
+        subjects,
+        sensitive,
+    };
+    if let Some(stored) = ledger
+        .batch_meta(&t.batch_id)
+        .await
+        .map_err(|e| AppError::from_store("cannot look up the batch", e))?
+    {
+        if stored.fingerprint != batch.meta.fingerprint {
+            return Err(AppError::Conflict(format!(
+                "batch id `{}` is already recorded for a different batch (flow `{}`, {}, {} individuals); give \
+                 this batch its own id",
+                t.batch_id, stored.flow_id, stored.date, stored.individuals
+            )));
+        }
+        let answer = answer(book, &snap, &flow, date, &snap.before)?;
+        return Ok(Recorded {
+            batch_id: t.batch_id.clone(),
+            recorded: false,
+            individuals: stored.individuals,
+            sensitive_individuals: stored.sensitive_individuals,
+            scope_case: None,
+            answer,
+        });
+    }
+    let after = snap.after_batch(book, date, &batch)?;
+    let mut answer = answer(book, &snap, &flow, date, &after)?;
+    if by_size {
+        answer.reasons.push(counted_by_size(batch.meta.individuals));
+    }
+    let inserted = st(w.insert_batch(processor, &batch, store.part_hashes()).await)?;
+    if inserted != Insert::Inserted {
+        return Err(AppError::Conflict(format!(
+            "batch `{}` was recorded by another request at the same time; send it again to see its answer",
+            t.batch_id
+        )));
+    }
+    let content = serde_json::json!({
+        "batch": batch.meta,
+        "decision": answer.decision,
+        "reasons": answer.reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
+    });
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "transfer.record",
+        &format!("batch/{processor}/{}", t.batch_id),
+        &content,
+    )
+    .await?;
+    let case = if answer.scope_breaches.is_empty() {
+        None
+    } else {
+        let cert = snap_certificate(&snap, &answer)?;
+        Some(super::cases::open(&mut w, &cert, &batch.meta, &answer, now, actor).await?)
+    };
+    st(w.commit().await)?;
+    Ok(Recorded {
+        batch_id: t.batch_id.clone(),
+        recorded: true,
+        individuals: batch.meta.individuals,
+        sensitive_individuals: batch.meta.sensitive_individuals,
+        scope_case: case,
+        answer,
+    })
+}
+
+fn snap_certificate(snap: &Snapshot, a: &GateAnswer) -> Result<CertificateRecord> {
+    a.certificate
+        .as_ref()
+        .and_then(|n| snap.certificates.get(n))
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("the flow's certificate is not recorded".into()))
+}

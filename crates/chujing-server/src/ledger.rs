@@ -1,0 +1,119 @@
+//! The processor's side of the service over HTTP: its flows, the transfer gate (`/transfers/check`, a what-if
+//! that records nothing; `/transfers`, which records a batch in the processor's own ledger), and the scope
+//! cases its batches open in the certification body's queue.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chujing_app::certify::cases::{self, ScopeCase};
+use chujing_app::certify::flows::{self, FlowInput, FlowRecord};
+use chujing_app::certify::transfers::{self, GateAnswer, NewTransfer, Recorded, TransferCheck};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::json_body;
+use crate::auth::Principal;
+use crate::authz::{self, actor};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+
+#[utoipa::path(put, path = "/api/v1/flows/{id}", tag = "ledger", request_body = FlowInput,
+    params(("id" = String, Path, description = "the flow id, unique within the processor")),
+    responses((status = 200, body = FlowRecord), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn flow_put(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<FlowRecord>> {
+    let a = actor(&who)?;
+    let input: FlowInput = json_body(&body)?;
+    Ok(Json(
+        flows::put(&s.store, a, &id, input, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/flows", tag = "ledger", responses((status = 200, body = Vec<FlowRecord>)))]
+pub(crate) async fn flows_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<FlowRecord>>> {
+    let a = actor(&who)?;
+    Ok(Json(flows::list(&s.store, &authz::flows_filter(a)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/transfers/check", tag = "ledger", request_body = TransferCheck,
+    responses((status = 200, body = GateAnswer), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn transfer_check(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<Json<GateAnswer>> {
+    let a = actor(&who)?;
+    let q: TransferCheck = json_body(&body)?;
+    Ok(Json(
+        transfers::check(&s.book, &s.store, &s.gate, a, &q, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/transfers", tag = "ledger", request_body = NewTransfer,
+    responses((status = 201, body = Recorded, description = "recorded"),
+        (status = 200, body = Recorded, description = "recorded before: nothing changed"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn transfer_record(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Recorded>)> {
+    let a = actor(&who)?;
+    let t: NewTransfer = json_body(&body)?;
+    let r = transfers::record_batch(&s.book, &s.store, &s.hasher, a, &t, &s.clock.now()).await?;
+    let code = if r.recorded {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, Json(r)))
+}
+
+#[utoipa::path(get, path = "/api/v1/scope-cases", tag = "certificates", responses((status = 200, body = Vec<ScopeCase>)))]
+pub(crate) async fn cases_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<ScopeCase>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        cases::list(&s.store, &authz::own_or_assigned(a)).await?,
+    ))
+}
+
+/// How a case was decided.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseClose {
+    /// What was decided (kept with the case).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/scope-cases/{id}/actions/close", tag = "certificates", request_body = CaseClose,
+    params(("id" = String, Path)),
+    responses((status = 200, body = ScopeCase), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn case_close(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<ScopeCase>> {
+    let a = actor(&who)?;
+    let input: CaseClose = json_body(&body)?;
+    let c = cases::get(&s.store, &id).await?;
+    if !authz::may_close_case(a, &c) {
+        return Err(ApiError::not_found(format!(
+            "no scope case `{id}` of yours"
+        )));
+    }
+    Ok(Json(
+        cases::close(&s.store, a, &id, &input.reason, &s.clock.now()).await?,
+    ))
+}
