@@ -50,7 +50,7 @@ pub struct HolidayCalendar {
 }
 
 /// A date computed in working days, and whether an unknown year forced the weekday fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct WorkingDate {
     /// The date.
     pub date: Date,

@@ -49,6 +49,14 @@ impl Date {
             .unwrap_or(self)
     }
 
+    /// This date plus `months` calendar months (the 31st becomes the month's last day).
+    pub fn add_months(self, months: i32) -> Date {
+        self.0
+            .checked_add(jiff::Span::new().months(months))
+            .map(Date)
+            .unwrap_or(self)
+    }
+
     /// Monday = 1 … Sunday = 7.
     pub fn weekday_number(self) -> i8 {
         self.0.weekday().to_monday_one_offset()

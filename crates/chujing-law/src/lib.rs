@@ -21,6 +21,7 @@ pub mod date;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod filing;
 pub mod pack;
 pub mod pathway;
 pub mod profile;

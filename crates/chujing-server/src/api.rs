@@ -50,6 +50,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::ledger::transfer_record))
         .routes(routes!(crate::ledger::cases_list))
         .routes(routes!(crate::ledger::case_close))
+        .routes(routes!(
+            crate::oversight::filing_create,
+            crate::oversight::filings_list
+        ))
+        .routes(routes!(crate::oversight::filing_get))
+        .routes(routes!(crate::oversight::filing_action))
+        .routes(routes!(crate::oversight::supervision_put))
+        .routes(routes!(crate::oversight::supervision_audit))
+        .routes(routes!(crate::oversight::supervision_list))
 }
 
 fn openapi_info() -> utoipa::openapi::OpenApi {
@@ -484,22 +493,83 @@ pub struct PlatformReportView {
     pub overdue: bool,
 }
 
-#[utoipa::path(get, path = "/api/v1/platform-reports", tag = "certificates", responses((status = 200, body = Vec<PlatformReportView>)))]
+/// How to export platform reports.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// `json` (default) or `csv`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Only the overdue ones.
+    #[serde(default)]
+    pub overdue: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/platform-reports", tag = "certificates", params(ExportQuery),
+    responses((status = 200, body = Vec<PlatformReportView>, description = "JSON, or CSV with format=csv"),
+        (status = 400, body = ErrorBody)))]
 async fn platform_reports_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<PlatformReportView>>> {
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
     let a = actor(&who)?;
     let today = s.clock.now().today;
     let list = certificates::platform_reports(&s.store, authz::platform_reports_body(a)).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|r| PlatformReportView {
-                overdue: r.overdue(today),
-                report: r,
-            })
-            .collect(),
-    ))
+    let views: Vec<PlatformReportView> = list
+        .into_iter()
+        .map(|r| PlatformReportView {
+            overdue: r.overdue(today),
+            report: r,
+        })
+        .filter(|v| !q.overdue.unwrap_or(false) || v.overdue)
+        .collect();
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(views).into_response()),
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"platform-reports.csv\"",
+                ),
+            ],
+            platform_reports_csv(&views),
+        )
+            .into_response()),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "unknown format `{other}`; expected json or csv"
+        ))),
+    }
+}
+
+/// The platform reports as CSV (RFC 4180: fields with a comma, quote or line break are quoted).
+fn platform_reports_csv(views: &[PlatformReportView]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let date = |d: Option<chujing_law::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut out =
+        String::from("id,certificate,event,event_on,due_on,reported_on,overdue,citation\r\n");
+    for v in views {
+        let r = &v.report;
+        let row = [
+            field(&r.id),
+            field(&r.certificate),
+            field(&r.event),
+            r.event_on.to_string(),
+            date(r.due_on),
+            date(r.reported_on),
+            v.overdue.to_string(),
+            field(&r.citation),
+        ];
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 #[utoipa::path(post, path = "/api/v1/platform-reports/{id}/actions/report", tag = "certificates",
@@ -530,6 +600,8 @@ async fn order_issue(
 ) -> ApiResult<(StatusCode, Json<Order>)> {
     let a = actor(&who)?;
     let new: NewOrder = json_body(&body)?;
+    let processor = accounts::org(&s.store, &new.processor).await?;
+    authz::may_order(a, &processor)?;
     Ok((
         StatusCode::CREATED,
         Json(orders::issue(&s.store, a, new, &s.clock.now()).await?),

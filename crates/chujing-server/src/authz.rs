@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use chujing_app::certify::applications::Application;
 use chujing_app::certify::cases::ScopeCase;
 use chujing_app::certify::certificates::CertificateRecord;
-use chujing_app::certify::{Actor, OrgKind, Scope};
+use chujing_app::certify::filings::{Filing, FilingAction};
+use chujing_app::certify::{Actor, Org, OrgKind, Scope};
 use chujing_cert::{Action, Party};
 use chujing_store::records::Filter;
 
@@ -121,6 +122,25 @@ pub const ROUTES: &[RoutePolicy] = &[
         "/api/v1/scope-cases/{id}/actions/close",
         Policy::Roles(&[B]),
     ),
+    route("POST", "/api/v1/filings", Policy::Roles(&[P])),
+    route("GET", "/api/v1/filings", Policy::Roles(&[P, R])),
+    route("GET", "/api/v1/filings/{id}", Policy::Roles(&[P, R])),
+    route(
+        "POST",
+        "/api/v1/filings/{id}/actions/{action}",
+        Policy::Roles(&[P, R]),
+    ),
+    route(
+        "PUT",
+        "/api/v1/certificates/{number}/supervision",
+        Policy::Roles(&[B]),
+    ),
+    route(
+        "POST",
+        "/api/v1/certificates/{number}/supervision/audits",
+        Policy::Roles(&[B]),
+    ),
+    route("GET", "/api/v1/supervision", Policy::Roles(&[P, B, R])),
 ];
 
 /// The policy of a route, if it has one.
@@ -281,14 +301,66 @@ pub fn reports_filter(a: &Actor) -> Filter<'_> {
     }
 }
 
-/// The orders `a` may list: a regulator all, a processor its own.
+/// The orders `a` may list: the national regulator all, a provincial one those it issued, a processor its
+/// own.
 pub fn orders_filter(a: &Actor) -> Filter<'_> {
-    match a.org.kind {
-        OrgKind::Regulator => Filter::default(),
+    jurisdiction_filter(a)
+}
+
+/// Records between a processor (`org`) and a regulator (`party`): the national regulator sees all, a
+/// provincial regulator those of its province (filed with or issued by it), a processor its own.
+pub fn jurisdiction_filter(a: &Actor) -> Filter<'_> {
+    match (a.org.kind, &a.org.province) {
+        (OrgKind::Regulator, None) => Filter::default(),
+        (OrgKind::Regulator, Some(_)) => Filter {
+            party: Some(&a.org.id),
+            ..Filter::default()
+        },
         _ => Filter {
             org: Some(&a.org.id),
             ..Filter::default()
         },
+    }
+}
+
+/// Whether regulator `a` may issue an order to `processor`: the national regulator to any, a provincial one
+/// to processors registered in its province.
+pub fn may_order(a: &Actor, processor: &Org) -> Result<(), ApiError> {
+    match &a.org.province {
+        Some(p) if processor.province.as_ref() != Some(p) => Err(ApiError::forbidden(format!(
+            "`{}` is registered outside your province ({p}); the national regulator or that province's acts",
+            processor.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `a` may see a filing: its processor, the regulator it is filed with, the national regulator.
+pub fn may_see_filing(a: &Actor, f: &Filing) -> bool {
+    match (a.org.kind, &a.org.province) {
+        (OrgKind::Processor, _) => f.processor == a.org.id,
+        (OrgKind::Regulator, None) => true,
+        (OrgKind::Regulator, Some(_)) => f.regulator == a.org.id,
+        _ => false,
+    }
+}
+
+/// Whether `a` may take `action` on a filing: its processor submits, the regulator it is filed with
+/// returns or accepts.
+pub fn may_act_on_filing(a: &Actor, f: &Filing, action: FilingAction) -> Result<(), ApiError> {
+    let ok = if action.by_processor() {
+        a.org.kind == OrgKind::Processor && f.processor == a.org.id
+    } else {
+        a.org.kind == OrgKind::Regulator && f.regulator == a.org.id
+    };
+    if ok {
+        Ok(())
+    } else if action.by_processor() {
+        Err(ApiError::forbidden("only the processor submits its filing"))
+    } else {
+        Err(ApiError::forbidden(
+            "only the regulator the filing is made with returns or accepts it",
+        ))
     }
 }
 

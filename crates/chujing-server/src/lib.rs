@@ -15,6 +15,7 @@ pub mod authz;
 pub mod error;
 pub mod ledger;
 pub mod metrics;
+pub mod oversight;
 pub mod state;
 
 pub use state::{AppState, Clock};

@@ -10,10 +10,12 @@ pub mod accounts;
 pub mod applications;
 pub mod cases;
 pub mod certificates;
+pub mod filings;
 pub mod flows;
 pub mod orders;
 pub mod public;
 pub mod secret;
+pub mod supervision;
 pub mod transfers;
 
 use chujing_law::Date;

@@ -7,7 +7,7 @@ use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Columns, Now, OrgKind, audit, decode, random_hex, record, st, write};
+use super::{Columns, Now, audit, decode, random_hex, record, st, write};
 use crate::{AppError, Result};
 
 /// The longest report text accepted, in characters.
@@ -76,12 +76,7 @@ pub async fn submit(store: &Store, new: NewReport, now: &Now) -> Result<Report> 
         .province
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
-    let regulators = super::accounts::orgs(store, Some(OrgKind::Regulator)).await?;
-    let regulator = province
-        .as_ref()
-        .and_then(|p| regulators.iter().find(|r| r.province.as_ref() == Some(p)))
-        .or_else(|| regulators.iter().find(|r| r.province.is_none()))
-        .map(|r| r.id.clone());
+    let regulator = super::filings::regulator_for(store, province.as_deref()).await?;
     let body = match st(store.record("certificate", about).await)? {
         Some(rec) => Some(rec.party),
         None => None,

@@ -9,4 +9,5 @@
 )]
 
 mod kit;
+mod oversight;
 mod story;

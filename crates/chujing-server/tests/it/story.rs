@@ -188,6 +188,8 @@ async fn story(kit: &Kit) {
     assert_eq!(r[0]["status"], "suspended");
     assert_eq!(r[0]["reason"], "exports to US outside the certified scope");
 
+    supervision_and_export(kit, &body, &number).await;
+
     // Two platform reports are due within 5 working days (issue and suspension).
     let (_, pr) = kit.get("/api/v1/platform-reports", Some(&body)).await;
     let pr = pr.as_array().unwrap();
@@ -434,6 +436,56 @@ async fn gate_after_suspensions(kit: &Kit, p1: &str, body: &str, case: &str, ord
         .await
         .0,
         StatusCode::FORBIDDEN
+    );
+}
+
+/// The body audits the certificate yearly; a finding past its deadline is flagged; platform reports export
+/// as CSV.
+async fn supervision_and_export(kit: &Kit, body: &str, number: &str) {
+    let path = format!("/api/v1/certificates/{number}/supervision");
+    let audit = json!({ "date": "2026-11-23", "conclusion": "conforming but for one finding",
+        "findings": [{ "text": "retention schedule not applied to backups", "rectify_by": "2026-11-20" }] });
+    let (s, e) = kit
+        .post(&format!("{path}/audits"), Some(body), audit.clone())
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "the frequency comes first: {e}");
+    let (s, v) = kit
+        .call(
+            Method::PUT,
+            &path,
+            Some(body),
+            Some(json!({ "every_months": 12 }).to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["next_due"], "2027-11-23");
+    let (s, v) = kit.post(&format!("{path}/audits"), Some(body), audit).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["overdue_findings"].as_u64(),
+            v["audits"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(1))
+    );
+    let (_, list) = kit.get("/api/v1/supervision", Some(body)).await;
+    assert_eq!(list[0]["certificate"], number);
+
+    let (s, csv) = kit
+        .get("/api/v1/platform-reports?format=csv", Some(body))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with("id,certificate,event,"), "{csv}");
+    assert!(
+        csv.contains(&format!(",{number},issued,2026-11-23,2026-11-30,,false,")),
+        "{csv}"
+    );
+    assert_eq!(
+        kit.get("/api/v1/platform-reports?format=xml", Some(body))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
     );
 }
 

@@ -1,0 +1,344 @@
+//! Standard contract filings (Standard Contract Measures Art. 7): a processor files the signed contract and
+//! its PIPIA report with the regulator of its province, within 10 working days of the contract taking effect;
+//! the regulator accepts the filing or returns it for correction (补正) with reasons, and every round is kept.
+
+use chujing_law::filing::contract_filing_due;
+use chujing_law::{Date, Lang, RuleBook};
+use chujing_store::Store;
+use chujing_store::records::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::secret::MasterKey;
+use super::{Actor, Columns, Now, audit, decode, get_in, random_hex, record, revised, st, write};
+use crate::{AppError, Result};
+
+/// The most bytes of a contract or PIPIA report filed inline.
+pub const MAX_DOCUMENT_BYTES: usize = 2 * 1024 * 1024;
+
+/// A filing as the processor makes it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFiling {
+    /// The recipient abroad the contract is with.
+    pub recipient: String,
+    /// The day the contract took effect (the deadline counts from it).
+    #[schema(value_type = String)]
+    pub contract_effective: Date,
+    /// The signed contract's text.
+    pub contract: String,
+    /// The PIPIA report's text.
+    pub pipia: String,
+}
+
+/// What the processor sends again after a return, or with a submission.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilingStep {
+    /// Why (required to return a filing: the processor corrects what it says).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A corrected contract (with a resubmission).
+    #[serde(default)]
+    pub contract: Option<String>,
+    /// A corrected PIPIA report (with a resubmission).
+    #[serde(default)]
+    pub pipia: Option<String>,
+}
+
+/// What a filing can be asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingAction {
+    /// The processor submits it (again, after a return).
+    Submit,
+    /// The regulator returns it for correction.
+    Return,
+    /// The regulator accepts it.
+    Accept,
+}
+
+impl FilingAction {
+    /// Parses an action's name.
+    pub fn parse(s: &str) -> Result<FilingAction> {
+        match s {
+            "submit" => Ok(FilingAction::Submit),
+            "return" => Ok(FilingAction::Return),
+            "accept" => Ok(FilingAction::Accept),
+            _ => Err(AppError::Input(format!(
+                "unknown filing action `{s}`; expected submit, return or accept"
+            ))),
+        }
+    }
+
+    /// Whether the processor takes it (otherwise the regulator).
+    pub fn by_processor(self) -> bool {
+        self == FilingAction::Submit
+    }
+}
+
+/// One round: a submission and what the regulator made of it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Round {
+    /// 1 for the first submission.
+    pub number: u32,
+    /// When it was submitted.
+    pub submitted_at: String,
+    /// The day, in China.
+    #[schema(value_type = String)]
+    pub submitted_on: Date,
+    /// `returned` or `accepted`, once decided.
+    pub outcome: Option<String>,
+    /// The regulator's reasons for a return.
+    pub reason: Option<String>,
+    /// Who decided, and when.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided_at: Option<String>,
+}
+
+/// A filing as kept.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Filing {
+    /// Its id.
+    pub id: String,
+    /// The processor.
+    pub processor: String,
+    /// The regulator it is filed with (of the processor's province; the national one where the province has
+    /// none).
+    pub regulator: String,
+    /// The recipient.
+    pub recipient: String,
+    /// The day the contract took effect.
+    #[schema(value_type = String)]
+    pub contract_effective: Date,
+    /// The last day to file, on the holiday calendar.
+    #[schema(value_type = Option<String>)]
+    pub due_on: Option<Date>,
+    /// The article.
+    pub citation: Option<String>,
+    /// `draft`, `submitted`, `returned` or `accepted`.
+    pub state: String,
+    /// Whether the first submission came after the due day.
+    pub late: bool,
+    /// Every round, oldest first.
+    pub rounds: Vec<Round>,
+}
+
+/// The regulator a processor of `province` files with and reports go to: that province's, or the national
+/// one.
+pub(crate) async fn regulator_for(store: &Store, province: Option<&str>) -> Result<Option<String>> {
+    let regulators = super::accounts::orgs(store, Some(super::OrgKind::Regulator)).await?;
+    Ok(province
+        .and_then(|p| regulators.iter().find(|r| r.province.as_deref() == Some(p)))
+        .or_else(|| regulators.iter().find(|r| r.province.is_none()))
+        .map(|r| r.id.clone()))
+}
+
+fn check_document(what: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() || text.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::Input(format!(
+            "the {what} is required, at most {MAX_DOCUMENT_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Seals and stores a filing's documents.
+async fn put_documents(
+    w: &mut chujing_store::records::Write,
+    key: &MasterKey,
+    id: &str,
+    contract: Option<&str>,
+    pipia: Option<&str>,
+) -> Result<()> {
+    for (kind, text) in [("contract", contract), ("pipia", pipia)] {
+        if let Some(text) = text {
+            check_document(kind, text)?;
+            st(
+                w.put_blob(&format!("{id}/{kind}"), &key.seal(text.as_bytes())?)
+                    .await,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates a filing in draft, its documents sealed.
+pub async fn create(
+    store: &Store,
+    key: &MasterKey,
+    book: &RuleBook,
+    actor: &Actor,
+    new: NewFiling,
+    now: &Now,
+) -> Result<Filing> {
+    if new.recipient.trim().is_empty() {
+        return Err(AppError::Input("a filing names the recipient".into()));
+    }
+    check_document("contract", &new.contract)?;
+    check_document("PIPIA report", &new.pipia)?;
+    let regulator = regulator_for(store, actor.org.province.as_deref())
+        .await?
+        .ok_or_else(|| AppError::Conflict("no regulator is registered to file with".into()))?;
+    let due = contract_filing_due(book, new.contract_effective, Lang::En)?;
+    let f = Filing {
+        id: format!("filing-{}", random_hex(8)?),
+        processor: actor.org.id.clone(),
+        regulator,
+        recipient: new.recipient.trim().into(),
+        contract_effective: new.contract_effective,
+        due_on: due.as_ref().map(|d| d.due.date),
+        citation: due.map(|d| d.citation),
+        state: "draft".into(),
+        late: false,
+        rounds: Vec::new(),
+    };
+    let mut w = write(store).await?;
+    put_documents(&mut w, key, &f.id, Some(&new.contract), Some(&new.pipia)).await?;
+    let columns = Columns {
+        kind: "filing",
+        id: &f.id,
+        org: &f.processor,
+        party: &f.regulator,
+        state: "draft",
+        search: format!("{} {}", f.id, f.recipient),
+    };
+    st(w.insert(&record(columns, &f, now)?).await)?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "filing.create",
+        &format!("filing/{}", f.id),
+        &f,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(f)
+}
+
+/// A filing.
+pub async fn get(store: &Store, id: &str) -> Result<Filing> {
+    decode(&super::get(store, "filing", id).await?)
+}
+
+/// The filings passing `f`.
+pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Filing>> {
+    st(store.records("filing", f).await)?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
+/// The filing after `action`, or why the action is not open to it now.
+fn step(
+    mut f: Filing,
+    action: FilingAction,
+    input: &FilingStep,
+    by: &str,
+    now: &Now,
+) -> Result<Filing> {
+    let allowed = match f.state.as_str() {
+        "draft" | "returned" => "submit",
+        "submitted" => "return or accept",
+        _ => "nothing (it is accepted)",
+    };
+    let refuse = || {
+        AppError::Conflict(format!(
+            "a {} filing cannot be {}; it allows {allowed}",
+            f.state,
+            match action {
+                FilingAction::Submit => "submitted",
+                FilingAction::Return => "returned",
+                FilingAction::Accept => "accepted",
+            }
+        ))
+    };
+    match (f.state.as_str(), action) {
+        ("draft" | "returned", FilingAction::Submit) => {
+            if f.rounds.is_empty() {
+                f.late = f.due_on.is_some_and(|d| now.today > d);
+            }
+            f.rounds.push(Round {
+                number: u32::try_from(f.rounds.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1),
+                submitted_at: now.at.clone(),
+                submitted_on: now.today,
+                outcome: None,
+                reason: None,
+                decided_by: None,
+                decided_at: None,
+            });
+            f.state = "submitted".into();
+        }
+        ("submitted", FilingAction::Return | FilingAction::Accept) => {
+            let reason = input
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            if action == FilingAction::Return && reason.is_none() {
+                return Err(AppError::Input(
+                    "a return for correction (补正) says what to correct (`reason`)".into(),
+                ));
+            }
+            let outcome = if action == FilingAction::Return {
+                "returned"
+            } else {
+                "accepted"
+            };
+            if let Some(round) = f.rounds.last_mut() {
+                round.outcome = Some(outcome.into());
+                round.reason = reason.map(str::to_string);
+                round.decided_by = Some(by.into());
+                round.decided_at = Some(now.at.clone());
+            }
+            f.state = outcome.into();
+        }
+        _ => return Err(refuse()),
+    }
+    Ok(f)
+}
+
+/// Takes `action` on filing `id`: the processor submits (with corrected documents after a return), the
+/// regulator returns or accepts. Who may is decided by the server's authorisation before.
+pub async fn act(
+    store: &Store,
+    key: &MasterKey,
+    actor: &Actor,
+    id: &str,
+    action: FilingAction,
+    input: FilingStep,
+    now: &Now,
+) -> Result<Filing> {
+    if !action.by_processor() && (input.contract.is_some() || input.pipia.is_some()) {
+        return Err(AppError::Input(
+            "documents are sent by the processor, with a submission".into(),
+        ));
+    }
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "filing", id).await?;
+    let f = step(decode(&rec)?, action, &input, &actor.label(), now)?;
+    put_documents(
+        &mut w,
+        key,
+        id,
+        input.contract.as_deref(),
+        input.pipia.as_deref(),
+    )
+    .await?;
+    st(w.update(&revised(&rec, &f.state, &f, now)?).await)?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        &format!("filing.{}", f.state),
+        &format!("filing/{id}"),
+        &serde_json::json!({ "round": f.rounds.last(), "state": f.state }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(f)
+}

@@ -1,0 +1,160 @@
+//! Oversight over HTTP: standard contract filings with the provincial regulator (Standard Contract Measures
+//! Art. 7) and the supervision of certificates by their body.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chujing_app::certify::certificates;
+use chujing_app::certify::filings::{self, Filing, FilingAction, FilingStep, NewFiling};
+use chujing_app::certify::supervision::{self, AuditInput, Supervision};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::json_body;
+use crate::auth::Principal;
+use crate::authz::{self, actor};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+
+#[utoipa::path(post, path = "/api/v1/filings", tag = "regulator", request_body = NewFiling,
+    responses((status = 201, body = Filing), (status = 400, body = ErrorBody)))]
+pub(crate) async fn filing_create(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Filing>)> {
+    let a = actor(&who)?;
+    let new: NewFiling = json_body(&body)?;
+    let f = filings::create(&s.store, &s.key, &s.book, a, new, &s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(f)))
+}
+
+#[utoipa::path(get, path = "/api/v1/filings", tag = "regulator", responses((status = 200, body = Vec<Filing>)))]
+pub(crate) async fn filings_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<Filing>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        filings::list(&s.store, &authz::jurisdiction_filter(a)).await?,
+    ))
+}
+
+async fn visible_filing(
+    s: &AppState,
+    a: &chujing_app::certify::Actor,
+    id: &str,
+) -> ApiResult<Filing> {
+    let f = filings::get(&s.store, id).await?;
+    if authz::may_see_filing(a, &f) {
+        Ok(f)
+    } else {
+        Err(ApiError::not_found(format!("no filing `{id}` of yours")))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "regulator", params(("id" = String, Path)),
+    responses((status = 200, body = Filing), (status = 404, body = ErrorBody)))]
+pub(crate) async fn filing_get(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Filing>> {
+    let a = actor(&who)?;
+    Ok(Json(visible_filing(&s, a, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/filings/{id}/actions/{action}", tag = "regulator",
+    params(("id" = String, Path), ("action" = String, Path, description = "submit, return, accept")),
+    request_body = FilingStep,
+    responses((status = 200, body = Filing), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn filing_action(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Filing>> {
+    let a = actor(&who)?;
+    let action = FilingAction::parse(&action)?;
+    let input: FilingStep = if body.is_empty() {
+        FilingStep::default()
+    } else {
+        json_body(&body)?
+    };
+    let f = visible_filing(&s, a, &id).await?;
+    authz::may_act_on_filing(a, &f, action)?;
+    Ok(Json(
+        filings::act(&s.store, &s.key, a, &id, action, input, &s.clock.now()).await?,
+    ))
+}
+
+/// How often a certificate is audited.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Frequency {
+    /// Months between supervision audits (1 to 36).
+    pub every_months: u8,
+}
+
+async fn own_certificate(
+    s: &AppState,
+    a: &chujing_app::certify::Actor,
+    number: &str,
+) -> ApiResult<certificates::CertificateRecord> {
+    let c = certificates::get(&s.store, number, s.clock.now().today).await?;
+    if authz::may_act_on_certificate(a, &c) {
+        Ok(c)
+    } else {
+        Err(ApiError::not_found(format!(
+            "no certificate `{number}` issued by you"
+        )))
+    }
+}
+
+#[utoipa::path(put, path = "/api/v1/certificates/{number}/supervision", tag = "certificates",
+    params(("number" = String, Path)), request_body = Frequency,
+    responses((status = 200, body = Supervision), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn supervision_put(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Supervision>> {
+    let a = actor(&who)?;
+    let f: Frequency = json_body(&body)?;
+    let c = own_certificate(&s, a, &number).await?;
+    Ok(Json(
+        supervision::set_frequency(&s.store, a, &c, f.every_months, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/certificates/{number}/supervision/audits", tag = "certificates",
+    params(("number" = String, Path)), request_body = AuditInput,
+    responses((status = 200, body = Supervision), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub(crate) async fn supervision_audit(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Supervision>> {
+    let a = actor(&who)?;
+    let input: AuditInput = json_body(&body)?;
+    let c = own_certificate(&s, a, &number).await?;
+    Ok(Json(
+        supervision::record_audit(&s.store, a, &c, input, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervision", tag = "certificates", responses((status = 200, body = Vec<Supervision>)))]
+pub(crate) async fn supervision_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<Supervision>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        supervision::list(&s.store, &authz::own_or_assigned(a), s.clock.now().today).await?,
+    ))
+}
