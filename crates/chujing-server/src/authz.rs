@@ -31,6 +31,20 @@ pub enum Policy {
     Roles(&'static [OrgKind]),
 }
 
+/// What a route touches, for the record-level rules: what another organisation of the caller's kind may
+/// see of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// No organisation's data: health, the public registry, the report form, a session.
+    Open,
+    /// A list: only the caller's own or assigned records.
+    List,
+    /// The caller's own organisation: it creates, declares or asks about its own.
+    Own,
+    /// One record named in the path: hidden (404) or refused (403) to an organisation it does not concern.
+    Record,
+}
+
 /// A route and its policy.
 #[derive(Debug, Clone, Copy)]
 pub struct RoutePolicy {
@@ -49,6 +63,37 @@ const fn route(method: &'static str, path: &'static str, policy: Policy) -> Rout
         method,
         path,
         policy,
+    }
+}
+
+impl RoutePolicy {
+    /// What the route touches, from its shape: a path parameter names a record (except the caller's own flow
+    /// and the public receipt), a `GET` of a collection lists, any other call acts on the caller's own
+    /// organisation; health, the registry, the report form, sessions and the organisations' names are open.
+    pub fn target(&self) -> Target {
+        let open = [
+            "/api/v1/registry",
+            "/api/v1/session",
+            "/api/v1/openapi",
+            "/api/v1/orgs",
+            "/api/v1/audit",
+        ];
+        let p = self.path;
+        if !p.starts_with("/api/v1/")
+            || open.iter().any(|o| p.starts_with(o))
+            || p.starts_with("/api/v1/reports/")
+            || (p == "/api/v1/reports" && self.method == "POST")
+        {
+            Target::Open
+        } else if p.starts_with("/api/v1/flows/") {
+            Target::Own
+        } else if p.contains('{') {
+            Target::Record
+        } else if self.method == "GET" {
+            Target::List
+        } else {
+            Target::Own
+        }
     }
 }
 
@@ -155,7 +200,7 @@ pub fn policy_of(method: &str, path: &str) -> Option<Policy> {
 /// credential's scope does not allow the route, and 403 for a route with no policy.
 pub fn decide(policy: Option<Policy>, method: &str, who: &Principal) -> Result<(), ApiError> {
     let Some(policy) = policy else {
-        return Err(ApiError::forbidden(
+        return Err(ApiError::route_refused(
             "this route declares no policy, so it is refused",
         ));
     };
@@ -167,13 +212,13 @@ pub fn decide(policy: Option<Policy>, method: &str, who: &Principal) -> Result<(
     if let Policy::Roles(kinds) = policy
         && !kinds.contains(&actor.org.kind)
     {
-        return Err(ApiError::forbidden(format!(
+        return Err(ApiError::route_refused(format!(
             "a {} may not call {method} on this route",
             actor.org.kind.id()
         )));
     }
     if method != "GET" && actor.scope == Scope::Read {
-        return Err(ApiError::forbidden("this credential is read-only"));
+        return Err(ApiError::route_refused("this credential is read-only"));
     }
     Ok(())
 }

@@ -64,6 +64,13 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    /// 403 decided by a route's policy (the caller's kind or credential), before any record is read: code
+    /// `route_forbidden`, so that a client (and the authorisation matrix test) can tell it from a refusal that
+    /// concerns one record.
+    pub fn route_refused(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "route_forbidden", message)
+    }
+
     /// 404.
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)

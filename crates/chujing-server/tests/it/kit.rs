@@ -107,3 +107,102 @@ impl Kit {
 pub const PROFILE: &str = "[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\nlocated_in_china = true\n\
     [[flows]]\nid = \"crm\"\nrecipient = \"Acme Marketing Cloud Inc.\"\ncountry = \"SG\"\n\
     purposes = [\"loyalty_programme\"]\ncategories = [\"identity\", \"contact\"]\nindividuals = 150000\n";
+
+impl Kit {
+    /// Walks an application of the processor `p` to body `body` (its id and token) from creation to grant;
+    /// returns (application id, certificate number).
+    pub async fn granted(&self, p: &str, body_id: &str, body: &str) -> (String, String) {
+        use chujing_cert::MaterialKind;
+        use serde_json::json;
+        let (s, app) = self
+            .post(
+                "/api/v1/applications",
+                Some(p),
+                json!({ "body": body_id, "profile": PROFILE }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{app}");
+        let id = app["id"].as_str().unwrap().to_string();
+        let path = |rest: &str| format!("/api/v1/applications/{id}{rest}");
+        let agreement = std::fs::read("../../examples/data/agreement.md").unwrap();
+        for kind in MaterialKind::ALL {
+            let bytes = if kind == MaterialKind::Agreement {
+                agreement.clone()
+            } else {
+                kind.id().as_bytes().to_vec()
+            };
+            let (s, _) = self
+                .call(
+                    Method::PUT,
+                    &path(&format!("/materials/{}", kind.id())),
+                    Some(p),
+                    Some(bytes),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        assert_eq!(
+            self.post(&path("/actions/submit"), Some(p), json!({}))
+                .await
+                .0,
+            StatusCode::OK
+        );
+        for step in ["accept", "start_verification"] {
+            assert_eq!(
+                self.post(&path(&format!("/actions/{step}")), Some(body), json!({}))
+                    .await
+                    .0,
+                StatusCode::OK
+            );
+        }
+        let book = chujing_law::RuleBook::embedded().unwrap();
+        let items =
+            chujing_law::certification::review_checklist(&book, now().today, chujing_law::Lang::En)
+                .unwrap();
+        for item in items {
+            let review = json!({ "passed": true, "evidence": "seen" })
+                .to_string()
+                .into_bytes();
+            let (s, _) = self
+                .call(
+                    Method::PUT,
+                    &path(&format!("/review/{}", item.id)),
+                    Some(body),
+                    Some(review),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        assert_eq!(
+            self.post(&path("/actions/start_audit"), Some(body), json!({}))
+                .await
+                .0,
+            StatusCode::OK
+        );
+        let (s, a) = self
+            .post(&path("/actions/grant"), Some(body), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        (id, a["certificate"].as_str().unwrap().to_string())
+    }
+
+    /// A read-only token for a new user of organisation `org`.
+    pub async fn read_only(&self, org: &str) -> String {
+        let n = now();
+        let email = format!("reader-{org}@example.cn");
+        accounts::add_user(
+            &self.store,
+            org,
+            &email,
+            Some("correct horse battery"),
+            "test",
+            &n,
+        )
+        .await
+        .unwrap();
+        accounts::create_token(&self.store, &email, Scope::Read, 30, "test", &n)
+            .await
+            .unwrap()
+            .token
+    }
+}

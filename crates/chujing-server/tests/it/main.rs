@@ -9,5 +9,6 @@
 )]
 
 mod kit;
+mod matrix;
 mod oversight;
 mod story;
