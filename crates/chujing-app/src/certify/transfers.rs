@@ -711,9 +711,7 @@ pub async fn record_batch(
     .default_id();
     let processor = &actor.org.id;
     let ledger = store.for_processor(processor);
-    // The write first: every other writer waits, so the ledger read next is the one the batch joins.
-    let mut w = write(store).await?;
-    let snap = Snapshot::load(book, store, processor, date).await?;
+    let (mut w, snap, stored) = current_view(book, store, &ledger, processor, date, &t.batch_id).await?;
     let flow = snap.flow(&t.flow)?.clone();
     let batch = StoredBatch {
         meta: BatchMeta {
@@ -731,11 +729,7 @@ pub async fn record_batch(
         subjects,
         sensitive,
     };
-    if let Some(stored) = ledger
-        .batch_meta(&t.batch_id)
-        .await
-        .map_err(|e| AppError::from_store("cannot look up the batch", e))?
-    {
+    if let Some(stored) = stored {
         if stored.fingerprint != batch.meta.fingerprint {
             return Err(AppError::Conflict(format!(
                 "batch id `{}` is already recorded for a different batch (flow `{}`, {}, {} individuals); give \
@@ -794,6 +788,34 @@ pub async fn record_batch(
         scope_case: case,
         answer,
     })
+}
+
+/// Reads the processor's snapshot and the batch id's stored batch, then opens the write that records the
+/// batch; when another write came in between (the audit log grew), reads again. Reads go through the pool
+/// before the write, never while it holds its connection and the lock others wait on.
+async fn current_view(
+    book: &RuleBook,
+    store: &Store,
+    ledger: &Store,
+    processor: &str,
+    date: Date,
+    batch_id: &str,
+) -> Result<(chujing_store::records::Write, Snapshot, Option<BatchMeta>)> {
+    for _ in 0..20 {
+        let seq = st(store.audit_seq().await)?;
+        let snap = Snapshot::load(book, store, processor, date).await?;
+        let stored = ledger
+            .batch_meta(batch_id)
+            .await
+            .map_err(|e| AppError::from_store("cannot look up the batch", e))?;
+        let mut w = write(store).await?;
+        if st(w.head_seq().await)? == seq {
+            return Ok((w, snap, stored));
+        }
+    }
+    Err(AppError::Conflict(
+        "the ledger is changing too fast to record this batch now; send it again".into(),
+    ))
 }
 
 fn snap_certificate(snap: &Snapshot, a: &GateAnswer) -> Result<CertificateRecord> {

@@ -100,3 +100,182 @@ fn edit_fourth_entry(path: &std::path::Path) -> bool {
             == 1
     })
 }
+
+/// One HTTP/1.1 request over a fresh connection; returns the status and the body.
+fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer {token}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// A `chujing serve` process, stopped when dropped.
+struct Server(std::process::Child, u16);
+
+impl Server {
+    fn start(env: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .envs(env.iter().copied())
+            .env("CHUJING_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Stopped by Drop, also when it never starts.
+        let server = Server(child, port);
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("chujing serve did not start on port {port}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Two `chujing serve` processes on one PostgreSQL database, written to at once: every sequence number
+/// (orders here; certificate numbers come from the same counter in the same kind of write) is issued once
+/// and none is skipped, every batch is counted, a batch id sent to both at once is recorded once, and the
+/// audit log stays one unbroken chain.
+#[test]
+fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_update() {
+    let Some(pg) =
+        chujing_testkit::PgDatabase::create("two_servers_on_one_postgres_database", "chujing_two")
+    else {
+        return;
+    };
+    let env = [
+        ("CHUJING_DATABASE_URL", pg.url.as_str()),
+        ("CHUJING_MASTER_KEY", &"42".repeat(32)),
+        ("CHUJING_LEDGER_KEY", crate::util::TEST_KEY),
+    ];
+    let run = |args: &[&str]| {
+        let (code, out, err) = chujing_env(args, &env);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
+    let regulator = run(&["admin", "token", "create", "--user", "admin@cac.example.cn"]);
+    let org = run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Acme",
+        "--province",
+        "310000",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "add",
+        "--org",
+        &org,
+        "--email",
+        "ops@acme.cn",
+    ]);
+    let processor = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+
+    let servers = [Server::start(&env), Server::start(&env)];
+    let ports = [servers[0].1, servers[1].1];
+    let flow = r#"{"recipient": "Acme GmbH", "country": "DE"}"#;
+    assert_eq!(
+        http(ports[0], "PUT", "/api/v1/flows/hr", &processor, flow).0,
+        200
+    );
+
+    let order = format!(r#"{{"processor": "{org}", "kind": "interview", "text": "explain"}}"#);
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let (port, regulator, processor, order) = (
+                ports[i % 2],
+                regulator.clone(),
+                processor.clone(),
+                order.clone(),
+            );
+            std::thread::spawn(move || match i % 3 {
+                0 => http(port, "POST", "/api/v1/orders", &regulator, &order),
+                1 => {
+                    let b = format!(r#"{{"batch_id": "b{i}", "flow": "hr", "individuals": 1000}}"#);
+                    http(port, "POST", "/api/v1/transfers", &processor, &b)
+                }
+                _ => {
+                    let b = r#"{"batch_id": "same", "flow": "hr", "individuals": 7}"#;
+                    http(port, "POST", "/api/v1/transfers", &processor, b)
+                }
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+
+    let mut numbers: Vec<u64> = answers
+        .iter()
+        .step_by(3)
+        .map(|(s, b)| {
+            assert_eq!(*s, 201, "{b}");
+            let v: serde_json::Value = serde_json::from_str(b).unwrap();
+            let reference = v["reference"].as_str().unwrap().to_string();
+            reference.split('-').nth(2).unwrap().parse().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=8).collect::<Vec<u64>>(),
+        "each order number once, none skipped"
+    );
+    let same: Vec<u16> = answers.iter().skip(2).step_by(3).map(|(s, _)| *s).collect();
+    assert_eq!(
+        same.iter().filter(|s| **s == 201).count(),
+        1,
+        "recorded once: {same:?}"
+    );
+    assert!(same.iter().all(|s| [200, 201, 409].contains(s)), "{same:?}");
+    for (s, b) in answers.iter().skip(1).step_by(3) {
+        assert_eq!(*s, 201, "{b}");
+    }
+
+    // Every batch counted: 8 × 1,000 + 7.
+    let (s, b) = http(
+        ports[1],
+        "POST",
+        "/api/v1/transfers/check",
+        &processor,
+        r#"{"flow": "hr", "individuals": 0}"#,
+    );
+    assert_eq!(s, 200, "{b}");
+    let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["window"]["individuals_before"], 8_007, "{v}");
+    drop(servers);
+    let out = run(&["audit", "verify", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+}
