@@ -420,10 +420,12 @@ impl Write {
     /// The audit log's last sequence number as this write sees it: with the head locked, no other write can
     /// change it, so a view read at this number is current for the whole write.
     pub async fn head_seq(&mut self) -> Result<i64, StoreError> {
-        Ok(on_tx!(self, tx => sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        Ok(
+            on_tx!(self, tx => sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
             .fetch_one(&mut **tx)
             .await?
-            .try_get("seq")?))
+            .try_get("seq")?),
+        )
     }
 
     /// Commits everything written.

@@ -711,7 +711,8 @@ pub async fn record_batch(
     .default_id();
     let processor = &actor.org.id;
     let ledger = store.for_processor(processor);
-    let (mut w, snap, stored) = current_view(book, store, &ledger, processor, date, &t.batch_id).await?;
+    let (mut w, snap, stored) =
+        current_view(book, store, &ledger, processor, date, &t.batch_id).await?;
     let flow = snap.flow(&t.flow)?.clone();
     let batch = StoredBatch {
         meta: BatchMeta {

@@ -126,7 +126,10 @@ fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, S
 struct Server(std::process::Child, u16);
 
 impl Server {
-    #[expect(clippy::disallowed_methods, reason = "waits for a real process to listen")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "waits for a real process to listen"
+    )]
     fn start(env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
