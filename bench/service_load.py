@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Load on the certification service over loopback, with wrk (Debian's package), next to a trivial endpoint of
+the same server as the ceiling.
+
+    python3 bench/service_load.py [--certificates 10000] [--seconds 10] [--connections 16]
+
+A release `chujing serve` on a fresh SQLite database: one processor with a flow and 100,000 individuals in its
+ledger (20 batches), one certificate granted through the API's whole application flow, cloned in the database
+to reach --certificates (the clones are benchmark data only: they bypass the audit log). Then wrk measures:
+
+- GET /metrics — the ceiling: a handler that touches no database;
+- POST /api/v1/transfers/check — the gate's what-if for a batch of 1,000 on the flow, as the processor;
+- GET /api/v1/registry?q=PIC-2026-0050 — a public registry query matching 10 of the certificates.
+
+It prints requests/s and p99 latency of each and the ratio to the ceiling; targets: gate >= 20,000 requests/s
+with p99 < 5 ms, registry >= 5,000 requests/s.
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHECKLIST = ["legality-necessity", "scale-sensitivity", "destination-law", "recipient-capacity",
+             "basic-principles", "basic-requirements", "individuals-rights"]
+MATERIALS = ["agreement", "officer", "processing_rules", "pipia", "risk_plan", "compliance_strategy"]
+PROFILE = ("[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\nlocated_in_china = true\n"
+           "[[flows]]\nid = \"crm\"\nrecipient = \"Acme Marketing Cloud Inc.\"\ncountry = \"SG\"\n"
+           "purposes = [\"loyalty_programme\"]\ncategories = [\"identity\", \"contact\"]\nindividuals = 150000\n")
+
+
+def call(port, method, path, token=None, body=None, raw=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read() or b"null")
+
+
+def cli(binary, env, *args):
+    return subprocess.run([binary, *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def wrk(url, seconds, connections, script=None):
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        cmd[1:1] = ["-s", script]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "non_2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def seed(binary, env, port, db, certificates):
+    cli(binary, env, "admin", "init", "--email", "admin@cac.example.cn")
+    org = lambda kind, name, *p: cli(binary, env, "admin", "org", "add", "--kind", kind, "--name", name, *p)
+    def token(org_id, email):
+        cli(binary, env, "admin", "user", "add", "--org", org_id, "--email", email)
+        return cli(binary, env, "admin", "token", "create", "--user", email)
+    body_id = org("certification_body", "Bench Body")
+    body = token(body_id, "b@bench.cn")
+    processor = token(org("processor", "Acme (Shanghai) Co., Ltd.", "--province", "310000"), "p@bench.cn")
+    app = call(port, "POST", "/api/v1/applications", processor, {"body": body_id, "profile": PROFILE})
+    base = f"/api/v1/applications/{app['id']}"
+    agreement = open(os.path.join(ROOT, "examples/data/agreement.md"), "rb").read()
+    for kind in MATERIALS:
+        call(port, "PUT", f"{base}/materials/{kind}", processor, raw=agreement if kind == "agreement" else kind.encode())
+    call(port, "POST", f"{base}/actions/submit", processor, {})
+    for step in ["accept", "start_verification"]:
+        call(port, "POST", f"{base}/actions/{step}", body, {})
+    for item in CHECKLIST:
+        call(port, "PUT", f"{base}/review/{item}", body, {"passed": True, "evidence": "seen"})
+    call(port, "POST", f"{base}/actions/start_audit", body, {})
+    number = call(port, "POST", f"{base}/actions/grant", body, {})["certificate"]
+    call(port, "PUT", "/api/v1/flows/crm", processor, {
+        "recipient": "Acme Marketing Cloud Inc.", "country": "SG", "purposes": ["loyalty_programme"],
+        "categories": ["identity", "contact"], "mechanism": {"kind": "certification", "certificate": number}})
+    for i in range(20):
+        call(port, "POST", "/api/v1/transfers", processor, {"batch_id": f"b{i}", "flow": "crm", "individuals": 5000})
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT kind, org, party, state, search, body, version, updated_at FROM records "
+                           "WHERE kind = 'certificate' AND id = ?", (number,)).fetchone()
+        clones = []
+        for n in range(2, certificates + 1):
+            new = f"PIC-2026-{n:06d}"
+            clones.append((row[0], new, row[1], row[2], row[3], row[4].replace(number.lower(), new.lower()),
+                           row[5].replace(number, new), row[6], row[7]))
+        conn.executemany("INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", clones)
+    return processor
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--certificates", type=int, default=10000)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "chujing"], cwd=ROOT, check=True)
+    binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "chujing")
+    work = tempfile.mkdtemp(prefix="chujing-load.")
+    db = os.path.join(work, "bench.db")
+    env = dict(os.environ, CHUJING_DATABASE_URL=f"sqlite://{db}", CHUJING_LOG="warn",
+               CHUJING_LEDGER_KEY="00112233445566778899aabbccddeeff", CHUJING_MASTER_KEY="42" * 32)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        processor = seed(binary, env, port, db, args.certificates)
+        answer = call(port, "POST", "/api/v1/transfers/check", processor, {"flow": "crm", "individuals": 1000})
+        assert answer["decision"] == "allow" and answer["window"]["individuals_before"] == 100000, answer
+        found = call(port, "GET", "/api/v1/registry?q=PIC-2026-0050")
+        assert len(found) == 10, len(found)
+        lua = os.path.join(work, "check.lua")
+        with open(lua, "w") as f:
+            f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                    f'wrk.headers["Authorization"] = "Bearer {processor}"\n'
+                    'wrk.body = \'{"flow": "crm", "individuals": 1000}\'\n')
+        url = f"http://127.0.0.1:{port}"
+        results = {
+            "trivial (GET /metrics)": wrk(f"{url}/metrics", args.seconds, args.connections),
+            "gate check (POST /api/v1/transfers/check)": wrk(f"{url}/api/v1/transfers/check", args.seconds,
+                                                             args.connections, lua),
+            f"registry (GET /api/v1/registry?q=…, {args.certificates} certificates)":
+                wrk(f"{url}/api/v1/registry?q=PIC-2026-0050", args.seconds, args.connections),
+        }
+    finally:
+        server.terminate()
+        server.wait()
+    ceiling = results["trivial (GET /metrics)"]["rps"]
+    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s over loopback, {os.cpu_count()} cores shared by server and wrk")
+    for name, r in results.items():
+        print(f"{name:62} {r['rps']:10.0f} req/s  p99 {r['p99_ms']:6.2f} ms  "
+              f"{r['rps'] / ceiling:5.2f}× the trivial endpoint  non-2xx: {r['non_2xx']}")
+    gate = results["gate check (POST /api/v1/transfers/check)"]
+    registry = list(results.values())[2]
+    ok = gate["rps"] >= 20000 and gate["p99_ms"] < 5 and registry["rps"] >= 5000 and \
+        all(r["non_2xx"] == 0 for r in results.values())
+    print("targets (gate >= 20,000 req/s, p99 < 5 ms; registry >= 5,000 req/s):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
