@@ -186,6 +186,24 @@ impl Kit {
         (id, a["certificate"].as_str().unwrap().to_string())
     }
 
+    /// Sets the service up (`admin init`): a write token of the national regulator's first user.
+    pub async fn national(&self) -> String {
+        accounts::init(&self.store, "CAC", "admin@cac.example.cn", &now())
+            .await
+            .unwrap();
+        accounts::create_token(
+            &self.store,
+            "admin@cac.example.cn",
+            Scope::Write,
+            1,
+            "t",
+            &now(),
+        )
+        .await
+        .unwrap()
+        .token
+    }
+
     /// A read-only token for a new user of organisation `org`.
     pub async fn read_only(&self, org: &str) -> String {
         let n = now();

@@ -10,11 +10,11 @@
 //! provincial limits on filings, orders and reports are tested in `oversight.rs`.)
 
 use axum::http::{Method, StatusCode};
-use chujing_app::certify::{OrgKind, Scope, accounts};
+use chujing_app::certify::OrgKind;
 use chujing_server::authz::{self, Policy, ROUTES, RoutePolicy, Target};
 use serde_json::{Value, json};
 
-use crate::kit::{Kit, now};
+use crate::kit::Kit;
 
 /// The records the matrix calls routes on, all of processor A with body A.
 struct Fixture {
@@ -224,20 +224,7 @@ async fn check(kit: &Kit, r: &RoutePolicy, f: &Fixture, c: &Caller) {
 }
 
 async fn matrix(kit: &Kit) {
-    let (_, _) = accounts::init(&kit.store, "CAC", "admin@cac.example.cn", &now())
-        .await
-        .unwrap();
-    let national = accounts::create_token(
-        &kit.store,
-        "admin@cac.example.cn",
-        Scope::Write,
-        1,
-        "t",
-        &now(),
-    )
-    .await
-    .unwrap()
-    .token;
+    let national = kit.national().await;
     let (_, _sh) = kit
         .member(OrgKind::Regulator, "Shanghai CAC", Some("310000"))
         .await;

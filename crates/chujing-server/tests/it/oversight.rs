@@ -2,26 +2,13 @@
 //! for correction kept round by round), and orders limited to a provincial regulator's province.
 
 use axum::http::StatusCode;
-use chujing_app::certify::{OrgKind, Scope, accounts};
+use chujing_app::certify::OrgKind;
 use serde_json::json;
 
-use crate::kit::{Kit, now};
+use crate::kit::Kit;
 
 async fn jurisdiction(kit: &Kit) {
-    accounts::init(&kit.store, "CAC", "admin@cac.example.cn", &now())
-        .await
-        .unwrap();
-    let national = accounts::create_token(
-        &kit.store,
-        "admin@cac.example.cn",
-        Scope::Write,
-        1,
-        "t",
-        &now(),
-    )
-    .await
-    .unwrap()
-    .token;
+    let national = kit.national().await;
     let (sh_id, sh) = kit
         .member(OrgKind::Regulator, "Shanghai CAC", Some("310000"))
         .await;
