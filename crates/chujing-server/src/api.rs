@@ -612,7 +612,7 @@ async fn order_issue(
 async fn orders_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Order>>> {
     let a = actor(&who)?;
     Ok(Json(
-        orders::list(&s.store, &authz::orders_filter(a)).await?,
+        orders::list(&s.store, &authz::jurisdiction_filter(a)).await?,
     ))
 }
 

@@ -346,14 +346,9 @@ pub fn reports_filter(a: &Actor) -> Filter<'_> {
     }
 }
 
-/// The orders `a` may list: the national regulator all, a provincial one those it issued, a processor its
-/// own.
-pub fn orders_filter(a: &Actor) -> Filter<'_> {
-    jurisdiction_filter(a)
-}
-
-/// Records between a processor (`org`) and a regulator (`party`): the national regulator sees all, a
-/// provincial regulator those of its province (filed with or issued by it), a processor its own.
+/// Records between a processor (`org`) and a regulator (`party`) — filings, orders, flows: the national
+/// regulator sees all, a provincial regulator those filed with or issued by it (no flow names one, so it lists
+/// none), a processor its own.
 pub fn jurisdiction_filter(a: &Actor) -> Filter<'_> {
     match (a.org.kind, &a.org.province) {
         (OrgKind::Regulator, None) => Filter::default(),
@@ -407,11 +402,6 @@ pub fn may_act_on_filing(a: &Actor, f: &Filing, action: FilingAction) -> Result<
             "only the regulator the filing is made with returns or accepts it",
         ))
     }
-}
-
-/// The flows `a` may list: a processor its own, a regulator all.
-pub fn flows_filter(a: &Actor) -> Filter<'_> {
-    orders_filter(a)
 }
 
 /// Whether `a` may close a scope case: the body whose certificate it concerns.

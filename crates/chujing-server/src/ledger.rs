@@ -40,7 +40,9 @@ pub(crate) async fn flows_list(
     who: Principal,
 ) -> ApiResult<Json<Vec<FlowRecord>>> {
     let a = actor(&who)?;
-    Ok(Json(flows::list(&s.store, &authz::flows_filter(a)).await?))
+    Ok(Json(
+        flows::list(&s.store, &authz::jurisdiction_filter(a)).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/check", tag = "ledger", request_body = TransferCheck,

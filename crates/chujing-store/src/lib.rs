@@ -216,11 +216,6 @@ impl Store {
         }
     }
 
-    /// Whose ledger this handle is (`""`: the command line's).
-    pub fn processor_id(&self) -> &str {
-        &self.processor
-    }
-
     /// `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
         match self.backend {

@@ -10,7 +10,7 @@ use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
+use super::{Actor, Columns, Now, audit, decode, record, revised, st, write};
 use crate::{AppError, Result};
 
 /// The mechanism a flow relies on.
@@ -206,12 +206,7 @@ pub async fn put(
     };
     let rid = record_id(&flow.processor, id);
     let mut w = write(store).await?;
-    let existing = match get_in(&mut w, "flow", &rid).await {
-        Ok(rec) => Some(rec),
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
-    match existing {
+    match st(w.get("flow", &rid).await)? {
         Some(rec) => st(w.update(&revised(&rec, "declared", &flow, now)?).await)?,
         None => {
             let columns = Columns {
@@ -244,15 +239,4 @@ pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<FlowRecord>> {
         .iter()
         .map(decode)
         .collect()
-}
-
-/// Processor `org`'s flow `id`.
-pub async fn get(store: &Store, org: &str, id: &str) -> Result<FlowRecord> {
-    match super::get(store, "flow", &record_id(org, id)).await {
-        Ok(rec) => decode(&rec),
-        Err(AppError::NotFound(_)) => Err(AppError::NotFound(format!(
-            "no flow `{id}` for `{org}`: declare it first (PUT /api/v1/flows/{id})"
-        ))),
-        Err(e) => Err(e),
-    }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::certificates::CertificateRecord;
-use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
+use super::{Actor, Columns, Now, audit, decode, record, revised, st, write};
 use crate::{AppError, Result};
 
 /// A finding of a supervision audit.
@@ -105,11 +105,7 @@ pub async fn set_frequency(
     }
     let number = c.certificate.number.to_string();
     let mut w = write(store).await?;
-    let existing = match get_in(&mut w, "supervision", &number).await {
-        Ok(rec) => Some(rec),
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
+    let existing = st(w.get("supervision", &number).await)?;
     let mut s = match &existing {
         Some(rec) => decode(rec)?,
         None => Supervision {
@@ -173,7 +169,7 @@ pub async fn record_audit(
     }
     let number = c.certificate.number.to_string();
     let mut w = write(store).await?;
-    let rec = get_in(&mut w, "supervision", &number).await.map_err(|_| {
+    let rec = st(w.get("supervision", &number).await)?.ok_or_else(|| {
         AppError::Conflict(format!(
             "set how often certificate {number} is audited first (`every_months`)"
         ))

@@ -16,8 +16,8 @@ use chujing_law::certification::terms;
 use chujing_law::{Date, Lang, RuleBook};
 use chujing_ledger::{
     BatchIdentity, BatchMeta, BatchRef, FlowSettings, Insert, LedgerStore, ProcessorSettings,
-    Status, StoredBatch, SubjectHasher, SubjectSet, WindowCount, counted_flows, decide_counts,
-    evaluate, normalise, per_flow,
+    Status, StoredBatch, SubjectHasher, SubjectSet, WindowCount, decide_counts, evaluate,
+    normalise,
 };
 use chujing_store::Store;
 use chujing_store::records::Filter;
@@ -292,12 +292,9 @@ impl Snapshot {
         let Some(window) = self.before.windows.first() else {
             return Ok(self.before.clone());
         };
-        let regime = book.regime_at(date)?;
-        let counts = counted_flows(regime, self.processor.facts(), &self.settings);
-        let counted = counts
-            .iter()
-            .find(|(id, _)| *id == q.flow)
-            .is_none_or(|(_, c)| *c);
+        // The counts before the batch are the snapshot's, one per flow: derived once when it was read, not
+        // recounted over the window's sets at every check.
+        let counted = self.before.flow(&q.flow).is_none_or(|f| f.decision.counted);
         let mut w: WindowCount = window.count.clone();
         if counted {
             w.individuals = w.individuals.saturating_add(q.individuals);
@@ -305,8 +302,15 @@ impl Snapshot {
                 .sensitive_individuals
                 .saturating_add(q.sensitive_individuals);
         }
-        let refs: Vec<BatchRef<'_>> = self.batches.iter().map(StoredBatch::as_batch_ref).collect();
-        let mut flows = per_flow(&refs, &self.settings, w.from, date);
+        let mut flows: Vec<(String, u64, u64)> = self
+            .before
+            .flows
+            .iter()
+            .map(|f| {
+                let d = &f.decision;
+                (d.flow.clone(), d.individuals, d.sensitive_individuals)
+            })
+            .collect();
         match flows.iter_mut().find(|(id, _, _)| *id == q.flow) {
             Some((_, n, s)) => {
                 *n = n.saturating_add(q.individuals);
