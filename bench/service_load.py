@@ -10,7 +10,7 @@ to reach --certificates (the clones are benchmark data only: they bypass the aud
 
 - GET /metrics — the ceiling: a handler that touches no database;
 - POST /api/v1/transfers/check — the gate's what-if for a batch of 1,000 on the flow, as the processor;
-- GET /api/v1/registry?q=PIC-2026-0050 — a public registry query matching 10 of the certificates.
+- GET /api/v1/registry?q=PIC-2026-00500 — a public registry query matching 10 of the certificates.
 
 It prints requests/s and p99 latency of each and the ratio to the ceiling; targets: gate >= 20,000 requests/s
 with p99 < 5 ms, registry >= 5,000 requests/s.
@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -129,7 +130,7 @@ def main():
         processor = seed(binary, env, port, db, args.certificates)
         answer = call(port, "POST", "/api/v1/transfers/check", processor, {"flow": "crm", "individuals": 1000})
         assert answer["decision"] == "allow" and answer["window"]["individuals_before"] == 100000, answer
-        found = call(port, "GET", "/api/v1/registry?q=PIC-2026-0050")
+        found = call(port, "GET", "/api/v1/registry?q=PIC-2026-00500")
         assert len(found) == 10, len(found)
         lua = os.path.join(work, "check.lua")
         with open(lua, "w") as f:
@@ -142,11 +143,12 @@ def main():
             "gate check (POST /api/v1/transfers/check)": wrk(f"{url}/api/v1/transfers/check", args.seconds,
                                                              args.connections, lua),
             f"registry (GET /api/v1/registry?q=…, {args.certificates} certificates)":
-                wrk(f"{url}/api/v1/registry?q=PIC-2026-0050", args.seconds, args.connections),
+                wrk(f"{url}/api/v1/registry?q=PIC-2026-00500", args.seconds, args.connections),
         }
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(work, ignore_errors=True)
     ceiling = results["trivial (GET /metrics)"]["rps"]
     print(f"wrk -t1 -c{args.connections} -d{args.seconds}s over loopback, {os.cpu_count()} cores shared by server and wrk")
     for name, r in results.items():
