@@ -108,7 +108,16 @@ def main():
     ap.add_argument("--certificates", type=int, default=10000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--staleness-ms", type=int, default=None,
+                    help="the server's --staleness-ms (its default unless given; 0 reads the change number on "
+                         "every request)")
     args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        print("installing wrk (Debian's package)", file=sys.stderr)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        if subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "wrk"], capture_output=True).returncode != 0:
+            subprocess.run(sudo + ["apt-get", "update", "-q"], capture_output=True)
+            subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "chujing"], cwd=ROOT, check=True)
     binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "chujing")
     work = tempfile.mkdtemp(prefix="chujing-load.")
@@ -118,7 +127,8 @@ def main():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+    staleness = [] if args.staleness_ms is None else ["--staleness-ms", str(args.staleness_ms)]
+    server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", *staleness], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -150,7 +160,8 @@ def main():
         server.wait()
         shutil.rmtree(work, ignore_errors=True)
     ceiling = results["trivial (GET /metrics)"]["rps"]
-    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s over loopback, {os.cpu_count()} cores shared by server and wrk")
+    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s over loopback, {os.cpu_count()} cores shared by server and wrk; "
+          f"server --staleness-ms {'default' if args.staleness_ms is None else args.staleness_ms}")
     for name, r in results.items():
         print(f"{name:62} {r['rps']:10.0f} req/s  p99 {r['p99_ms']:6.2f} ms  "
               f"{r['rps'] / ceiling:5.2f}× the trivial endpoint  non-2xx: {r['non_2xx']}")

@@ -121,7 +121,7 @@ async fn registry(
     }
     let now = s.clock.now();
     Ok(Json(
-        certificates::registry(&s.store, &q.q, now.today).await?,
+        certificates::registry(&s.store, &s.views, &q.q, now.today).await?,
     ))
 }
 

@@ -18,8 +18,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub enum Principal {
     /// No credential (the public).
     Anonymous,
-    /// A user of an organisation.
-    User(Actor),
+    /// A user of an organisation (shared with the credentials the server keeps).
+    User(std::sync::Arc<Actor>),
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -60,7 +60,7 @@ pub async fn principal(
         return Ok(Principal::Anonymous);
     };
     let now = state.clock.now();
-    let found = accounts::authenticate(&state.store, token, &now)
+    let found = accounts::authenticate(&state.store, &state.views, token, &now)
         .await
         .map_err(ApiError::from)?;
     let Some((actor, csrf)) = found else {

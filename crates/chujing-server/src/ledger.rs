@@ -55,7 +55,7 @@ pub(crate) async fn transfer_check(
     let a = actor(&who)?;
     let q: TransferCheck = json_body(&body)?;
     Ok(Json(
-        transfers::check(&s.book, &s.store, &s.gate, a, &q, &s.clock.now()).await?,
+        transfers::check(&s.book, &s.store, &s.views, a, &q, &s.clock.now()).await?,
     ))
 }
 

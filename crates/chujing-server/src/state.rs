@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chujing_app::certify::Now;
+use chujing_app::certify::fresh::Views;
 use chujing_app::certify::secret::MasterKey;
-use chujing_app::certify::transfers::GateCache;
 use chujing_law::RuleBook;
 use chujing_ledger::{HashKey, SubjectHasher};
 use chujing_store::Store;
@@ -38,9 +38,21 @@ fn jiff_now() -> jiff::Timestamp {
     jiff::Timestamp::now()
 }
 
-/// Shared state.
+/// Shared state: one allocation, so that the clone every handler and middleware takes is one reference count.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every request shares.
+#[derive(Debug)]
+pub struct Shared {
     /// The database.
     pub store: Store,
     /// The law.
@@ -55,8 +67,8 @@ pub struct AppState {
     pub logins: Arc<Mutex<HashMap<String, Vec<jiff::Timestamp>>>>,
     /// Hashes the subjects of recorded batches under the deployment's ledger key.
     pub hasher: Arc<SubjectHasher>,
-    /// What the transfer gate knows of each processor, while nothing changes.
-    pub gate: Arc<GateCache>,
+    /// Credentials, the registry and the gate's snapshots, kept while nothing changes.
+    pub views: Arc<Views>,
 }
 
 impl AppState {
@@ -68,7 +80,7 @@ impl AppState {
         ledger_key: &HashKey,
         clock: Clock,
     ) -> Result<AppState, chujing_law::LawError> {
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             store,
             book: Arc::new(RuleBook::embedded()?),
             key,
@@ -76,7 +88,7 @@ impl AppState {
             metrics: Arc::default(),
             logins: Arc::default(),
             hasher: Arc::new(SubjectHasher::new(ledger_key)),
-            gate: Arc::default(),
-        })
+            views: Arc::default(),
+        })))
     }
 }

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chujing_law::Date;
@@ -71,6 +72,10 @@ pub struct Store {
     part_hashes: usize,
     /// Whose ledger this handle reads and writes: `""` is the command line's single processor.
     processor: String,
+    /// This process's commits and its last read of the change number, shared by every clone.
+    watch: Arc<changes::Watch>,
+    /// How old a read of the change number [`Store::recent_changes`] may reuse.
+    staleness: Duration,
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has: the same code, compiled per backend.
@@ -83,6 +88,17 @@ macro_rules! on_pool {
     };
 }
 
+/// Adds one to the database's change number inside the transaction `$tx` (see [`changes`]).
+macro_rules! bump_changes {
+    ($tx:expr) => {
+        sqlx::query("UPDATE audit_head SET changes = changes + 1 WHERE id = 1")
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use bump_changes;
+
+pub mod changes;
 pub mod records;
 
 /// A count as the databases store it (signed 64-bit); a count that does not fit is refused, never clamped.
@@ -198,6 +214,8 @@ impl Store {
             backend,
             part_hashes: PART_HASHES,
             processor: String::new(),
+            watch: Arc::default(),
+            staleness: Duration::ZERO,
         })
     }
 
@@ -238,15 +256,19 @@ impl Store {
     /// Stores a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )
             .bind(key)
             .bind(value)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            bump_changes!(tx);
+            tx.commit().await?;
         });
+        self.watch.committed();
         Ok(())
     }
 
@@ -444,7 +466,9 @@ impl LedgerStore for Store {
             let mut tx = pool.begin().await?;
             let inserted = insert_batch_in!(tx, &self.processor, rows);
             if inserted == Insert::Inserted {
+                bump_changes!(tx);
                 tx.commit().await?;
+                self.watch.committed();
                 fail::fail_point!("store::insert-batch::after-commit");
             } else {
                 tx.rollback().await?;
@@ -535,8 +559,10 @@ impl LedgerStore for Store {
                 .bind(&self.processor)
                 .execute(&mut *tx)
                 .await?;
+            bump_changes!(tx);
             tx.commit().await?;
         });
+        self.watch.committed();
         Ok(Some(Removal {
             batch,
             reason: reason.to_string(),
@@ -607,6 +633,7 @@ impl LedgerStore for Store {
     async fn set_flow(&self, flow: &FlowSettings) -> Result<(), StoreError> {
         let json = serde_json::to_string(flow).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO flows (processor, id, settings) VALUES ($3, $1, $2) \
                  ON CONFLICT (processor, id) DO UPDATE SET settings = excluded.settings",
@@ -614,9 +641,12 @@ impl LedgerStore for Store {
             .bind(&flow.id)
             .bind(&json)
             .bind(&self.processor)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            bump_changes!(tx);
+            tx.commit().await?;
         });
+        self.watch.committed();
         Ok(())
     }
 

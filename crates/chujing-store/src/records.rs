@@ -167,6 +167,7 @@ macro_rules! on_tx {
 #[derive(Debug)]
 pub struct Write {
     tx: Tx,
+    watch: std::sync::Arc<crate::changes::Watch>,
 }
 
 macro_rules! record_from_row {
@@ -195,12 +196,13 @@ impl Store {
             Backend::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
         };
-        let mut w = Write { tx };
+        let mut w = Write {
+            tx,
+            watch: std::sync::Arc::clone(&self.watch),
+        };
         // A write first: SQLite takes its write lock now (a read first could not upgrade later without a
-        // deadlock), PostgreSQL locks the head row until commit.
-        on_tx!(w, tx => {
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
-        });
+        // deadlock), PostgreSQL locks the head row until commit. It is the change number's step.
+        on_tx!(w, tx => { crate::bump_changes!(&mut **tx); });
         Ok(w)
     }
 
@@ -282,17 +284,6 @@ impl Store {
             let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
             (out, (head.try_get("seq")?, head.try_get("hash")?))
         }))
-    }
-
-    /// The audit log's last sequence number: it grows with every change of a record, so a view computed at
-    /// one value is current as long as the value is the same.
-    pub async fn audit_seq(&self) -> Result<i64, StoreError> {
-        Ok(
-            on_pool!(self, pool => sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
-            .fetch_one(pool)
-            .await?
-            .try_get("seq")?),
-        )
     }
 
     /// The size of the parts a batch's sets are stored in.
@@ -417,15 +408,15 @@ impl Write {
         Ok(on_tx!(self, tx => crate::insert_batch_in!(&mut **tx, processor, rows)))
     }
 
-    /// The audit log's last sequence number as this write sees it: with the head locked, no other write can
-    /// change it, so a view read at this number is current for the whole write.
-    pub async fn head_seq(&mut self) -> Result<i64, StoreError> {
-        Ok(
-            on_tx!(self, tx => sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+    /// The change number the database had when this write began: with the head locked, no other write can
+    /// change it, so a view read at this number ([`Store::changes`]) is current for the whole write.
+    pub async fn changes_before(&mut self) -> Result<i64, StoreError> {
+        let now: i64 = on_tx!(self, tx => sqlx::query("SELECT changes FROM audit_head WHERE id = 1")
             .fetch_one(&mut **tx)
             .await?
-            .try_get("seq")?),
-        )
+            .try_get("changes")?);
+        // The write's first statement added one.
+        Ok(now - 1)
     }
 
     /// Commits everything written.
@@ -434,6 +425,7 @@ impl Write {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
+        self.watch.committed();
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::fresh::Views;
 use super::{
     Actor, Columns, Now, Org, OrgKind, Scope, audit, decode, get, get_in, random_hex, record, st,
     write,
@@ -344,35 +345,69 @@ pub async fn login(
         .map(Some)
 }
 
-/// The actor a token stands for, if it is known, active and unexpired; with a session's CSRF token.
+/// Who an active credential stands for, as stored: what [`authenticate`] keeps between requests (by the
+/// token's hash, never the token).
+#[derive(Clone)]
+pub struct Authenticated {
+    actor: std::sync::Arc<Actor>,
+    csrf: Option<String>,
+    /// `None` when the stored instant does not read: such a credential is treated as expired.
+    expires_at: Option<jiff::Timestamp>,
+}
+
+impl std::fmt::Debug for Authenticated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticated")
+            .field("actor", &self.actor)
+            .field("csrf", &self.csrf.as_ref().map(|_| "<redacted>"))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// The actor a token stands for, if it is known, active and unexpired; with a session's CSRF token. What a
+/// credential stands for is kept in `views` while nothing changes; expiry is checked against `now` every time.
 pub async fn authenticate(
     store: &Store,
+    views: &Views,
     token: &str,
     now: &Now,
-) -> Result<Option<(Actor, Option<String>)>> {
-    let Some(rec) = st(store.record("token", &token_hash(token)).await)? else {
+) -> Result<Option<(std::sync::Arc<Actor>, Option<String>)>> {
+    let id = token_hash(token);
+    let found = views
+        .credentials
+        .get(store, id.clone(), || credential(store, id))
+        .await?;
+    let Some(found) = found.as_ref() else {
         return Ok(None);
     };
-    let cred: Credential = decode(&rec)?;
-    let expired = cred
+    let unexpired = found
         .expires_at
-        .parse::<jiff::Timestamp>()
-        .ok()
         .zip(now.at.parse::<jiff::Timestamp>().ok())
-        .is_none_or(|(exp, now)| exp <= now);
-    if rec.state != "active" || expired {
+        .is_some_and(|(exp, now)| now < exp);
+    Ok(unexpired.then(|| (std::sync::Arc::clone(&found.actor), found.csrf.clone())))
+}
+
+/// The active credential stored under `id`, with its user and organisation.
+async fn credential(store: &Store, id: String) -> Result<Option<Authenticated>> {
+    let Some(rec) = st(store.record("token", &id).await)? else {
+        return Ok(None);
+    };
+    if rec.state != "active" {
         return Ok(None);
     }
+    let cred: Credential = decode(&rec)?;
     let user: User = decode(&get(store, "user", &cred.user).await?)?;
     let org: Org = decode(&get(store, "org", &user.org).await?)?;
-    Ok(Some((
-        Actor {
+    Ok(Some(Authenticated {
+        actor: std::sync::Arc::new(Actor {
             user: user.email,
             org,
             scope: cred.scope,
-        },
-        cred.csrf,
-    )))
+        }),
+        csrf: cred.csrf,
+        expires_at: cred.expires_at.parse().ok(),
+    }))
 }
 
 /// Revokes a token or ends a session.

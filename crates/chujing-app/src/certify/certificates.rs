@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::applications::Step;
+use super::fresh::Views;
 use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
 use crate::{AppError, Result};
 
@@ -301,33 +302,173 @@ pub struct RegistryEntry {
     pub expires_on: Date,
 }
 
-/// The public registry: certificates whose number or holder contains `q` (all when empty), at most 100.
-pub async fn registry(store: &Store, q: &str, today: Date) -> Result<Vec<RegistryEntry>> {
-    let q = q.trim().to_lowercase();
-    let f = Filter {
-        search: (!q.is_empty()).then_some(q.as_str()),
-        limit: Some(100),
-        ..Filter::default()
-    };
-    // The organisations' names in one read, not two per certificate.
-    let names: std::collections::HashMap<String, String> = super::accounts::orgs(store, None)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
-    let mut out = Vec::new();
-    for r in list(store, &f, today).await? {
-        out.push(RegistryEntry {
-            number: r.certificate.number.to_string(),
-            holder: name(&r.certificate.holder),
-            body: name(&r.body),
-            status: r.status_today,
-            reason: r.certificate.reason.clone(),
-            scope: r.certificate.scope.clone(),
-            issued_on: r.certificate.issued_on,
-            expires_on: r.certificate.expires_on,
-        });
+/// The most entries a registry search answers with.
+pub const REGISTRY_LIMIT: usize = 100;
+
+/// The public registry on a day: every certificate's entry, oldest change first, and the text a search matches
+/// (each one's number and holder's name, lower case) laid end to end, one line per entry, so that a search is
+/// one pass of a substring finder over it instead of one per certificate.
+#[derive(Debug)]
+pub struct Registry {
+    entries: Vec<RegistryEntry>,
+    text: String,
+    /// Where each entry's line starts in `text`.
+    starts: Vec<usize>,
+}
+
+impl Registry {
+    /// Reads every certificate, with the organisations' names in one read (not two per certificate).
+    async fn load(store: &Store, today: Date) -> Result<Registry> {
+        let names: std::collections::HashMap<String, String> = super::accounts::orgs(store, None)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let all = Filter {
+            limit: Some(i64::MAX),
+            ..Filter::default()
+        };
+        let records = st(store.records("certificate", &all).await)?;
+        let mut entries = Vec::with_capacity(records.len());
+        for rec in &records {
+            let r: CertificateRecord = decode(rec)?;
+            let c = r.certificate;
+            let entry = RegistryEntry {
+                number: c.number.to_string(),
+                holder: name(&c.holder),
+                body: name(&r.body),
+                status: c.status_on(today),
+                reason: c.reason,
+                scope: c.scope,
+                issued_on: c.issued_on,
+                expires_on: c.expires_on,
+            };
+            entries.push((rec.search.as_str(), entry));
+        }
+        Ok(Registry::new(entries))
     }
-    Ok(out)
+
+    /// A registry of `entries`, each with the text a search matches.
+    fn new<'a>(entries: impl IntoIterator<Item = (&'a str, RegistryEntry)>) -> Registry {
+        let mut r = Registry {
+            entries: Vec::new(),
+            text: String::new(),
+            starts: Vec::new(),
+        };
+        for (search, entry) in entries {
+            r.entries.push(entry);
+            r.starts.push(r.text.len());
+            r.text.extend(search.to_lowercase().chars().map(one_line));
+            r.text.push('\n');
+        }
+        r
+    }
+
+    /// The entries whose search text contains `q` (every entry when `q` is empty), at most
+    /// [`REGISTRY_LIMIT`].
+    pub fn search(&self, q: &str) -> Vec<RegistryEntry> {
+        // A query is matched within one line, as the text it is matched against is.
+        let q: String = q.trim().to_lowercase().chars().map(one_line).collect();
+        if q.is_empty() {
+            return self.entries.iter().take(REGISTRY_LIMIT).cloned().collect();
+        }
+        let mut found: Vec<usize> = Vec::new();
+        for at in memchr::memmem::find_iter(self.text.as_bytes(), q.as_bytes()) {
+            let entry = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+            if found.last() != Some(&entry) {
+                found.push(entry);
+            }
+            if found.len() == REGISTRY_LIMIT {
+                break;
+            }
+        }
+        found
+            .into_iter()
+            .filter_map(|i| self.entries.get(i).cloned())
+            .collect()
+    }
+}
+
+/// Line breaks read as spaces in the registry's search text and in queries.
+fn one_line(c: char) -> char {
+    if c == '\n' { ' ' } else { c }
+}
+
+/// The public registry: certificates whose number or holder contains `q` (all when empty), at most
+/// [`REGISTRY_LIMIT`]. The registry of the day is kept in `views` while nothing changes.
+pub async fn registry(
+    store: &Store,
+    views: &Views,
+    q: &str,
+    today: Date,
+) -> Result<Vec<RegistryEntry>> {
+    let r = views
+        .registry
+        .get(store, today, || Registry::load(store, today))
+        .await?;
+    Ok(r.search(q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(number: &str, holder: &str) -> RegistryEntry {
+        RegistryEntry {
+            number: number.into(),
+            holder: holder.into(),
+            body: "B".into(),
+            status: CertificateStatus::Valid,
+            reason: None,
+            scope: chujing_cert::Scope::default(),
+            issued_on: Date::parse("2026-01-01").unwrap(),
+            expires_on: Date::parse("2028-12-31").unwrap(),
+        }
+    }
+
+    fn numbers(found: &[RegistryEntry]) -> Vec<&str> {
+        found.iter().map(|e| e.number.as_str()).collect()
+    }
+
+    fn registry(n: usize) -> Registry {
+        let rows: Vec<(String, RegistryEntry)> = (1..=n)
+            .map(|i| {
+                let (number, holder) = (format!("PIC-2026-{i:06}"), format!("Acme {i} Co."));
+                (format!("{number} {holder}"), entry(&number, &holder))
+            })
+            .collect();
+        Registry::new(rows.iter().map(|(s, e)| (s.as_str(), e.clone())))
+    }
+
+    #[test]
+    fn a_search_finds_a_part_of_the_number_or_the_holder_in_any_case() {
+        let r = registry(30);
+        assert_eq!(numbers(&r.search("pic-2026-000012")), ["PIC-2026-000012"]);
+        assert_eq!(numbers(&r.search("  ACME 7 co")), ["PIC-2026-000007"]);
+        assert_eq!(r.search("PIC-2026-00002").len(), 10, "20 to 29");
+        assert!(r.search("nobody").is_empty());
+    }
+
+    #[test]
+    fn each_entry_is_found_once_and_at_most_the_limit() {
+        let r = registry(REGISTRY_LIMIT + 50);
+        // "2026" matches each entry's number once; "0" many times in each.
+        assert_eq!(r.search("2026").len(), REGISTRY_LIMIT);
+        let zeros = r.search("0");
+        assert_eq!(zeros.len(), REGISTRY_LIMIT);
+        assert_eq!(
+            zeros.first().map(|e| e.number.as_str()),
+            Some("PIC-2026-000001")
+        );
+        assert_eq!(r.search("").len(), REGISTRY_LIMIT);
+    }
+
+    #[test]
+    fn a_query_never_matches_across_two_entries() {
+        let r = registry(3);
+        // The end of the first entry's line and the start of the second's.
+        assert!(r.search("co.\npic").is_empty());
+        assert!(r.search("co. pic").is_empty());
+    }
 }

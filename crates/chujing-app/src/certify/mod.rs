@@ -12,6 +12,7 @@ pub mod cases;
 pub mod certificates;
 pub mod filings;
 pub mod flows;
+pub mod fresh;
 pub mod orders;
 pub mod public;
 pub mod secret;

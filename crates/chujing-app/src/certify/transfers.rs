@@ -8,7 +8,6 @@
 //! scope opens a scope case in the certification body's queue (Certification Measures 2026 Art. 10).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use chujing_cert::CertificateStatus;
 use chujing_cert::scope::{ScopeBreach, Transfer};
@@ -26,6 +25,7 @@ use utoipa::ToSchema;
 
 use super::certificates::CertificateRecord;
 use super::flows::{self, FlowRecord};
+use super::fresh::Views;
 use super::orders::{self, Order};
 use super::{Actor, Now, audit, st, write};
 use crate::ledger::DEFAULT_ALERT_SHARE;
@@ -537,52 +537,11 @@ fn certificate_check(
     ))
 }
 
-/// The snapshots of recent (processor, day) pairs, each valid while the audit log has not grown: every change
-/// of a flow, certificate, order or ledger batch appends to it in the same transaction.
-#[derive(Debug, Default)]
-pub struct GateCache {
-    entries: Mutex<HashMap<(String, Date), Cached>>,
-}
-
-/// A snapshot and the audit sequence number it was read at.
-type Cached = (i64, Arc<Snapshot>);
-
-/// Pairs kept at most; beyond, the cache starts again (a gate sees few processors and days at once).
-const CACHE_ENTRIES: usize = 4096;
-
-impl GateCache {
-    /// The snapshot of `processor` on `date`, read again if anything changed since it was read.
-    pub async fn snapshot(
-        &self,
-        book: &RuleBook,
-        store: &Store,
-        processor: &str,
-        date: Date,
-    ) -> Result<Arc<Snapshot>> {
-        let seq = st(store.audit_seq().await)?;
-        let key = (processor.to_string(), date);
-        if let Ok(map) = self.entries.lock()
-            && let Some((s, snap)) = map.get(&key)
-            && *s == seq
-        {
-            return Ok(Arc::clone(snap));
-        }
-        let snap = Arc::new(Snapshot::load(book, store, processor, date).await?);
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= CACHE_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, (seq, Arc::clone(&snap)));
-        }
-        Ok(snap)
-    }
-}
-
 /// Would a batch of this size on this flow be allowed? Records nothing.
 pub async fn check(
     book: &RuleBook,
     store: &Store,
-    cache: &GateCache,
+    views: &Views,
     actor: &Actor,
     q: &TransferCheck,
     now: &Now,
@@ -594,7 +553,13 @@ pub async fn check(
         )));
     }
     let date = q.date.unwrap_or(now.today);
-    let snap = cache.snapshot(book, store, &actor.org.id, date).await?;
+    let processor = &actor.org.id;
+    let snap = views
+        .gate
+        .get(store, (processor.clone(), date), || {
+            Snapshot::load(book, store, processor, date)
+        })
+        .await?;
     let flow = snap.flow(&q.flow)?;
     let after = snap.after_counts(book, date, q)?;
     let mut a = answer(book, &snap, flow, date, &after)?;
@@ -807,14 +772,14 @@ async fn current_view(
     batch_id: &str,
 ) -> Result<(chujing_store::records::Write, Snapshot, Option<BatchMeta>)> {
     for _ in 0..20 {
-        let seq = st(store.audit_seq().await)?;
+        let seq = st(store.changes().await)?;
         let snap = Snapshot::load(book, store, processor, date).await?;
         let stored = ledger
             .batch_meta(batch_id)
             .await
             .map_err(|e| AppError::from_store("cannot look up the batch", e))?;
         let mut w = write(store).await?;
-        if st(w.head_seq().await)? == seq {
+        if st(w.changes_before().await)? == seq {
             return Ok((w, snap, stored));
         }
     }

@@ -8,6 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod changes;
 mod damage;
 mod records;
 mod story;

@@ -26,7 +26,7 @@ fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-fn batch(
+pub(crate) fn batch(
     id: &str,
     flow: &str,
     date: &str,

@@ -18,6 +18,17 @@ pub struct ServeArgs {
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long)]
     json_logs: bool,
+    /// How late, in milliseconds, this server may see what *other* processes change in the database (another
+    /// server on the same PostgreSQL, `chujing admin`). The server keeps credentials, the public registry and
+    /// the transfer gate's view of each processor while the database's change number stands still, and reads
+    /// that number at most this often; its own changes it sees at once. 0 reads it on every request.
+    #[arg(
+        long,
+        default_value_t = 1,
+        env = "CHUJING_STALENESS_MS",
+        value_name = "MS"
+    )]
+    staleness_ms: u64,
 }
 
 /// `chujing admin …`: set up organisations, users and tokens from the machine the database is on.
@@ -131,7 +142,9 @@ pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = store::connect(db).await?;
+        let store = store::connect(db)
+            .await?
+            .with_staleness(std::time::Duration::from_millis(args.staleness_ms));
         let key = secret::for_database(db, std::env::var("CHUJING_MASTER_KEY").ok().as_deref())?;
         // Batches recorded over HTTP are hashed under the same ledger key as the command line's.
         let ledger_key = store::ledger_key(db)?;
