@@ -1,7 +1,7 @@
 //! The `/api/v1` handlers: parse, ask [`crate::authz`], call `chujing_app::certify`, answer. Each carries its
 //! OpenAPI description; the document at `/api/v1/openapi.json` is generated from them.
 
-use axum::Json;
+use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};

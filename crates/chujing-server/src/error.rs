@@ -1,6 +1,6 @@
 //! The API's one error type: every failure answers `{"error": {"code", "message"}}` with its status.
 
-use axum::Json;
+use crate::json::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chujing_app::{AppError, ErrorKind};

@@ -2,7 +2,7 @@
 //! that records nothing; `/transfers`, which records a batch in the processor's own ledger), and the scope
 //! cases its batches open in the certification body's queue.
 
-use axum::Json;
+use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

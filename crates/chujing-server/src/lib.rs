@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod error;
+pub mod json;
 pub mod ledger;
 pub mod metrics;
 pub mod oversight;
@@ -24,7 +25,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 
 /// The largest request body accepted (materials included): 8 MiB.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -54,6 +57,13 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authz::enforce))
+        // Outside the authentication: the credential and every view a request looks up are read as of
+        // its arrival, with one read of the database's change number between them.
+        .layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                chujing_store::changes::during_request(next.run(req))
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(
             |req: &axum::http::Request<axum::body::Body>| {
@@ -66,13 +76,43 @@ pub fn router(state: AppState) -> Router {
             },
         ).on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
+}
+
+/// Request ids unique across processes without a system call each: a random 64-bit prefix drawn when the
+/// server starts, and a counter.
+#[derive(Debug, Clone)]
+struct RequestIds {
+    prefix: u64,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        let mut bytes = [0u8; 8];
+        // Without the system's randomness the prefix is 0: ids stay unique within the process.
+        let _ = getrandom::fill(&mut bytes);
+        RequestIds {
+            prefix: u64::from_le_bytes(bytes),
+            next: std::sync::Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:016x}-{n:x}", self.prefix);
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// Serves on `listen` until `shutdown` completes (SIGINT or SIGTERM in `chujing serve`), then finishes the

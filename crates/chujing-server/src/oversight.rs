@@ -1,7 +1,7 @@
 //! Oversight over HTTP: standard contract filings with the provincial regulator (Standard Contract Measures
 //! Art. 7) and the supervision of certificates by their body.
 
-use axum::Json;
+use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -5,7 +5,7 @@
 //! costs a round trip; a busy service asks for it at most once per *staleness bound* ([`Store::with_staleness`])
 //! and otherwise reuses the last answer — unless this process has committed since that read began, in which case
 //! it asks again. A process therefore always sees its own writes, and sees other processes' writes at most the
-//! bound late. The bound is zero unless set: every call asks the database.
+//! bound late. The bound is zero unless set: every call is answered by a read begun after it.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,6 +14,19 @@ use std::time::{Duration, Instant};
 use sqlx::Row;
 
 use crate::{Backend, Store, StoreError};
+
+tokio::task_local! {
+    /// When the request being served arrived (see [`during_request`]).
+    static ARRIVED: Instant;
+}
+
+/// Runs `work` as one request that arrives now: every [`Store::recent_changes`] it makes may be answered by a
+/// read of the change number begun after it arrived (or within the staleness bound before), so that the
+/// several views one request looks up cost one read between them, and every change committed before the
+/// request arrived is seen.
+pub async fn during_request<F: Future>(work: F) -> F::Output {
+    ARRIVED.scope(Instant::now(), work).await
+}
 
 /// What this process knows of the change number without asking.
 #[derive(Debug, Default)]
@@ -48,10 +61,14 @@ impl Watch {
         self.commits.fetch_add(1, Ordering::AcqRel);
     }
 
+    /// Now, or when the request being served arrived; with the commits made so far, the request's own
+    /// included.
     fn arrival(&self) -> Arrival {
         Arrival {
             commits: self.commits.load(Ordering::Acquire),
-            at: Instant::now(),
+            at: ARRIVED
+                .try_with(|at| *at)
+                .unwrap_or_else(|_| Instant::now()),
         }
     }
 
@@ -93,11 +110,9 @@ impl Store {
 
     /// The change number as read at most the staleness bound before this call, and after this process's
     /// last commit before it: a cached view keyed by it is current for this process's writes, and at most the
-    /// bound behind other processes'.
+    /// bound behind other processes'. With a zero bound only a read begun after the call answers it — still
+    /// one read for every caller that arrived before it began.
     pub async fn recent_changes(&self) -> Result<i64, StoreError> {
-        if self.staleness.is_zero() {
-            return self.changes().await;
-        }
         let arrival = self.watch.arrival();
         if let Some(n) = self.watch.recent(arrival, self.staleness) {
             return Ok(n);
@@ -106,12 +121,12 @@ impl Store {
         if let Some(n) = self.watch.recent(arrival, self.staleness) {
             return Ok(n);
         }
-        let begun = self.watch.arrival();
+        let (commits, at) = (self.watch.commits.load(Ordering::Acquire), Instant::now());
         let changes = self.changes().await?;
         self.watch.remember(LastRead {
             changes,
-            commits: begun.commits,
-            at: begun.at,
+            commits,
+            at,
         });
         Ok(changes)
     }

@@ -8,6 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod http;
 mod kit;
 mod matrix;
 mod oversight;
