@@ -190,9 +190,36 @@ pub const LOGIN_WINDOW_MINUTES: i64 = 15;
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
     let l: Login = json_body(&body)?;
+    let issued = sign_in(&s, &l.email, &l.password).await?;
+    let body = Session {
+        csrf: issued.csrf.unwrap_or_default(),
+        expires_at: issued.expires_at,
+    };
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&issued.token))],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// The session cookie that carries `token` (HttpOnly, Secure, SameSite=Strict, for the session's 12 hours).
+pub(crate) fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        12 * 3600
+    )
+}
+
+/// Opens a session for an e-mail and password, at most [`LOGIN_ATTEMPTS`] failures per e-mail in
+/// [`LOGIN_WINDOW_MINUTES`] (the API's `POST /session` and the sign-in page).
+pub(crate) async fn sign_in(
+    s: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<accounts::Issued, ApiError> {
     let now = s.clock.now();
     let at: jiff::Timestamp = now.at.parse().map_err(|_| ApiError::bad_request("clock"))?;
-    let key = l.email.trim().to_lowercase();
+    let key = email.trim().to_lowercase();
     let recent = |v: &mut Vec<jiff::Timestamp>| {
         v.retain(|t| at.duration_since(*t) < jiff::SignedDuration::from_mins(LOGIN_WINDOW_MINUTES));
         v.len()
@@ -209,21 +236,12 @@ async fn login(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
             format!("too many failed logins for this e-mail: wait {LOGIN_WINDOW_MINUTES} minutes"),
         ));
     }
-    match accounts::login(&s.store, &l.email, &l.password, &now).await? {
+    match accounts::login(&s.store, email, password, &now).await? {
         Some(issued) => {
             if let Ok(mut m) = s.logins.lock() {
                 m.remove(&key);
             }
-            let cookie = format!(
-                "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
-                issued.token,
-                12 * 3600
-            );
-            let body = Session {
-                csrf: issued.csrf.unwrap_or_default(),
-                expires_at: issued.expires_at,
-            };
-            Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+            Ok(issued)
         }
         None => {
             if let Ok(mut m) = s.logins.lock() {

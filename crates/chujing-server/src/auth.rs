@@ -31,7 +31,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// A cookie's value.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
@@ -49,6 +50,16 @@ pub fn credential(headers: &HeaderMap) -> Option<(&str, bool)> {
     }
 }
 
+/// A browser session's CSRF token, for the pages to put in their forms (a request extension).
+#[derive(Clone)]
+pub struct SessionCsrf(pub String);
+
+impl std::fmt::Debug for SessionCsrf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionCsrf(<redacted>)")
+    }
+}
+
 /// The caller of a request. A credential that is present but unknown, expired or revoked is a 401, never
 /// treated as anonymous; a session's change without its CSRF token is a 403.
 pub async fn principal(
@@ -56,8 +67,17 @@ pub async fn principal(
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<Principal, ApiError> {
+    Ok(caller(state, method, headers).await?.0)
+}
+
+/// The caller, with its session's CSRF token when it came with the session cookie.
+pub async fn caller(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<(Principal, Option<SessionCsrf>), ApiError> {
     let Some((token, session)) = credential(headers) else {
-        return Ok(Principal::Anonymous);
+        return Ok((Principal::Anonymous, None));
     };
     let now = state.clock.now();
     let found = accounts::authenticate(&state.store, &state.views, token, &now)
@@ -75,7 +95,8 @@ pub async fn principal(
             )));
         }
     }
-    Ok(Principal::User(actor))
+    let csrf = if session { csrf.map(SessionCsrf) } else { None };
+    Ok((Principal::User(actor), csrf))
 }
 
 impl FromRequestParts<AppState> for Principal {

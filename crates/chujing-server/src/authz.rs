@@ -17,7 +17,7 @@ use chujing_cert::{Action, Party};
 use chujing_store::records::Filter;
 
 use crate::AppState;
-use crate::auth::{Principal, principal};
+use crate::auth::{Principal, caller};
 use crate::error::ApiError;
 
 /// Who may call a route.
@@ -101,6 +101,17 @@ impl RoutePolicy {
 /// the answer against this table and the record-level rules below.
 pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/healthz", Policy::Public),
+    // The pages: public ones here; each signed-in page names its roles like the API's routes.
+    route("GET", "/", Policy::Public),
+    route("GET", "/registry", Policy::Public),
+    route("GET", "/reports/new", Policy::Public),
+    route("POST", "/reports/new", Policy::Public),
+    route("GET", "/reports/{receipt}", Policy::Public),
+    route("GET", "/login", Policy::Public),
+    route("POST", "/login", Policy::Public),
+    route("POST", "/logout", Policy::Public),
+    route("GET", "/lang/{lang}", Policy::Public),
+    route("GET", "/static/{file}", Policy::Public),
     route("GET", "/metrics", Policy::Public),
     route("GET", "/api/v1/openapi.json", Policy::Public),
     route("GET", "/api/v1/registry", Policy::Public),
@@ -234,14 +245,25 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         return next.run(req).await; // unmatched: the fallback answers 404
     };
     let method = req.method().as_str().to_string();
-    let who = match principal(&state, req.method(), req.headers()).await {
-        Ok(p) => p,
+    let (who, csrf) = match caller(&state, req.method(), req.headers()).await {
+        Ok(c) => c,
+        Err(e)
+            if e.status == axum::http::StatusCode::UNAUTHORIZED
+                && !path.starts_with("/api/")
+                && crate::auth::credential(req.headers()).is_some_and(|(_, session)| session) =>
+        {
+            // A page sent with a session that has ended: forget the cookie and sign in again.
+            return crate::web::signed_out();
+        }
         Err(e) => return e.into_response(),
     };
     if let Err(e) = decide(policy_of(&method, &path), &method, &who) {
         return e.into_response();
     }
     req.extensions_mut().insert(who);
+    if let Some(c) = csrf {
+        req.extensions_mut().insert(c);
+    }
     next.run(req).await
 }
 

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod oversight;
 pub mod state;
+pub mod web;
 
 pub use state::{AppState, Clock};
 
@@ -52,11 +53,13 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .merge(api)
+        .merge(web::routes())
         .route("/api/v1/openapi.json", doc)
         .route("/healthz", axum::routing::get(api::healthz))
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authz::enforce))
+        .layer(axum::middleware::from_fn(web::csrf_from_form))
         // Outside the authentication: the credential and every view a request looks up are read as of
         // its arrival, with one read of the database's change number between them.
         .layer(axum::middleware::from_fn(

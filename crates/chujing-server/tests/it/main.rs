@@ -12,4 +12,5 @@ mod http;
 mod kit;
 mod matrix;
 mod oversight;
+mod pages;
 mod story;

@@ -120,7 +120,9 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
             &format!("/filings/{}/actions/accept", f.filing),
         )
         .replace("/filings/{id}", &format!("/filings/{}", f.filing))
-        .replace("/flows/{id}", "/flows/matrix");
+        .replace("/flows/{id}", "/flows/matrix")
+        .replace("/lang/{lang}", "/lang/en")
+        .replace("/static/{file}", "/static/chujing.css");
     assert!(
         !path.contains('{'),
         "no fixture for {} {}",

@@ -1,0 +1,538 @@
+//! The web pages: server-rendered HTML (askama templates in `templates/`, checked when the crate builds), htmx
+//! for partial updates, every asset served from inside the binary. Pages call the same use cases as the API
+//! and pass the same authorisation (`crate::authz`: every page route is in its table); they add only the
+//! words ([`text`]) and the forms.
+//!
+//! A form sent with the session cookie carries the session's CSRF token in a hidden `csrf` field;
+//! [`csrf_from_form`] moves it into the header the authentication checks, so pages and API share one check.
+
+pub mod text;
+
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{Form, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chujing_app::certify::accounts;
+use chujing_app::certify::certificates::{self, RegistryEntry};
+use chujing_app::certify::public::{self, NewReport};
+use chujing_law::Lang;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{CSRF_HEADER, Principal, SESSION_COOKIE, SessionCsrf};
+use crate::error::ApiError;
+use text::Text;
+
+/// The cookie that remembers the language chosen with the switch.
+pub const LANG_COOKIE: &str = "chujing_lang";
+
+/// The largest form a page accepts (the violation report's text is at most 10,000 characters).
+const MAX_FORM: usize = 256 * 1024;
+
+/// The pages' routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/", get(|| async { Redirect::to("/registry") }))
+        .route("/registry", get(registry))
+        .route("/reports/new", get(report_form).post(report_send))
+        .route("/reports/{receipt}", get(report_status))
+        .route("/login", get(login_form).post(login_send))
+        .route("/logout", post(logout))
+        .route("/lang/{lang}", get(switch_language))
+        .route("/static/{file}", get(asset))
+}
+
+/// What every page shows around its content: the words, the language switch, who is signed in.
+pub struct Chrome {
+    /// The words.
+    pub t: &'static Text,
+    /// The page's language.
+    pub lang: Lang,
+    /// The other language's code (`zh` or `en`).
+    pub other_lang: &'static str,
+    /// This page's path and query, to come back to after switching language.
+    pub path: String,
+    /// The signed-in user's e-mail and organisation.
+    pub user: Option<String>,
+    /// The session's CSRF token, for the forms (empty without a session).
+    pub csrf: String,
+}
+
+impl std::fmt::Debug for Chrome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chrome")
+            .field("lang", &self.lang)
+            .field("path", &self.path)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Chrome {
+    fn new(lang: Lang, path: String, who: &Principal, csrf: Option<&SessionCsrf>) -> Chrome {
+        Chrome {
+            t: text::text(lang),
+            lang,
+            other_lang: match lang {
+                Lang::Zh => "en",
+                Lang::En => "zh",
+            },
+            path,
+            user: match who {
+                Principal::User(a) => Some(format!("{} ({})", a.user, a.org.name)),
+                Principal::Anonymous => None,
+            },
+            csrf: csrf.map(|c| c.0.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The page's language: the switch's cookie, else the browser's first choice of Chinese or English, else
+/// Chinese.
+pub fn language(headers: &HeaderMap) -> Lang {
+    let chosen = crate::auth::cookie(headers, LANG_COOKIE);
+    match chosen {
+        Some("zh") => return Lang::Zh,
+        Some("en") => return Lang::En,
+        _ => {}
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // Tags in the order the browser lists them (q-values are listed in descending order in practice).
+    for tag in accept.split(',') {
+        let tag = tag
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            return Lang::Zh;
+        }
+        if tag.starts_with("en") {
+            return Lang::En;
+        }
+    }
+    Lang::Zh
+}
+
+/// What a page handler gets: the caller, their session's CSRF token, the language and the path.
+#[derive(Debug)]
+pub struct PageContext {
+    who: Principal,
+    csrf: Option<SessionCsrf>,
+    lang: Lang,
+    path: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for PageContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let who = Principal::from_request_parts(parts, state).await?;
+        Ok(PageContext {
+            who,
+            csrf: parts.extensions.get::<SessionCsrf>().cloned(),
+            lang: language(&parts.headers),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+        })
+    }
+}
+
+impl PageContext {
+    fn chrome(&self) -> Chrome {
+        Chrome::new(self.lang, self.path.clone(), &self.who, self.csrf.as_ref())
+    }
+}
+
+/// A rendered page, or the error page when the template fails.
+fn page(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page did not render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page did not render").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    message: String,
+}
+
+/// An error as a page, with its status.
+fn error_page(cx: &PageContext, e: ApiError) -> Response {
+    page(
+        e.status,
+        &ErrorPage {
+            c: cx.chrome(),
+            message: e.message,
+        },
+    )
+}
+
+/// A registry entry in the page's words.
+struct Row {
+    number: String,
+    holder: String,
+    body: String,
+    status: &'static str,
+    status_id: &'static str,
+    reason: Option<String>,
+    categories: String,
+    recipients: String,
+    countries: String,
+    max_individuals: u64,
+    issued_on: String,
+    expires_on: String,
+}
+
+impl Row {
+    fn new(lang: Lang, e: RegistryEntry) -> Row {
+        let join = |s: &std::collections::BTreeSet<String>| {
+            s.iter().cloned().collect::<Vec<_>>().join(", ")
+        };
+        Row {
+            status: text::status(lang, e.status),
+            status_id: e.status.id(),
+            categories: join(&e.scope.categories),
+            recipients: join(&e.scope.recipients),
+            countries: join(&e.scope.countries),
+            max_individuals: e.scope.max_individuals,
+            issued_on: e.issued_on.to_string(),
+            expires_on: e.expires_on.to_string(),
+            number: e.number,
+            holder: e.holder,
+            body: e.body,
+            reason: e.reason,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry.html")]
+struct RegistryPage {
+    c: Chrome,
+    q: String,
+    entries: Vec<Row>,
+}
+
+/// A registry search.
+#[derive(Debug, Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+async fn registry(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Query(search): Query<Search>,
+) -> Response {
+    if search.q.chars().count() > 200 {
+        return error_page(
+            &cx,
+            ApiError::bad_request("the query has at most 200 characters"),
+        );
+    }
+    let today = s.clock.now().today;
+    match certificates::registry(&s.store, &s.views, &search.q, today).await {
+        Ok(found) => page(
+            StatusCode::OK,
+            &RegistryPage {
+                c: cx.chrome(),
+                q: search.q,
+                entries: found.into_iter().map(|e| Row::new(cx.lang, e)).collect(),
+            },
+        ),
+        Err(e) => error_page(&cx, e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_new.html")]
+struct ReportForm {
+    c: Chrome,
+    problem: Option<String>,
+    about: String,
+    province: String,
+    text: String,
+}
+
+/// The report form as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportInput {
+    #[serde(default)]
+    about: String,
+    #[serde(default)]
+    province: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn report_form(cx: PageContext) -> Response {
+    page(
+        StatusCode::OK,
+        &ReportForm {
+            c: cx.chrome(),
+            problem: None,
+            about: String::new(),
+            province: String::new(),
+            text: String::new(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "report_receipt.html")]
+struct ReceiptPage {
+    c: Chrome,
+    receipt: String,
+}
+
+async fn report_send(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Form(input): Form<ReportInput>,
+) -> Response {
+    let province = input.province.trim();
+    let new = NewReport {
+        about: input.about.clone(),
+        province: (!province.is_empty()).then(|| province.to_string()),
+        text: input.text.clone(),
+    };
+    match public::submit(&s.store, new, &s.clock.now()).await {
+        Ok(r) => page(
+            StatusCode::CREATED,
+            &ReceiptPage {
+                c: cx.chrome(),
+                receipt: r.receipt,
+            },
+        ),
+        Err(e) => {
+            let e = ApiError::from(e);
+            // The form again, as filled in, with what to correct.
+            page(
+                e.status,
+                &ReportForm {
+                    c: cx.chrome(),
+                    problem: Some(e.message),
+                    about: input.about,
+                    province: input.province,
+                    text: input.text,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_status.html")]
+struct StatusPage {
+    c: Chrome,
+    status: String,
+    received_at: String,
+}
+
+async fn report_status(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(receipt): Path<String>,
+) -> Response {
+    match public::status(&s.store, &receipt).await {
+        Ok(r) => page(
+            StatusCode::OK,
+            &StatusPage {
+                c: cx.chrome(),
+                status: text::report_status(cx.lang, &r.status).to_string(),
+                received_at: r.received_at,
+            },
+        ),
+        Err(e) => error_page(&cx, e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    problem: Option<String>,
+    email: String,
+}
+
+/// The sign-in form as sent.
+#[derive(Debug, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn login_form(cx: PageContext) -> Response {
+    page(
+        StatusCode::OK,
+        &LoginPage {
+            c: cx.chrome(),
+            problem: None,
+            email: String::new(),
+        },
+    )
+}
+
+async fn login_send(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Form(input): Form<LoginInput>,
+) -> Response {
+    match crate::api::sign_in(&s, &input.email, &input.password).await {
+        Ok(issued) => (
+            [(
+                header::SET_COOKIE,
+                crate::api::session_cookie(&issued.token),
+            )],
+            Redirect::to("/registry"),
+        )
+            .into_response(),
+        Err(e) => page(
+            e.status,
+            &LoginPage {
+                c: cx.chrome(),
+                problem: Some(e.message),
+                email: input.email,
+            },
+        ),
+    }
+}
+
+/// Ends the session the cookie names (its CSRF token came in the form) and clears the cookie.
+async fn logout(State(s): State<AppState>, cx: PageContext, headers: HeaderMap) -> Response {
+    let Principal::User(a) = &cx.who else {
+        return Redirect::to("/login").into_response();
+    };
+    if let Some((token, true)) = crate::auth::credential(&headers)
+        && let Err(e) = accounts::revoke(&s.store, token, &a.label(), &s.clock.now()).await
+    {
+        return error_page(&cx, e.into());
+    }
+    (
+        [(header::SET_COOKIE, clear_session())],
+        Redirect::to("/registry"),
+    )
+        .into_response()
+}
+
+fn clear_session() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+}
+
+/// The answer to a page sent with a session that has ended (expired or revoked): the cookie cleared, and the
+/// sign-in page.
+pub fn signed_out() -> Response {
+    (
+        [(header::SET_COOKIE, clear_session())],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
+
+/// Where to come back to after switching language.
+#[derive(Debug, Deserialize)]
+pub struct Back {
+    #[serde(default)]
+    back: String,
+}
+
+/// Remembers the language in a cookie for a year and goes back to the page (a path on this site only).
+async fn switch_language(Path(lang): Path<String>, Query(b): Query<Back>) -> Response {
+    let code = match lang.as_str() {
+        "zh" | "en" => lang,
+        _ => return (StatusCode::NOT_FOUND, "no such language").into_response(),
+    };
+    let local = b.back.starts_with('/') && !b.back.starts_with("//") && !b.back.contains('\\');
+    let back = if local { b.back.as_str() } else { "/registry" };
+    let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(back)).into_response()
+}
+
+/// The vendored assets.
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, kind): (&'static [u8], &str) = match file.as_str() {
+        "htmx.min.js" => (
+            include_bytes!("../../static/htmx.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "chujing.css" => (
+            include_bytes!("../../static/chujing.css"),
+            "text/css; charset=utf-8",
+        ),
+        _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Moves the `csrf` field of a page's form into the CSRF header before authentication, so that a form sent
+/// with the session cookie passes the same check as the API's calls. Only page routes (not `/api/`), only
+/// url-encoded forms, and never over a header already present.
+pub async fn csrf_from_form(req: Request, next: Next) -> Response {
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if req.method() != Method::POST
+        || !form
+        || req.uri().path().starts_with("/api/")
+        || req.headers().contains_key(CSRF_HEADER)
+    {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes: Bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("a form has at most {MAX_FORM} bytes"),
+            )
+            .into_response();
+        }
+    };
+    let token = form_urlencoded_field(&bytes, "csrf");
+    if let Some(v) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        parts.headers.insert(CSRF_HEADER, v);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The first value of `name` in a url-encoded form.
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}

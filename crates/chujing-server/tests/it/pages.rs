@@ -1,0 +1,319 @@
+//! The web pages in process: the public registry in both languages, the language switch, the violation report
+//! form and its receipt, signing in and out with the session's CSRF token in the forms, and the vendored
+//! assets. (The browser walk of every party is in the end-to-end tests.)
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chujing_app::certify::OrgKind;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::kit::Kit;
+
+/// An answer: status, headers, body as text.
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+async fn fetch(
+    kit: &Kit,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    form: Option<&str>,
+) -> Page {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if form.is_some() {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let body = form.map_or_else(Body::empty, |f| Body::from(f.to_string()));
+    let res = kit
+        .router
+        .clone()
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into(),
+    }
+}
+
+async fn kit() -> (tempfile::TempDir, Kit) {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("p.db").display())).await;
+    (dir, kit)
+}
+
+#[tokio::test]
+async fn the_registry_page_shows_a_granted_certificate_in_chinese_or_english() {
+    let (_dir, kit) = kit().await;
+    let (body_id, body) = kit
+        .member(
+            OrgKind::CertificationBody,
+            "Example Certification Centre",
+            None,
+        )
+        .await;
+    let (_, p) = kit
+        .member(
+            OrgKind::Processor,
+            "Acme (Shanghai) Co., Ltd.",
+            Some("310000"),
+        )
+        .await;
+    let (_, number) = kit.granted(&p, &body_id, &body).await;
+
+    let zh = fetch(&kit, Method::GET, "/registry?q=acme", &[], None).await;
+    assert_eq!(zh.status, StatusCode::OK);
+    assert!(zh.header(header::CONTENT_TYPE).starts_with("text/html"));
+    assert!(
+        zh.body.contains("<html lang=\"zh-CN\">"),
+        "Chinese unless the browser asks otherwise"
+    );
+    assert!(
+        zh.body.contains(&number) && zh.body.contains("有效") && zh.body.contains("SG"),
+        "{}",
+        zh.body
+    );
+    assert!(zh.body.contains("Acme (Shanghai) Co., Ltd."));
+
+    let en = fetch(
+        &kit,
+        Method::GET,
+        "/registry?q=acme",
+        &[("accept-language", "en-GB,en;q=0.9,zh;q=0.5")],
+        None,
+    )
+    .await;
+    assert!(
+        en.body.contains("<html lang=\"en\">") && en.body.contains(">valid<"),
+        "{}",
+        en.body
+    );
+    let chosen = fetch(
+        &kit,
+        Method::GET,
+        "/registry",
+        &[("accept-language", "en"), ("cookie", "chujing_lang=zh")],
+        None,
+    )
+    .await;
+    assert!(
+        chosen.body.contains("<html lang=\"zh-CN\">"),
+        "the switch's choice wins over the browser's"
+    );
+
+    let none = fetch(
+        &kit,
+        Method::GET,
+        "/registry?q=nobody",
+        &[("accept-language", "en")],
+        None,
+    )
+    .await;
+    assert!(none.body.contains("No certificate matches.") && !none.body.contains(&number));
+    let long = fetch(
+        &kit,
+        Method::GET,
+        &format!("/registry?q={}", "x".repeat(201)),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(long.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_language_switch_remembers_the_choice_and_goes_back_only_within_the_site() {
+    let (_dir, kit) = kit().await;
+    let to = fetch(
+        &kit,
+        Method::GET,
+        "/lang/en?back=%2Fregistry%3Fq%3Dacme",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(to.status, StatusCode::SEE_OTHER);
+    assert_eq!(to.header(header::LOCATION), "/registry?q=acme");
+    assert!(
+        to.header(header::SET_COOKIE)
+            .starts_with("chujing_lang=en;")
+    );
+    for away in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let uri = format!(
+            "/lang/zh?back={}",
+            away.replace('/', "%2F")
+                .replace(':', "%3A")
+                .replace('\\', "%5C")
+        );
+        let p = fetch(&kit, Method::GET, &uri, &[], None).await;
+        assert_eq!(p.header(header::LOCATION), "/registry", "{away}");
+    }
+    assert_eq!(
+        fetch(&kit, Method::GET, "/lang/fr", &[], None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_report_sent_from_the_form_gets_a_receipt_whose_page_shows_its_status() {
+    let (_dir, kit) = kit().await;
+    let sent = fetch(
+        &kit,
+        Method::POST,
+        "/reports/new",
+        &[],
+        Some("about=Acme&province=310000&text=exports+without+consent"),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    let receipt = sent
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .unwrap()
+        .to_string();
+    let status = fetch(&kit, Method::GET, &format!("/reports/{receipt}"), &[], None).await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(status.body.contains("已收到"), "{}", status.body);
+
+    let empty = fetch(
+        &kit,
+        Method::POST,
+        "/reports/new",
+        &[("accept-language", "en")],
+        Some("about=Acme%22%3E%3Cscript%3Ex()%3C%2Fscript%3E&text="),
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.body.contains("role=\"alert\"")
+            && empty
+                .body
+                .contains("value=\"Acme&#34;&#62;&#60;script&#62;"),
+        "the form again, as filled in, what was typed shown as text: {}",
+        empty.body
+    );
+    assert!(!empty.body.contains("<script>x()"));
+    let unknown = fetch(&kit, Method::GET, "/reports/NO-SUCH-RECEIPT", &[], None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signing_in_and_out_uses_the_session_and_its_csrf_token_in_the_forms() {
+    let (_dir, kit) = kit().await;
+    let (org, _) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let email = format!("{org}@example.cn");
+    let wrong = fetch(
+        &kit,
+        Method::POST,
+        "/login",
+        &[],
+        Some(&format!("email={email}&password=nope")),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("wrong e-mail or password") && wrong.body.contains(&email));
+
+    let ok = fetch(
+        &kit,
+        Method::POST,
+        "/login",
+        &[],
+        Some(&format!("email={email}&password=correct+horse+battery")),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let set = ok.header(header::SET_COOKIE).to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+
+    let page = fetch(&kit, Method::GET, "/registry", &[("cookie", &cookie)], None).await;
+    assert!(page.body.contains(&email), "signed in as: {}", page.body);
+    let csrf = page
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(!csrf.is_empty());
+
+    let forged = fetch(
+        &kit,
+        Method::POST,
+        "/logout",
+        &[("cookie", &cookie)],
+        Some("csrf=guess"),
+    )
+    .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a form without the session's token is refused"
+    );
+    let out = fetch(
+        &kit,
+        Method::POST,
+        "/logout",
+        &[("cookie", &cookie)],
+        Some(&format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.body);
+    assert!(out.header(header::SET_COOKIE).contains("Max-Age=0"));
+    let after = fetch(&kit, Method::GET, "/registry", &[("cookie", &cookie)], None).await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "an ended session's cookie is forgotten"
+    );
+    assert_eq!(after.header(header::LOCATION), "/login");
+}
+
+#[tokio::test]
+async fn the_assets_are_served_from_the_binary() {
+    let (_dir, kit) = kit().await;
+    let js = fetch(&kit, Method::GET, "/static/htmx.min.js", &[], None).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(
+        js.header(header::CONTENT_TYPE)
+            .starts_with("text/javascript")
+            && js.body.contains("htmx")
+    );
+    let css = fetch(&kit, Method::GET, "/static/chujing.css", &[], None).await;
+    assert!(css.header(header::CONTENT_TYPE).starts_with("text/css"));
+    assert_eq!(
+        fetch(&kit, Method::GET, "/static/../Cargo.toml", &[], None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
