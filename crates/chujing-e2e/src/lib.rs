@@ -1,0 +1,106 @@
+//! A real browser for chujing's end-to-end tests: Debian's headless Chromium behind its chromedriver, driven
+//! over WebDriver with fantoccini. [`Browser::start`] reports the test skipped (and fails it under CI) when
+//! either is missing; `scripts/test-tools` installs both.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+
+/// Where Debian puts them.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A headless Chromium session; its chromedriver is stopped when this is dropped.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: tokio::process::Child,
+}
+
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Browser").finish_non_exhaustive()
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium with a phone-or-desktop `width` × `height` window; `None`
+    /// (the test skipped) when Chromium or chromedriver is not installed.
+    pub async fn start(test: &str, width: u32, height: u32) -> Option<Browser> {
+        // Present, not run: `chromium -v` would start a browser.
+        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            if !std::path::Path::new(path).exists() {
+                chujing_testkit::skip(
+                    test,
+                    &format!("needs `{path}` (Debian's {package}; scripts/test-tools installs it)"),
+                );
+                return None;
+            }
+        }
+        let port = free_port().ok()?;
+        let driver = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .ok()?;
+        let caps: fantoccini::wd::Capabilities = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--lang=en-US", format!("--window-size={width},{height}")]
+            }
+        }))
+        .ok()?;
+        let url = format!("http://127.0.0.1:{port}");
+        // chromedriver takes a moment to listen.
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            if let Ok(client) = ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                return Some(Browser { client, driver });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    /// Saves a screenshot of the page as `<target>/screenshots/<name>.png`; returns its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, fantoccini::error::CmdError> {
+        let png = self.client.screenshot().await?;
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| fantoccini::error::CmdError::NotJson(e.to_string()))?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)
+            .map_err(|e| fantoccini::error::CmdError::NotJson(e.to_string()))?;
+        Ok(path)
+    }
+
+    /// Closes the browser and stops the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// `$CARGO_TARGET_DIR/screenshots`, or the workspace's `target/screenshots`.
+pub fn screenshots_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("screenshots")
+}

@@ -1,0 +1,160 @@
+//! The public's pages: the registry finds a granted certificate, the language switch turns every page into
+//! the other language, and a violation report sent from the form is answered with a receipt whose page shows
+//! its status. Screenshots of each page in both languages go to `<target>/screenshots/`.
+
+use chujing_app::certify::OrgKind;
+use chujing_e2e::Browser;
+use fantoccini::Locator;
+
+use crate::kit::Kit;
+
+/// The kit's router served on a loopback port; returns its base URL.
+async fn serve(kit: &Kit) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = kit.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_languages() {
+    let test = "the_public_finds_a_certificate_and_reports_a_violation_in_both_languages";
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("b.db").display())).await;
+    let (body_id, body) = kit
+        .member(
+            OrgKind::CertificationBody,
+            "Example Certification Centre",
+            None,
+        )
+        .await;
+    let (_, p) = kit
+        .member(
+            OrgKind::Processor,
+            "Acme (Shanghai) Co., Ltd.",
+            Some("310000"),
+        )
+        .await;
+    let (_, number) = kit.granted(&p, &body_id, &body).await;
+    let url = serve(&kit).await;
+    let Some(browser) = Browser::start(test, 1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+
+    // English first (the browser asks for it), then the switch to Chinese.
+    c.goto(&format!("{url}/registry")).await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("acme")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[role=search] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = c
+        .wait()
+        .for_element(Locator::Css("#results tbody th"))
+        .await
+        .unwrap();
+    assert_eq!(row.text().await.unwrap(), number);
+    let html = c.source().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains(">valid<"),
+        "{html}"
+    );
+    browser.screenshot("registry-en").await.unwrap();
+
+    c.find(Locator::Css("a[hreflang=zh]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=zh-CN]"))
+        .await
+        .unwrap();
+    let html = c.source().await.unwrap();
+    assert!(
+        html.contains("有效") && html.contains(&number),
+        "the switch kept the search: {html}"
+    );
+    browser.screenshot("registry-zh").await.unwrap();
+
+    // A violation report from the form, in Chinese.
+    c.goto(&format!("{url}/reports/new")).await.unwrap();
+    browser.screenshot("report-form-zh").await.unwrap();
+    c.find(Locator::Id("about"))
+        .await
+        .unwrap()
+        .send_keys(&number)
+        .await
+        .unwrap();
+    c.find(Locator::Id("province"))
+        .await
+        .unwrap()
+        .send_keys("310000")
+        .await
+        .unwrap();
+    c.find(Locator::Id("text"))
+        .await
+        .unwrap()
+        .send_keys("未经单独同意向境外提供个人信息")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let receipt = c
+        .wait()
+        .for_element(Locator::Css(".receipt code"))
+        .await
+        .unwrap();
+    let code = receipt.text().await.unwrap();
+    assert!(!code.is_empty());
+    browser.screenshot("report-receipt-zh").await.unwrap();
+    c.find(Locator::Css(".receipt a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = c
+        .wait()
+        .for_element(Locator::Css(".report-status"))
+        .await
+        .unwrap();
+    assert_eq!(status.text().await.unwrap(), "已收到");
+
+    // Back to English: the report form's words change with it.
+    c.find(Locator::Css("a[hreflang=en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=en]"))
+        .await
+        .unwrap();
+    c.goto(&format!("{url}/reports/new")).await.unwrap();
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "Report a violation");
+    browser.screenshot("report-form-en").await.unwrap();
+    browser.close().await;
+}
