@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
 
+/// axe-core, the accessibility engine (see `vendor/README.md`).
+const AXE: &str = include_str!("../vendor/axe.min.js");
+
 /// Where Debian puts them.
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -88,6 +91,22 @@ impl Browser {
         std::fs::write(&path, png)
             .map_err(|e| fantoccini::error::CmdError::NotJson(e.to_string()))?;
         Ok(path)
+    }
+
+    /// Runs axe-core on the current page; returns its serious and critical violations, each as `rule: what
+    /// (where)`.
+    pub async fn accessibility_violations(
+        &self,
+    ) -> Result<Vec<String>, fantoccini::error::CmdError> {
+        let script = format!(
+            "{AXE}\nconst done = arguments[arguments.length - 1];\n\
+             axe.run(document).then(r => done(r.violations\n\
+               .filter(v => v.impact === 'serious' || v.impact === 'critical')\n\
+               .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')));"
+        );
+        let found = self.client.execute_async(&script, vec![]).await?;
+        serde_json::from_value(found.clone())
+            .map_err(|_| fantoccini::error::CmdError::NotJson(format!("axe-core answered {found}")))
     }
 
     /// Closes the browser and stops the driver.

@@ -8,6 +8,12 @@ use fantoccini::Locator;
 
 use crate::kit::Kit;
 
+/// axe-core finds nothing serious or critical on the page.
+async fn accessible(browser: &Browser, page: &str) {
+    let found = browser.accessibility_violations().await.unwrap();
+    assert!(found.is_empty(), "{page}: {found:#?}");
+}
+
 /// The kit's router served on a loopback port; returns its base URL.
 async fn serve(kit: &Kit) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -42,6 +48,15 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
         return;
     };
     let c = &browser.client;
+    // The check itself finds what it should: an image without a text alternative is critical.
+    c.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>")
+        .await
+        .unwrap();
+    let found = browser.accessibility_violations().await.unwrap();
+    assert!(
+        found.iter().any(|v| v.starts_with("image-alt")),
+        "{found:?}"
+    );
 
     // English first (the browser asks for it), then the switch to Chinese.
     c.goto(&format!("{url}/registry")).await.unwrap();
@@ -69,6 +84,7 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
         "{html}"
     );
     browser.screenshot("registry-en").await.unwrap();
+    accessible(&browser, "the registry").await;
 
     c.find(Locator::Css("a[hreflang=zh]"))
         .await
@@ -90,6 +106,7 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
     // A violation report from the form, in Chinese.
     c.goto(&format!("{url}/reports/new")).await.unwrap();
     browser.screenshot("report-form-zh").await.unwrap();
+    accessible(&browser, "the report form").await;
     c.find(Locator::Id("about"))
         .await
         .unwrap()
@@ -134,6 +151,10 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
         .await
         .unwrap();
     assert_eq!(status.text().await.unwrap(), "已收到");
+    accessible(&browser, "the report's status").await;
+    c.goto(&format!("{url}/login")).await.unwrap();
+    browser.screenshot("login-zh").await.unwrap();
+    accessible(&browser, "the sign-in page").await;
 
     // Back to English: the report form's words change with it.
     c.find(Locator::Css("a[hreflang=en]"))
