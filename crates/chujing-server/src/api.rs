@@ -47,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::ledger::flow_put))
         .routes(routes!(crate::ledger::flows_list))
         .routes(routes!(crate::ledger::transfer_check))
+        .routes(routes!(crate::ledger::overview))
         .routes(routes!(crate::ledger::transfer_record))
         .routes(routes!(crate::ledger::cases_list))
         .routes(routes!(crate::ledger::case_close))

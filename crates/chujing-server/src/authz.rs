@@ -79,7 +79,10 @@ impl RoutePolicy {
             "/api/v1/audit",
         ];
         let p = self.path;
-        if !p.starts_with("/api/v1/")
+        if !p.starts_with("/api/v1/") && self.policy != Policy::Public {
+            // A signed-in page shows the caller's own or assigned records, like a list.
+            Target::List
+        } else if !p.starts_with("/api/v1/")
             || open.iter().any(|o| p.starts_with(o))
             || p.starts_with("/api/v1/reports/")
             || (p == "/api/v1/reports" && self.method == "POST")
@@ -112,6 +115,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/logout", Policy::Public),
     route("GET", "/lang/{lang}", Policy::Public),
     route("GET", "/static/{file}", Policy::Public),
+    route("GET", "/dashboard", Policy::Roles(&[P])),
     route("GET", "/metrics", Policy::Public),
     route("GET", "/api/v1/openapi.json", Policy::Public),
     route("GET", "/api/v1/registry", Policy::Public),
@@ -171,6 +175,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("PUT", "/api/v1/flows/{id}", Policy::Roles(&[P])),
     route("GET", "/api/v1/flows", Policy::Roles(&[P, R])),
     route("POST", "/api/v1/transfers/check", Policy::Roles(&[P])),
+    route("GET", "/api/v1/overview", Policy::Roles(&[P])),
     route("POST", "/api/v1/transfers", Policy::Roles(&[P])),
     route("GET", "/api/v1/scope-cases", Policy::Roles(&[P, B, R])),
     route(
@@ -258,6 +263,10 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         Err(e) => return e.into_response(),
     };
     if let Err(e) = decide(policy_of(&method, &path), &method, &who) {
+        if e.status == axum::http::StatusCode::UNAUTHORIZED && is_page(&path) {
+            // A page that needs a signed-in user: the sign-in page.
+            return axum::response::Redirect::to("/login").into_response();
+        }
         return e.into_response();
     }
     req.extensions_mut().insert(who);
@@ -265,6 +274,11 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         req.extensions_mut().insert(c);
     }
     next.run(req).await
+}
+
+/// Whether a route is a web page (its refusals are pages, not JSON).
+pub fn is_page(path: &str) -> bool {
+    !path.starts_with("/api/") && path != "/healthz" && path != "/metrics"
 }
 
 /// The caller as an actor (routes that are not public have one).

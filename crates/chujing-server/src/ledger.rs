@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chujing_app::certify::cases::{self, ScopeCase};
 use chujing_app::certify::flows::{self, FlowInput, FlowRecord};
-use chujing_app::certify::transfers::{self, GateAnswer, NewTransfer, Recorded, TransferCheck};
+use chujing_app::certify::transfers::{
+    self, GateAnswer, NewTransfer, Overview, Recorded, TransferCheck,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -56,6 +58,18 @@ pub(crate) async fn transfer_check(
     let q: TransferCheck = json_body(&body)?;
     Ok(Json(
         transfers::check(&s.book, &s.store, &s.views, a, &q, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/overview", tag = "ledger",
+    responses((status = 200, body = Overview, description = "the caller's ledger today: the window's counts against every threshold, flows, suspension, alerts, recent batches")))]
+pub(crate) async fn overview(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Overview>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        transfers::overview(&s.book, &s.store, &s.views, a, &s.clock.now()).await?,
     ))
 }
 

@@ -795,3 +795,203 @@ fn snap_certificate(snap: &Snapshot, a: &GateAnswer) -> Result<CertificateRecord
         .cloned()
         .ok_or_else(|| AppError::NotFound("the flow's certificate is not recorded".into()))
 }
+
+/// A processor's ledger at a glance, as of a day: the window's counts against every threshold of the law in
+/// force, each flow's pathway and mechanism, a suspension order, what to look at, and the recent batches. Read
+/// from the same snapshot as the gate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Overview {
+    /// The processor (organisation id).
+    pub processor: String,
+    /// The day.
+    #[schema(value_type = String)]
+    pub date: Date,
+    /// The counting window in force and its counts (none when the law counts nothing).
+    pub window: Option<OverviewWindow>,
+    /// Each threshold the window's counts are tested against.
+    pub thresholds: Vec<ThresholdFigure>,
+    /// The processor's pathway (`Pathway` id), from the flows that exported someone in the window.
+    pub pathway: Option<String>,
+    /// The flows.
+    pub flows: Vec<OverviewFlow>,
+    /// The reference of the regulator's order suspending this processor's transfers, if one is in force.
+    pub suspension: Option<String>,
+    /// What to look at, in English.
+    pub alerts: Vec<String>,
+    /// What to look at, in Chinese.
+    pub alerts_zh: Vec<String>,
+    /// The window's batches, newest first (at most 100).
+    pub batches: Vec<OverviewBatch>,
+    /// How many batches the window holds.
+    pub batches_in_window: usize,
+}
+
+/// A counting window.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverviewWindow {
+    /// First day.
+    #[schema(value_type = String)]
+    pub from: Date,
+    /// Last day counted.
+    #[schema(value_type = String)]
+    pub to: Date,
+    /// Distinct individuals exported in it.
+    pub individuals: u64,
+    /// Of them, with sensitive PI.
+    pub sensitive_individuals: u64,
+}
+
+/// One threshold and the window's count.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ThresholdFigure {
+    /// `individuals` or `sensitive_individuals`.
+    pub fact: String,
+    /// The bound.
+    pub threshold: u64,
+    /// The count.
+    pub value: u64,
+    /// `value / threshold`.
+    pub share: f64,
+    /// Whether the count has reached it.
+    pub reached: bool,
+    /// The rules that test it.
+    pub rules: Vec<String>,
+}
+
+/// One flow.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverviewFlow {
+    /// Its id.
+    pub id: String,
+    /// The recipient abroad.
+    pub recipient: String,
+    /// The destination (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// Its pathway (`Pathway` id), none when it needs none or exported no one.
+    pub pathway: Option<String>,
+    /// Its mechanism's kind, if one is recorded.
+    pub mechanism: Option<String>,
+    /// The certificate it relies on.
+    pub certificate: Option<String>,
+    /// Whether a mechanism in force satisfies its pathway (or none is needed).
+    pub satisfied: bool,
+    /// Individuals exported on it in the window.
+    pub individuals: u64,
+    /// Of them, with sensitive PI.
+    pub sensitive_individuals: u64,
+}
+
+/// One batch.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverviewBatch {
+    /// Its id.
+    pub batch_id: String,
+    /// Its flow.
+    pub flow: String,
+    /// The day it was exported.
+    #[schema(value_type = String)]
+    pub date: Date,
+    /// Distinct individuals in it.
+    pub individuals: u64,
+    /// Of them, with sensitive PI.
+    pub sensitive_individuals: u64,
+}
+
+/// The most batches an overview lists.
+const OVERVIEW_BATCHES: usize = 100;
+
+/// The overview of the caller's own ledger on `now`'s day.
+pub async fn overview(
+    book: &RuleBook,
+    store: &Store,
+    views: &Views,
+    actor: &Actor,
+    now: &Now,
+) -> Result<Overview> {
+    let (processor, date) = (&actor.org.id, now.today);
+    let snap = views
+        .gate
+        .get(store, (processor.clone(), date), || {
+            Snapshot::load(book, store, processor, date)
+        })
+        .await?;
+    Ok(snap.overview(date))
+}
+
+impl Snapshot {
+    fn overview(&self, date: Date) -> Overview {
+        let s = &self.before;
+        let window = s.windows.first();
+        let flows = self
+            .flows
+            .iter()
+            .map(|f| {
+                let st = s.flow(&f.id);
+                OverviewFlow {
+                    id: f.id.clone(),
+                    recipient: f.recipient.clone(),
+                    country: f.country.to_string(),
+                    pathway: st
+                        .and_then(|x| x.decision.pathway)
+                        .map(|p| p.id().to_string()),
+                    mechanism: f.mechanism.as_ref().map(|m| m.kind.id().to_string()),
+                    certificate: f.certificate().map(str::to_string),
+                    satisfied: st.is_none_or(|x| x.satisfied),
+                    individuals: st.map_or(0, |x| x.decision.individuals),
+                    sensitive_individuals: st.map_or(0, |x| x.decision.sensitive_individuals),
+                }
+            })
+            .collect();
+        let mut batches: Vec<&StoredBatch> = self.batches.iter().collect();
+        batches
+            .sort_by(|a, b| (b.meta.date, &b.meta.batch_id).cmp(&(a.meta.date, &a.meta.batch_id)));
+        Overview {
+            processor: self.processor_id.clone(),
+            date,
+            window: window.map(|w| OverviewWindow {
+                from: w.count.from,
+                to: w.count.to,
+                individuals: w.count.individuals,
+                sensitive_individuals: w.count.sensitive_individuals,
+            }),
+            thresholds: window
+                .map(|w| {
+                    w.thresholds
+                        .iter()
+                        .map(|t| ThresholdFigure {
+                            fact: match t.fact {
+                                chujing_law::condition::CountFact::SensitiveIndividuals => {
+                                    "sensitive_individuals"
+                                }
+                                _ => "individuals",
+                            }
+                            .into(),
+                            threshold: t.threshold,
+                            value: t.value,
+                            share: t.share,
+                            reached: t.reached,
+                            rules: t.rules.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            pathway: s.pathway.map(|p| p.id().to_string()),
+            flows,
+            suspension: self.suspension.as_ref().map(|o| o.reference.clone()),
+            alerts: s.alerts.iter().map(|a| a.text(Lang::En)).collect(),
+            alerts_zh: s.alerts.iter().map(|a| a.text(Lang::Zh)).collect(),
+            batches_in_window: batches.len(),
+            batches: batches
+                .into_iter()
+                .take(OVERVIEW_BATCHES)
+                .map(|b| OverviewBatch {
+                    batch_id: b.meta.batch_id.clone(),
+                    flow: b.meta.flow_id.clone(),
+                    date: b.meta.date,
+                    individuals: b.meta.individuals,
+                    sensitive_individuals: b.meta.sensitive_individuals,
+                })
+                .collect(),
+        }
+    }
+}

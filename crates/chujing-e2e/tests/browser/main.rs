@@ -13,4 +13,5 @@
 #[allow(dead_code, reason = "the browser tests use part of it")]
 mod kit;
 
+mod processor;
 mod public;

@@ -9,13 +9,13 @@ use fantoccini::Locator;
 use crate::kit::Kit;
 
 /// axe-core finds nothing serious or critical on the page.
-async fn accessible(browser: &Browser, page: &str) {
+pub async fn accessible(browser: &Browser, page: &str) {
     let found = browser.accessibility_violations().await.unwrap();
     assert!(found.is_empty(), "{page}: {found:#?}");
 }
 
 /// The kit's router served on a loopback port; returns its base URL.
-async fn serve(kit: &Kit) -> String {
+pub async fn serve(kit: &Kit) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let router = kit.router.clone();

@@ -15,9 +15,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chujing_app::certify::accounts;
 use chujing_app::certify::certificates::{self, RegistryEntry};
 use chujing_app::certify::public::{self, NewReport};
+use chujing_app::certify::transfers::{self, Overview};
+use chujing_app::certify::{OrgKind, accounts};
 use chujing_law::Lang;
 use serde::Deserialize;
 
@@ -43,6 +44,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/logout", post(logout))
         .route("/lang/{lang}", get(switch_language))
         .route("/static/{file}", get(asset))
+        .route("/dashboard", get(dashboard))
 }
 
 /// What every page shows around its content: the words, the language switch, who is signed in.
@@ -57,6 +59,8 @@ pub struct Chrome {
     pub path: String,
     /// The signed-in user's e-mail and organisation.
     pub user: Option<String>,
+    /// Whether the signed-in user is a processor's (the dashboard is theirs).
+    pub processor: bool,
     /// The session's CSRF token, for the forms (empty without a session).
     pub csrf: String,
 }
@@ -85,6 +89,7 @@ impl Chrome {
                 Principal::User(a) => Some(format!("{} ({})", a.user, a.org.name)),
                 Principal::Anonymous => None,
             },
+            processor: matches!(who, Principal::User(a) if a.org.kind == OrgKind::Processor),
             csrf: csrf.map(|c| c.0.clone()).unwrap_or_default(),
         }
     }
@@ -535,4 +540,109 @@ pub async fn csrf_from_form(req: Request, next: Next) -> Response {
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// A threshold as a gauge.
+struct Gauge {
+    fact: &'static str,
+    threshold: u64,
+    value: u64,
+    /// Where the gauge turns to a warning: 80% of the bound (the ledger's alert share).
+    low: u64,
+    percent: String,
+    reached: bool,
+    rules: String,
+}
+
+/// A flow in the page's words.
+struct FlowRow {
+    id: String,
+    recipient: String,
+    country: String,
+    pathway: &'static str,
+    mechanism: String,
+    certificate: Option<String>,
+    satisfied: bool,
+    individuals: u64,
+    sensitive_individuals: u64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    org: String,
+    o: Overview,
+    gauges: Vec<Gauge>,
+    pathway: &'static str,
+    alerts: Vec<String>,
+    flows: Vec<FlowRow>,
+}
+
+fn pathway_label(lang: Lang, id: Option<&str>) -> &'static str {
+    chujing_law::Pathway::ALL
+        .into_iter()
+        .find(|p| Some(p.id()) == id)
+        .map_or(text::text(lang).no_pathway, |p| p.label(lang))
+}
+
+/// The processor's dashboard: the window's counts against each threshold, the pathway they lead to, what to
+/// look at, the flows and the recent batches.
+async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
+    let Principal::User(a) = &cx.who else {
+        return Redirect::to("/login").into_response();
+    };
+    let o = match transfers::overview(&s.book, &s.store, &s.views, a, &s.clock.now()).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&cx, e.into()),
+    };
+    let (lang, t) = (cx.lang, text::text(cx.lang));
+    let gauges = o
+        .thresholds
+        .iter()
+        .map(|g| Gauge {
+            fact: if g.fact == "sensitive_individuals" {
+                t.sensitive_individuals
+            } else {
+                t.individuals
+            },
+            threshold: g.threshold,
+            value: g.value,
+            low: g.threshold / 10 * 8,
+            percent: format!("{:.0}", g.share * 100.0),
+            reached: g.reached,
+            rules: g.rules.join(", "),
+        })
+        .collect();
+    let flows = o
+        .flows
+        .iter()
+        .map(|f| FlowRow {
+            id: f.id.clone(),
+            recipient: f.recipient.clone(),
+            country: f.country.clone(),
+            pathway: pathway_label(lang, f.pathway.as_deref()),
+            mechanism: f
+                .mechanism
+                .as_deref()
+                .map_or_else(String::new, |m| text::mechanism(lang, m).to_string()),
+            certificate: f.certificate.clone(),
+            satisfied: f.satisfied,
+            individuals: f.individuals,
+            sensitive_individuals: f.sensitive_individuals,
+        })
+        .collect();
+    let page_ = DashboardPage {
+        c: cx.chrome(),
+        org: a.org.name.clone(),
+        pathway: pathway_label(lang, o.pathway.as_deref()),
+        alerts: match lang {
+            Lang::Zh => o.alerts_zh.clone(),
+            Lang::En => o.alerts.clone(),
+        },
+        gauges,
+        flows,
+        o,
+    };
+    page(StatusCode::OK, &page_)
 }

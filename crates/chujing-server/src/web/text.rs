@@ -95,6 +95,56 @@ pub struct Text {
     pub error_title: &'static str,
     /// Back to the start.
     pub home: &'static str,
+    /// Navigation: the processor's dashboard.
+    pub nav_dashboard: &'static str,
+    /// The dashboard's title.
+    pub dashboard_title: &'static str,
+    /// The counting window.
+    pub window_label: &'static str,
+    /// No window.
+    pub no_window: &'static str,
+    /// Individuals.
+    pub individuals: &'static str,
+    /// Individuals with sensitive PI.
+    pub sensitive_individuals: &'static str,
+    /// A threshold reached.
+    pub reached: &'static str,
+    /// A threshold not reached.
+    pub below: &'static str,
+    /// The processor's pathway.
+    pub pathway_label: &'static str,
+    /// No pathway needed.
+    pub no_pathway: &'static str,
+    /// What to look at.
+    pub alerts_title: &'static str,
+    /// The flows.
+    pub flows_title: &'static str,
+    /// Column: flow.
+    pub col_flow: &'static str,
+    /// Column: recipient.
+    pub col_recipient: &'static str,
+    /// Column: country.
+    pub col_country: &'static str,
+    /// Column: pathway.
+    pub col_pathway: &'static str,
+    /// Column: mechanism.
+    pub col_mechanism: &'static str,
+    /// Column: individuals.
+    pub col_individuals: &'static str,
+    /// Column: sensitive individuals.
+    pub col_sensitive: &'static str,
+    /// A mechanism in force.
+    pub satisfied: &'static str,
+    /// A mechanism missing.
+    pub missing: &'static str,
+    /// The batches.
+    pub batches_title: &'static str,
+    /// Column: batch.
+    pub col_batch: &'static str,
+    /// Column: date.
+    pub col_date: &'static str,
+    /// The regulator suspended transfers.
+    pub suspended_banner: &'static str,
 }
 
 /// 中文.
@@ -143,6 +193,31 @@ pub const ZH: Text = Text {
     signed_in_as: "当前用户",
     error_title: "出错了",
     home: "返回首页",
+    nav_dashboard: "出境概况",
+    dashboard_title: "个人信息出境概况",
+    window_label: "统计期间（自1月1日起）",
+    no_window: "现行规定未设计数区间。",
+    individuals: "个人信息主体",
+    sensitive_individuals: "敏感个人信息主体",
+    reached: "已达到",
+    below: "未达到",
+    pathway_label: "应适用的出境途径",
+    no_pathway: "无须出境机制",
+    alerts_title: "提示",
+    flows_title: "数据流",
+    col_flow: "数据流",
+    col_recipient: "境外接收方",
+    col_country: "国家或地区",
+    col_pathway: "出境途径",
+    col_mechanism: "机制",
+    col_individuals: "人数",
+    col_sensitive: "敏感人数",
+    satisfied: "机制有效",
+    missing: "缺少有效机制",
+    batches_title: "出境批次（最近）",
+    col_batch: "批次",
+    col_date: "日期",
+    suspended_banner: "监管部门已暂停本单位的数据出境，决定文号：",
 };
 
 /// English.
@@ -191,6 +266,31 @@ pub const EN: Text = Text {
     signed_in_as: "Signed in as",
     error_title: "Something went wrong",
     home: "Back to the start",
+    nav_dashboard: "Dashboard",
+    dashboard_title: "Personal information exported",
+    window_label: "Counting window (since 1 January)",
+    no_window: "The law in force sets no counting window.",
+    individuals: "Individuals",
+    sensitive_individuals: "Individuals with sensitive PI",
+    reached: "reached",
+    below: "not reached",
+    pathway_label: "Pathway required",
+    no_pathway: "No mechanism needed",
+    alerts_title: "To look at",
+    flows_title: "Flows",
+    col_flow: "Flow",
+    col_recipient: "Recipient",
+    col_country: "Country",
+    col_pathway: "Pathway",
+    col_mechanism: "Mechanism",
+    col_individuals: "Individuals",
+    col_sensitive: "Sensitive",
+    satisfied: "in force",
+    missing: "missing",
+    batches_title: "Batches (newest first)",
+    col_batch: "Batch",
+    col_date: "Date",
+    suspended_banner: "The regulator has suspended this organisation's transfers by order",
 };
 
 /// The words of `lang`.
@@ -222,5 +322,18 @@ pub fn report_status(lang: Lang, s: &str) -> &str {
         (Lang::Zh, "in_review") => "处理中",
         (Lang::Zh, "closed") => "已办结",
         _ => s,
+    }
+}
+
+/// A mechanism's kind in words.
+pub fn mechanism(lang: Lang, id: &str) -> &str {
+    match (lang, id) {
+        (Lang::Zh, "standard_contract") => "标准合同",
+        (Lang::Zh, "certification") => "个人信息保护认证",
+        (Lang::Zh, "security_assessment") => "安全评估",
+        (Lang::En, "standard_contract") => "standard contract",
+        (Lang::En, "certification") => "certification",
+        (Lang::En, "security_assessment") => "security assessment",
+        _ => id,
     }
 }

@@ -317,3 +317,99 @@ async fn the_assets_are_served_from_the_binary() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_processors_own_window_flows_batches_and_a_suspension() {
+    use serde_json::json;
+    let (_dir, kit) = kit().await;
+    let national = kit.national().await;
+    let (org, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let (_, body) = kit.member(OrgKind::CertificationBody, "Body", None).await;
+    let flow = json!({ "recipient": "Acme GmbH", "country": "DE" })
+        .to_string()
+        .into_bytes();
+    assert_eq!(
+        kit.call(Method::PUT, "/api/v1/flows/hr", Some(&p), Some(flow))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    for (id, n) in [("b1", 60_000), ("b2", 50_000)] {
+        let b = json!({ "batch_id": id, "flow": "hr", "individuals": n });
+        assert_eq!(
+            kit.post("/api/v1/transfers", Some(&p), b).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let (s, o) = kit.get("/api/v1/overview", Some(&p)).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["window"]["individuals"], 110_000, "{o}");
+    assert_eq!(o["batches"][0]["batch_id"], "b2", "newest first: {o}");
+
+    let login = fetch(
+        &kit,
+        Method::POST,
+        "/login",
+        &[],
+        Some(&format!(
+            "email={org}%40example.cn&password=correct+horse+battery"
+        )),
+    )
+    .await;
+    let cookie = login
+        .header(header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = fetch(
+        &kit,
+        Method::GET,
+        "/dashboard",
+        &[("cookie", &cookie), ("accept-language", "en")],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for shown in [
+        "110000",
+        "Acme GmbH",
+        "<meter",
+        "b1",
+        "b2",
+        "standard contract or certification",
+    ] {
+        assert!(
+            page.body.contains(shown),
+            "{shown} on the dashboard: {}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("role=\"alert\""), "no suspension yet");
+
+    let order = json!({ "processor": org, "kind": "suspend_transfers", "text": "stop" });
+    let (s, made) = kit.post("/api/v1/orders", Some(&national), order).await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let page = fetch(
+        &kit,
+        Method::GET,
+        "/dashboard",
+        &[("cookie", &cookie)],
+        None,
+    )
+    .await;
+    let reference = made["reference"].as_str().unwrap();
+    assert!(
+        page.body.contains("role=\"alert\"") && page.body.contains(reference),
+        "{}",
+        page.body
+    );
+
+    let anonymous = fetch(&kit, Method::GET, "/dashboard", &[], None).await;
+    assert_eq!(
+        (anonymous.status, anonymous.header(header::LOCATION)),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let (s, _) = kit.get("/dashboard", Some(&body)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the dashboard is a processor's");
+}

@@ -1,0 +1,120 @@
+//! The processor's dashboard in the browser: it signs in with its password, sees its window's counts against
+//! the thresholds, its flows and batches, in both languages; screenshots of each.
+
+use chujing_app::certify::OrgKind;
+use chujing_e2e::Browser;
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::kit::Kit;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_processor_signs_in_and_sees_its_dashboard_in_both_languages() {
+    let test = "a_processor_signs_in_and_sees_its_dashboard_in_both_languages";
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("d.db").display())).await;
+    let (org, p) = kit
+        .member(
+            OrgKind::Processor,
+            "Acme (Shanghai) Co., Ltd.",
+            Some("310000"),
+        )
+        .await;
+    for (flow, recipient, country) in [
+        ("crm", "Acme Marketing Cloud Inc.", "SG"),
+        ("hr", "Acme GmbH", "DE"),
+    ] {
+        let f = json!({ "recipient": recipient, "country": country })
+            .to_string()
+            .into_bytes();
+        let (s, _) = kit
+            .call(
+                axum::http::Method::PUT,
+                &format!("/api/v1/flows/{flow}"),
+                Some(&p),
+                Some(f),
+            )
+            .await;
+        assert_eq!(s, axum::http::StatusCode::OK);
+    }
+    for (i, (flow, n)) in [("crm", 40_000), ("hr", 3_000), ("crm", 45_000)]
+        .into_iter()
+        .enumerate()
+    {
+        let b = json!({ "batch_id": format!("2026-11-{:02}-{flow}", 10 + i), "flow": flow, "individuals": n });
+        assert_eq!(
+            kit.post("/api/v1/transfers", Some(&p), b).await.0,
+            axum::http::StatusCode::CREATED
+        );
+    }
+    let url = crate::public::serve(&kit).await;
+    let Some(browser) = Browser::start(test, 1280, 1100).await else {
+        return;
+    };
+    let c = &browser.client;
+
+    c.goto(&format!("{url}/dashboard")).await.unwrap();
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+    assert!(
+        c.current_url().await.unwrap().path().ends_with("/login"),
+        "signed out: to the sign-in page"
+    );
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{org}@example.cn"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("correct horse battery")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("a[href='/dashboard']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let count = c.wait().for_element(Locator::Css(".count")).await.unwrap();
+    assert_eq!(count.text().await.unwrap(), "88000");
+    assert!(!c.find_all(Locator::Css("meter")).await.unwrap().is_empty());
+    assert_eq!(
+        c.find_all(Locator::Css("#batches ~ table tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    browser.screenshot("dashboard-en").await.unwrap();
+    crate::public::accessible(&browser, "the dashboard").await;
+
+    c.find(Locator::Css("a[hreflang=zh]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=zh-CN]"))
+        .await
+        .unwrap();
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "个人信息出境概况");
+    browser.screenshot("dashboard-zh").await.unwrap();
+    browser.close().await;
+}
