@@ -152,6 +152,33 @@ pub struct FlowPathway {
     pub counted: bool,
 }
 
+/// Distinct individuals exported up to each day on which a batch was exported, for a chart of the window:
+/// each subject counts on the first day it appears, so the last figure is the distinct count of all the
+/// batches (what [`count_window`] gives for them).
+pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
+    let total: usize = batches.iter().map(|b| b.subjects.len()).sum();
+    let mut seen: Vec<(u128, Date)> = Vec::with_capacity(total);
+    for b in batches {
+        seen.extend(b.subjects.iter().map(|h| (*h, b.date)));
+    }
+    // By subject, then day: the first entry of each subject is the day it was first exported.
+    seen.sort_unstable();
+    seen.dedup_by_key(|(h, _)| *h);
+    let mut new_by_day: std::collections::BTreeMap<Date, u64> =
+        batches.iter().map(|b| (b.date, 0)).collect();
+    for (_, day) in seen {
+        *new_by_day.entry(day).or_default() += 1;
+    }
+    let mut running = 0u64;
+    new_by_day
+        .into_iter()
+        .map(|(day, n)| {
+            running += n;
+            (day, running)
+        })
+        .collect()
+}
+
 /// Decides every flow from ledger counts: `window` gives the processor-wide totals, `per_flow` each flow's
 /// own `(individuals, sensitive_individuals)`. Individuals processed is not known to the ledger; the exported
 /// total is used as its lower bound, as `assess` does.
@@ -192,4 +219,34 @@ pub fn decide_flows(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The chart never falls, has one point per day with a batch, and ends at the distinct count.
+        #[test]
+        fn cumulative_ends_at_the_distinct_count(
+            raw in proptest::collection::vec(
+                (0u32..28, proptest::collection::btree_set(0u128..500, 0..60)), 0..12)
+        ) {
+            let sets: Vec<(Date, Vec<u128>)> = raw
+                .into_iter()
+                .map(|(d, s)| (Date::new(2026, 1, i8::try_from(d % 28 + 1).unwrap()).unwrap(), s.into_iter().collect()))
+                .collect();
+            let batches: Vec<BatchRef<'_>> = sets
+                .iter()
+                .map(|(date, s)| BatchRef { flow_id: "f", date: *date, subjects: s, sensitive: &[] })
+                .collect();
+            let points = cumulative_by_date(&batches);
+            let runs: Vec<&[u128]> = sets.iter().map(|(_, s)| s.as_slice()).collect();
+            prop_assert_eq!(points.last().map_or(0, |p| p.1), count_union(&runs));
+            prop_assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
+            let days: std::collections::BTreeSet<Date> = sets.iter().map(|(d, _)| *d).collect();
+            prop_assert_eq!(points.len(), days.len());
+        }
+    }
 }

@@ -207,6 +207,8 @@ pub struct Snapshot {
     batches: Vec<StoredBatch>,
     /// The status before any new batch.
     before: Status,
+    /// Distinct individuals exported up to each day of the window, worked out when an overview first asks.
+    cumulative: std::sync::OnceLock<Vec<(Date, u64)>>,
 }
 
 impl Snapshot {
@@ -274,6 +276,7 @@ impl Snapshot {
             certificates,
             batches,
             before,
+            cumulative: std::sync::OnceLock::new(),
         })
     }
 
@@ -820,6 +823,9 @@ pub struct Overview {
     pub alerts: Vec<String>,
     /// What to look at, in Chinese.
     pub alerts_zh: Vec<String>,
+    /// Distinct individuals exported up to each day with a batch in the window, of the flows that count
+    /// (the last figure is the window's count).
+    pub cumulative: Vec<CumulativePoint>,
     /// The window's batches, newest first (at most 100).
     pub batches: Vec<OverviewBatch>,
     /// How many batches the window holds.
@@ -879,6 +885,16 @@ pub struct OverviewFlow {
     pub individuals: u64,
     /// Of them, with sensitive PI.
     pub sensitive_individuals: u64,
+}
+
+/// Distinct individuals exported up to a day.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct CumulativePoint {
+    /// The day.
+    #[schema(value_type = String)]
+    pub date: Date,
+    /// Distinct individuals exported in the window up to and including it.
+    pub individuals: u64,
 }
 
 /// One batch.
@@ -942,6 +958,15 @@ impl Snapshot {
                 }
             })
             .collect();
+        let cumulative = self.cumulative.get_or_init(|| {
+            let counted: Vec<BatchRef<'_>> = self
+                .batches
+                .iter()
+                .filter(|b| s.flow(&b.meta.flow_id).is_none_or(|f| f.decision.counted))
+                .map(StoredBatch::as_batch_ref)
+                .collect();
+            chujing_ledger::count::cumulative_by_date(&counted)
+        });
         let mut batches: Vec<&StoredBatch> = self.batches.iter().collect();
         batches
             .sort_by(|a, b| (b.meta.date, &b.meta.batch_id).cmp(&(a.meta.date, &a.meta.batch_id)));
@@ -980,6 +1005,10 @@ impl Snapshot {
             suspension: self.suspension.as_ref().map(|o| o.reference.clone()),
             alerts: s.alerts.iter().map(|a| a.text(Lang::En)).collect(),
             alerts_zh: s.alerts.iter().map(|a| a.text(Lang::Zh)).collect(),
+            cumulative: cumulative
+                .iter()
+                .map(|&(date, individuals)| CumulativePoint { date, individuals })
+                .collect(),
             batches_in_window: batches.len(),
             batches: batches
                 .into_iter()

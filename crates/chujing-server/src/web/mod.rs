@@ -567,10 +567,81 @@ struct FlowRow {
     sensitive_individuals: u64,
 }
 
+/// The window's cumulative exports as an SVG step line, with the individuals thresholds in reach drawn.
+struct Chart {
+    points: String,
+    lines: Vec<ChartLine>,
+    label: String,
+}
+
+struct ChartLine {
+    y: u32,
+    text_y: u32,
+    label: String,
+}
+
+const CHART_W: u32 = 640;
+const CHART_H: u32 = 220;
+
+fn days(from: chujing_law::Date, to: chujing_law::Date) -> i64 {
+    from.to_jiff()
+        .until(to.to_jiff())
+        .map_or(0, |s| i64::from(s.get_days()))
+}
+
+fn chart(o: &Overview, t: &Text) -> Option<Chart> {
+    let w = o.window.as_ref()?;
+    let span = days(w.from, w.to).max(1) as f64;
+    let thresholds: Vec<u64> = o
+        .thresholds
+        .iter()
+        .filter(|g| g.fact == "individuals")
+        .map(|g| g.threshold)
+        .collect();
+    // The axis reaches the first threshold above the count, so that the next bound is in sight.
+    let next = thresholds
+        .iter()
+        .copied()
+        .filter(|&b| b >= w.individuals)
+        .min();
+    let top = (next.unwrap_or(w.individuals).max(w.individuals).max(1) as f64) * 1.1;
+    let x = |d: chujing_law::Date| (days(w.from, d) as f64 / span * f64::from(CHART_W)).round();
+    let y = |n: u64| (f64::from(CHART_H) - n as f64 / top * f64::from(CHART_H)).round();
+    let mut points = vec![format!("0,{}", y(0))];
+    let mut last = 0;
+    for p in &o.cumulative {
+        points.push(format!("{},{}", x(p.date), y(last)));
+        points.push(format!("{},{}", x(p.date), y(p.individuals)));
+        last = p.individuals;
+    }
+    points.push(format!("{},{}", x(w.to), y(last)));
+    let lines = thresholds
+        .iter()
+        .filter(|&&b| (b as f64) <= top)
+        .map(|&b| {
+            let at = y(b) as u32;
+            ChartLine {
+                y: at,
+                text_y: at.saturating_sub(4),
+                label: format!("{} {b}", t.individuals),
+            }
+        })
+        .collect();
+    Some(Chart {
+        points: points.join(" "),
+        lines,
+        label: format!(
+            "{}: {} – {}, {} {}",
+            t.window_label, w.from, w.to, w.individuals, t.individuals
+        ),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     c: Chrome,
+    chart: Option<Chart>,
     org: String,
     o: Overview,
     gauges: Vec<Gauge>,
@@ -634,6 +705,7 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         .collect();
     let page_ = DashboardPage {
         c: cx.chrome(),
+        chart: chart(&o, t),
         org: a.org.name.clone(),
         pathway: pathway_label(lang, o.pathway.as_deref()),
         alerts: match lang {

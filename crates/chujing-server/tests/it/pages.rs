@@ -345,6 +345,11 @@ async fn the_dashboard_shows_the_processors_own_window_flows_batches_and_a_suspe
     assert_eq!(s, StatusCode::OK, "{o}");
     assert_eq!(o["window"]["individuals"], 110_000, "{o}");
     assert_eq!(o["batches"][0]["batch_id"], "b2", "newest first: {o}");
+    assert_eq!(
+        o["cumulative"].as_array().unwrap().last().unwrap()["individuals"],
+        110_000,
+        "the chart ends at the window's count: {o}"
+    );
 
     let login = fetch(
         &kit,
