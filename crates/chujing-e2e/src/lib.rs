@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 /// axe-core, the accessibility engine (see `vendor/README.md`).
 const AXE: &str = include_str!("../vendor/axe.min.js");
@@ -107,6 +107,46 @@ impl Browser {
         let found = self.client.execute_async(&script, vec![]).await?;
         serde_json::from_value(found.clone())
             .map_err(|_| fantoccini::error::CmdError::NotJson(format!("axe-core answered {found}")))
+    }
+
+    /// Types `text` into the field with id `id`.
+    pub async fn type_into(&self, id: &str, text: &str) -> Result<(), fantoccini::error::CmdError> {
+        self.client
+            .find(Locator::Id(id))
+            .await?
+            .send_keys(text)
+            .await
+    }
+
+    /// Clicks the element `css` once it is on the page.
+    pub async fn click(&self, css: &str) -> Result<(), fantoccini::error::CmdError> {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await?
+            .click()
+            .await
+    }
+
+    /// The text of the element `css` once it is on the page.
+    pub async fn text(&self, css: &str) -> Result<String, fantoccini::error::CmdError> {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await?
+            .text()
+            .await
+    }
+
+    /// Follows the language switch to `lang` (`zh` or `en`) and waits for the page in it.
+    pub async fn switch_language(&self, lang: &str) -> Result<(), fantoccini::error::CmdError> {
+        self.click(&format!("a[hreflang={lang}]")).await?;
+        let html = if lang == "zh" { "zh-CN" } else { lang };
+        self.client
+            .wait()
+            .for_element(Locator::Css(&format!("html[lang={html}]")))
+            .await
+            .map(|_| ())
     }
 
     /// Closes the browser and stops the driver.

@@ -59,31 +59,16 @@ async fn a_processor_signs_in_and_sees_its_dashboard_in_both_languages() {
         c.current_url().await.unwrap().path().ends_with("/login"),
         "signed out: to the sign-in page"
     );
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&format!("{org}@example.cn"))
+    browser
+        .type_into("email", &format!("{org}@example.cn"))
         .await
         .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("correct horse battery")
+    browser
+        .type_into("password", "correct horse battery")
         .await
         .unwrap();
-    c.find(Locator::Css("main form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("a[href='/dashboard']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("main form button").await.unwrap();
+    browser.click("a[href='/dashboard']").await.unwrap();
     let count = c.wait().for_element(Locator::Css(".count")).await.unwrap();
     assert_eq!(count.text().await.unwrap(), "88000");
     assert!(!c.find_all(Locator::Css("meter")).await.unwrap().is_empty());
@@ -97,23 +82,8 @@ async fn a_processor_signs_in_and_sees_its_dashboard_in_both_languages() {
     browser.screenshot("dashboard-en").await.unwrap();
     crate::public::accessible(&browser, "the dashboard").await;
 
-    c.find(Locator::Css("a[hreflang=zh]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[lang=zh-CN]"))
-        .await
-        .unwrap();
-    let heading = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    browser.switch_language("zh").await.unwrap();
+    let heading = browser.text("h1").await.unwrap();
     assert_eq!(heading, "个人信息出境概况");
     browser.screenshot("dashboard-zh").await.unwrap();
     browser.close().await;

@@ -60,18 +60,8 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
 
     // English first (the browser asks for it), then the switch to Chinese.
     c.goto(&format!("{url}/registry")).await.unwrap();
-    c.find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys("acme")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[role=search] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.type_into("q", "acme").await.unwrap();
+    browser.click("form[role=search] button").await.unwrap();
     let row = c
         .wait()
         .for_element(Locator::Css("#results tbody th"))
@@ -86,16 +76,7 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
     browser.screenshot("registry-en").await.unwrap();
     accessible(&browser, "the registry").await;
 
-    c.find(Locator::Css("a[hreflang=zh]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[lang=zh-CN]"))
-        .await
-        .unwrap();
+    browser.switch_language("zh").await.unwrap();
     let html = c.source().await.unwrap();
     assert!(
         html.contains("有效") && html.contains(&number),
@@ -107,30 +88,13 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
     c.goto(&format!("{url}/reports/new")).await.unwrap();
     browser.screenshot("report-form-zh").await.unwrap();
     accessible(&browser, "the report form").await;
-    c.find(Locator::Id("about"))
-        .await
-        .unwrap()
-        .send_keys(&number)
-        .await
-        .unwrap();
-    c.find(Locator::Id("province"))
-        .await
-        .unwrap()
-        .send_keys("310000")
+    browser.type_into("about", &number).await.unwrap();
+    browser.type_into("province", "310000").await.unwrap();
+    browser
+        .type_into("text", "未经单独同意向境外提供个人信息")
         .await
         .unwrap();
-    c.find(Locator::Id("text"))
-        .await
-        .unwrap()
-        .send_keys("未经单独同意向境外提供个人信息")
-        .await
-        .unwrap();
-    c.find(Locator::Css("main form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("main form button").await.unwrap();
     let receipt = c
         .wait()
         .for_element(Locator::Css(".receipt code"))
@@ -139,12 +103,7 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
     let code = receipt.text().await.unwrap();
     assert!(!code.is_empty());
     browser.screenshot("report-receipt-zh").await.unwrap();
-    c.find(Locator::Css(".receipt a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(".receipt a").await.unwrap();
     let status = c
         .wait()
         .for_element(Locator::Css(".report-status"))
@@ -157,24 +116,9 @@ async fn the_public_finds_a_certificate_and_reports_a_violation_in_both_language
     accessible(&browser, "the sign-in page").await;
 
     // Back to English: the report form's words change with it.
-    c.find(Locator::Css("a[hreflang=en]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[lang=en]"))
-        .await
-        .unwrap();
+    browser.switch_language("en").await.unwrap();
     c.goto(&format!("{url}/reports/new")).await.unwrap();
-    let heading = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let heading = browser.text("h1").await.unwrap();
     assert_eq!(heading, "Report a violation");
     browser.screenshot("report-form-en").await.unwrap();
     browser.close().await;
