@@ -254,7 +254,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         Ok(c) => c,
         Err(e)
             if e.status == axum::http::StatusCode::UNAUTHORIZED
-                && !path.starts_with("/api/")
+                && is_page(&path)
                 && crate::auth::credential(req.headers()).is_some_and(|(_, session)| session) =>
         {
             // A page sent with a session that has ended: forget the cookie and sign in again.

@@ -8,6 +8,7 @@
 //! scope opens a scope case in the certification body's queue (Certification Measures 2026 Art. 10).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chujing_cert::CertificateStatus;
 use chujing_cert::scope::{ScopeBreach, Transfer};
@@ -278,6 +279,22 @@ impl Snapshot {
             before,
             cumulative: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The snapshot of `processor` on `date` kept in `views`, read again when anything has changed.
+    async fn kept(
+        book: &RuleBook,
+        store: &Store,
+        views: &Views,
+        processor: &str,
+        date: Date,
+    ) -> Result<Arc<Snapshot>> {
+        views
+            .gate
+            .get(store, (processor.to_string(), date), || {
+                Snapshot::load(book, store, processor, date)
+            })
+            .await
     }
 
     fn flow(&self, id: &str) -> Result<&FlowRecord> {
@@ -556,13 +573,7 @@ pub async fn check(
         )));
     }
     let date = q.date.unwrap_or(now.today);
-    let processor = &actor.org.id;
-    let snap = views
-        .gate
-        .get(store, (processor.clone(), date), || {
-            Snapshot::load(book, store, processor, date)
-        })
-        .await?;
+    let snap = Snapshot::kept(book, store, views, &actor.org.id, date).await?;
     let flow = snap.flow(&q.flow)?;
     let after = snap.after_counts(book, date, q)?;
     let mut a = answer(book, &snap, flow, date, &after)?;
@@ -924,14 +935,8 @@ pub async fn overview(
     actor: &Actor,
     now: &Now,
 ) -> Result<Overview> {
-    let (processor, date) = (&actor.org.id, now.today);
-    let snap = views
-        .gate
-        .get(store, (processor.clone(), date), || {
-            Snapshot::load(book, store, processor, date)
-        })
-        .await?;
-    Ok(snap.overview(date))
+    let snap = Snapshot::kept(book, store, views, &actor.org.id, now.today).await?;
+    Ok(snap.overview(now.today))
 }
 
 impl Snapshot {

@@ -273,9 +273,8 @@ async fn registry(
 struct ReportForm {
     c: Chrome,
     problem: Option<String>,
-    about: String,
-    province: String,
-    text: String,
+    /// What the form shows filled in: nothing at first, what was sent when it comes back to be corrected.
+    input: ReportInput,
 }
 
 /// The report form as sent.
@@ -295,9 +294,7 @@ async fn report_form(cx: PageContext) -> Response {
         &ReportForm {
             c: cx.chrome(),
             problem: None,
-            about: String::new(),
-            province: String::new(),
-            text: String::new(),
+            input: ReportInput::default(),
         },
     )
 }
@@ -336,9 +333,7 @@ async fn report_send(
                 &ReportForm {
                     c: cx.chrome(),
                     problem: Some(e.message),
-                    about: input.about,
-                    province: input.province,
-                    text: input.text,
+                    input,
                 },
             )
         }
@@ -511,7 +506,7 @@ pub async fn csrf_from_form(req: Request, next: Next) -> Response {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if req.method() != Method::POST
         || !form
-        || req.uri().path().starts_with("/api/")
+        || !crate::authz::is_page(req.uri().path())
         || req.headers().contains_key(CSRF_HEADER)
     {
         return next.run(req).await;
