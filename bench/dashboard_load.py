@@ -16,45 +16,22 @@ reads what the command line's `chujing status` reads.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from service import ROOT, cli, deployment, free_port, release_binary, request, wait_listening
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def call(url, method="GET", body=None, headers=None):
-    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method)
-    req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return r.headers, json.loads(r.read() or b"null")
-
-
-def wait_listening(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"nothing listens on {port}")
+    return request(url, method, body, headers=headers)
 
 
 def first_byte(url, cookie):
@@ -102,17 +79,15 @@ def main():
     args = ap.parse_args()
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         subprocess.run([os.path.join(ROOT, "scripts/test-tools")], check=True)
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "chujing"], cwd=ROOT, check=True)
-    binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "chujing")
+    binary = release_binary()
     work = tempfile.mkdtemp(prefix="chujing-dash.")
-    env = dict(os.environ, CHUJING_DATABASE_URL=f"sqlite://{work}/bench.db", CHUJING_LOG="warn",
-               CHUJING_LEDGER_KEY="00112233445566778899aabbccddeeff", CHUJING_MASTER_KEY="42" * 32)
-    cli = lambda *a: subprocess.run([binary, *a], env=env, check=True, capture_output=True, text=True).stdout
-    cli("admin", "init", "--email", "admin@cac.example.cn")
-    org = cli("admin", "org", "add", "--kind", "processor", "--name", "Acme (Shanghai) Co., Ltd.",
+    env = deployment(work)
+    run = lambda *a: cli(binary, env, *a)  # noqa: E731
+    run("admin", "init", "--email", "admin@cac.example.cn")
+    org = run("admin", "org", "add", "--kind", "processor", "--name", "Acme (Shanghai) Co., Ltd.",
               "--province", "310000").strip()
-    password = re.search(r"shown once\): (\S+)", cli("admin", "user", "add", "--org", org, "--email", "dpo@acme.cn")).group(1)
-    token = cli("admin", "token", "create", "--user", "dpo@acme.cn").strip()
+    password = re.search(r"shown once\): (\S+)", run("admin", "user", "add", "--org", org, "--email", "dpo@acme.cn")).group(1)
+    token = run("admin", "token", "create", "--user", "dpo@acme.cn").strip()
     port, driver_port = free_port(), free_port()
     server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -18,19 +18,16 @@ ms, registry >= 5,000 requests/s. wrk is installed from Debian's packages when i
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from service import ROOT, cli, deployment, free_port, release_binary, request, wait_listening
+
 CHECKLIST = ["legality-necessity", "scale-sensitivity", "destination-law", "recipient-capacity",
              "basic-principles", "basic-requirements", "individuals-rights"]
 MATERIALS = ["agreement", "officer", "processing_rules", "pipia", "risk_plan", "compliance_strategy"]
@@ -40,17 +37,8 @@ PROFILE = ("[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\nloc
 
 
 def call(port, method, path, token=None, body=None, raw=None):
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req) as r:
-        return json.loads(r.read() or b"null")
-
-
-def cli(binary, env, *args):
-    return subprocess.run([binary, *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    return request(f"http://127.0.0.1:{port}{path}", method, body, raw, headers)[1]
 
 
 def wrk(url, seconds, connections, script=None):
@@ -129,25 +117,16 @@ def main():
         if subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "wrk"], capture_output=True).returncode != 0:
             subprocess.run(sudo + ["apt-get", "update", "-q"], capture_output=True)
             subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "chujing"], cwd=ROOT, check=True)
-    binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "chujing")
+    binary = release_binary()
     work = tempfile.mkdtemp(prefix="chujing-load.")
     db = os.path.join(work, "bench.db")
-    env = dict(os.environ, CHUJING_DATABASE_URL=f"sqlite://{db}", CHUJING_LOG="warn",
-               CHUJING_LEDGER_KEY="00112233445566778899aabbccddeeff", CHUJING_MASTER_KEY="42" * 32)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    env = deployment(work)
+    port = free_port()
     staleness = [] if args.staleness_ms is None else ["--staleness-ms", str(args.staleness_ms)]
     server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", *staleness], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port)
         processor = seed(binary, env, port, db, args.certificates)
         answer = call(port, "POST", "/api/v1/transfers/check", processor, {"flow": "crm", "individuals": 1000})
         assert answer["decision"] == "allow" and answer["window"]["individuals_before"] == 100000, answer
