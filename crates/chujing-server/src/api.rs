@@ -23,6 +23,7 @@ use crate::AppState;
 use crate::auth::{Principal, SESSION_COOKIE};
 use crate::authz::{self, actor};
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::ops::{self, AuditVerification, PlatformReportView};
 
 /// The API's routes, with their OpenAPI descriptions.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -302,20 +303,6 @@ async fn applications_list(
     ))
 }
 
-/// An application the caller may see, else 404 (another organisation's application is not shown to exist).
-async fn visible_application(
-    s: &AppState,
-    a: &chujing_app::certify::Actor,
-    id: &str,
-) -> ApiResult<Application> {
-    let app = applications::get(&s.store, id).await?;
-    if authz::may_see_application(a, &app) {
-        Ok(app)
-    } else {
-        Err(ApiError::not_found(format!("no application `{id}`")))
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
     params(("id" = String, Path)), responses((status = 200, body = Application), (status = 404, body = ErrorBody)))]
 async fn application_get(
@@ -324,7 +311,7 @@ async fn application_get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Application>> {
     let a = actor(&who)?;
-    Ok(Json(visible_application(&s, a, &id).await?))
+    Ok(Json(ops::application(&s, a, &id).await?))
 }
 
 fn material_kind(kind: &str) -> ApiResult<MaterialKind> {
@@ -343,14 +330,7 @@ async fn material_put(
 ) -> ApiResult<Json<Application>> {
     let a = actor(&who)?;
     let kind = material_kind(&kind)?;
-    let app = visible_application(&s, a, &id).await?;
-    if !authz::may_upload(a, &app) {
-        return Err(ApiError::forbidden("only the applicant uploads materials"));
-    }
-    let now = s.clock.now();
-    Ok(Json(
-        applications::put_material(&s.store, a, &id, kind, &body, (&s.key, &s.book), &now).await?,
-    ))
+    Ok(Json(ops::put_material(&s, a, &id, kind, &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/materials/{kind}", tag = "applications",
@@ -363,13 +343,7 @@ async fn material_get(
 ) -> ApiResult<Response> {
     let a = actor(&who)?;
     let kind = material_kind(&kind)?;
-    let app = visible_application(&s, a, &id).await?;
-    if !authz::may_read_materials(a, &app) {
-        return Err(ApiError::forbidden(
-            "only the applicant and its certification body read materials",
-        ));
-    }
-    let bytes = applications::read_material(&s.store, a, &id, kind, &s.key, &s.clock.now()).await?;
+    let bytes = ops::read_material(&s, a, &id, kind).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
@@ -384,15 +358,7 @@ async fn review_put(
 ) -> ApiResult<Json<Application>> {
     let a = actor(&who)?;
     let input: ReviewInput = json_body(&body)?;
-    let app = visible_application(&s, a, &id).await?;
-    if !authz::may_review(a, &app) {
-        return Err(ApiError::forbidden(
-            "only the certification body the application is made to reviews it",
-        ));
-    }
-    Ok(Json(
-        applications::review(&s.store, a, &id, &item, input, &s.book, &s.clock.now()).await?,
-    ))
+    Ok(Json(ops::review(&s, a, &id, &item, input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/actions/{action}", tag = "applications",
@@ -412,10 +378,9 @@ async fn application_action(
     } else {
         json_body(&body)?
     };
-    let app = visible_application(&s, a, &id).await?;
-    authz::may_step_application(a, &app, action)?;
-    let out = applications::act(&s.store, a, &id, action, input, &s.book, &s.clock.now()).await?;
-    Ok(Json(out.application))
+    Ok(Json(
+        ops::step_application(&s, a, &id, action, input).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", responses((status = 200, body = Vec<CertificateRecord>)))]
@@ -429,21 +394,6 @@ async fn certificates_list(
     ))
 }
 
-async fn visible_certificate(
-    s: &AppState,
-    a: &chujing_app::certify::Actor,
-    number: &str,
-) -> ApiResult<CertificateRecord> {
-    let c = certificates::get(&s.store, number, s.clock.now().today).await?;
-    if authz::may_see_certificate(a, &c) {
-        Ok(c)
-    } else {
-        Err(ApiError::not_found(format!(
-            "no certificate `{number}` of yours; the public registry shows every certificate"
-        )))
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/certificates/{number}", tag = "certificates",
     params(("number" = String, Path)), responses((status = 200, body = CertificateRecord), (status = 404, body = ErrorBody)))]
 async fn certificate_get(
@@ -452,7 +402,7 @@ async fn certificate_get(
     Path(number): Path<String>,
 ) -> ApiResult<Json<CertificateRecord>> {
     let a = actor(&who)?;
-    Ok(Json(visible_certificate(&s, a, &number).await?))
+    Ok(Json(ops::certificate(&s, a, &number).await?))
 }
 
 /// A certificate action's input.
@@ -482,34 +432,9 @@ async fn certificate_action(
     } else {
         json_body(&body)?
     };
-    let c = visible_certificate(&s, a, &number).await?;
-    if !authz::may_act_on_certificate(a, &c) {
-        return Err(ApiError::forbidden(
-            "only the certification body that issued the certificate acts on it",
-        ));
-    }
     Ok(Json(
-        certificates::act(
-            &s.store,
-            a,
-            &number,
-            action,
-            step.reason.as_deref(),
-            &s.book,
-            &s.clock.now(),
-        )
-        .await?,
+        ops::step_certificate(&s, a, &number, action, step.reason.as_deref()).await?,
     ))
-}
-
-/// A platform report with whether it is overdue today.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlatformReportView {
-    /// The report.
-    #[serde(flatten)]
-    pub report: PlatformReport,
-    /// Whether it is overdue today.
-    pub overdue: bool,
 }
 
 /// How to export platform reports.
@@ -532,14 +457,9 @@ async fn platform_reports_list(
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
     let a = actor(&who)?;
-    let today = s.clock.now().today;
-    let list = certificates::platform_reports(&s.store, authz::platform_reports_body(a)).await?;
-    let views: Vec<PlatformReportView> = list
+    let views: Vec<PlatformReportView> = ops::platform_reports(&s, a)
+        .await?
         .into_iter()
-        .map(|r| PlatformReportView {
-            overdue: r.overdue(today),
-            report: r,
-        })
         .filter(|v| !q.overdue.unwrap_or(false) || v.overdue)
         .collect();
     match q.format.as_deref() {
@@ -599,15 +519,7 @@ async fn platform_report_made(
     Path(id): Path<String>,
 ) -> ApiResult<Json<PlatformReport>> {
     let a = actor(&who)?;
-    let mine = certificates::platform_reports(&s.store, Some(&a.org.id)).await?;
-    if !mine.iter().any(|r| r.id == id) {
-        return Err(ApiError::not_found(format!(
-            "no platform report `{id}` of yours"
-        )));
-    }
-    Ok(Json(
-        certificates::mark_reported(&s.store, a, &id, &s.clock.now()).await?,
-    ))
+    Ok(Json(ops::platform_report_made(&s, a, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder, tag = "regulator",
@@ -619,11 +531,9 @@ async fn order_issue(
 ) -> ApiResult<(StatusCode, Json<Order>)> {
     let a = actor(&who)?;
     let new: NewOrder = json_body(&body)?;
-    let processor = accounts::org(&s.store, &new.processor).await?;
-    authz::may_order(a, &processor)?;
     Ok((
         StatusCode::CREATED,
-        Json(orders::issue(&s.store, a, new, &s.clock.now()).await?),
+        Json(ops::issue_order(&s, a, new).await?),
     ))
 }
 
@@ -635,35 +545,7 @@ async fn orders_list(State(s): State<AppState>, who: Principal) -> ApiResult<Jso
     ))
 }
 
-/// The audit log's verification.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditVerification {
-    /// Whether every entry verifies.
-    pub ok: bool,
-    /// Entries checked (when ok).
-    pub entries: Option<i64>,
-    /// The first bad entry.
-    pub first_bad: Option<i64>,
-    /// What is wrong with it.
-    pub reason: Option<String>,
-}
-
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "regulator", responses((status = 200, body = AuditVerification)))]
 async fn audit_verify(State(s): State<AppState>) -> ApiResult<Json<AuditVerification>> {
-    Ok(Json(
-        match chujing_app::certify::verify_audit(&s.store).await? {
-            Ok(n) => AuditVerification {
-                ok: true,
-                entries: Some(n),
-                first_bad: None,
-                reason: None,
-            },
-            Err(b) => AuditVerification {
-                ok: false,
-                entries: None,
-                first_bad: Some(b.seq),
-                reason: Some(b.reason),
-            },
-        },
-    ))
+    Ok(Json(ops::verify_audit(&s).await?))
 }

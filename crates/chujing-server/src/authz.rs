@@ -80,8 +80,15 @@ impl RoutePolicy {
         ];
         let p = self.path;
         if !p.starts_with("/api/v1/") && self.policy != Policy::Public {
-            // A signed-in page shows the caller's own or assigned records, like a list.
-            Target::List
+            // A signed-in page: one record named in its path, a page listing the caller's own or assigned
+            // records, or a form acting on the caller's own organisation, like the API's routes.
+            if p.contains('{') {
+                Target::Record
+            } else if self.method == "GET" {
+                Target::List
+            } else {
+                Target::Own
+            }
         } else if !p.starts_with("/api/v1/")
             || open.iter().any(|o| p.starts_with(o))
             || p.starts_with("/api/v1/reports/")
@@ -116,6 +123,44 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/lang/{lang}", Policy::Public),
     route("GET", "/static/{file}", Policy::Public),
     route("GET", "/dashboard", Policy::Roles(&[P])),
+    route("GET", "/applications", Policy::Roles(&[P, B, R])),
+    route("POST", "/applications", Policy::Roles(&[P])),
+    route("GET", "/applications/{id}", Policy::Roles(&[P, B, R])),
+    route(
+        "GET",
+        "/applications/{id}/materials/{kind}",
+        Policy::Roles(&[P, B]),
+    ),
+    route(
+        "POST",
+        "/applications/{id}/materials/{kind}",
+        Policy::Roles(&[P]),
+    ),
+    route(
+        "POST",
+        "/applications/{id}/review/{item}",
+        Policy::Roles(&[B]),
+    ),
+    route(
+        "POST",
+        "/applications/{id}/actions/{action}",
+        Policy::Roles(&[P, B]),
+    ),
+    route("GET", "/body", Policy::Roles(&[B])),
+    route(
+        "POST",
+        "/certificates/{number}/actions/{action}",
+        Policy::Roles(&[B]),
+    ),
+    route("POST", "/platform-reports/{id}/report", Policy::Roles(&[B])),
+    route("POST", "/scope-cases/{id}/close", Policy::Roles(&[B])),
+    route("GET", "/regulator", Policy::Roles(&[R])),
+    route(
+        "POST",
+        "/filings/{id}/actions/{action}",
+        Policy::Roles(&[P, R]),
+    ),
+    route("POST", "/orders", Policy::Roles(&[R])),
     route("GET", "/metrics", Policy::Public),
     route("GET", "/api/v1/openapi.json", Policy::Public),
     route("GET", "/api/v1/registry", Policy::Public),

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::api::json_body;
 use crate::auth::Principal;
 use crate::authz::{self, actor};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 #[utoipa::path(put, path = "/api/v1/flows/{id}", tag = "ledger", request_body = FlowInput,
     params(("id" = String, Path, description = "the flow id, unique within the processor")),
@@ -123,13 +123,7 @@ pub(crate) async fn case_close(
 ) -> ApiResult<Json<ScopeCase>> {
     let a = actor(&who)?;
     let input: CaseClose = json_body(&body)?;
-    let c = cases::get(&s.store, &id).await?;
-    if !authz::may_close_case(a, &c) {
-        return Err(ApiError::not_found(format!(
-            "no scope case `{id}` of yours"
-        )));
-    }
     Ok(Json(
-        cases::close(&s.store, a, &id, &input.reason, &s.clock.now()).await?,
+        crate::ops::close_case(&s, a, &id, &input.reason).await?,
     ))
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod json;
 pub mod ledger;
 pub mod metrics;
+pub mod ops;
 pub mod oversight;
 pub mod state;
 pub mod web;

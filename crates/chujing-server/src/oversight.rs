@@ -5,7 +5,6 @@ use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chujing_app::certify::certificates;
 use chujing_app::certify::filings::{self, Filing, FilingAction, FilingStep, NewFiling};
 use chujing_app::certify::supervision::{self, AuditInput, Supervision};
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use crate::AppState;
 use crate::api::json_body;
 use crate::auth::Principal;
 use crate::authz::{self, actor};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 #[utoipa::path(post, path = "/api/v1/filings", tag = "regulator", request_body = NewFiling,
     responses((status = 201, body = Filing), (status = 400, body = ErrorBody)))]
@@ -41,19 +40,6 @@ pub(crate) async fn filings_list(
     ))
 }
 
-async fn visible_filing(
-    s: &AppState,
-    a: &chujing_app::certify::Actor,
-    id: &str,
-) -> ApiResult<Filing> {
-    let f = filings::get(&s.store, id).await?;
-    if authz::may_see_filing(a, &f) {
-        Ok(f)
-    } else {
-        Err(ApiError::not_found(format!("no filing `{id}` of yours")))
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "regulator", params(("id" = String, Path)),
     responses((status = 200, body = Filing), (status = 404, body = ErrorBody)))]
 pub(crate) async fn filing_get(
@@ -62,7 +48,7 @@ pub(crate) async fn filing_get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Filing>> {
     let a = actor(&who)?;
-    Ok(Json(visible_filing(&s, a, &id).await?))
+    Ok(Json(crate::ops::filing(&s, a, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/filings/{id}/actions/{action}", tag = "regulator",
@@ -83,10 +69,8 @@ pub(crate) async fn filing_action(
     } else {
         json_body(&body)?
     };
-    let f = visible_filing(&s, a, &id).await?;
-    authz::may_act_on_filing(a, &f, action)?;
     Ok(Json(
-        filings::act(&s.store, &s.key, a, &id, action, input, &s.clock.now()).await?,
+        crate::ops::step_filing(&s, a, &id, action, input).await?,
     ))
 }
 
@@ -96,21 +80,6 @@ pub(crate) async fn filing_action(
 pub struct Frequency {
     /// Months between supervision audits (1 to 36).
     pub every_months: u8,
-}
-
-async fn own_certificate(
-    s: &AppState,
-    a: &chujing_app::certify::Actor,
-    number: &str,
-) -> ApiResult<certificates::CertificateRecord> {
-    let c = certificates::get(&s.store, number, s.clock.now().today).await?;
-    if authz::may_act_on_certificate(a, &c) {
-        Ok(c)
-    } else {
-        Err(ApiError::not_found(format!(
-            "no certificate `{number}` issued by you"
-        )))
-    }
 }
 
 #[utoipa::path(put, path = "/api/v1/certificates/{number}/supervision", tag = "certificates",
@@ -124,7 +93,7 @@ pub(crate) async fn supervision_put(
 ) -> ApiResult<Json<Supervision>> {
     let a = actor(&who)?;
     let f: Frequency = json_body(&body)?;
-    let c = own_certificate(&s, a, &number).await?;
+    let c = crate::ops::issued_certificate(&s, a, &number).await?;
     Ok(Json(
         supervision::set_frequency(&s.store, a, &c, f.every_months, &s.clock.now()).await?,
     ))
@@ -142,7 +111,7 @@ pub(crate) async fn supervision_audit(
 ) -> ApiResult<Json<Supervision>> {
     let a = actor(&who)?;
     let input: AuditInput = json_body(&body)?;
-    let c = own_certificate(&s, a, &number).await?;
+    let c = crate::ops::issued_certificate(&s, a, &number).await?;
     Ok(Json(
         supervision::record_audit(&s.store, a, &c, input, &s.clock.now()).await?,
     ))

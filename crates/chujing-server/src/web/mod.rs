@@ -7,6 +7,7 @@
 //! [`csrf_from_form`] moves it into the header the authentication checks, so pages and API share one check.
 
 pub mod text;
+mod work;
 
 use askama::Template;
 use axum::body::{Body, Bytes};
@@ -15,10 +16,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use chujing_app::certify::accounts;
 use chujing_app::certify::certificates::{self, RegistryEntry};
 use chujing_app::certify::public::{self, NewReport};
 use chujing_app::certify::transfers::{self, Overview};
-use chujing_app::certify::{OrgKind, accounts};
 use chujing_law::Lang;
 use serde::Deserialize;
 
@@ -36,7 +37,10 @@ const MAX_FORM: usize = 256 * 1024;
 /// The pages' routes.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
-        .route("/", get(|| async { Redirect::to("/registry") }))
+        .route(
+            "/",
+            get(|cx: PageContext| async move { Redirect::to(work::home_of(&cx.who)) }),
+        )
         .route("/registry", get(registry))
         .route("/reports/new", get(report_form).post(report_send))
         .route("/reports/{receipt}", get(report_status))
@@ -45,6 +49,33 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/lang/{lang}", get(switch_language))
         .route("/static/{file}", get(asset))
         .route("/dashboard", get(dashboard))
+        .route(
+            "/applications",
+            get(work::applications).post(work::application_create),
+        )
+        .route("/applications/{id}", get(work::application))
+        .route(
+            "/applications/{id}/materials/{kind}",
+            get(work::material_download).post(work::material_upload),
+        )
+        .route("/applications/{id}/review/{item}", post(work::review))
+        .route(
+            "/applications/{id}/actions/{action}",
+            post(work::application_step),
+        )
+        .route("/body", get(work::body))
+        .route(
+            "/certificates/{number}/actions/{action}",
+            post(work::certificate_step),
+        )
+        .route(
+            "/platform-reports/{id}/report",
+            post(work::platform_reported),
+        )
+        .route("/scope-cases/{id}/close", post(work::case_close))
+        .route("/regulator", get(work::regulator))
+        .route("/filings/{id}/actions/{action}", post(work::filing_step))
+        .route("/orders", post(work::order_issue))
 }
 
 /// What every page shows around its content: the words, the language switch, who is signed in.
@@ -59,8 +90,9 @@ pub struct Chrome {
     pub path: String,
     /// The signed-in user's e-mail and organisation.
     pub user: Option<String>,
-    /// Whether the signed-in user is a processor's (the dashboard is theirs).
-    pub processor: bool,
+    /// The signed-in user's organisation kind (`processor`, `certification_body`, `regulator`, …; empty when
+    /// signed out): which workspaces the navigation offers.
+    pub role: &'static str,
     /// The session's CSRF token, for the forms (empty without a session).
     pub csrf: String,
 }
@@ -89,7 +121,10 @@ impl Chrome {
                 Principal::User(a) => Some(format!("{} ({})", a.user, a.org.name)),
                 Principal::Anonymous => None,
             },
-            processor: matches!(who, Principal::User(a) if a.org.kind == OrgKind::Processor),
+            role: match who {
+                Principal::User(a) => a.org.kind.id(),
+                Principal::Anonymous => "",
+            },
             csrf: csrf.map(|c| c.0.clone()).unwrap_or_default(),
         }
     }
@@ -405,7 +440,8 @@ async fn login_send(
                 header::SET_COOKIE,
                 crate::api::session_cookie(&issued.token),
             )],
-            Redirect::to("/registry"),
+            // The start page sends the user on to its workspace.
+            Redirect::to("/"),
         )
             .into_response(),
         Err(e) => page(
@@ -497,38 +533,91 @@ async fn asset(Path(file): Path<String>) -> Response {
 
 /// Moves the `csrf` field of a page's form into the CSRF header before authentication, so that a form sent
 /// with the session cookie passes the same check as the API's calls. Only page routes (not `/api/`), only
-/// url-encoded forms, and never over a header already present.
+/// forms (url-encoded, or multipart when they carry a file), and never over a header already present.
 pub async fn csrf_from_form(req: Request, next: Next) -> Response {
-    let form = req
+    let kind = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .map(|v| {
+            (
+                v.starts_with("application/x-www-form-urlencoded"),
+                v.starts_with("multipart/form-data"),
+            )
+        });
+    let Some((urlencoded, multipart)) = kind else {
+        return next.run(req).await;
+    };
     if req.method() != Method::POST
-        || !form
+        || !(urlencoded || multipart)
         || !crate::authz::is_page(req.uri().path())
         || req.headers().contains_key(CSRF_HEADER)
     {
         return next.run(req).await;
     }
+    let limit = if multipart { crate::MAX_BODY } else { MAX_FORM };
     let (mut parts, body) = req.into_parts();
-    let bytes: Bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+    let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("a form has at most {MAX_FORM} bytes"),
+                format!("a form has at most {limit} bytes"),
             )
             .into_response();
         }
     };
-    let token = form_urlencoded_field(&bytes, "csrf");
+    let token = if multipart {
+        multipart_fields(&parts.headers, bytes.clone())
+            .await
+            .ok()
+            .and_then(|fields| fields.into_iter().find(|f| f.name == "csrf"))
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    } else {
+        form_urlencoded_field(&bytes, "csrf")
+    };
     if let Some(v) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
         parts.headers.insert(CSRF_HEADER, v);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// A page's url-encoded form. The form is read whatever the request's content type says, so that a request
+/// of another shape is answered by the use case's own checks (a missing field is empty), not refused before
+/// the authorisation has been asked.
+fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|e| ApiError::bad_request(format!("the form could not be read: {e}")))
+}
+
+/// One field of a multipart form.
+struct Field {
+    name: String,
+    bytes: Bytes,
+}
+
+/// The fields of a multipart form (file uploads), read whole (the body is already limited to
+/// [`crate::MAX_BODY`]).
+async fn multipart_fields(headers: &HeaderMap, body: Bytes) -> Result<Vec<Field>, ApiError> {
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request("this form is sent as multipart/form-data (it carries a file)")
+        })?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut out = Vec::new();
+    let bad = |e: multer::Error| ApiError::bad_request(format!("the form could not be read: {e}"));
+    while let Some(field) = parts.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(bad)?;
+        out.push(Field { name, bytes });
+    }
+    Ok(out)
 }
 
 /// The first value of `name` in a url-encoded form.

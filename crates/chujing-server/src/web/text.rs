@@ -1,297 +1,434 @@
-//! Every word the pages show, in Chinese and English: one table per language, checked by the compiler (a
-//! string missing in one language does not build).
+//! Every word the pages show, in Chinese and English: one list with both languages side by side, checked by
+//! the compiler (an entry missing one language does not build).
 
-use chujing_cert::CertificateStatus;
+use chujing_app::certify::orders::OrderKind;
+use chujing_cert::{Action, ApplicationState, CertificateAction, CertificateStatus, MaterialKind};
 use chujing_law::Lang;
+use chujing_law::certification::Ineligible;
 
-/// The pages' words in one language.
-#[derive(Debug)]
-pub struct Text {
-    /// `zh-CN` or `en` (the page's `lang` attribute).
-    pub html_lang: &'static str,
-    /// The product's name as shown.
-    pub product: &'static str,
-    /// What the product is, under its name.
-    pub tagline: &'static str,
-    /// The link to the other language, in that language.
-    pub other_language: &'static str,
-    /// The main navigation's label.
-    pub nav: &'static str,
-    /// Navigation: the registry.
-    pub nav_registry: &'static str,
-    /// Navigation: the report form.
-    pub nav_report: &'static str,
-    /// Navigation: sign in.
-    pub nav_login: &'static str,
-    /// Navigation: sign out.
-    pub nav_logout: &'static str,
-    /// The registry's title.
-    pub registry_title: &'static str,
-    /// What the registry is.
-    pub registry_intro: &'static str,
-    /// The search field's label.
-    pub search_label: &'static str,
-    /// The search button.
-    pub search_button: &'static str,
-    /// No certificate matched.
-    pub registry_none: &'static str,
-    /// Column: certificate number.
-    pub col_number: &'static str,
-    /// Column: holder.
-    pub col_holder: &'static str,
-    /// Column: certification body.
-    pub col_body: &'static str,
-    /// Column: status.
-    pub col_status: &'static str,
-    /// Column: scope.
-    pub col_scope: &'static str,
-    /// Column: validity.
-    pub col_valid: &'static str,
-    /// Scope: categories.
-    pub scope_categories: &'static str,
-    /// Scope: recipients.
-    pub scope_recipients: &'static str,
-    /// Scope: countries.
-    pub scope_countries: &'static str,
-    /// Scope: the individuals cap.
-    pub scope_max: &'static str,
-    /// Why a certificate was suspended or revoked.
-    pub reason: &'static str,
-    /// The report form's title.
-    pub report_title: &'static str,
-    /// What the report form is for (Art. 15).
-    pub report_intro: &'static str,
-    /// Field: whom the report is about.
-    pub report_about: &'static str,
-    /// Field: the province.
-    pub report_province: &'static str,
-    /// Hint under the province field.
-    pub report_province_hint: &'static str,
-    /// Field: what happened.
-    pub report_text: &'static str,
-    /// The send button.
-    pub report_send: &'static str,
-    /// The receipt page's title.
-    pub receipt_title: &'static str,
-    /// What to do with the receipt code.
-    pub receipt_keep: &'static str,
-    /// The status page's title.
-    pub status_title: &'static str,
-    /// Label: the report's status.
-    pub status_label: &'static str,
-    /// Label: when it was received.
-    pub received_label: &'static str,
-    /// The sign-in page's title.
-    pub login_title: &'static str,
-    /// Field: e-mail.
-    pub login_email: &'static str,
-    /// Field: password.
-    pub login_password: &'static str,
-    /// The sign-in button.
-    pub login_button: &'static str,
-    /// Signed in as …
-    pub signed_in_as: &'static str,
-    /// The title of an error page.
-    pub error_title: &'static str,
-    /// Back to the start.
-    pub home: &'static str,
-    /// Navigation: the processor's dashboard.
-    pub nav_dashboard: &'static str,
-    /// The dashboard's title.
-    pub dashboard_title: &'static str,
-    /// The counting window.
-    pub window_label: &'static str,
-    /// No window.
-    pub no_window: &'static str,
-    /// Individuals.
-    pub individuals: &'static str,
-    /// Individuals with sensitive PI.
-    pub sensitive_individuals: &'static str,
-    /// A threshold reached.
-    pub reached: &'static str,
-    /// A threshold not reached.
-    pub below: &'static str,
-    /// The processor's pathway.
-    pub pathway_label: &'static str,
-    /// No pathway needed.
-    pub no_pathway: &'static str,
-    /// What to look at.
-    pub alerts_title: &'static str,
-    /// The flows.
-    pub flows_title: &'static str,
-    /// Column: flow.
-    pub col_flow: &'static str,
-    /// Column: recipient.
-    pub col_recipient: &'static str,
-    /// Column: country.
-    pub col_country: &'static str,
-    /// Column: pathway.
-    pub col_pathway: &'static str,
-    /// Column: mechanism.
-    pub col_mechanism: &'static str,
-    /// Column: individuals.
-    pub col_individuals: &'static str,
-    /// Column: sensitive individuals.
-    pub col_sensitive: &'static str,
-    /// A mechanism in force.
-    pub satisfied: &'static str,
-    /// A mechanism missing.
-    pub missing: &'static str,
-    /// The batches.
-    pub batches_title: &'static str,
-    /// Column: batch.
-    pub col_batch: &'static str,
-    /// Column: date.
-    pub col_date: &'static str,
-    /// The regulator suspended transfers.
-    pub suspended_banner: &'static str,
+/// Declares [`Text`] and its two tables from one list: each entry's doc, name, Chinese and English words.
+macro_rules! words {
+    ($($(#[$doc:meta])* $name:ident: $zh:expr, $en:expr;)*) => {
+        /// The pages' words in one language.
+        #[derive(Debug)]
+        pub struct Text {
+            $($(#[$doc])* pub $name: &'static str,)*
+        }
+
+        /// 中文.
+        pub const ZH: Text = Text { $($name: $zh,)* };
+
+        /// English.
+        pub const EN: Text = Text { $($name: $en,)* };
+    };
 }
 
-/// 中文.
-pub const ZH: Text = Text {
+words! {
+    /// `zh-CN` or `en` (the page's `lang` attribute).
     html_lang: "zh-CN",
+        "en";
+    /// The product's name as shown.
     product: "出境 chujing",
+        "chujing 出境";
+    /// What the product is, under its name.
     tagline: "个人信息出境认证与合规",
+        "Cross-border personal information: certification and compliance";
+    /// The link to the other language, in that language.
     other_language: "English",
+        "中文";
+    /// The main navigation's label.
     nav: "主导航",
+        "Main";
+    /// Navigation: the registry.
     nav_registry: "认证证书查询",
+        "Certificate registry";
+    /// Navigation: the report form.
     nav_report: "违法违规举报",
+        "Report a violation";
+    /// Navigation: sign in.
     nav_login: "登录",
+        "Sign in";
+    /// Navigation: sign out.
     nav_logout: "退出",
+        "Sign out";
+    /// The registry's title.
     registry_title: "个人信息保护认证证书查询",
+        "Personal information protection certificates";
+    /// What the registry is.
     registry_intro: "按证书编号或获证单位名称查询证书的状态、认证范围和有效期；暂停或撤销的证书注明原因。",
+        "Find a certificate by its number or its holder: its status, scope and validity, and why it was suspended or revoked.";
+    /// The search field's label.
     search_label: "证书编号或获证单位",
+        "Certificate number or holder";
+    /// The search button.
     search_button: "查询",
+        "Search";
+    /// No certificate matched.
     registry_none: "没有符合条件的证书。",
+        "No certificate matches.";
+    /// Column: certificate number.
     col_number: "证书编号",
+        "Number";
+    /// Column: holder.
     col_holder: "获证单位",
+        "Holder";
+    /// Column: certification body.
     col_body: "认证机构",
+        "Certification body";
+    /// Column: status.
     col_status: "状态",
+        "Status";
+    /// Column: scope.
     col_scope: "认证范围",
+        "Scope";
+    /// Column: validity.
     col_valid: "有效期",
+        "Valid";
+    /// Scope: categories.
     scope_categories: "个人信息类别",
+        "PI categories";
+    /// Scope: recipients.
     scope_recipients: "境外接收方",
+        "Recipients abroad";
+    /// Scope: countries.
     scope_countries: "国家或地区",
+        "Countries or regions";
+    /// Scope: the individuals cap.
     scope_max: "个人信息主体上限",
+        "Individuals at most";
+    /// Why a certificate was suspended or revoked.
     reason: "原因",
+        "Reason";
+    /// The report form's title.
     report_title: "举报违法违规行为",
+        "Report a violation";
+    /// What the report form is for (Art. 15).
     report_intro: "任何组织和个人均可举报个人信息保护认证活动中的违法违规行为（《认证办法》第十五条）。无需登录；提交后获得回执码，凭回执码查询处理状态。",
+        "Anyone may report a violation in personal information protection certification (Certification Measures Art. 15). No sign-in: you get a receipt code to follow your report with.";
+    /// Field: whom the report is about.
     report_about: "被举报的证书编号或单位名称",
+        "Certificate number or organisation reported";
+    /// Field: the province.
     report_province: "所在省份（行政区划代码，可不填）",
+        "Province (administrative code, optional)";
+    /// Hint under the province field.
     report_province_hint: "例如 310000（上海市）。填写后转至该省网信部门。",
+        "For example 310000 (Shanghai). The report goes to that province's regulator.";
+    /// Field: what happened.
     report_text: "举报内容",
+        "What happened";
+    /// The send button.
     report_send: "提交举报",
+        "Send the report";
+    /// The receipt page's title.
     receipt_title: "已收到您的举报",
+        "Your report is received";
+    /// What to do with the receipt code.
     receipt_keep: "请保存回执码，凭此查询处理状态：",
+        "Keep this receipt code to follow your report:";
+    /// The status page's title.
     status_title: "举报处理状态",
+        "Report status";
+    /// Label: the report's status.
     status_label: "状态",
+        "Status";
+    /// Label: when it was received.
     received_label: "收到时间",
+        "Received";
+    /// The sign-in page's title.
     login_title: "登录",
+        "Sign in";
+    /// Field: e-mail.
     login_email: "电子邮箱",
+        "E-mail";
+    /// Field: password.
     login_password: "密码",
+        "Password";
+    /// The sign-in button.
     login_button: "登录",
+        "Sign in";
+    /// Signed in as …
     signed_in_as: "当前用户",
+        "Signed in as";
+    /// The title of an error page.
     error_title: "出错了",
+        "Something went wrong";
+    /// Back to the start.
     home: "返回首页",
+        "Back to the start";
+    /// Navigation: the processor's dashboard.
     nav_dashboard: "出境概况",
+        "Dashboard";
+    /// The dashboard's title.
     dashboard_title: "个人信息出境概况",
+        "Personal information exported";
+    /// The counting window.
     window_label: "统计期间（自1月1日起）",
+        "Counting window (since 1 January)";
+    /// No window.
     no_window: "现行规定未设计数区间。",
+        "The law in force sets no counting window.";
+    /// Individuals.
     individuals: "个人信息主体",
+        "Individuals";
+    /// Individuals with sensitive PI.
     sensitive_individuals: "敏感个人信息主体",
+        "Individuals with sensitive PI";
+    /// A threshold reached.
     reached: "已达到",
+        "reached";
+    /// A threshold not reached.
     below: "未达到",
+        "not reached";
+    /// The processor's pathway.
     pathway_label: "应适用的出境途径",
+        "Pathway required";
+    /// No pathway needed.
     no_pathway: "无须出境机制",
+        "No mechanism needed";
+    /// What to look at.
     alerts_title: "提示",
+        "To look at";
+    /// The flows.
     flows_title: "数据流",
+        "Flows";
+    /// Column: flow.
     col_flow: "数据流",
+        "Flow";
+    /// Column: recipient.
     col_recipient: "境外接收方",
+        "Recipient";
+    /// Column: country.
     col_country: "国家或地区",
+        "Country";
+    /// Column: pathway.
     col_pathway: "出境途径",
+        "Pathway";
+    /// Column: mechanism.
     col_mechanism: "机制",
+        "Mechanism";
+    /// Column: individuals.
     col_individuals: "人数",
+        "Individuals";
+    /// Column: sensitive individuals.
     col_sensitive: "敏感人数",
+        "Sensitive";
+    /// A mechanism in force.
     satisfied: "机制有效",
+        "in force";
+    /// A mechanism missing.
     missing: "缺少有效机制",
+        "missing";
+    /// The batches.
     batches_title: "出境批次（最近）",
+        "Batches (newest first)";
+    /// Column: batch.
     col_batch: "批次",
+        "Batch";
+    /// Column: date.
     col_date: "日期",
+        "Date";
+    /// The regulator suspended transfers.
     suspended_banner: "监管部门已暂停本单位的数据出境，决定文号：",
-};
+        "The regulator has suspended this organisation's transfers by order";
+    /// Navigation: applications.
+    nav_applications: "认证申请", "Applications";
+    /// Navigation: the certification body's workspace.
+    nav_body: "认证机构工作台", "Certification body";
+    /// Navigation: the regulator's workspace.
+    nav_regulator: "监管工作台", "Regulator";
+    /// The applications page's title.
+    applications_title: "个人信息保护认证申请", "Certification applications";
+    /// No application yet.
+    applications_none: "暂无申请。", "No application yet.";
+    /// Starting an application.
+    application_new: "提出认证申请", "Apply for certification";
+    /// What the new application form needs (Certification Measures Art. 6-7).
+    application_new_intro: "选择认证机构，提交本单位的出境情况（与 chujing assess 相同的 TOML 格式）；其中载有个人信息的数据流即申请的认证范围。创建后上传申请材料并提交。", "Choose the certification body and give your organisation's profile (the TOML that chujing assess reads): its flows carrying personal information are the scope applied for. Then upload the materials and submit.";
+    /// Field: the certification body.
+    field_body: "认证机构", "Certification body";
+    /// Field: the profile as text.
+    field_profile: "出境情况（TOML）", "Profile (TOML)";
+    /// Field: the profile as a file.
+    field_profile_file: "或上传文件", "or upload a file";
+    /// Field: the representative in China.
+    field_representative: "境内专门机构或指定代表（境外处理者填写）", "Office or representative in China (processors abroad)";
+    /// The create button.
+    create_button: "创建申请", "Create the application";
+    /// Column: application.
+    col_application: "申请编号", "Application";
+    /// Column: processor.
+    col_processor: "个人信息处理者", "Processor";
+    /// Column: submitted on.
+    col_submitted: "提交日期", "Submitted";
+    /// Column: completeness.
+    col_completeness: "材料", "Materials";
+    /// Materials complete.
+    complete: "齐全", "complete";
+    /// Materials missing (followed by a count).
+    incomplete: "缺少", "missing";
+    /// Column: certificate.
+    col_certificate: "证书", "Certificate";
+    /// The application page's title.
+    application_title: "认证申请", "Application";
+    /// The scope applied for.
+    scope_requested: "申请的认证范围", "Scope applied for";
+    /// Scope: purposes.
+    scope_purposes: "处理目的", "Purposes";
+    /// Scope: the sensitive individuals cap.
+    scope_max_sensitive: "敏感个人信息主体上限", "Individuals with sensitive PI at most";
+    /// Eligibility.
+    eligibility_title: "申请资格", "Eligibility";
+    /// Eligible.
+    eligible: "符合申请条件", "eligible";
+    /// Not eligible.
+    ineligible: "不符合申请条件", "not eligible";
+    /// The materials.
+    materials_title: "申请材料", "Materials";
+    /// Column: material.
+    col_material: "材料", "Material";
+    /// Column: uploaded.
+    col_uploaded: "上传", "Uploaded";
+    /// Not yet uploaded.
+    not_uploaded: "未上传", "not uploaded";
+    /// Clauses the agreement lacks.
+    clauses_missing: "协议缺少的条款", "Clauses the agreement lacks";
+    /// The upload button.
+    upload_button: "上传", "Upload";
+    /// Field: the file.
+    field_file: "文件", "File";
+    /// Download a material.
+    download: "下载", "Download";
+    /// The review checklist.
+    review_title: "审查清单", "Review checklist";
+    /// What the review checklist is.
+    review_intro: "逐项记录审查结论和所依据的证据；审查人为当前登录用户。", "Record each item's result and the evidence relied on; the reviewer is the signed-in user.";
+    /// Passed.
+    passed: "通过", "passed";
+    /// Failed.
+    failed: "不通过", "failed";
+    /// Not yet reviewed.
+    not_reviewed: "未审查", "not reviewed";
+    /// Field: evidence.
+    field_evidence: "证据", "Evidence";
+    /// Field: the result.
+    field_result: "结论", "Result";
+    /// Reviewed by.
+    reviewed_by: "审查人", "Reviewer";
+    /// The save button.
+    save_button: "保存", "Save";
+    /// The next steps.
+    steps_title: "办理", "Next steps";
+    /// Field: reason.
+    field_reason: "理由", "Reason";
+    /// The scope certified (grant).
+    grant_scope: "认证范围（可缩小申请范围）", "Scope certified (may be narrower than applied for)";
+    /// Hint: comma-separated lists.
+    comma_hint: "多项以逗号分隔", "separate several with commas";
+    /// The history.
+    history_title: "办理记录", "History";
+    /// The body's workspace title.
+    body_title: "认证机构工作台", "Certification body";
+    /// The application queue.
+    queue_title: "申请队列", "Application queue";
+    /// Nothing in the queue.
+    queue_none: "没有待办申请。", "No application waiting.";
+    /// The certificates issued.
+    certificates_title: "已颁发证书", "Certificates issued";
+    /// No certificate.
+    certificates_none: "暂无证书。", "No certificate.";
+    /// The supervision calendar.
+    supervision_title: "获证后监督计划", "Supervision calendar";
+    /// Column: audits every … months.
+    col_every: "监督频次（月）", "Every (months)";
+    /// Column: next audit due.
+    col_next_due: "下次监督", "Next audit";
+    /// Column: findings overdue.
+    col_overdue_findings: "逾期未整改", "Findings overdue";
+    /// Overdue.
+    overdue: "已逾期", "overdue";
+    /// The scope cases.
+    cases_title: "超范围案件", "Scope cases";
+    /// No case.
+    cases_none: "暂无案件。", "No case.";
+    /// Column: breaches.
+    col_breaches: "超出范围", "Outside the scope";
+    /// Column: proposed.
+    col_proposed: "建议处理", "Proposed";
+    /// The close button.
+    close_button: "结案", "Close";
+    /// The platform reports.
+    platform_title: "向认证信息平台报送", "Reports to the certification platform";
+    /// What the platform reports are (Certification Measures 2026 Art. 13).
+    platform_intro: "证书颁发、暂停、撤销等信息应在5个工作日内报送；逾期的标红。", "Issuing, suspending and revoking certificates are reported within 5 working days; overdue ones are flagged.";
+    /// No platform report.
+    platform_none: "没有待报送事项。", "Nothing to report.";
+    /// Column: event.
+    col_event: "事项", "Event";
+    /// Column: due on.
+    col_due: "报送期限", "Due";
+    /// Column: reported on.
+    col_reported: "报送日期", "Reported";
+    /// The mark-reported button.
+    mark_reported: "已报送", "Mark reported";
+    /// Column: actions.
+    col_actions: "操作", "Actions";
+    /// The regulator's workspace title.
+    regulator_title: "监管工作台", "Regulator";
+    /// The regulator's jurisdiction: national.
+    national: "全国", "nationwide";
+    /// The filings.
+    filings_title: "标准合同备案", "Standard contract filings";
+    /// No filing.
+    filings_none: "暂无备案。", "No filing.";
+    /// Column: filing.
+    col_filing: "备案编号", "Filing";
+    /// Column: contract effective.
+    col_effective: "合同生效日期", "Contract effective";
+    /// The certification bodies.
+    bodies_title: "认证机构", "Certification bodies";
+    /// Violation reports received.
+    reports_title: "收到的举报", "Violation reports received";
+    /// No report.
+    reports_none: "暂无举报。", "No report.";
+    /// Column: about.
+    col_about: "被举报对象", "About";
+    /// Column: text.
+    col_text: "内容", "Text";
+    /// The orders.
+    orders_title: "监管决定", "Orders";
+    /// No order.
+    orders_none: "暂无决定。", "No order.";
+    /// Column: reference.
+    col_reference: "文号", "Reference";
+    /// Column: kind.
+    col_kind: "类别", "Kind";
+    /// Column: deadline.
+    col_deadline: "期限", "Deadline";
+    /// Issuing an order.
+    order_new: "作出决定", "Issue an order";
+    /// Field: the order's text.
+    field_order_text: "事实、依据和要求", "Grounds and what is required";
+    /// Field: the deadline.
+    field_deadline: "整改期限（责令整改时必填）", "Deadline (required for rectification)";
+    /// Field: the order lifted.
+    field_lifts: "解除的决定文号（解除时填写）", "Order lifted (for a lift)";
+    /// The issue button.
+    issue_button: "作出决定", "Issue";
+    /// The audit log.
+    audit_title: "审计日志核验", "Audit log verification";
+    /// The audit log verifies.
+    audit_ok: "哈希链完整，已核验条目：", "The hash chain verifies; entries checked:";
+    /// The audit log does not verify.
+    audit_bad: "哈希链校验失败，首个异常条目：", "The hash chain does not verify; first bad entry:";
+    /// Accept a filing.
+    filing_accept: "接收备案", "Accept the filing";
+    /// Return a filing for correction.
+    filing_return: "退回补正", "Return for correction";
+    /// Signed in as a user of an organisation with no workspace here.
+    no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 
-/// English.
-pub const EN: Text = Text {
-    html_lang: "en",
-    product: "chujing 出境",
-    tagline: "Cross-border personal information: certification and compliance",
-    other_language: "中文",
-    nav: "Main",
-    nav_registry: "Certificate registry",
-    nav_report: "Report a violation",
-    nav_login: "Sign in",
-    nav_logout: "Sign out",
-    registry_title: "Personal information protection certificates",
-    registry_intro: "Find a certificate by its number or its holder: its status, scope and validity, and why it was suspended or revoked.",
-    search_label: "Certificate number or holder",
-    search_button: "Search",
-    registry_none: "No certificate matches.",
-    col_number: "Number",
-    col_holder: "Holder",
-    col_body: "Certification body",
-    col_status: "Status",
-    col_scope: "Scope",
-    col_valid: "Valid",
-    scope_categories: "PI categories",
-    scope_recipients: "Recipients abroad",
-    scope_countries: "Countries or regions",
-    scope_max: "Individuals at most",
-    reason: "Reason",
-    report_title: "Report a violation",
-    report_intro: "Anyone may report a violation in personal information protection certification (Certification Measures Art. 15). No sign-in: you get a receipt code to follow your report with.",
-    report_about: "Certificate number or organisation reported",
-    report_province: "Province (administrative code, optional)",
-    report_province_hint: "For example 310000 (Shanghai). The report goes to that province's regulator.",
-    report_text: "What happened",
-    report_send: "Send the report",
-    receipt_title: "Your report is received",
-    receipt_keep: "Keep this receipt code to follow your report:",
-    status_title: "Report status",
-    status_label: "Status",
-    received_label: "Received",
-    login_title: "Sign in",
-    login_email: "E-mail",
-    login_password: "Password",
-    login_button: "Sign in",
-    signed_in_as: "Signed in as",
-    error_title: "Something went wrong",
-    home: "Back to the start",
-    nav_dashboard: "Dashboard",
-    dashboard_title: "Personal information exported",
-    window_label: "Counting window (since 1 January)",
-    no_window: "The law in force sets no counting window.",
-    individuals: "Individuals",
-    sensitive_individuals: "Individuals with sensitive PI",
-    reached: "reached",
-    below: "not reached",
-    pathway_label: "Pathway required",
-    no_pathway: "No mechanism needed",
-    alerts_title: "To look at",
-    flows_title: "Flows",
-    col_flow: "Flow",
-    col_recipient: "Recipient",
-    col_country: "Country",
-    col_pathway: "Pathway",
-    col_mechanism: "Mechanism",
-    col_individuals: "Individuals",
-    col_sensitive: "Sensitive",
-    satisfied: "in force",
-    missing: "missing",
-    batches_title: "Batches (newest first)",
-    col_batch: "Batch",
-    col_date: "Date",
-    suspended_banner: "The regulator has suspended this organisation's transfers by order",
-};
+}
 
 /// The words of `lang`.
 pub fn text(lang: Lang) -> &'static Text {
@@ -335,5 +472,150 @@ pub fn mechanism(lang: Lang, id: &str) -> &str {
         (Lang::En, "certification") => "certification",
         (Lang::En, "security_assessment") => "security assessment",
         _ => id,
+    }
+}
+
+/// Picks the words of `lang` from a `(id, 中文, English)` table; an id the table lacks is shown as it is.
+fn pick<'a>(table: &[(&str, &'static str, &'static str)], lang: Lang, id: &'a str) -> &'a str {
+    table
+        .iter()
+        .find(|(k, _, _)| *k == id)
+        .map_or(id, |(_, zh, en)| match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+}
+
+/// An application's state in words.
+pub fn application_state(lang: Lang, s: ApplicationState) -> &'static str {
+    const T: &[(&str, &str, &str)] = &[
+        ("draft", "草稿", "draft"),
+        ("submitted", "已提交", "submitted"),
+        ("accepted", "已受理", "accepted"),
+        ("returned", "退回补正", "returned for correction"),
+        ("verification", "技术验证", "technical verification"),
+        ("audit", "现场审核", "on-site audit"),
+        ("granted", "已获证", "granted"),
+        ("refused", "不予认证", "refused"),
+        ("withdrawn", "已撤回", "withdrawn"),
+    ];
+    pick(T, lang, s.id())
+}
+
+/// An application's step in words (the button that takes it).
+pub fn action(lang: Lang, a: Action) -> &'static str {
+    const T: &[(&str, &str, &str)] = &[
+        ("submit", "提交申请", "Submit"),
+        ("accept", "受理", "Accept"),
+        ("return", "退回补正", "Return for correction"),
+        (
+            "start_verification",
+            "开始技术验证",
+            "Start technical verification",
+        ),
+        ("start_audit", "开始现场审核", "Start the on-site audit"),
+        ("grant", "颁发证书", "Grant the certificate"),
+        ("refuse", "不予认证", "Refuse"),
+        ("withdraw", "撤回申请", "Withdraw"),
+    ];
+    pick(T, lang, a.id())
+}
+
+/// A material in words.
+pub fn material(lang: Lang, m: MaterialKind) -> &'static str {
+    const T: &[(&str, &str, &str)] = &[
+        (
+            "agreement",
+            "与境外接收方的法律文件",
+            "Agreement with the recipient",
+        ),
+        (
+            "officer",
+            "个人信息保护负责人和机构",
+            "PI protection officer and department",
+        ),
+        (
+            "processing_rules",
+            "统一的个人信息处理规则",
+            "Unified processing rules",
+        ),
+        (
+            "pipia",
+            "个人信息保护影响评估报告",
+            "PI protection impact assessment",
+        ),
+        ("risk_plan", "风险处置方案", "Risk-mitigation plan"),
+        ("compliance_strategy", "合规策略", "Compliance strategy"),
+    ];
+    pick(T, lang, m.id())
+}
+
+/// A certificate's step in words (the button that takes it).
+pub fn certificate_action(lang: Lang, a: CertificateAction) -> &'static str {
+    const T: &[(&str, &str, &str)] = &[
+        ("suspend", "暂停", "Suspend"),
+        ("reinstate", "恢复", "Reinstate"),
+        ("revoke", "撤销", "Revoke"),
+        ("renew", "换发", "Renew"),
+    ];
+    pick(T, lang, a.id())
+}
+
+/// A regulator order's kind in words.
+pub fn order_kind(lang: Lang, k: OrderKind) -> &'static str {
+    let id = match k {
+        OrderKind::Interview => "interview",
+        OrderKind::Rectification => "rectification",
+        OrderKind::SuspendTransfers => "suspend_transfers",
+        OrderKind::Lift => "lift",
+    };
+    const T: &[(&str, &str, &str)] = &[
+        ("interview", "约谈", "interview"),
+        ("rectification", "责令整改", "rectification"),
+        ("suspend_transfers", "暂停数据出境", "suspend transfers"),
+        ("lift", "解除", "lift"),
+    ];
+    pick(T, lang, id)
+}
+
+/// A filing's, an order's, a scope case's or a platform report's state or event in words.
+pub fn state(lang: Lang, id: &str) -> &str {
+    const T: &[(&str, &str, &str)] = &[
+        ("draft", "草稿", "draft"),
+        ("submitted", "已提交", "submitted"),
+        ("returned", "退回补正", "returned for correction"),
+        ("accepted", "已接收", "accepted"),
+        ("in_force", "有效", "in force"),
+        ("lifted", "已解除", "lifted"),
+        ("open", "待处理", "open"),
+        ("closed", "已结案", "closed"),
+        ("issued", "颁发", "issued"),
+        ("suspended", "暂停", "suspended"),
+        ("reinstated", "恢复", "reinstated"),
+        ("revoked", "撤销", "revoked"),
+        ("renewed", "换发", "renewed"),
+    ];
+    pick(T, lang, id)
+}
+
+/// Why a processor may not apply for certification, in words.
+pub fn ineligible(lang: Lang, i: &Ineligible) -> &'static str {
+    match (lang, i) {
+        (Lang::Zh, Ineligible::NoRoute) => "现行规定尚无认证办法的适用条件",
+        (Lang::Zh, Ineligible::NeedsAssessment) => "应当申报数据出境安全评估",
+        (Lang::Zh, Ineligible::NotNeeded) => "无须出境机制",
+        (Lang::Zh, Ineligible::SplitAcrossGroup) => "集团合并计算的数量应当申报安全评估，不得拆分",
+        (Lang::Zh, Ineligible::NoRepresentative) => "境外处理者应通过境内专门机构或指定代表申请",
+        (Lang::En, Ineligible::NoRoute) => {
+            "the law in force has no eligibility rule for certification yet"
+        }
+        (Lang::En, Ineligible::NeedsAssessment) => "its transfers need a security assessment",
+        (Lang::En, Ineligible::NotNeeded) => "no mechanism is needed",
+        (Lang::En, Ineligible::SplitAcrossGroup) => {
+            "its group's combined volumes need the assessment: splitting is banned"
+        }
+        (Lang::En, Ineligible::NoRepresentative) => {
+            "a processor abroad applies through its office or representative in China"
+        }
     }
 }
