@@ -128,6 +128,40 @@ impl Browser {
             .await
     }
 
+    /// Clicks the element `css` (a link, a form's button) and waits until the page it leads to has replaced
+    /// this one: the current document goes stale.
+    pub async fn follow(&self, css: &str) -> Result<(), fantoccini::error::CmdError> {
+        let old = self.client.find(Locator::Css("html")).await?;
+        self.click(css).await?;
+        self.wait_for_new_page(old).await
+    }
+
+    /// Clicks `element` and waits for the page it leads to.
+    pub async fn follow_element(
+        &self,
+        element: fantoccini::elements::Element,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        let old = self.client.find(Locator::Css("html")).await?;
+        element.click().await?;
+        self.wait_for_new_page(old).await
+    }
+
+    async fn wait_for_new_page(
+        &self,
+        old: fantoccini::elements::Element,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        for _ in 0..200 {
+            if let Err(fantoccini::error::CmdError::Standard(e)) = old.attr("lang").await
+                && e.error == fantoccini::error::ErrorStatus::StaleElementReference
+            {
+                self.client.wait().for_element(Locator::Css("main")).await?;
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(fantoccini::error::CmdError::WaitTimeout)
+    }
+
     /// The text of the element `css` once it is on the page.
     pub async fn text(&self, css: &str) -> Result<String, fantoccini::error::CmdError> {
         self.client
@@ -140,13 +174,72 @@ impl Browser {
 
     /// Follows the language switch to `lang` (`zh` or `en`) and waits for the page in it.
     pub async fn switch_language(&self, lang: &str) -> Result<(), fantoccini::error::CmdError> {
-        self.click(&format!("a[hreflang={lang}]")).await?;
+        self.follow(&format!("a[hreflang={lang}]")).await?;
         let html = if lang == "zh" { "zh-CN" } else { lang };
         self.client
             .wait()
             .for_element(Locator::Css(&format!("html[lang={html}]")))
             .await
             .map(|_| ())
+    }
+
+    /// Signs in at `url`'s sign-in page and waits for the page it leads to (the user's workspace).
+    pub async fn sign_in(
+        &self,
+        url: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        self.client.goto(&format!("{url}/login")).await?;
+        self.type_into("email", email).await?;
+        self.type_into("password", password).await?;
+        self.follow("main form button").await?;
+        self.client
+            .wait()
+            .for_element(Locator::Css("nav form[action='/logout']"))
+            .await
+            .map(|_| ())
+    }
+
+    /// Signs out with the navigation's button and waits for the sign-in link.
+    pub async fn sign_out(&self) -> Result<(), fantoccini::error::CmdError> {
+        self.follow("nav form[action='/logout'] button").await?;
+        self.client
+            .wait()
+            .for_element(Locator::Css("nav a[href='/login']"))
+            .await
+            .map(|_| ())
+    }
+
+    /// The page's language: `zh` or `en`.
+    pub async fn language(&self) -> Result<&'static str, fantoccini::error::CmdError> {
+        let html = self.client.find(Locator::Css("html")).await?;
+        Ok(match html.attr("lang").await?.as_deref() {
+            Some("zh-CN") => "zh",
+            _ => "en",
+        })
+    }
+
+    /// Saves a screenshot of the page in each language (`<name>-en.png`, `<name>-zh.png`) and runs axe-core
+    /// on each; comes back to the language it started in. Returns the serious and critical violations, each
+    /// prefixed with its language.
+    pub async fn in_both_languages(
+        &self,
+        name: &str,
+    ) -> Result<Vec<String>, fantoccini::error::CmdError> {
+        let first = self.language().await?;
+        let second = if first == "zh" { "en" } else { "zh" };
+        let mut found = Vec::new();
+        for lang in [first, second] {
+            if lang == second {
+                self.switch_language(lang).await?;
+            }
+            self.screenshot(&format!("{name}-{lang}")).await?;
+            let v = self.accessibility_violations().await?;
+            found.extend(v.into_iter().map(|v| format!("{lang}: {v}")));
+        }
+        self.switch_language(first).await?;
+        Ok(found)
     }
 
     /// Closes the browser and stops the driver.

@@ -312,6 +312,10 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
             // A page that needs a signed-in user: the sign-in page.
             return axum::response::Redirect::to("/login").into_response();
         }
+        if is_page(&path) {
+            let shown = req.uri().path().to_string();
+            return crate::web::refused(req.headers(), who, shown, e);
+        }
         return e.into_response();
     }
     req.extensions_mut().insert(who);

@@ -15,3 +15,4 @@ mod kit;
 
 mod processor;
 mod public;
+mod walk;

@@ -225,6 +225,18 @@ fn error_page(cx: &PageContext, e: ApiError) -> Response {
     )
 }
 
+/// A page refused before its handler ran (the caller's kind may not see it): the error page, in the caller's
+/// language, with the refusal's status.
+pub fn refused(headers: &HeaderMap, who: Principal, path: String, e: ApiError) -> Response {
+    let cx = PageContext {
+        who,
+        csrf: None,
+        lang: language(headers),
+        path,
+    };
+    error_page(&cx, e)
+}
+
 /// A registry entry in the page's words.
 struct Row {
     number: String,
