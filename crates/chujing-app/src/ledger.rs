@@ -503,7 +503,7 @@ pub async fn remove<S: LedgerStore>(
         .await
         .map_err(store_err("cannot remove the batch"))?
         .ok_or_else(|| {
-            AppError::Input(format!(
+            AppError::NotFound(format!(
                 "no batch `{batch_id}` in the ledger (`chujing ledger batches` lists them)"
             ))
         })

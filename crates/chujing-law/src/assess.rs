@@ -1507,6 +1507,35 @@ pub fn valid_until(book: &RuleBook, m: &Mechanism) -> Option<Date> {
     })
 }
 
+/// The processor's dated duties that run from a recorded mechanism — a contract's filing, an assessment's
+/// expiry and the window to apply for its extension, a certificate's renewal — under the law in force on the
+/// day the mechanism took effect (as [`assess`] dates them). Duties the law gives no date for are left out.
+pub fn mechanism_deadlines(book: &RuleBook, m: &Mechanism, lang: Lang) -> Vec<ObligationDue> {
+    let Ok(regime) = book.regime_at(m.since) else {
+        return Vec::new();
+    };
+    regime
+        .obligations
+        .iter()
+        .filter(|o| {
+            o.body.party == crate::pack::Party::Processor && o.body.mechanism == Some(m.kind)
+        })
+        .filter_map(|o| {
+            let meta = &book.packs().get(o.pack)?.meta;
+            let (due, due_text, _) = due(book, &o.body, Some(*m), lang);
+            Some(ObligationDue {
+                id: o.id.clone(),
+                flows: Vec::new(),
+                mechanism: o.body.mechanism,
+                text: o.text.get(lang).to_string(),
+                citation: cite(meta, &o.article, lang),
+                due: Some(due?),
+                due_text,
+            })
+        })
+        .collect()
+}
+
 /// Whether a recorded mechanism is in force on `as_of`: taken effect, and not expired.
 pub fn mechanism_in_force(book: &RuleBook, m: &Mechanism, as_of: Date) -> bool {
     m.since <= as_of && valid_until(book, m).is_none_or(|u| as_of <= u)

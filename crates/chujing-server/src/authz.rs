@@ -123,6 +123,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/lang/{lang}", Policy::Public),
     route("GET", "/static/{file}", Policy::Public),
     route("GET", "/dashboard", Policy::Roles(&[P])),
+    route("POST", "/batches/{id}/remove", Policy::Roles(&[P])),
     route("GET", "/applications", Policy::Roles(&[P, B, R])),
     route("POST", "/applications", Policy::Roles(&[P])),
     route("GET", "/applications/{id}", Policy::Roles(&[P, B, R])),

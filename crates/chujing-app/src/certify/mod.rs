@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod applications;
 pub mod cases;
 pub mod certificates;
+pub mod deadlines;
 pub mod filings;
 pub mod flows;
 pub mod fresh;

@@ -1029,3 +1029,28 @@ impl Snapshot {
         }
     }
 }
+
+/// Takes one of the actor's batches out of its ledger, with the reason: the ledger keeps the removal and what
+/// the batch was, and the audit log records who removed it (a wrong batch is undone, never silently).
+pub async fn remove_batch(
+    store: &Store,
+    actor: &Actor,
+    batch_id: &str,
+    reason: &str,
+    now: &Now,
+) -> Result<chujing_ledger::Removal> {
+    let ledger = store.for_processor(&actor.org.id);
+    let removal = crate::ledger::remove(&ledger, batch_id, reason, &now.at).await?;
+    let mut w = write(store).await?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "batch.remove",
+        &format!("batch/{}/{batch_id}", actor.org.id),
+        &serde_json::json!({ "reason": reason.trim(), "individuals": removal.batch.individuals }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(removal)
+}

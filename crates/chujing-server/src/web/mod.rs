@@ -18,6 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chujing_app::certify::accounts;
 use chujing_app::certify::certificates::{self, RegistryEntry};
+use chujing_app::certify::deadlines::{self, Deadline};
 use chujing_app::certify::public::{self, NewReport};
 use chujing_app::certify::transfers::{self, Overview};
 use chujing_law::Lang;
@@ -49,6 +50,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/lang/{lang}", get(switch_language))
         .route("/static/{file}", get(asset))
         .route("/dashboard", get(dashboard))
+        .route("/batches/{id}/remove", post(work::batch_remove))
         .route(
             "/applications",
             get(work::applications).post(work::application_create),
@@ -211,6 +213,8 @@ fn page(status: StatusCode, t: &impl Template) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage {
     c: Chrome,
+    /// The error's stable code, as the API gives it (`data-error` on the message, for machines and tests).
+    code: &'static str,
     message: String,
 }
 
@@ -220,6 +224,7 @@ fn error_page(cx: &PageContext, e: ApiError) -> Response {
         e.status,
         &ErrorPage {
             c: cx.chrome(),
+            code: e.code,
             message: e.message,
         },
     )
@@ -663,10 +668,20 @@ struct FlowRow {
     sensitive_individuals: u64,
 }
 
-/// The window's cumulative exports as an SVG step line, with the individuals thresholds in reach drawn.
+/// The window's cumulative exports as an SVG step line, with the individuals thresholds in reach drawn and
+/// the days new rules took effect marked.
 struct Chart {
     points: String,
     lines: Vec<ChartLine>,
+    changes: Vec<ChartMark>,
+    label: String,
+}
+
+/// A day the law in force changed within the window.
+struct ChartMark {
+    x: u32,
+    text_x: u32,
+    text_y: u32,
     label: String,
 }
 
@@ -685,7 +700,32 @@ fn days(from: chujing_law::Date, to: chujing_law::Date) -> i64 {
         .map_or(0, |s| i64::from(s.get_days()))
 }
 
-fn chart(o: &Overview, t: &Text) -> Option<Chart> {
+/// The days within `from`..=`to` a new regime began, each with the short titles of the packs it brought.
+fn regime_changes(
+    book: &chujing_law::RuleBook,
+    from: chujing_law::Date,
+    to: chujing_law::Date,
+    lang: Lang,
+) -> Vec<(chujing_law::Date, String)> {
+    let mut out = Vec::new();
+    let mut before: Option<&[usize]> = None;
+    for r in book.regimes() {
+        if r.from > from && r.from <= to {
+            let new: Vec<String> = r
+                .packs
+                .iter()
+                .filter(|p| before.is_none_or(|b| !b.contains(p)))
+                .filter_map(|&p| book.packs().get(p))
+                .map(|p| p.meta.short.get(lang).to_string())
+                .collect();
+            out.push((r.from, new.join("、")));
+        }
+        before = Some(&r.packs);
+    }
+    out
+}
+
+fn chart(o: &Overview, t: &Text, book: &chujing_law::RuleBook, lang: Lang) -> Option<Chart> {
     let w = o.window.as_ref()?;
     let span = days(w.from, w.to).max(1) as f64;
     let thresholds: Vec<u64> = o
@@ -723,9 +763,28 @@ fn chart(o: &Overview, t: &Text) -> Option<Chart> {
             }
         })
         .collect();
+    let changes = regime_changes(book, w.from, w.to, lang)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (d, packs))| {
+            let at = x(d) as u32;
+            ChartMark {
+                x: at,
+                // Labels right of the line, or left of it near the right edge; stacked when several.
+                text_x: if at > CHART_W - 200 {
+                    at.saturating_sub(196)
+                } else {
+                    at + 4
+                },
+                text_y: 14 + 14 * (i as u32 % 4),
+                label: format!("{d} {}: {packs}", t.regime_change),
+            }
+        })
+        .collect();
     Some(Chart {
         points: points.join(" "),
         lines,
+        changes,
         label: format!(
             "{}: {} – {}, {} {}",
             t.window_label, w.from, w.to, w.individuals, t.individuals
@@ -741,6 +800,7 @@ struct DashboardPage {
     org: String,
     o: Overview,
     gauges: Vec<Gauge>,
+    deadlines: Vec<Deadline>,
     pathway: &'static str,
     alerts: Vec<String>,
     flows: Vec<FlowRow>,
@@ -764,6 +824,11 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         Err(e) => return error_page(&cx, e.into()),
     };
     let (lang, t) = (cx.lang, text::text(cx.lang));
+    let today = s.clock.now().today;
+    let deadlines = match deadlines::upcoming(&s.book, &s.store, a, today, lang).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&cx, e.into()),
+    };
     let gauges = o
         .thresholds
         .iter()
@@ -801,7 +866,8 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         .collect();
     let page_ = DashboardPage {
         c: cx.chrome(),
-        chart: chart(&o, t),
+        chart: chart(&o, t, &s.book, lang),
+        deadlines,
         org: a.org.name.clone(),
         pathway: pathway_label(lang, o.pathway.as_deref()),
         alerts: match lang {

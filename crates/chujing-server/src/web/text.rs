@@ -425,6 +425,16 @@ words! {
     filing_accept: "接收备案", "Accept the filing";
     /// Return a filing for correction.
     filing_return: "退回补正", "Return for correction";
+    /// Upcoming deadlines.
+    deadlines_title: "近期期限", "Upcoming deadlines";
+    /// No deadline.
+    deadlines_none: "暂无需要关注的期限。", "No deadline ahead.";
+    /// Column: what it concerns.
+    col_subject: "对象", "Concerns";
+    /// Remove a batch.
+    remove_batch: "删除批次", "Remove the batch";
+    /// A change of the law in force, on the chart.
+    regime_change: "新规施行", "new rules in force";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 

@@ -947,6 +947,24 @@ pub async fn order_issue(State(s): State<AppState>, cx: PageContext, body: Bytes
     answer(&cx, r)
 }
 
+/// Removes one of the processor's batches from its ledger, with the reason.
+pub async fn batch_remove(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let a = actor(&cx)?;
+        let f: ReasonForm = form(&body)?;
+        chujing_app::certify::transfers::remove_batch(&s.store, a, &id, &f.reason, &s.clock.now())
+            .await?;
+        Ok(Redirect::to("/dashboard#batches").into_response())
+    }
+    .await;
+    answer(&cx, r)
+}
+
 /// Where a signed-in user's work starts: the dashboard, the body's or the regulator's workspace.
 pub fn home_of(who: &Principal) -> &'static str {
     match who {

@@ -121,6 +121,7 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
         )
         .replace("/filings/{id}", &format!("/filings/{}", f.filing))
         .replace("/flows/{id}", "/flows/matrix")
+        .replace("/batches/{id}", "/batches/b1")
         .replace("/lang/{lang}", "/lang/en")
         .replace("/static/{file}", "/static/chujing.css");
     assert!(
@@ -138,6 +139,7 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
         ("POST", "/api/v1/applications") => {
             Some(json!({ "body": "org-none", "profile": crate::kit::PROFILE }))
         }
+        ("POST", "/batches/{id}/remove") => return (path, Some(b"reason=r".to_vec())),
         ("PUT", p) if p.ends_with("/materials/{kind}") => {
             return (path, Some(b"agreement text".to_vec()));
         }
@@ -178,7 +180,14 @@ async fn check(kit: &Kit, r: &RoutePolicy, f: &Fixture, c: &Caller) {
     let (status, answer) = kit
         .call(method(r.method), &path, c.token.as_deref(), body)
         .await;
-    let code = answer["error"]["code"].as_str().unwrap_or("");
+    // The API's error code, or the error page's (`data-error`).
+    let code = answer["error"]["code"].as_str().unwrap_or_else(|| {
+        answer
+            .as_str()
+            .and_then(|html| html.split("data-error=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("")
+    });
     let what = format!("{} {} as {}: {status} {answer}", r.method, path, c.name);
     let route_denied = match (r.policy, c.kind) {
         (Policy::Public, _) => false,

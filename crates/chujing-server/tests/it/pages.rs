@@ -418,3 +418,108 @@ async fn the_dashboard_shows_the_processors_own_window_flows_batches_and_a_suspe
     let (s, _) = kit.get("/dashboard", Some(&body)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the dashboard is a processor's");
 }
+
+#[tokio::test]
+async fn the_dashboard_lists_deadlines_and_removes_a_batch_with_its_reason() {
+    use serde_json::json;
+    let (_dir, kit) = kit().await;
+    let national = kit.national().await;
+    let (org, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let flow = json!({ "recipient": "Acme GmbH", "country": "DE",
+        "mechanism": { "kind": "security_assessment", "since": "2024-05-06" } });
+    let (s, f) = kit
+        .call(
+            Method::PUT,
+            "/api/v1/flows/hr",
+            Some(&p),
+            Some(flow.to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    let b = json!({ "batch_id": "wrong-file", "flow": "hr", "individuals": 700 });
+    assert_eq!(
+        kit.post("/api/v1/transfers", Some(&p), b).await.0,
+        StatusCode::CREATED
+    );
+    let order = json!({ "processor": org, "kind": "rectification", "text": "obtain separate consent",
+        "deadline": "2026-12-31" });
+    let (s, made) = kit.post("/api/v1/orders", Some(&national), order).await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let (s, filing) = kit
+        .post(
+            "/api/v1/filings",
+            Some(&p),
+            json!({ "recipient": "Acme Inc.", "contract_effective": "2026-11-20",
+                "contract": "contract", "pipia": "pipia" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{filing}");
+
+    let en = [
+        ("authorization", format!("Bearer {p}")),
+        ("accept-language", "en".into()),
+    ];
+    let headers: Vec<(&str, &str)> = en.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = fetch(&kit, Method::GET, "/dashboard", &headers, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let deadlines = page
+        .body
+        .split("id=\"deadlines\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap()
+        .to_string();
+    // The assessment issued on 2024-05-06 is valid three years (Provisions 2024 Art. 8); the extension window
+    // is the 60 working days before its last day, 2027-05-05.
+    for shown in [
+        "2027-05-05",
+        "extension",
+        "obtain separate consent",
+        "2026-12-31",
+        made["reference"].as_str().unwrap(),
+        filing["id"].as_str().unwrap(),
+        "file the standard contract with Acme Inc.",
+    ] {
+        assert!(
+            deadlines.contains(shown),
+            "{shown} in the deadlines: {deadlines}"
+        );
+    }
+
+    // A batch is removed from the page with a reason; the window no longer counts it.
+    let form = "reason=the+file+of+another+flow";
+    let gone = fetch(
+        &kit,
+        Method::POST,
+        "/batches/wrong-file/remove",
+        &headers,
+        Some(form),
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let (_, o) = kit.get("/api/v1/overview", Some(&p)).await;
+    assert_eq!(o["window"]["individuals"], 0, "{o}");
+    let again = fetch(
+        &kit,
+        Method::POST,
+        "/batches/wrong-file/remove",
+        &headers,
+        Some(form),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.body);
+    let no_reason = fetch(
+        &kit,
+        Method::POST,
+        "/batches/x/remove",
+        &headers,
+        Some("reason="),
+    )
+    .await;
+    assert_eq!(
+        no_reason.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        no_reason.body
+    );
+}
