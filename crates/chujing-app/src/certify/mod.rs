@@ -15,6 +15,7 @@ pub mod filings;
 pub mod flows;
 pub mod fresh;
 pub mod orders;
+pub mod profiles;
 pub mod public;
 pub mod secret;
 pub mod supervision;

@@ -90,6 +90,10 @@ async fn every_party_walks_its_flow_through_the_pages() {
             .path()
             .ends_with("/dashboard")
     );
+    // Its assessment first: the example profile decided, the page in both languages.
+    browser.follow("nav a[href='/assess']").await.unwrap();
+    assert!(!browser.text("#pathway").await.unwrap().is_empty());
+    main_page(&browser, "assess").await;
     browser.follow("nav a[href='/applications']").await.unwrap();
     main_page(&browser, "applications-processor").await;
     c.find(Locator::Id("body"))

@@ -6,6 +6,7 @@
 //! A form sent with the session cookie carries the session's CSRF token in a hidden `csrf` field;
 //! [`csrf_from_form`] moves it into the header the authentication checks, so pages and API share one check.
 
+mod assess;
 pub mod text;
 mod work;
 
@@ -51,6 +52,11 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/static/{file}", get(asset))
         .route("/dashboard", get(dashboard))
         .route("/batches/{id}/remove", post(work::batch_remove))
+        .route(
+            "/assess",
+            get(assess::assess_page).post(assess::assess_send),
+        )
+        .route("/assess/gate", post(assess::gate))
         .route(
             "/applications",
             get(work::applications).post(work::application_create),

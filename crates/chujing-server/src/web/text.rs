@@ -435,6 +435,50 @@ words! {
     remove_batch: "删除批次", "Remove the batch";
     /// A change of the law in force, on the chart.
     regime_change: "新规施行", "new rules in force";
+    /// Navigation: the assessment.
+    nav_assess: "出境路径评估", "Assessment";
+    /// The assessment page's title.
+    assess_title: "数据出境路径评估", "Which pathway: the assessment";
+    /// What the assessment page does.
+    assess_intro: "填写或上传本单位的出境情况，查看截至某日应适用的出境途径及其理由、所依据的条款和尚存争议的解读；可以保存，之后再来修改。", "Fill in or upload your organisation's profile to see the pathway it needs as of a date, with the reasons, the articles relied on and the open questions of law; save it to come back to it.";
+    /// Field: the date decided as of.
+    field_as_of: "评估日期", "As of";
+    /// The decide button.
+    decide_button: "评估", "Decide";
+    /// The save button of the profile.
+    save_profile_button: "保存并评估", "Save and decide";
+    /// Saved on … by ….
+    saved_label: "已保存：", "Saved:";
+    /// The decision.
+    decision_title: "评估结论", "Decision";
+    /// The reasoning.
+    reasoning_title: "理由", "Reasoning";
+    /// The duties that follow.
+    obligations_title: "应履行的义务", "Duties that follow";
+    /// Open questions of law.
+    open_readings_title: "尚存争议的解读", "Open questions of law";
+    /// The reading adopted.
+    reading_adopted: "采用的解读", "Reading adopted";
+    /// The other reading.
+    reading_other: "另一种解读", "Other reading";
+    /// The articles relied on.
+    citations_title: "依据", "Articles relied on";
+    /// The what-if gate.
+    gate_title: "出境前预检", "What if: may this batch go?";
+    /// What the gate does.
+    gate_intro: "按本单位已登记的数据流和出境台账，预先判断一批数据出境后是否仍在现有机制之内；不作记录。", "Asks, on your recorded flows and ledger, whether a batch would stay within the mechanism you have; nothing is recorded.";
+    /// No flow recorded for the gate.
+    gate_no_flows: "尚未登记数据流：先通过接口或命令行登记数据流。", "No flow recorded yet: record your flows through the API or the command line first.";
+    /// The gate button.
+    gate_button: "预检", "Ask";
+    /// The gate allows.
+    gate_allow: "可以出境", "may go";
+    /// The gate refuses.
+    gate_deny: "不应出境", "should not go";
+    /// Before the batch.
+    gate_before: "出境前（人数 / 敏感人数）", "before (individuals / sensitive)";
+    /// After the batch.
+    gate_after: "出境后", "after";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 

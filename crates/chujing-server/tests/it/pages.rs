@@ -523,3 +523,117 @@ async fn the_dashboard_lists_deadlines_and_removes_a_batch_with_its_reason() {
         no_reason.body
     );
 }
+
+/// A multipart form body with text fields, and its content type.
+fn multipart(fields: &[(&str, &str)]) -> (String, String) {
+    let boundary = "chujing-test-boundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
+    use serde_json::json;
+    let (_dir, kit) = kit().await;
+    let (_, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let bearer = format!("Bearer {p}");
+    let en = [
+        ("authorization", bearer.as_str()),
+        ("accept-language", "en"),
+    ];
+
+    // Nothing saved: an example profile to edit, decided today.
+    let page = fetch(&kit, Method::GET, "/assess", &en, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"pathway\""), "{}", page.body);
+
+    // A profile that does not parse is refused with its line; nothing is saved.
+    let send = |fields: Vec<(&'static str, String)>| {
+        let (kit, bearer) = (&kit, &bearer);
+        async move {
+            let borrowed: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (kind, body) = multipart(&borrowed);
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/assess")
+                .header("authorization", bearer.as_str())
+                .header("accept-language", "en")
+                .header("content-type", kind)
+                .body(Body::from(body))
+                .unwrap();
+            let res = kit.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    let broken = crate::kit::PROFILE.replace("individuals = 150000", "individuals = \"many\"");
+    let (status, body) = send(vec![("profile", broken), ("do", "save".into())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("line"), "the error names the line: {body}");
+    assert!(!body.contains("id=\"saved\""), "{body}");
+
+    // A good one is decided and saved: certification or standard contract at 150,000 individuals.
+    let (status, body) = send(vec![
+        ("profile", crate::kit::PROFILE.to_string()),
+        ("as_of", "2026-11-23".into()),
+        ("do", "save".into()),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"saved\""), "{body}");
+    assert!(body.contains("standard contract"), "{body}");
+    let again = fetch(&kit, Method::GET, "/assess", &en, None).await;
+    assert!(
+        again.body.contains("Acme (Shanghai) Co., Ltd."),
+        "the saved profile comes back: {}",
+        again.body
+    );
+
+    // The gate, on a recorded flow: a batch past the bound of its pathway is refused with the reason.
+    let flow = json!({ "recipient": "Acme GmbH", "country": "DE" });
+    let (s, _) = kit
+        .call(
+            Method::PUT,
+            "/api/v1/flows/hr",
+            Some(&p),
+            Some(flow.to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let small = fetch(
+        &kit,
+        Method::POST,
+        "/assess/gate",
+        &en,
+        Some("flow=hr&individuals=5000"),
+    )
+    .await;
+    assert_eq!(small.status, StatusCode::OK, "{}", small.body);
+    assert!(small.body.contains("may go"), "{}", small.body);
+    let large = fetch(
+        &kit,
+        Method::POST,
+        "/assess/gate",
+        &en,
+        Some("flow=hr&individuals=200000"),
+    )
+    .await;
+    assert!(large.body.contains("should not go"), "{}", large.body);
+    let bad = fetch(
+        &kit,
+        Method::POST,
+        "/assess/gate",
+        &en,
+        Some("flow=hr&individuals=lots"),
+    )
+    .await;
+    assert!(bad.body.contains("whole number"), "{}", bad.body);
+}

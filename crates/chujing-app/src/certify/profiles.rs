@@ -1,0 +1,87 @@
+//! The processor's own profile kept by the service: the facts `chujing assess` reads (processor and flows,
+//! TOML), saved from the assessment page so that the decision can be reviewed and revisited. Each save is
+//! checked first (a profile that does not parse is refused with its line) and recorded in the audit log.
+
+use chujing_law::profile::Profile;
+use chujing_law::{Assessment, Date, Lang, RuleBook};
+use chujing_store::Store;
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, Columns, Now, audit, decode, record, revised, st, write};
+use crate::Result;
+
+/// The largest profile kept (a profile of a few hundred flows is far below it).
+pub const MAX_PROFILE: usize = 512 * 1024;
+
+/// A saved profile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedProfile {
+    /// The processor (organisation id).
+    pub processor: String,
+    /// The profile, as written (TOML).
+    pub toml: String,
+    /// Who saved it.
+    pub saved_by: String,
+    /// When (RFC 3339).
+    pub saved_at: String,
+}
+
+/// Parses a profile given as TOML text; the error names the line and field at fault.
+pub fn parse(toml: &str) -> Result<Profile> {
+    if toml.len() > MAX_PROFILE {
+        return Err(crate::AppError::Input(format!(
+            "a profile has at most {MAX_PROFILE} bytes"
+        )));
+    }
+    Ok(Profile::parse("profile.toml", toml)?)
+}
+
+/// The decision for a profile given as TOML text, as of `as_of`, in `lang`.
+pub fn decide(book: &RuleBook, toml: &str, as_of: Date, lang: Lang) -> Result<Assessment> {
+    let profile = parse(toml)?;
+    Ok(chujing_law::assess(book, &profile, as_of, lang)?)
+}
+
+/// The actor's saved profile, if any.
+pub async fn get(store: &Store, actor: &Actor) -> Result<Option<SavedProfile>> {
+    st(store.record("profile", &actor.org.id).await)?
+        .map(|r| decode(&r))
+        .transpose()
+}
+
+/// Saves the actor's profile after checking it.
+pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result<SavedProfile> {
+    parse(toml)?;
+    let saved = SavedProfile {
+        processor: actor.org.id.clone(),
+        toml: toml.to_string(),
+        saved_by: actor.label(),
+        saved_at: now.at.clone(),
+    };
+    let mut w = write(store).await?;
+    match st(w.get("profile", &actor.org.id).await)? {
+        Some(rec) => st(w.update(&revised(&rec, "saved", &saved, now)?).await)?,
+        None => {
+            let columns = Columns {
+                kind: "profile",
+                id: &actor.org.id,
+                org: &actor.org.id,
+                party: "",
+                state: "saved",
+                search: String::new(),
+            };
+            st(w.insert(&record(columns, &saved, now)?).await)?;
+        }
+    }
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        "profile.save",
+        &format!("profile/{}", actor.org.id),
+        &serde_json::json!({ "bytes": toml.len() }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(saved)
+}
