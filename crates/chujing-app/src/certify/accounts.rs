@@ -25,6 +25,9 @@ pub struct User {
     /// The organisation's id.
     pub org: String,
     password_hash: String,
+    /// The language the user chose for the pages, remembered across browsers.
+    #[serde(default)]
+    pub lang: Option<chujing_law::Lang>,
 }
 
 impl std::fmt::Debug for User {
@@ -57,6 +60,8 @@ pub struct Issued {
     pub expires_at: String,
     /// A session's CSRF token.
     pub csrf: Option<String>,
+    /// The language the user chose for the pages, if they chose one (a sign-in restores it).
+    pub lang: Option<chujing_law::Lang>,
 }
 
 fn token_hash(token: &str) -> String {
@@ -215,6 +220,7 @@ pub async fn add_user(
         email: email.clone(),
         org: org.to_string(),
         password_hash,
+        lang: None,
     };
     let rec = record(
         Columns {
@@ -291,6 +297,7 @@ async fn issue(
         token,
         expires_at: cred.expires_at,
         csrf,
+        lang: user.lang,
     })
 }
 
@@ -343,6 +350,26 @@ pub async fn login(
     issue(store, &user, Scope::Write, "session", 12, &actor, now)
         .await
         .map(Some)
+}
+
+/// Remembers the language a user chose for the pages (the switch, signed in), so that signing in from another
+/// browser restores it.
+pub async fn set_language(
+    store: &Store,
+    email: &str,
+    lang: chujing_law::Lang,
+    now: &Now,
+) -> Result<()> {
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "user", email).await?;
+    let mut user: User = decode(&rec)?;
+    if user.lang == Some(lang) {
+        return Ok(());
+    }
+    user.lang = Some(lang);
+    st(w.update(&super::revised(&rec, "active", &user, now)?).await)?;
+    st(w.commit().await)?;
+    Ok(())
 }
 
 /// Who an active credential stands for, as stored: what [`authenticate`] keeps between requests (by the

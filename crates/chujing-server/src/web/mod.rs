@@ -458,15 +458,25 @@ async fn login_send(
     Form(input): Form<LoginInput>,
 ) -> Response {
     match crate::api::sign_in(&s, &input.email, &input.password).await {
-        Ok(issued) => (
-            [(
-                header::SET_COOKIE,
-                crate::api::session_cookie(&issued.token),
-            )],
-            // The start page sends the user on to its workspace.
-            Redirect::to("/"),
-        )
-            .into_response(),
+        Ok(issued) => {
+            let mut res = (
+                [(
+                    header::SET_COOKIE,
+                    crate::api::session_cookie(&issued.token),
+                )],
+                // The start page sends the user on to its workspace.
+                Redirect::to("/"),
+            )
+                .into_response();
+            // The language the user chose before, wherever they chose it.
+            if let Some(v) = issued
+                .lang
+                .and_then(|l| HeaderValue::from_str(&lang_cookie(code(l))).ok())
+            {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
         Err(e) => page(
             e.status,
             &LoginPage {
@@ -516,16 +526,43 @@ pub struct Back {
     back: String,
 }
 
-/// Remembers the language in a cookie for a year and goes back to the page (a path on this site only).
-async fn switch_language(Path(lang): Path<String>, Query(b): Query<Back>) -> Response {
-    let code = match lang.as_str() {
-        "zh" | "en" => lang,
+fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+fn lang_cookie(code: &str) -> String {
+    format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000")
+}
+
+/// Remembers the language in a cookie for a year — and for a signed-in user in their account, so that it
+/// follows them to another browser — and goes back to the page (a path on this site only).
+async fn switch_language(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(lang): Path<String>,
+    Query(b): Query<Back>,
+) -> Response {
+    let chosen = match lang.as_str() {
+        "zh" => Lang::Zh,
+        "en" => Lang::En,
         _ => return (StatusCode::NOT_FOUND, "no such language").into_response(),
     };
+    if let Principal::User(a) = &cx.who
+        && let Err(e) = accounts::set_language(&s.store, &a.user, chosen, &s.clock.now()).await
+    {
+        // The cookie still carries the choice in this browser.
+        tracing::warn!(error = %e, "the language choice was not saved for the user");
+    }
     let local = b.back.starts_with('/') && !b.back.starts_with("//") && !b.back.contains('\\');
     let back = if local { b.back.as_str() } else { "/registry" };
-    let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
-    ([(header::SET_COOKIE, cookie)], Redirect::to(back)).into_response()
+    (
+        [(header::SET_COOKIE, lang_cookie(code(chosen)))],
+        Redirect::to(back),
+    )
+        .into_response()
 }
 
 /// The vendored assets.

@@ -637,3 +637,56 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
     .await;
     assert!(bad.body.contains("whole number"), "{}", bad.body);
 }
+
+#[tokio::test]
+async fn the_language_a_user_chooses_follows_them_to_another_browser() {
+    let (_dir, kit) = kit().await;
+    let (org, _) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let form = format!("email={org}%40example.cn&password=correct+horse+battery");
+    let login = |headers: Vec<(&'static str, String)>| {
+        let (kit, form) = (&kit, form.clone());
+        async move {
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            fetch(kit, Method::POST, "/login", &h, Some(&form)).await
+        }
+    };
+    let cookies = |p: &Page| -> Vec<String> {
+        p.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").to_string())
+            .collect()
+    };
+    // A first sign-in sets no language: the browser's own choice applies.
+    let first = login(vec![]).await;
+    let set = cookies(&first);
+    assert!(
+        !set.iter().any(|c| c.starts_with("chujing_lang=")),
+        "{set:?}"
+    );
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("chujing_session="))
+        .unwrap()
+        .clone();
+
+    // The user switches to English in this browser…
+    let switched = fetch(
+        &kit,
+        Method::GET,
+        "/lang/en?back=/dashboard",
+        &[("cookie", &session)],
+        None,
+    )
+    .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+
+    // …and signing in from another browser, which asks for Chinese, brings English back.
+    let other = login(vec![("accept-language", "zh-CN".into())]).await;
+    assert!(
+        cookies(&other).contains(&"chujing_lang=en".to_string()),
+        "{:?}",
+        cookies(&other)
+    );
+}
