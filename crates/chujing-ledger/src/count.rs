@@ -156,32 +156,54 @@ pub struct FlowPathway {
 /// each subject counts on the first day it appears, so the last figure is the distinct count of all the
 /// batches (what [`count_window`] gives for them).
 pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
-    let total: usize = batches.iter().map(|b| b.subjects.len()).sum();
     let mut by_day: Vec<&BatchRef<'_>> = batches.iter().collect();
     by_day.sort_by_key(|b| b.date);
-    let mut seen: Vec<(u128, Date)> = Vec::with_capacity(total);
-    for b in by_day {
-        seen.extend(b.subjects.iter().map(|h| (*h, b.date)));
-    }
-    // A stable sort by subject keeps each subject's entries in day order, so its first entry is the day it was
-    // first exported. The batches' sets are sorted already: the sort finds them as runs and only merges
-    // (the chart of 1,000,000 individuals in 200 batches: 79 ms, was 120 ms sorting the pairs from scratch).
-    seen.sort_by_key(|(h, _)| *h);
-    seen.dedup_by_key(|(h, _)| *h);
-    let mut new_by_day: std::collections::BTreeMap<Date, u64> =
-        batches.iter().map(|b| (b.date, 0)).collect();
-    for (_, day) in seen {
-        *new_by_day.entry(day).or_default() += 1;
+    let mut days: Vec<Date> = by_day.iter().map(|b| b.date).collect();
+    days.dedup();
+    let day_of: Vec<usize> = by_day
+        .iter()
+        .map(|b| days.partition_point(|d| *d < b.date))
+        .collect();
+    // The subjects are split by the top byte of their hash into 256 buckets, worked through one at a time: a
+    // bucket's pairs fit in the processor's cache where the whole window's (32 MB for 1,000,000 individuals)
+    // do not. Each batch's set is sorted, so its subjects of one bucket are one run, found by bisection.
+    let bounds: Vec<[usize; BUCKETS + 1]> = by_day
+        .iter()
+        .map(|b| std::array::from_fn(|k| b.subjects.partition_point(|h| ((h >> 120) as usize) < k)))
+        .collect();
+    let mut new_by_day = vec![0u64; days.len()];
+    let mut pairs: Vec<(u128, usize)> = Vec::new();
+    for k in 0..BUCKETS {
+        pairs.clear();
+        for ((b, bound), &day) in by_day.iter().zip(&bounds).zip(&day_of) {
+            let (Some(&lo), Some(&hi)) = (bound.get(k), bound.get(k + 1)) else {
+                continue;
+            };
+            let run = b.subjects.get(lo..hi).unwrap_or_default();
+            pairs.extend(run.iter().map(|h| (*h, day)));
+        }
+        // A stable sort by subject keeps each subject's entries in day order (the batches were laid out so),
+        // so its first entry is the day it was first exported.
+        pairs.sort_by_key(|(h, _)| *h);
+        pairs.dedup_by_key(|(h, _)| *h);
+        for (_, day) in &pairs {
+            if let Some(n) = new_by_day.get_mut(*day) {
+                *n += 1;
+            }
+        }
     }
     let mut running = 0u64;
-    new_by_day
-        .into_iter()
+    days.into_iter()
+        .zip(new_by_day)
         .map(|(day, n)| {
             running += n;
             (day, running)
         })
         .collect()
 }
+
+/// The chart's buckets: one per value of a hash's top byte.
+const BUCKETS: usize = 256;
 
 /// Decides every flow from ledger counts: `window` gives the processor-wide totals, `per_flow` each flow's
 /// own `(individuals, sensitive_individuals)`. Individuals processed is not known to the ledger; the exported
@@ -251,6 +273,37 @@ mod tests {
             prop_assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
             let days: std::collections::BTreeSet<Date> = sets.iter().map(|(d, _)| *d).collect();
             prop_assert_eq!(points.len(), days.len());
+        }
+
+        /// Each day's figure is the distinct count of every batch up to that day, with subjects spread over
+        /// the whole hash space (every bucket of the top byte).
+        #[test]
+        fn cumulative_is_the_distinct_count_up_to_each_day(
+            raw in proptest::collection::vec(
+                (0u32..10, proptest::collection::btree_set(0u128..2000, 0..80)), 0..10)
+        ) {
+            // Spread small numbers over the top byte, keeping the sets sorted and distinct.
+            let spread = |x: u128| ((x % 256) << 120) | (x / 256);
+            let sets: Vec<(Date, Vec<u128>)> = raw
+                .into_iter()
+                .map(|(d, s)| {
+                    let mut v: Vec<u128> = s.into_iter().map(spread).collect();
+                    v.sort_unstable();
+                    (Date::new(2026, 3, i8::try_from(d + 1).unwrap()).unwrap(), v)
+                })
+                .collect();
+            let batches: Vec<BatchRef<'_>> = sets
+                .iter()
+                .map(|(date, s)| BatchRef { flow_id: "f", date: *date, subjects: s, sensitive: &[] })
+                .collect();
+            for (day, n) in cumulative_by_date(&batches) {
+                let upto: std::collections::BTreeSet<u128> = sets
+                    .iter()
+                    .filter(|(d, _)| *d <= day)
+                    .flat_map(|(_, s)| s.iter().copied())
+                    .collect();
+                prop_assert_eq!(n, upto.len() as u64, "on {}", day);
+            }
         }
     }
 }

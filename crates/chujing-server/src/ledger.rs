@@ -84,7 +84,16 @@ pub(crate) async fn transfer_record(
 ) -> ApiResult<(StatusCode, Json<Recorded>)> {
     let a = actor(&who)?;
     let t: NewTransfer = json_body(&body)?;
-    let r = transfers::record_batch(&s.book, &s.store, &s.hasher, a, &t, &s.clock.now()).await?;
+    let r = transfers::record_batch(
+        &s.book,
+        &s.store,
+        &s.views,
+        &s.hasher,
+        a,
+        &t,
+        &s.clock.now(),
+    )
+    .await?;
     let code = if r.recorded {
         StatusCode::CREATED
     } else {

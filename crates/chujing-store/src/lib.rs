@@ -457,6 +457,62 @@ macro_rules! meta_from_row {
     };
 }
 
+impl Store {
+    /// What is known of this processor's batches exported from `from` to `to`, in day order, without their
+    /// subjects: a reader that keeps batches it has read loads only the ones it lacks ([`Store::load_batch`]).
+    pub async fn batch_metas_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<BatchMeta>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            let rows = sqlx::query(
+                select_meta!("WHERE processor = $3 AND date >= $1 AND date <= $2 ORDER BY date, batch_id"))
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .bind(&self.processor)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(|r| meta_from_row!(r)).collect::<Result<Vec<_>, StoreError>>()?
+        }))
+    }
+
+    /// One batch with its subjects, read from its parts and checked against what the batch records.
+    pub async fn load_batch(&self, meta: BatchMeta) -> Result<StoredBatch, StoreError> {
+        // One part at a time: besides the sets, only one part's bytes (at most PART_HASHES × 16) are held.
+        let corrupt = |e: chujing_ledger::LedgerError| {
+            StoreError::Corrupt(format!("batch `{}`: {e}", meta.batch_id))
+        };
+        let mut subjects =
+            SetBuilder::with_capacity(usize::try_from(meta.individuals).unwrap_or(0));
+        let mut sensitive =
+            SetBuilder::with_capacity(usize::try_from(meta.sensitive_individuals).unwrap_or(0));
+        for part in 0i64.. {
+            let row: Option<(Vec<u8>, Vec<u8>)> = on_pool!(self, pool => {
+                sqlx::query(
+                    "SELECT subjects, sensitive FROM batch_parts WHERE processor = $3 AND batch_id = $1 AND part = $2")
+                    .bind(&meta.batch_id)
+                    .bind(part)
+                    .bind(&self.processor)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| Ok::<_, sqlx::Error>((r.try_get("subjects")?, r.try_get("sensitive")?)))
+                    .transpose()?
+            });
+            let Some((s, x)) = row else { break };
+            subjects.push_part(&s).map_err(corrupt)?;
+            sensitive.push_part(&x).map_err(corrupt)?;
+        }
+        let batch = StoredBatch {
+            subjects: subjects.finish().map_err(corrupt)?,
+            sensitive: sensitive.finish().map_err(corrupt)?,
+            meta,
+        };
+        check_parts(&batch)?;
+        Ok(batch)
+    }
+}
+
 impl LedgerStore for Store {
     type Error = StoreError;
 
@@ -479,49 +535,10 @@ impl LedgerStore for Store {
     }
 
     async fn batches_between(&self, from: Date, to: Date) -> Result<Vec<StoredBatch>, StoreError> {
-        let metas: Vec<BatchMeta> = on_pool!(self, pool => {
-            let rows = sqlx::query(
-                select_meta!("WHERE processor = $3 AND date >= $1 AND date <= $2 ORDER BY date, batch_id"))
-                .bind(from.to_string())
-                .bind(to.to_string())
-                .bind(&self.processor)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(|r| meta_from_row!(r)).collect::<Result<_, StoreError>>()?
-        });
+        let metas = self.batch_metas_between(from, to).await?;
         let mut out = Vec::with_capacity(metas.len());
         for meta in metas {
-            // One part at a time: besides the sets, only one part's bytes (at most PART_HASHES × 16) are held.
-            let corrupt = |e: chujing_ledger::LedgerError| {
-                StoreError::Corrupt(format!("batch `{}`: {e}", meta.batch_id))
-            };
-            let mut subjects =
-                SetBuilder::with_capacity(usize::try_from(meta.individuals).unwrap_or(0));
-            let mut sensitive =
-                SetBuilder::with_capacity(usize::try_from(meta.sensitive_individuals).unwrap_or(0));
-            for part in 0i64.. {
-                let row: Option<(Vec<u8>, Vec<u8>)> = on_pool!(self, pool => {
-                    sqlx::query(
-                        "SELECT subjects, sensitive FROM batch_parts WHERE processor = $3 AND batch_id = $1 AND part = $2")
-                        .bind(&meta.batch_id)
-                        .bind(part)
-                        .bind(&self.processor)
-                        .fetch_optional(pool)
-                        .await?
-                        .map(|r| Ok::<_, sqlx::Error>((r.try_get("subjects")?, r.try_get("sensitive")?)))
-                        .transpose()?
-                });
-                let Some((s, x)) = row else { break };
-                subjects.push_part(&s).map_err(corrupt)?;
-                sensitive.push_part(&x).map_err(corrupt)?;
-            }
-            let batch = StoredBatch {
-                subjects: subjects.finish().map_err(corrupt)?,
-                sensitive: sensitive.finish().map_err(corrupt)?,
-                meta,
-            };
-            check_parts(&batch)?;
-            out.push(batch);
+            out.push(self.load_batch(meta).await?);
         }
         Ok(out)
     }

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
+use chujing_law::Date;
+use chujing_ledger::StoredBatch;
 use chujing_store::Store;
 
 use super::st;
@@ -68,6 +70,8 @@ pub struct Views {
     pub registry: Fresh<chujing_law::Date, super::certificates::Registry>,
     /// The transfer gate's snapshot of a processor on a day.
     pub gate: Fresh<(String, chujing_law::Date), super::transfers::Snapshot>,
+    /// The batches of the snapshots, read once each.
+    pub batches: BatchCache,
 }
 
 impl Default for Views {
@@ -76,6 +80,60 @@ impl Default for Views {
             credentials: Fresh::new(65_536),
             registry: Fresh::new(8),
             gate: Fresh::new(4096),
+            batches: BatchCache::default(),
         }
+    }
+}
+
+/// Processors' batches, each read from the ledger once. A stored batch never changes: its id is its
+/// idempotency key, and a removed batch leaves the metadata that decides what is kept. So a snapshot read
+/// again after a change — any write anywhere moves the change number — reads the window's metadata and only
+/// the batches it lacks, instead of every subject of the window (1,000,000 individuals: 16 MB from the
+/// database).
+#[derive(Debug, Default)]
+pub struct BatchCache {
+    /// By processor, the batches of the window last read, by batch id.
+    held: Mutex<HashMap<String, HashMap<String, Arc<StoredBatch>>>>,
+}
+
+/// Processors whose batches are kept at most; beyond, the cache starts again.
+const BATCH_CACHE_PROCESSORS: usize = 4096;
+
+impl BatchCache {
+    /// The batches of `ledger` (one processor's) exported from `from` to `to`, in day order.
+    pub async fn window(
+        &self,
+        ledger: &Store,
+        processor: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<Arc<StoredBatch>>> {
+        let read = |e| crate::AppError::from_store("cannot read the processor's ledger", e);
+        let metas = ledger.batch_metas_between(from, to).await.map_err(read)?;
+        let known: HashMap<String, Arc<StoredBatch>> = self
+            .held
+            .lock()
+            .ok()
+            .and_then(|m| m.get(processor).cloned())
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(metas.len());
+        for meta in metas {
+            match known.get(&meta.batch_id) {
+                // The same batch: its metadata (with its content's fingerprint) is unchanged.
+                Some(b) if b.meta == meta => out.push(Arc::clone(b)),
+                _ => out.push(Arc::new(ledger.load_batch(meta).await.map_err(read)?)),
+            }
+        }
+        if let Ok(mut m) = self.held.lock() {
+            if m.len() >= BATCH_CACHE_PROCESSORS && !m.contains_key(processor) {
+                m.clear();
+            }
+            let now: HashMap<String, Arc<StoredBatch>> = out
+                .iter()
+                .map(|b| (b.meta.batch_id.clone(), Arc::clone(b)))
+                .collect();
+            m.insert(processor.to_string(), now);
+        }
+        Ok(out)
     }
 }

@@ -205,7 +205,7 @@ pub struct Snapshot {
     settings: Vec<FlowSettings>,
     certificates: HashMap<String, CertificateRecord>,
     suspension: Option<Order>,
-    batches: Vec<StoredBatch>,
+    batches: Vec<Arc<StoredBatch>>,
     /// The status before any new batch.
     before: Status,
     /// Distinct individuals exported up to each day of the window, worked out when an overview first asks.
@@ -217,6 +217,7 @@ impl Snapshot {
     pub async fn load(
         book: &RuleBook,
         store: &Store,
+        cache: &super::fresh::BatchCache,
         processor: &str,
         date: Date,
     ) -> Result<Snapshot> {
@@ -249,16 +250,13 @@ impl Snapshot {
         let ledger = store.for_processor(processor);
         let regime = book.regime_at(date)?;
         let from = regime.window_start(date).unwrap_or(date);
-        let batches = ledger
-            .batches_between(from, date)
-            .await
-            .map_err(|e| AppError::from_store("cannot read the processor's ledger", e))?;
+        let batches = cache.window(&ledger, processor, from, date).await?;
         let recorded = ledger
             .processor()
             .await
             .map_err(|e| AppError::from_store("cannot read the processor's settings", e))?;
         let processor_settings = recorded.clone().unwrap_or_default();
-        let refs: Vec<BatchRef<'_>> = batches.iter().map(StoredBatch::as_batch_ref).collect();
+        let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let before = evaluate(
             book,
             date,
@@ -292,7 +290,7 @@ impl Snapshot {
         views
             .gate
             .get(store, (processor.to_string(), date), || {
-                Snapshot::load(book, store, processor, date)
+                Snapshot::load(book, store, &views.batches, processor, date)
             })
             .await
     }
@@ -354,8 +352,8 @@ impl Snapshot {
         let refs: Vec<BatchRef<'_>> = self
             .batches
             .iter()
-            .chain(std::iter::once(batch))
-            .map(StoredBatch::as_batch_ref)
+            .map(|b| b.as_batch_ref())
+            .chain(std::iter::once(batch.as_batch_ref()))
             .collect();
         Ok(evaluate(
             book,
@@ -658,6 +656,7 @@ fn batch_sets(hasher: &SubjectHasher, t: &NewTransfer) -> Result<(SubjectSet, Su
 pub async fn record_batch(
     book: &RuleBook,
     store: &Store,
+    views: &Views,
     hasher: &SubjectHasher,
     actor: &Actor,
     t: &NewTransfer,
@@ -694,8 +693,16 @@ pub async fn record_batch(
     .default_id();
     let processor = &actor.org.id;
     let ledger = store.for_processor(processor);
-    let (mut w, snap, stored) =
-        current_view(book, store, &ledger, processor, date, &t.batch_id).await?;
+    let (mut w, snap, stored) = current_view(
+        book,
+        store,
+        &views.batches,
+        &ledger,
+        processor,
+        date,
+        &t.batch_id,
+    )
+    .await?;
     let flow = snap.flow(&t.flow)?.clone();
     let batch = StoredBatch {
         meta: BatchMeta {
@@ -780,6 +787,7 @@ pub async fn record_batch(
 async fn current_view(
     book: &RuleBook,
     store: &Store,
+    cache: &super::fresh::BatchCache,
     ledger: &Store,
     processor: &str,
     date: Date,
@@ -787,7 +795,7 @@ async fn current_view(
 ) -> Result<(chujing_store::records::Write, Snapshot, Option<BatchMeta>)> {
     for _ in 0..20 {
         let seq = st(store.changes().await)?;
-        let snap = Snapshot::load(book, store, processor, date).await?;
+        let snap = Snapshot::load(book, store, cache, processor, date).await?;
         let stored = ledger
             .batch_meta(batch_id)
             .await
@@ -968,11 +976,11 @@ impl Snapshot {
                 .batches
                 .iter()
                 .filter(|b| s.flow(&b.meta.flow_id).is_none_or(|f| f.decision.counted))
-                .map(StoredBatch::as_batch_ref)
+                .map(|b| b.as_batch_ref())
                 .collect();
             chujing_ledger::count::cumulative_by_date(&counted)
         });
-        let mut batches: Vec<&StoredBatch> = self.batches.iter().collect();
+        let mut batches: Vec<&StoredBatch> = self.batches.iter().map(|b| b.as_ref()).collect();
         batches
             .sort_by(|a, b| (b.meta.date, &b.meta.batch_id).cmp(&(a.meta.date, &a.meta.batch_id)));
         Overview {
