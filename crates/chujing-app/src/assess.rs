@@ -78,7 +78,7 @@ pub async fn ledger_figures<S: LedgerStore>(
 
 /// Whether the ledger holds any batch at all (an empty window in a used ledger is an exact zero; an empty
 /// ledger is no count).
-async fn holds_batches<S: LedgerStore>(store: &S) -> Result<bool> {
+pub async fn holds_batches<S: LedgerStore>(store: &S) -> Result<bool> {
     let metas = store
         .batch_metas()
         .await

@@ -85,3 +85,38 @@ pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result
     st(w.commit().await)?;
     Ok(saved)
 }
+
+/// A document (PIPIA, self-assessment, filing, certification application) of the actor's saved profile as of
+/// `as_of`, with the service's ledger of the actor's batches as its figures once it holds any (as `chujing
+/// report --ledger`; before, the profile's own figures, as the document says). `NotFound` when no profile is
+/// saved yet.
+pub async fn document(
+    book: &RuleBook,
+    store: &Store,
+    actor: &Actor,
+    kind: chujing_docs::DocumentKind,
+    as_of: Date,
+    lang: Lang,
+) -> Result<chujing_docs::model::Document> {
+    let saved = get(store, actor).await?.ok_or_else(|| {
+        crate::AppError::NotFound(
+            "no profile saved yet: save one on the assessment page (/assess) first".into(),
+        )
+    })?;
+    let profile = parse(&saved.toml)?;
+    let ledger = store.for_processor(&actor.org.id);
+    let used = crate::assess::holds_batches(&ledger)
+        .await?
+        .then_some(&ledger);
+    let assessed = crate::assess::assess(book, &profile, as_of, lang, used).await?;
+    Ok(chujing_docs::build(
+        kind,
+        &chujing_docs::Inputs {
+            profile_file: "profile.toml",
+            profile: &profile,
+            assessment: &assessed.assessment,
+            ledger: assessed.ledger.as_ref(),
+            scan: None,
+        },
+    ))
+}

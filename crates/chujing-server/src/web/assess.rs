@@ -285,3 +285,71 @@ pub async fn gate(State(s): State<AppState>, cx: PageContext, body: Bytes) -> Re
     };
     render(&s, &cx, a, shown).await
 }
+
+/// A document of the saved profile, for download: `/documents/{kind}/{format}` with a kind of `chujing report`
+/// (pipia, self-assessment, standard-contract-filing, certification-application) and md, html or pdf; in the
+/// page's language, as of today, with the service's ledger as its figures.
+pub async fn document(
+    State(s): State<AppState>,
+    cx: PageContext,
+    axum::extract::Path((kind, format)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let r = async {
+        let a = crate::authz::actor(&cx.who)?;
+        let kind = chujing_docs::DocumentKind::parse(&kind).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no document `{kind}`: pipia, self-assessment, standard-contract-filing or certification-application"
+            ))
+        })?;
+        if !matches!(format.as_str(), "md" | "html" | "pdf") {
+            return Err(ApiError::not_found(format!(
+                "no format `{format}`: md, html or pdf"
+            )));
+        }
+        let today = s.clock.now().today;
+        let doc = profiles::document(&s.book, &s.store, a, kind, today, cx.lang).await?;
+        let (bytes, content_type) = match format.as_str() {
+            "md" => (
+                chujing_docs::render::markdown(&doc).into_bytes(),
+                "text/markdown; charset=utf-8",
+            ),
+            "html" => (
+                chujing_docs::render::html(&doc).into_bytes(),
+                "text/html; charset=utf-8",
+            ),
+            _ => (pdf(doc).await?, "application/pdf"),
+        };
+        let name = format!("attachment; filename=\"{}.{format}\"", kind.id());
+        Ok(axum::response::IntoResponse::into_response((
+            [
+                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, name),
+            ],
+            bytes,
+        )))
+    }
+    .await;
+    r.unwrap_or_else(|e| error_page(&cx, e))
+}
+
+/// Typesets a document as PDF off the request threads (typst takes a few hundred milliseconds), with the CJK
+/// font `CHUJING_PDF_FONT` names or the first of Debian's found.
+async fn pdf(doc: chujing_docs::Document) -> Result<Vec<u8>, ApiError> {
+    let unavailable = |e: String| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!(
+                "the PDF cannot be made on this server: {e}; download the HTML or Markdown instead"
+            ),
+        )
+    };
+    tokio::task::spawn_blocking(move || {
+        let configured = std::env::var_os("CHUJING_PDF_FONT").map(std::path::PathBuf::from);
+        let font = chujing_pdf::find_font(configured.as_deref()).map_err(|e| e.to_string())?;
+        chujing_pdf::render(&doc, &font).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| unavailable(e.to_string()))?
+    .map_err(unavailable)
+}

@@ -57,6 +57,7 @@ pub fn routes() -> axum::Router<AppState> {
             get(assess::assess_page).post(assess::assess_send),
         )
         .route("/assess/gate", post(assess::gate))
+        .route("/documents/{kind}/{format}", get(assess::document))
         .route(
             "/applications",
             get(work::applications).post(work::application_create),
@@ -844,6 +845,8 @@ struct DashboardPage {
     o: Overview,
     gauges: Vec<Gauge>,
     deadlines: Vec<Deadline>,
+    /// Each document kind, with its name.
+    documents: Vec<(&'static str, &'static str)>,
     pathway: &'static str,
     alerts: Vec<String>,
     flows: Vec<FlowRow>,
@@ -911,6 +914,10 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         c: cx.chrome(),
         chart: chart(&o, t, &s.book, lang),
         deadlines,
+        documents: chujing_docs::DocumentKind::ALL
+            .into_iter()
+            .map(|k| (k.id(), text::document(lang, k)))
+            .collect(),
         org: a.org.name.clone(),
         pathway: pathway_label(lang, o.pathway.as_deref()),
         alerts: match lang {

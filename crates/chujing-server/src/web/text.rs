@@ -479,6 +479,10 @@ words! {
     gate_before: "出境前（人数 / 敏感人数）", "before (individuals / sensitive)";
     /// After the batch.
     gate_after: "出境后", "after";
+    /// The documents.
+    documents_title: "文书下载", "Documents";
+    /// What the documents are made from.
+    documents_intro: "按已保存的出境情况（评估页面）和本平台出境台账生成，语言与本页面相同。", "Made from the profile saved on the assessment page and the ledger kept here, in this page's language.";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 
@@ -672,4 +676,31 @@ pub fn ineligible(lang: Lang, i: &Ineligible) -> &'static str {
             "a processor abroad applies through its office or representative in China"
         }
     }
+}
+
+/// A document's name in words.
+pub fn document(lang: Lang, kind: chujing_docs::DocumentKind) -> &'static str {
+    const T: &[(&str, &str, &str)] = &[
+        (
+            "pipia",
+            "个人信息保护影响评估报告",
+            "PI protection impact assessment",
+        ),
+        (
+            "self-assessment",
+            "数据出境风险自评估报告",
+            "Self-assessment report",
+        ),
+        (
+            "standard-contract-filing",
+            "标准合同备案材料",
+            "Standard contract filing",
+        ),
+        (
+            "certification-application",
+            "认证申请材料",
+            "Certification application",
+        ),
+    ];
+    pick(T, lang, kind.id())
 }

@@ -122,6 +122,7 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
         .replace("/filings/{id}", &format!("/filings/{}", f.filing))
         .replace("/flows/{id}", "/flows/matrix")
         .replace("/batches/{id}", "/batches/b1")
+        .replace("/documents/{kind}/{format}", "/documents/pipia/md")
         .replace("/lang/{lang}", "/lang/en")
         .replace("/static/{file}", "/static/chujing.css");
     assert!(

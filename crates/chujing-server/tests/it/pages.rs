@@ -590,6 +590,41 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("id=\"saved\""), "{body}");
     assert!(body.contains("standard contract"), "{body}");
+    // The documents of the saved profile, from the dashboard's links.
+    let md = fetch(&kit, Method::GET, "/documents/pipia/md", &en, None).await;
+    assert_eq!(md.status, StatusCode::OK, "{}", md.body);
+    assert!(md.header(header::CONTENT_TYPE).starts_with("text/markdown"));
+    assert!(md.body.contains("Acme (Shanghai) Co., Ltd."), "{}", md.body);
+    let html = fetch(
+        &kit,
+        Method::GET,
+        "/documents/standard-contract-filing/html",
+        &en,
+        None,
+    )
+    .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("<html"), "{}", html.body);
+    let none = fetch(&kit, Method::GET, "/documents/memo/md", &en, None).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    let pdf = fetch(
+        &kit,
+        Method::GET,
+        "/documents/self-assessment/pdf",
+        &en,
+        None,
+    )
+    .await;
+    if chujing_pdf::find_font(None).is_ok() {
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert!(pdf.body.starts_with("%PDF"), "a PDF");
+    } else {
+        assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE, "{}", pdf.body);
+        chujing_testkit::skip(
+            "the_assessment_page_decides_saves_a_profile_and_asks_the_gate (its PDF)",
+            "needs a CJK font (scripts/test-tools installs fonts-wqy-microhei)",
+        );
+    }
     let again = fetch(&kit, Method::GET, "/assess", &en, None).await;
     assert!(
         again.body.contains("Acme (Shanghai) Co., Ltd."),
