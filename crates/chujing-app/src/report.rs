@@ -14,7 +14,16 @@ pub fn read_scan(path: &Path) -> Result<ScanFigures> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::Input(format!("{name}: cannot read the scan report: {e}")))?;
-    let report: ScanOut = serde_json::from_str(&text)
+    let file = path
+        .file_name()
+        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    parse_scan(&name, &file, &text)
+}
+
+/// The figures of a `chujing scan --json` report given as text; `name` names it in errors, `file` in the
+/// documents.
+pub fn parse_scan(name: &str, file: &str, text: &str) -> Result<ScanFigures> {
+    let report: ScanOut = serde_json::from_str(text)
         .map_err(|e| AppError::Input(format!("{name}: not a `chujing scan --json` report: {e}")))?;
     let mut categories: Vec<(String, bool, u64)> = Vec::new();
     let (mut rows, mut individuals, mut any_individuals) = (0, (0, 0), false);
@@ -35,9 +44,7 @@ pub fn read_scan(path: &Path) -> Result<ScanFigures> {
         }
     }
     Ok(ScanFigures {
-        file: path
-            .file_name()
-            .map_or(name.clone(), |n| n.to_string_lossy().into_owned()),
+        file: file.to_string(),
         rows,
         categories,
         individuals: any_individuals.then_some(individuals),

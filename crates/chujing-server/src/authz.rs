@@ -128,6 +128,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/assess", Policy::Roles(&[P])),
     route("POST", "/assess/gate", Policy::Roles(&[P])),
     route("GET", "/documents/{kind}/{format}", Policy::Roles(&[P])),
+    route("POST", "/scans", Policy::Roles(&[P])),
     route("GET", "/applications", Policy::Roles(&[P, B, R])),
     route("POST", "/applications", Policy::Roles(&[P])),
     route("GET", "/applications/{id}", Policy::Roles(&[P, B, R])),

@@ -17,6 +17,7 @@ pub mod fresh;
 pub mod orders;
 pub mod profiles;
 pub mod public;
+pub mod scans;
 pub mod secret;
 pub mod supervision;
 pub mod transfers;

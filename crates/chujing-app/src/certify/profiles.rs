@@ -88,8 +88,8 @@ pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result
 
 /// A document (PIPIA, self-assessment, filing, certification application) of the actor's saved profile as of
 /// `as_of`, with the service's ledger of the actor's batches as its figures once it holds any (as `chujing
-/// report --ledger`; before, the profile's own figures, as the document says). `NotFound` when no profile is
-/// saved yet.
+/// report --ledger`; before, the profile's own figures, as the document says) and the newest scan report kept
+/// for the categories found (`--scan`). `NotFound` when no profile is saved yet.
 pub async fn document(
     book: &RuleBook,
     store: &Store,
@@ -109,6 +109,11 @@ pub async fn document(
         .await?
         .then_some(&ledger);
     let assessed = crate::assess::assess(book, &profile, as_of, lang, used).await?;
+    // The newest scan report kept, for the categories found.
+    let scan = super::scans::recent(store, actor)
+        .await?
+        .first()
+        .map(super::scans::Scan::figures);
     Ok(chujing_docs::build(
         kind,
         &chujing_docs::Inputs {
@@ -116,7 +121,7 @@ pub async fn document(
             profile: &profile,
             assessment: &assessed.assessment,
             ledger: assessed.ledger.as_ref(),
-            scan: None,
+            scan: scan.as_ref(),
         },
     ))
 }

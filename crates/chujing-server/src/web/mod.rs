@@ -58,6 +58,7 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/assess/gate", post(assess::gate))
         .route("/documents/{kind}/{format}", get(assess::document))
+        .route("/scans", post(work::scan_upload))
         .route(
             "/applications",
             get(work::applications).post(work::application_create),
@@ -656,6 +657,8 @@ fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// One field of a multipart form.
 struct Field {
     name: String,
+    /// The file's name, for a file.
+    file_name: Option<String>,
     bytes: Bytes,
 }
 
@@ -675,8 +678,13 @@ async fn multipart_fields(headers: &HeaderMap, body: Bytes) -> Result<Vec<Field>
     let bad = |e: multer::Error| ApiError::bad_request(format!("the form could not be read: {e}"));
     while let Some(field) = parts.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(bad)?;
-        out.push(Field { name, bytes });
+        out.push(Field {
+            name,
+            file_name,
+            bytes,
+        });
     }
     Ok(out)
 }
@@ -847,6 +855,8 @@ struct DashboardPage {
     deadlines: Vec<Deadline>,
     /// Each document kind, with its name.
     documents: Vec<(&'static str, &'static str)>,
+    /// The scan reports kept, newest first.
+    scans: Vec<chujing_app::certify::scans::Scan>,
     pathway: &'static str,
     alerts: Vec<String>,
     flows: Vec<FlowRow>,
@@ -872,6 +882,10 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
     let (lang, t) = (cx.lang, text::text(cx.lang));
     let today = s.clock.now().today;
     let deadlines = match deadlines::upcoming(&s.book, &s.store, a, today, lang).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&cx, e.into()),
+    };
+    let scans = match chujing_app::certify::scans::recent(&s.store, a).await {
         Ok(d) => d,
         Err(e) => return error_page(&cx, e.into()),
     };
@@ -914,6 +928,7 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         c: cx.chrome(),
         chart: chart(&o, t, &s.book, lang),
         deadlines,
+        scans,
         documents: chujing_docs::DocumentKind::ALL
             .into_iter()
             .map(|k| (k.id(), text::document(lang, k)))

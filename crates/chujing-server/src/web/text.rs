@@ -483,6 +483,20 @@ words! {
     documents_title: "文书下载", "Documents";
     /// What the documents are made from.
     documents_intro: "按已保存的出境情况（评估页面）和本平台出境台账生成，语言与本页面相同。", "Made from the profile saved on the assessment page and the ledger kept here, in this page's language.";
+    /// The scans.
+    scans_title: "个人信息识别扫描", "Scans for personal information";
+    /// What to send.
+    scans_intro: "上传 chujing scan --json 的扫描报告（只含计数，不含数据本身）；文书使用最新一份。", "Upload the report of chujing scan --json (counts only, never the data itself); the documents use the newest.";
+    /// No scan.
+    scans_none: "尚未上传扫描报告。", "No scan report yet.";
+    /// Column: file.
+    col_file: "报告", "Report";
+    /// Column: rows.
+    col_rows: "行数", "Rows";
+    /// Column: categories found.
+    col_categories: "发现的个人信息类别", "PI categories found";
+    /// Sensitive PI.
+    sensitive: "敏感", "sensitive";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 

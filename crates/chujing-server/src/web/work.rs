@@ -965,6 +965,31 @@ pub async fn batch_remove(
     answer(&cx, r)
 }
 
+/// Keeps the figures of a scan report uploaded from the dashboard (multipart, the report in `file`).
+pub async fn scan_upload(
+    State(s): State<AppState>,
+    cx: PageContext,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let a = actor(&cx)?;
+        let fields = multipart_fields(&headers, body).await?;
+        let file = fields
+            .into_iter()
+            .find(|f| f.name == "file" && !f.bytes.is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request("choose the scan report (chujing scan --json) to upload")
+            })?;
+        let text = String::from_utf8_lossy(&file.bytes);
+        let name = file.file_name.as_deref().unwrap_or("scan.json");
+        chujing_app::certify::scans::add(&s.store, a, name, &text, &s.clock.now()).await?;
+        Ok(Redirect::to("/dashboard#scans").into_response())
+    }
+    .await;
+    answer(&cx, r)
+}
+
 /// Where a signed-in user's work starts: the dashboard, the body's or the regulator's workspace.
 pub fn home_of(who: &Principal) -> &'static str {
     match who {

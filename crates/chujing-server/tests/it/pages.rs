@@ -725,3 +725,59 @@ async fn the_language_a_user_chooses_follows_them_to_another_browser() {
         cookies(&other)
     );
 }
+
+#[tokio::test]
+async fn a_scan_report_uploaded_on_the_dashboard_is_listed_with_its_sensitive_categories() {
+    let (_dir, kit) = kit().await;
+    let (_, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let bearer = format!("Bearer {p}");
+    // `chujing scan examples/data/customers.csv --json --as-of 2026-11-23 --subject-column id_number`
+    let report = include_str!("fixtures/scan-customers.json");
+    let upload = |file: &'static str, content: &str| {
+        let boundary = "chujing-scan-boundary";
+        let body = format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{file}\"\r\n\
+             content-type: application/json\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        );
+        Request::builder()
+            .method(Method::POST)
+            .uri("/scans")
+            .header("authorization", bearer.as_str())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let res = kit
+        .router
+        .clone()
+        .oneshot(upload("customers-scan.json", report))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let bad = kit
+        .router
+        .clone()
+        .oneshot(upload("notes.json", "{\"rows\": 3}"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "not a scan report");
+
+    let en = [
+        ("authorization", bearer.as_str()),
+        ("accept-language", "en"),
+    ];
+    let page = fetch(&kit, Method::GET, "/dashboard", &en, None).await;
+    let scans = page
+        .body
+        .split("id=\"scans\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap()
+        .to_string();
+    for shown in ["customers-scan.json", "500", "health (sensitive)"] {
+        assert!(scans.contains(shown), "{shown} in the scans: {scans}");
+    }
+}
