@@ -271,5 +271,28 @@ async fn every_party_walks_its_flow_through_the_pages() {
     let banner = browser.text(".banner").await.unwrap();
     assert!(banner.contains("suspended"), "{banner}");
     main_page(&browser, "dashboard-suspended").await;
+
+    // On a phone-sized screen the pages fit its width: tables become stacked rows, nothing scrolls sideways.
+    c.set_window_size(390, 844).await.unwrap();
+    for (path, name) in [
+        ("/dashboard", "phone-dashboard"),
+        ("/assess", "phone-assess"),
+        ("/registry", "phone-registry"),
+    ] {
+        c.goto(&format!("{url}{path}")).await.unwrap();
+        c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "{path} scrolls sideways on a phone by {overflow}px"
+        );
+        main_page(&browser, name).await;
+    }
     browser.close().await;
 }
