@@ -159,6 +159,16 @@ pub const ROUTES: &[RoutePolicy] = &[
         Policy::Roles(&[B]),
     ),
     route("POST", "/platform-reports/{id}/report", Policy::Roles(&[B])),
+    route(
+        "POST",
+        "/certificates/{number}/supervision",
+        Policy::Roles(&[B]),
+    ),
+    route(
+        "POST",
+        "/certificates/{number}/supervision/audits",
+        Policy::Roles(&[B]),
+    ),
     route("POST", "/scope-cases/{id}/close", Policy::Roles(&[B])),
     route("GET", "/regulator", Policy::Roles(&[R])),
     route(

@@ -209,6 +209,37 @@ async fn every_party_walks_its_flow_through_the_pages() {
         body_page.contains(&number) && body_page.contains("issued"),
         "{body_page}"
     );
+    // The supervision calendar: a plan for the new certificate, then an audit with a finding.
+    browser
+        .follow(&format!(
+            "form[action='/certificates/{number}/supervision'] button"
+        ))
+        .await
+        .unwrap();
+    browser
+        .click("#supervision ~ table td:last-child details summary")
+        .await
+        .unwrap();
+    browser.type_into("audit-date-1", "11232026").await.unwrap();
+    browser
+        .type_into(
+            "audit-finding-1",
+            "separate consent not recorded for 3 customers",
+        )
+        .await
+        .unwrap();
+    browser
+        .type_into("audit-conclusion-1", "conforming after rectification")
+        .await
+        .unwrap();
+    browser
+        .follow(&format!(
+            "form[action='/certificates/{number}/supervision/audits'] button"
+        ))
+        .await
+        .unwrap();
+    let calendar = browser.text("#supervision ~ table tbody").await.unwrap();
+    assert!(calendar.contains("12"), "every 12 months: {calendar}");
     main_page(&browser, "body").await;
     browser.sign_out().await.unwrap();
 

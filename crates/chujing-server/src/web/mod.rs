@@ -60,6 +60,14 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/documents/{kind}/{format}", get(assess::document))
         .route("/scans", post(work::scan_upload))
         .route(
+            "/certificates/{number}/supervision",
+            post(work::supervision_frequency),
+        )
+        .route(
+            "/certificates/{number}/supervision/audits",
+            post(work::supervision_audit),
+        )
+        .route(
             "/applications",
             get(work::applications).post(work::application_create),
         )

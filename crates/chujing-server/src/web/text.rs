@@ -497,6 +497,18 @@ words! {
     col_categories: "发现的个人信息类别", "PI categories found";
     /// Sensitive PI.
     sensitive: "敏感", "sensitive";
+    /// Change a setting.
+    change: "修改", "Change";
+    /// Record a supervision audit.
+    record_audit: "记录监督审核", "Record an audit";
+    /// Field: a finding.
+    field_finding: "发现的问题（无则不填）", "Finding (leave empty if none)";
+    /// Field: rectify by.
+    field_rectify_by: "整改期限", "Rectify by";
+    /// Field: conclusion.
+    field_conclusion: "结论", "Conclusion";
+    /// No supervision plan yet.
+    no_plan: "尚未制定", "no plan yet";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 

@@ -569,7 +569,8 @@ impl CaseRow {
 struct SupervisionRow {
     certificate: String,
     holder: String,
-    every_months: u8,
+    /// `None`: no plan yet.
+    every_months: Option<u8>,
     next_due: String,
     overdue: bool,
     overdue_findings: usize,
@@ -616,16 +617,27 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
             .iter()
             .map(|c| CertRow::new(lang, c, &names, authz::may_act_on_certificate(a, c)))
             .collect();
-        let supervision = supervision::list(&s.store, &f, today)
-            .await?
-            .into_iter()
-            .map(|p: Supervision| SupervisionRow {
-                holder: name_of(&names, &p.processor),
-                overdue: p.next_due < today,
-                next_due: p.next_due.to_string(),
-                every_months: p.every_months,
-                overdue_findings: p.overdue_findings,
-                certificate: p.certificate,
+        // Every certificate in force has a line: its plan, or the form to set one.
+        let plans = supervision::list(&s.store, &f, today).await?;
+        let supervision = certs
+            .iter()
+            .filter(|c| {
+                use chujing_cert::CertificateStatus as S;
+                matches!(c.status_today, S::Valid | S::Suspended)
+            })
+            .map(|c| {
+                let number = c.certificate.number.to_string();
+                let plan = plans
+                    .iter()
+                    .find(|p: &&Supervision| p.certificate == number);
+                SupervisionRow {
+                    holder: name_of(&names, &c.certificate.holder),
+                    overdue: plan.is_some_and(|p| p.next_due < today),
+                    next_due: plan.map(|p| p.next_due.to_string()).unwrap_or_default(),
+                    every_months: plan.map(|p| p.every_months),
+                    overdue_findings: plan.map_or(0, |p| p.overdue_findings),
+                    certificate: number,
+                }
             })
             .collect();
         let cases = cases::list(&s.store, &f)
@@ -985,6 +997,92 @@ pub async fn scan_upload(
         let name = file.file_name.as_deref().unwrap_or("scan.json");
         chujing_app::certify::scans::add(&s.store, a, name, &text, &s.clock.now()).await?;
         Ok(Redirect::to("/dashboard#scans").into_response())
+    }
+    .await;
+    answer(&cx, r)
+}
+
+/// How often a certificate is audited, as the form sends it.
+#[derive(Debug, Default, Deserialize)]
+struct FrequencyForm {
+    #[serde(default)]
+    every_months: String,
+}
+
+/// Sets how often the body audits one of its certificates.
+pub async fn supervision_frequency(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let a = actor(&cx)?;
+        let c = ops::issued_certificate(&s, a, &number).await?;
+        let f: FrequencyForm = form(&body)?;
+        let every: u8 = f.every_months.trim().parse().map_err(|_| {
+            ApiError::bad_request(format!(
+                "months between audits is a whole number from 1 to 36, not `{}`",
+                f.every_months
+            ))
+        })?;
+        supervision::set_frequency(&s.store, a, &c, every, &s.clock.now()).await?;
+        Ok(Redirect::to("/body#supervision").into_response())
+    }
+    .await;
+    answer(&cx, r)
+}
+
+/// A supervision audit as the form sends it: one finding at most (more through the API).
+#[derive(Debug, Default, Deserialize)]
+struct AuditForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    conclusion: String,
+    #[serde(default)]
+    finding: String,
+    #[serde(default)]
+    rectify_by: String,
+}
+
+fn form_date(field: &str, v: &str) -> Result<Option<chujing_law::Date>, ApiError> {
+    match v.trim() {
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|_| {
+            ApiError::bad_request(format!("`{field}` is a date like 2026-12-31, not `{d}`"))
+        }),
+    }
+}
+
+/// Records a supervision audit of one of the body's certificates.
+pub async fn supervision_audit(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let a = actor(&cx)?;
+        let c = ops::issued_certificate(&s, a, &number).await?;
+        let f: AuditForm = form(&body)?;
+        let date = form_date("date", &f.date)?
+            .ok_or_else(|| ApiError::bad_request("give the day the audit was carried out"))?;
+        let findings = if f.finding.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![supervision::Finding {
+                text: f.finding,
+                rectify_by: form_date("rectify_by", &f.rectify_by)?,
+            }]
+        };
+        let input = supervision::AuditInput {
+            date,
+            findings,
+            conclusion: f.conclusion,
+        };
+        supervision::record_audit(&s.store, a, &c, input, &s.clock.now()).await?;
+        Ok(Redirect::to("/body#supervision").into_response())
     }
     .await;
     answer(&cx, r)
