@@ -136,6 +136,23 @@ struct Shown {
     check: GateInput,
 }
 
+impl Shown {
+    /// The saved profile (or the example to edit when none is), as of today.
+    fn saved(saved: Option<profiles::SavedProfile>) -> Shown {
+        Shown {
+            saved: saved
+                .as_ref()
+                .map(|p| format!("{} · {}", p.saved_at, p.saved_by)),
+            profile: saved.map_or_else(|| EXAMPLE.to_string(), |p| p.toml),
+            as_of: None,
+            problem: None,
+            gate: None,
+            gate_problem: None,
+            check: GateInput::default(),
+        }
+    }
+}
+
 async fn render(s: &AppState, cx: &PageContext, a: &Actor, shown: Shown) -> Response {
     let today = s.clock.now().today;
     let as_of = shown.as_of.unwrap_or(today);
@@ -188,18 +205,7 @@ pub async fn assess_page(State(s): State<AppState>, cx: PageContext) -> Response
         Ok(p) => p,
         Err(e) => return error_page(&cx, e.into()),
     };
-    let shown = Shown {
-        saved: saved
-            .as_ref()
-            .map(|p| format!("{} · {}", p.saved_at, p.saved_by)),
-        profile: saved.map_or_else(|| EXAMPLE.to_string(), |p| p.toml),
-        as_of: None,
-        problem: None,
-        gate: None,
-        gate_problem: None,
-        check: GateInput::default(),
-    };
-    render(&s, &cx, a, shown).await
+    render(&s, &cx, a, Shown::saved(saved)).await
 }
 
 /// Decides the profile sent (multipart: the text, or a file that replaces it), and saves it when asked.
@@ -273,15 +279,10 @@ pub async fn gate(State(s): State<AppState>, cx: PageContext, body: Bytes) -> Re
         Err(e) => (None, Some(e.message)),
     };
     let shown = Shown {
-        saved: saved
-            .as_ref()
-            .map(|p| format!("{} · {}", p.saved_at, p.saved_by)),
-        profile: saved.map_or_else(|| EXAMPLE.to_string(), |p| p.toml),
-        as_of: None,
-        problem: None,
         gate,
         gate_problem,
         check,
+        ..Shown::saved(saved)
     };
     render(&s, &cx, a, shown).await
 }
