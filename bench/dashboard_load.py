@@ -124,10 +124,19 @@ def main():
         wd = WebDriver(driver_port)
         wd.go(f"http://127.0.0.1:{port}/healthz")
         wd.cookie("chujing_session", session.split("=", 1)[1])
-        # Something changes, so that the browser's first visit reads the view afresh, as the first byte did.
+        # A browser's very first page (its own start: stylesheet, script and CJK fonts loaded for the first
+        # time), reported apart; then something changes, so that the next visit reads the view afresh, as the
+        # first byte did: the user who has the dashboard open and reloads it after a batch.
+        call(f"{api}/flows/crm", "PUT", {"recipient": "Acme Marketing Cloud Inc.", "country": "SG"}, auth)
+        load_cold = full_load(wd, page)
         call(f"{api}/flows/crm", "PUT", {"recipient": "Acme Marketing Cloud Inc.", "country": "SG"}, auth)
         load_first = full_load(wd, page)
         load = statistics.median(full_load(wd, page) for _ in range(args.loads))
+        # Where a later visit's time goes in the browser.
+        phases = wd.script("const t = performance.getEntriesByType('navigation')[0]; return ["
+                           "t.responseStart - t.startTime, t.responseEnd - t.startTime, "
+                           "t.domContentLoadedEventEnd - t.startTime, t.loadEventEnd - t.startTime, "
+                           "t.decodedBodySize];")
         wd.quit()
     finally:
         server.terminate()
@@ -141,8 +150,12 @@ def main():
     print(f"  of which reading the view {view_read:6.1f} ms (the gate's check after a change), "
           f"the chart {chart_only:6.1f} ms (the dashboard on that view)")
     print(f"full load in Chromium:    first {load_first:6.1f} ms, then median {load:6.1f} ms of {args.loads}")
-    ok = max(ttfb_first, ttfb) < 100 and max(load_first, load) < 300
-    print("targets (first byte < 100 ms, full load < 300 ms, first visits included):", "met" if ok else "NOT met")
+    print(f"  (a browser's very first page, assets and fonts not yet loaded: {load_cold:.1f} ms)")
+    print(f"  a later visit: first byte {phases[0]:.1f} ms, last byte {phases[1]:.1f} ms, DOM ready "
+          f"{phases[2]:.1f} ms, loaded {phases[3]:.1f} ms; the page is {phases[4] / 1024:.0f} KiB")
+    ok = max(ttfb_first, ttfb) < 100 and max(load_cold, load_first, load) < 300
+    print("targets (first byte < 100 ms, full load < 300 ms, first visits and a cold browser included):",
+          "met" if ok else "NOT met")
     return 0 if ok else 1
 
 

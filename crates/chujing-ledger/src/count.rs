@@ -13,6 +13,8 @@ use chujing_law::regime::Regime;
 use chujing_law::{Date, ExemptionId, ProcessorFacts, RuleBook};
 
 use crate::error::LedgerError;
+use rayon::prelude::*;
+
 use crate::set::count_union;
 
 /// What the ledger records about a flow (`chujing flow set`).
@@ -164,34 +166,41 @@ pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
         .iter()
         .map(|b| days.partition_point(|d| *d < b.date))
         .collect();
-    // The subjects are split by the top byte of their hash into 256 buckets, worked through one at a time: a
+    // The subjects are split by the top byte of their hash into 256 buckets, worked through in parallel: a
     // bucket's pairs fit in the processor's cache where the whole window's (32 MB for 1,000,000 individuals)
-    // do not. Each batch's set is sorted, so its subjects of one bucket are one run, found by bisection.
-    let bounds: Vec<[usize; BUCKETS + 1]> = by_day
-        .iter()
-        .map(|b| std::array::from_fn(|k| b.subjects.partition_point(|h| ((h >> 120) as usize) < k)))
-        .collect();
-    let mut new_by_day = vec![0u64; days.len()];
-    let mut pairs: Vec<(u128, usize)> = Vec::new();
-    for k in 0..BUCKETS {
-        pairs.clear();
-        for ((b, bound), &day) in by_day.iter().zip(&bounds).zip(&day_of) {
-            let (Some(&lo), Some(&hi)) = (bound.get(k), bound.get(k + 1)) else {
-                continue;
-            };
-            let run = b.subjects.get(lo..hi).unwrap_or_default();
-            pairs.extend(run.iter().map(|h| (*h, day)));
-        }
-        // A stable sort by subject keeps each subject's entries in day order (the batches were laid out so),
-        // so its first entry is the day it was first exported.
-        pairs.sort_by_key(|(h, _)| *h);
-        pairs.dedup_by_key(|(h, _)| *h);
-        for (_, day) in &pairs {
-            if let Some(n) = new_by_day.get_mut(*day) {
-                *n += 1;
-            }
-        }
-    }
+    // do not. Each batch's set is sorted, so its subjects of one bucket are one stretch.
+    let runs: Vec<&[u128]> = by_day.iter().map(|b| b.subjects).collect();
+    let bounds = crate::set::top_byte_bounds(&runs);
+    let new_by_day = (0..crate::set::TOP_BYTES)
+        .into_par_iter()
+        .fold(
+            || (vec![0u64; days.len()], Vec::<(u128, usize)>::new()),
+            |(mut counts, mut pairs), k| {
+                pairs.clear();
+                for ((run, bound), &day) in runs.iter().zip(&bounds).zip(&day_of) {
+                    let stretch = crate::set::top_byte_run(run, bound, k);
+                    pairs.extend(stretch.iter().map(|h| (*h, day)));
+                }
+                // A stable sort by subject keeps each subject's entries in day order (the batches were laid
+                // out so), so its first entry is the day it was first exported.
+                pairs.sort_by_key(|(h, _)| *h);
+                pairs.dedup_by_key(|(h, _)| *h);
+                for (_, day) in &pairs {
+                    if let Some(n) = counts.get_mut(*day) {
+                        *n += 1;
+                    }
+                }
+                (counts, pairs)
+            },
+        )
+        .map(|(counts, _)| counts)
+        .reduce(
+            || vec![0u64; days.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     let mut running = 0u64;
     days.into_iter()
         .zip(new_by_day)
@@ -201,9 +210,6 @@ pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
         })
         .collect()
 }
-
-/// The chart's buckets: one per value of a hash's top byte.
-const BUCKETS: usize = 256;
 
 /// Decides every flow from ledger counts: `window` gives the processor-wide totals, `per_flow` each flow's
 /// own `(individuals, sensitive_individuals)`. Individuals processed is not known to the ledger; the exported

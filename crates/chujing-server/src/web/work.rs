@@ -959,6 +959,34 @@ pub async fn order_issue(State(s): State<AppState>, cx: PageContext, body: Bytes
     answer(&cx, r)
 }
 
+#[derive(Template)]
+#[template(path = "batch_remove.html")]
+struct BatchRemovePage {
+    c: Chrome,
+    batch: chujing_ledger::BatchMeta,
+}
+
+/// What removing one of the processor's batches would take out, and the form to do it with a reason.
+pub async fn batch_remove_form(
+    State(s): State<AppState>,
+    cx: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let r = async {
+        let a = actor(&cx)?;
+        let batch = chujing_app::certify::transfers::batch(&s.store, a, &id).await?;
+        Ok(page(
+            StatusCode::OK,
+            &BatchRemovePage {
+                c: cx.chrome(),
+                batch,
+            },
+        ))
+    }
+    .await;
+    answer(&cx, r)
+}
+
 /// Removes one of the processor's batches from its ledger, with the reason.
 pub async fn batch_remove(
     State(s): State<AppState>,

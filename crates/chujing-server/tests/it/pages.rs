@@ -486,7 +486,21 @@ async fn the_dashboard_lists_deadlines_and_removes_a_batch_with_its_reason() {
         );
     }
 
-    // A batch is removed from the page with a reason; the window no longer counts it.
+    // A batch is removed from its page with a reason; the window no longer counts it.
+    let confirm = fetch(
+        &kit,
+        Method::GET,
+        "/batches/wrong-file/remove",
+        &headers,
+        None,
+    )
+    .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("700") && confirm.body.contains("name=\"reason\""),
+        "{}",
+        confirm.body
+    );
     let form = "reason=the+file+of+another+flow";
     let gone = fetch(
         &kit,
