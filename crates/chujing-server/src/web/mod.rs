@@ -763,27 +763,41 @@ fn days(from: chujing_law::Date, to: chujing_law::Date) -> i64 {
         .map_or(0, |s| i64::from(s.get_days()))
 }
 
-/// The days within `from`..=`to` a new regime began, each with the short titles of the packs it brought.
+/// The days within `from`..=`to` a new regime began, each with what it brought: the short titles of the packs
+/// that took effect, else the standards newly in force (a standard's effective day also starts a regime).
 fn regime_changes(
     book: &chujing_law::RuleBook,
     from: chujing_law::Date,
     to: chujing_law::Date,
     lang: Lang,
 ) -> Vec<(chujing_law::Date, String)> {
+    use chujing_law::pack::StandardTopic;
     let mut out = Vec::new();
-    let mut before: Option<&[usize]> = None;
+    let mut before: Option<&chujing_law::regime::Regime> = None;
     for r in book.regimes() {
         if r.from > from && r.from <= to {
-            let new: Vec<String> = r
+            let mut new: Vec<String> = r
                 .packs
                 .iter()
-                .filter(|p| before.is_none_or(|b| !b.contains(p)))
+                .filter(|p| before.is_none_or(|b| !b.packs.contains(p)))
                 .filter_map(|&p| book.packs().get(p))
                 .map(|p| p.meta.short.get(lang).to_string())
                 .collect();
+            if new.is_empty() {
+                new = [
+                    StandardTopic::CertificationRequirements,
+                    StandardTopic::SensitivePersonalInformation,
+                ]
+                .into_iter()
+                .filter_map(|t| {
+                    let now = r.standard(t, lang)?;
+                    (before.and_then(|b| b.standard(t, lang)) != Some(now.clone())).then_some(now)
+                })
+                .collect();
+            }
             out.push((r.from, new.join("、")));
         }
-        before = Some(&r.packs);
+        before = Some(r);
     }
     out
 }
@@ -839,8 +853,13 @@ fn chart(o: &Overview, t: &Text, book: &chujing_law::RuleBook, lang: Lang) -> Op
                 } else {
                     at + 4
                 },
-                text_y: 14 + 14 * (i as u32 % 4),
-                label: format!("{d} {}: {packs}", t.regime_change),
+                // At the foot of the chart, clear of the thresholds' labels at its top.
+                text_y: CHART_H - 6 - 14 * (i as u32 % 4),
+                label: if packs.is_empty() {
+                    format!("{d} {}", t.regime_change)
+                } else {
+                    format!("{d} {}: {packs}", t.regime_change)
+                },
             }
         })
         .collect();
