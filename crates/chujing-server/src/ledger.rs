@@ -136,3 +136,40 @@ pub(crate) async fn case_close(
         crate::ops::close_case(&s, a, &id, &input.reason).await?,
     ))
 }
+
+/// The scan report's name, for the documents.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ScanName {
+    /// The report's file name (default `scan.json`).
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/scans", tag = "ledger", params(ScanName),
+    request_body(content = Object, description = "the report `chujing scan --json` wrote", content_type = "application/json"),
+    responses((status = 201, body = chujing_app::certify::scans::Scan), (status = 400, body = ErrorBody)))]
+pub(crate) async fn scan_add(
+    State(s): State<AppState>,
+    who: Principal,
+    axum::extract::Query(q): axum::extract::Query<ScanName>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<chujing_app::certify::scans::Scan>)> {
+    let a = actor(&who)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| crate::error::ApiError::bad_request("the scan report is JSON in UTF-8"))?;
+    let file = q.file.as_deref().unwrap_or("scan.json");
+    let scan = chujing_app::certify::scans::add(&s.store, a, file, text, &s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(scan)))
+}
+
+#[utoipa::path(get, path = "/api/v1/scans", tag = "ledger",
+    responses((status = 200, body = Vec<chujing_app::certify::scans::Scan>)))]
+pub(crate) async fn scans_list(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<Vec<chujing_app::certify::scans::Scan>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        chujing_app::certify::scans::recent(&s.store, a).await?,
+    ))
+}

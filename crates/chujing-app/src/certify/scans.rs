@@ -17,7 +17,7 @@ pub const MAX_SCAN_REPORT: usize = 4 * 1024 * 1024;
 const RECENT: usize = 20;
 
 /// A scan report as kept.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scan {
     /// Its id.
     pub id: String,
@@ -28,14 +28,17 @@ pub struct Scan {
     /// Rows scanned.
     pub rows: u64,
     /// (category id, sensitive, cells) found.
+    #[schema(value_type = Vec<Vec<Object>>)]
     pub categories: Vec<(String, bool, u64)>,
     /// Distinct individuals with any PI and with sensitive PI, when the scan had a subject column.
+    #[schema(value_type = Option<Vec<u64>>)]
     pub individuals: Option<(u64, u64)>,
     /// Who sent it.
     pub by: String,
     /// When (RFC 3339).
     pub at: String,
     /// The day it was sent.
+    #[schema(value_type = String)]
     pub on: Date,
 }
 

@@ -779,6 +779,20 @@ async fn a_scan_report_uploaded_on_the_dashboard_is_listed_with_its_sensitive_ca
         .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "not a scan report");
 
+    // The same through the API, from a script after `chujing scan --json`.
+    let (s, kept) = kit
+        .call(
+            Method::POST,
+            "/api/v1/scans?file=nightly.json",
+            Some(&p),
+            Some(report.as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{kept}");
+    assert_eq!(kept["rows"], 500);
+    let (_, listed) = kit.get("/api/v1/scans", Some(&p)).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+
     let en = [
         ("authorization", bearer.as_str()),
         ("accept-language", "en"),
