@@ -11,6 +11,7 @@
 use chujing_law::{Assessment, Date, Lang, Profile};
 
 use crate::model::{Block, ChecklistEntry, Document, Fact, OpenItem, Section, Source};
+use crate::names;
 
 /// The documents chujing writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,8 +174,45 @@ impl Inputs<'_> {
             .flows
             .iter()
             .find(|p| p.id == flow_id)
-            .map(|p| (p.purposes.join(", "), p.categories.join(", ")))
+            .map(|p| {
+                let lang = self.lang();
+                let purposes = names::join(lang, &p.purposes, |l, id| {
+                    names::purpose(l, id).map(String::from)
+                });
+                let categories = names::join(lang, &p.categories, names::category);
+                (purposes.0, categories.0)
+            })
             .unwrap_or_default()
+    }
+
+    /// In a Chinese document, the purposes and categories of the profile that have no Chinese name here, as
+    /// an open item asking for them (an identifier is not a Chinese name).
+    fn unnamed(&self) -> Option<Block> {
+        let lang = self.lang();
+        if lang != Lang::Zh {
+            return None;
+        }
+        let mut unknown: Vec<String> = Vec::new();
+        for f in &self.profile.flows {
+            unknown.extend(
+                names::join(lang, &f.purposes, |l, id| {
+                    names::purpose(l, id).map(String::from)
+                })
+                .1,
+            );
+            unknown.extend(names::join(lang, &f.categories, names::category).1);
+        }
+        unknown.sort();
+        unknown.dedup();
+        (!unknown.is_empty()).then(|| Block::Open {
+            item: OpenItem {
+                id: "chinese-names".into(),
+                text: format!(
+                    "为出境情况文件中的以下标识提供中文名称（申报材料应使用中文）：{}",
+                    unknown.join("、")
+                ),
+            },
+        })
     }
 }
 
@@ -189,7 +227,11 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
                 "Personal Information Protection Impact Assessment Report (cross-border provision)",
                 "个人信息保护影响评估报告（向境外提供个人信息）",
             ),
-            pipia(inputs),
+            if second_edition(inputs) {
+                pipia_v2(inputs)
+            } else {
+                pipia(inputs)
+            },
         ),
         DocumentKind::SelfAssessment => (
             t(
@@ -197,7 +239,11 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
                 "Data Export Risk Self-Assessment Report",
                 "数据出境风险自评估报告",
             ),
-            self_assessment(inputs),
+            if second_edition(inputs) {
+                self_assessment_v2(inputs)
+            } else {
+                self_assessment(inputs)
+            },
         ),
         DocumentKind::StandardContractFiling => (
             t(
@@ -217,6 +263,9 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
         ),
     };
     let mut sections = sections;
+    // Before any template's numbered parts, unnumbered: whether the document applies to this processor at all
+    // (a filing the law does not allow must say so first), and the other reading of the law where it would
+    // change the answer.
     if let Some(readings) = open_readings(inputs) {
         sections.insert(0, readings);
     }
@@ -366,6 +415,7 @@ fn open_readings(i: &Inputs<'_>) -> Option<Section> {
         })
         .collect();
     Some(Section {
+        level: 1,
         heading: t(lang, "If the law is read the other way", "如果按另一种理解"),
         blocks,
     })
@@ -373,6 +423,7 @@ fn open_readings(i: &Inputs<'_>) -> Option<Section> {
 
 fn standing_section(lang: Lang, text: String, citation: &str) -> Section {
     Section {
+        level: 1,
         heading: t(
             lang,
             "Is this document for this processor?",
@@ -445,6 +496,7 @@ fn overview(i: &Inputs<'_>) -> Section {
         .map(|x| format!("{} ({}, {})", x.title, x.document, x.effective))
         .collect();
     Section {
+        level: 1,
         heading: t(lang, "Overview", "基本情况"),
         blocks: vec![
             Block::Facts { facts },
@@ -491,7 +543,7 @@ fn flows(i: &Inputs<'_>) -> Section {
                 f.id.clone(),
                 f.recipient.clone(),
                 f.country.clone(),
-                f.kind.id().to_string(),
+                f.kind.label(lang).to_string(),
                 categories.0,
                 categories.1,
                 n(f.individuals),
@@ -508,7 +560,9 @@ fn flows(i: &Inputs<'_>) -> Section {
     if let Some(ledger) = i.ledger {
         blocks.push(figure_sources(i, ledger));
     }
+    blocks.extend(i.unnamed());
     Section {
+        level: 1,
         heading: t(lang, "The transfers", "出境活动情况"),
         blocks,
     }
@@ -600,7 +654,10 @@ fn scale(i: &Inputs<'_>) -> Vec<Block> {
                 "敏感个人信息识别依据",
             ),
             s.clone(),
-            Source::Law(format!("PIPL Art. 28; {s}")),
+            Source::Law(format!(
+                "{}; {s}",
+                t(lang, "PIPL Art. 28", "《个人信息保护法》第二十八条")
+            )),
         ));
     }
     if let Some(w) = &a.window {
@@ -640,7 +697,8 @@ fn scale(i: &Inputs<'_>) -> Vec<Block> {
                 .categories
                 .iter()
                 .map(|(c, sensitive, count)| {
-                    vec![c.clone(), t(lang, if *sensitive { "yes" } else { "no" }, if *sensitive { "是" } else { "否" }), n(*count)]
+                    let name = names::category(lang, c).unwrap_or_else(|| c.clone());
+                    vec![name, t(lang, if *sensitive { "yes" } else { "no" }, if *sensitive { "是" } else { "否" }), n(*count)]
                 })
                 .collect();
             blocks.push(para(
@@ -705,6 +763,7 @@ fn conclusion(i: &Inputs<'_>) -> Section {
         blocks.push(para(format!("{} {w}", t(lang, "Note:", "提示："),), None));
     }
     Section {
+        level: 1,
         heading: t(lang, "Conclusion and duties", "评估结论与义务"),
         blocks,
     }
@@ -715,7 +774,11 @@ fn item(heading: String, citation: String, known: Vec<Block>, open_item: Block) 
     let mut blocks = vec![para(heading.clone(), Some(citation))];
     blocks.extend(known);
     blocks.push(open_item);
-    Section { heading, blocks }
+    Section {
+        heading,
+        level: 1,
+        blocks,
+    }
 }
 
 /// One fact per flow, labelled "`en` ID" / "`zh`（ID）", from the profile.
@@ -746,7 +809,7 @@ fn purposes(i: &Inputs<'_>) -> Block {
         i.profile
             .flows
             .iter()
-            .map(|f| (f.id.as_str(), f.purposes.join(", "))),
+            .map(|f| (f.id.as_str(), i.purposes_and_categories(&f.id).0)),
     )
 }
 
@@ -772,19 +835,23 @@ fn pipia(i: &Inputs<'_>) -> Vec<Section> {
     vec![
         overview(i),
         Section {
+            level: 1,
             heading: t(lang, "Why this assessment", "评估依据"),
-            blocks: vec![para(
-                t(
-                    lang,
-                    "A processor must assess the impact on personal information protection in advance, and record the processing, before providing personal information abroad; the report and records are kept for at least three years.",
-                    "向境外提供个人信息的，个人信息处理者应当事前进行个人信息保护影响评估，并对处理情况进行记录；评估报告和处理情况记录应当至少保存三年。",
+            blocks: vec![
+                first_edition_note(lang),
+                para(
+                    t(
+                        lang,
+                        "A processor must assess the impact on personal information protection in advance, and record the processing, before providing personal information abroad; the report and records are kept for at least three years.",
+                        "向境外提供个人信息的，个人信息处理者应当事前进行个人信息保护影响评估，并对处理情况进行记录；评估报告和处理情况记录应当至少保存三年。",
+                    ),
+                    Some(t(
+                        lang,
+                        "PIPL Art. 55(4), Art. 56",
+                        "《个人信息保护法》第五十五条第（四）项、第五十六条",
+                    )),
                 ),
-                Some(t(
-                    lang,
-                    "PIPL Art. 55(4), Art. 56",
-                    "《个人信息保护法》第五十五条第（四）项、第五十六条",
-                )),
-            )],
+            ],
         },
         flows(i),
         item(
@@ -894,8 +961,10 @@ fn self_assessment(i: &Inputs<'_>) -> Vec<Section> {
     );
     vec![
         Section {
+            level: 1,
             heading: t(lang, "Part 1. The self-assessment", "一、自评估工作简述"),
             blocks: vec![
+                first_edition_note(lang),
                 para(
                     t(
                         lang,
@@ -917,6 +986,7 @@ fn self_assessment(i: &Inputs<'_>) -> Vec<Section> {
             ],
         },
         Section {
+            level: 1,
             heading: t(
                 lang,
                 "Part 2. The export as a whole",
@@ -1046,7 +1116,7 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
     }
     // Without the date the contract took effect there is no deadline to state, only a duty to compute one.
     if filing.and_then(|o| o.due).is_none() {
-        deadline.push(open("contract-effective-date", lang, "Record the date the standard contract takes effect (`mechanism = { kind = \"standard_contract\", since = … }` in the profile) to compute the filing deadline.", "在画像文件中记录标准合同生效日期（`mechanism = { kind = \"standard_contract\", since = … }`），以计算备案期限。"));
+        deadline.push(open("contract-effective-date", lang, "Record the date the standard contract takes effect (`mechanism = { kind = \"standard_contract\", since = … }` in the profile) to compute the filing deadline.", "在出境情况文件（profile）中记录标准合同生效日期（`mechanism = { kind = \"standard_contract\", since = … }`），以计算备案期限。"));
     }
     let annex_rows = a
         .flows
@@ -1059,7 +1129,7 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
                 f.recipient.clone(),
                 f.country.clone(),
                 purposes,
-                f.kind.id().to_string(),
+                f.kind.label(lang).to_string(),
                 n(f.individuals),
                 categories,
                 n(f.sensitive_individuals),
@@ -1125,10 +1195,12 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
     vec![
         overview(i),
         Section {
+            level: 1,
             heading: t(lang, "Filing deadline", "备案期限"),
             blocks: deadline,
         },
         Section {
+            level: 1,
             heading: t(
                 lang,
                 "Annex I: description of the provision of personal information abroad",
@@ -1173,6 +1245,7 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
             ],
         },
         Section {
+            level: 1,
             heading: t(lang, "Filing checklist", "备案材料清单"),
             blocks: vec![
                 para(
@@ -1266,6 +1339,7 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
     vec![
         overview(i),
         Section {
+            level: 1,
             heading: t(lang, "Eligibility", "适用条件"),
             blocks: vec![para(
                 if eligible {
@@ -1293,6 +1367,7 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
             )],
         },
         Section {
+            level: 1,
             heading: t(lang, "Materials and their status", "申请材料及完成情况"),
             blocks: vec![
                 para(
@@ -1313,5 +1388,565 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
         },
         flows(i),
         conclusion(i),
+    ]
+}
+
+/// Whether the filing guides' second editions apply: published with the Provisions on Promoting and Regulating
+/// Cross-Border Data Flows and used since they took effect (2024-03-22), so whether that pack is in force on the
+/// assessment date. Before, the documents follow the assessment matters of the Measures' Art. 5: the first
+/// editions' templates are not encoded, and the document says so.
+fn second_edition(i: &Inputs<'_>) -> bool {
+    i.assessment
+        .regime
+        .iter()
+        .any(|p| p == "cn-provisions-2024")
+}
+
+/// Before 2024-03-22 the guides' first editions applied; their templates are not encoded here, so the document
+/// says that it follows the matters of the Measures' Art. 5 instead.
+fn first_edition_note(lang: Lang) -> Block {
+    para(
+        t(
+            lang,
+            "The assessment date falls before 2024-03-22, when the guides' first editions applied. chujing does not encode their templates: this document follows the matters the Measures' Art. 5 lists; arrange it as the first edition's template requires before filing.",
+            "评估基准日早于2024年3月22日，适用申报（备案）指南第一版。chujing 未收录第一版模板，本文件按办法第五条所列评估事项编排；申报（备案）前请按第一版模板调整。",
+        ),
+        None,
+    )
+}
+
+/// A section of a template, its heading numbered as the template numbers it.
+fn sec(level: u8, heading: String, blocks: Vec<Block>) -> Section {
+    Section {
+        heading,
+        level,
+        blocks,
+    }
+}
+
+/// The data items of each business scenario (a flow), for the self-assessment's table: 序号 / 数据项名称 /
+/// 内容描述 / 出境必要性 / 示例 / 备注, each category once within its scenario.
+fn data_items(i: &Inputs<'_>) -> Vec<Block> {
+    let lang = i.lang();
+    let headers = [
+        ("No.", "序号"),
+        ("Data item", "数据项名称"),
+        ("Description", "内容描述"),
+        ("Why it must go abroad", "出境必要性"),
+        ("Example", "示例"),
+        ("Notes", "备注"),
+    ]
+    .iter()
+    .map(|(en, zh)| t(lang, en, zh))
+    .collect::<Vec<_>>();
+    let mut blocks = Vec::new();
+    for f in &i.profile.flows {
+        let mut seen: Vec<&String> = Vec::new();
+        for c in &f.categories {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        let rows = seen
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let name = names::category(lang, c).unwrap_or_else(|| (*c).clone());
+                vec![
+                    (k + 1).to_string(),
+                    name,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+            })
+            .collect();
+        let (purposes, _) = i.purposes_and_categories(&f.id);
+        blocks.push(para(
+            format!(
+                "{}{}（{} → {}，{}）",
+                t(lang, "Business scenario: ", "业务场景："),
+                f.id,
+                f.recipient,
+                f.country,
+                purposes
+            ),
+            None,
+        ));
+        blocks.push(Block::Table {
+            headers: headers.clone(),
+            rows,
+            source: i.profile_source(),
+        });
+    }
+    blocks.push(open(
+        "data-items",
+        lang,
+        "For each data item, describe its content, why it must go abroad, give an example (masked) and any note.",
+        "逐项填写数据项的内容描述、出境必要性、示例（脱敏）和备注。",
+    ));
+    blocks
+}
+
+/// The self-assessment report in the structure of the security assessment guide's annex (second edition).
+fn self_assessment_v2(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let guide = t(
+        lang,
+        "Guide to Applying for the Data Export Security Assessment (2nd ed.), Annex",
+        "《数据出境安全评估申报指南（第二版）》附件",
+    );
+    let art5 = t(
+        lang,
+        "Security Assessment Measures Art. 5",
+        "《数据出境安全评估办法》第五条",
+    );
+    let risk = |n: &str, en: &str, zh: &str, known: Vec<Block>, id: &str| {
+        let mut blocks = known;
+        blocks.push(open(
+            id,
+            lang,
+            "State what was found, and the rectification where needed.",
+            "说明评估发现的情况，需要整改的说明整改措施。",
+        ));
+        sec(2, format!("{n}{}", t(lang, en, zh)), {
+            let mut b = vec![para(t(lang, en, zh), Some(art5.clone()))];
+            b.extend(blocks);
+            b
+        })
+    };
+    vec![
+        sec(
+            1,
+            t(lang, "1. The self-assessment", "一、自评估工作情况"),
+            vec![
+                para(
+                    t(
+                        lang,
+                        "The self-assessment is completed within the three months before the application, and no major change occurs between its completion and the application.",
+                        "自评估工作应当在申报前3个月内完成，且至申报之日未发生重大变化。",
+                    ),
+                    Some(guide.clone()),
+                ),
+                open(
+                    "self-assessment-team",
+                    lang,
+                    "State the period, the people and bodies who ran the self-assessment, its process and method (interviews, document review, technical testing), and any third party that took part.",
+                    "说明自评估的起止时间、组织开展情况（人员和机构）、工作过程和方法（访谈、文件审查、技术检测等），以及第三方机构参与情况。",
+                ),
+            ],
+        ),
+        sec(
+            1,
+            t(lang, "2. The export as a whole", "二、出境活动整体情况"),
+            vec![],
+        ),
+        sec(
+            2,
+            t(lang, "(1) The data processor", "（一）数据处理者情况"),
+            {
+                let mut b = overview(i).blocks;
+                b.push(open("ownership-organisation", lang,
+                "Describe the ownership and actual control, the organisation and the data security bodies, the main business and the data assets.",
+                "说明股权结构和实际控制人、组织架构、数据安全管理机构设置、主营业务和数据资产情况。"));
+                b
+            },
+        ),
+        sec(
+            2,
+            t(lang, "(2) The data to be exported", "（二）拟出境数据情况"),
+            vec![],
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "1. Purpose, scope and method, and their lawfulness, legitimacy and necessity",
+                "1. 出境目的、范围、方式及其合法性、正当性、必要性",
+            ),
+            vec![
+                purposes(i),
+                open(
+                    "legal-basis",
+                    lang,
+                    "State the legal basis of each transfer and why each category is necessary for its purpose.",
+                    "说明各出境活动的处理依据以及各类数据对实现目的的必要性。",
+                ),
+            ],
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "2. Data items by business scenario",
+                "2. 各业务场景的出境数据项",
+            ),
+            data_items(i),
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "3. Systems, data centres and the export link; storage abroad",
+                "3. 涉及的信息系统、数据中心和出境链路，境外存储地点",
+            ),
+            vec![
+                destinations(i),
+                open(
+                    "systems",
+                    lang,
+                    "Name the information systems and data centres involved, the export link (domains, IP addresses, method) and where the data is stored abroad.",
+                    "说明出境涉及的信息系统、数据中心，出境链路（域名、IP地址、传输方式）及数据在境外的存储地点。",
+                ),
+            ],
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "4. Onward provision by the recipient",
+                "4. 境外接收方再提供情况",
+            ),
+            vec![open(
+                "onward",
+                lang,
+                "State whether the recipient provides the data to others, to whom and why.",
+                "说明境外接收方是否向第三方再提供数据，向谁提供及其目的。",
+            )],
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "5. Individuals: counted by natural person, deduplicated, this year; forecast for three years",
+                "5. 出境个人信息数量（按自然人去重计算，当年）及未来3年预测",
+            ),
+            {
+                let mut b = scale(i);
+                b.push(open("forecast", lang,
+                "Forecast the individuals whose PI will be exported in each of the next three years, and how.",
+                "预测未来3年每年拟出境个人信息的数量及测算依据。"));
+                b
+            },
+        ),
+        sec(
+            2,
+            t(
+                lang,
+                "(3) Data security capability",
+                "（三）数据安全保障能力情况",
+            ),
+            vec![
+                para(
+                    t(
+                        lang,
+                        "Before providing PI abroad the processor informs individuals of the recipient, purposes, methods, categories and how to exercise their rights, and obtains their separate consent, unless the processing rests on PIPL Art. 13(1) items 2 to 7.",
+                        "向境外提供个人信息的，应当向个人告知境外接收方的名称或者姓名、联系方式、处理目的、处理方式、个人信息的种类以及个人行使权利的方式和程序等事项，并取得个人的单独同意；依照《个人信息保护法》第十三条第一款第（二）项至第（七）项规定处理个人信息的除外。",
+                    ),
+                    Some(t(
+                        lang,
+                        "PIPL Art. 39, Art. 13",
+                        "《个人信息保护法》第三十九条、第十三条",
+                    )),
+                ),
+                open(
+                    "security-capability",
+                    lang,
+                    "Describe the data security management, the technical measures, evidence that they work, and the compliance record (inspections, incidents, penalties).",
+                    "说明数据安全管理制度、技术措施及其有效性证明、合规情况（检查、事件、处罚）。",
+                ),
+            ],
+        ),
+        sec(
+            2,
+            t(lang, "(4) The recipient", "（四）境外接收方情况"),
+            {
+                let mut b = flows(i).blocks;
+                b.push(open("recipient-security-measures", lang,
+                "Describe each recipient: its status, business, data security capability and the law it is under.",
+                "说明境外接收方的基本情况、主营业务、数据安全保障能力及所在国家或地区的法律环境。"));
+                b
+            },
+        ),
+        sec(
+            2,
+            t(
+                lang,
+                "(5) What the legal documents stipulate",
+                "（五）法律文件约定数据安全保护责任义务的情况",
+            ),
+            vec![
+                para(
+                    t(
+                        lang,
+                        "The contract covers: the purpose, method and scope of the export and the recipient's processing; where and how long the data is kept abroad and what happens at the end; limits on onward provision; security measures when control or business scope changes or the destination's law changes; liability and dispute resolution; incident handling and channels for individuals' rights.",
+                        "法律文件应当约定：数据出境的目的、方式和范围，境外接收方处理数据的用途、方式；数据在境外的保存地点、期限及到期后的处理措施；限制境外接收方再提供的约束性要求；境外接收方实际控制权或经营范围发生实质性变化、所在国家或地区法律环境变化导致难以保障数据安全时应采取的措施；违约责任和争议解决；发生安全事件时的处置和个人维权途径。",
+                    ),
+                    Some(t(
+                        lang,
+                        "Security Assessment Measures Art. 9",
+                        "《数据出境安全评估办法》第九条",
+                    )),
+                ),
+                open(
+                    "contract-review",
+                    lang,
+                    "Attach the contract with the recipient and its review (for example `chujing contract check`).",
+                    "附与境外接收方拟订立的法律文件及其审查结果（例如 `chujing contract check`）。",
+                ),
+            ],
+        ),
+        sec(
+            2,
+            t(lang, "(6) Other", "（六）其他需要说明的情况"),
+            vec![open(
+                "other",
+                lang,
+                "Anything else the regulator should know.",
+                "其他需要说明的情况。",
+            )],
+        ),
+        sec(
+            1,
+            t(
+                lang,
+                "3. The risk self-assessment",
+                "三、拟出境活动的风险自评估情况",
+            ),
+            vec![],
+        ),
+        risk(
+            "（一）",
+            "Lawfulness, legitimacy and necessity of the purpose, scope and methods of the export and of the recipient's processing",
+            "数据出境和境外接收方处理数据的目的、范围、方式等的合法性、正当性、必要性",
+            vec![],
+            "risk-legality",
+        ),
+        risk(
+            "（二）",
+            "Scale, scope, categories and sensitivity of the data, and the risks to national security, the public interest and individuals' rights",
+            "出境数据的规模、范围、种类、敏感程度，数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险",
+            vec![],
+            "risk-scale",
+        ),
+        risk(
+            "（三）",
+            "Whether the recipient's obligations and its measures and capacity ensure the data's security",
+            "境外接收方承诺承担的责任义务，以及履行责任义务的管理和技术措施、能力等能否保障出境数据的安全",
+            vec![],
+            "risk-recipient",
+        ),
+        risk(
+            "（四）",
+            "Risks of tampering, destruction, leakage, loss, transfer or unlawful use during and after the export, and channels for individuals' rights",
+            "数据出境中和出境后遭到篡改、破坏、泄露、丢失、转移或者被非法获取、非法利用等的风险，个人信息权益维护的渠道是否通畅",
+            vec![],
+            "risk-after-export",
+        ),
+        risk(
+            "（五）",
+            "Whether the legal documents stipulate the data security duties fully",
+            "与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件等是否充分约定了数据安全保护责任义务",
+            vec![],
+            "risk-contract",
+        ),
+        risk(
+            "（六）",
+            "Other matters that may affect the security of the export",
+            "其他可能影响数据出境安全的事项",
+            vec![],
+            "risk-other",
+        ),
+        {
+            let mut c = conclusion(i);
+            c.level = 2;
+            c.heading = t(
+                lang,
+                "(7) Conclusion of the self-assessment",
+                "（七）自评估结论",
+            );
+            c
+        },
+    ]
+}
+
+/// The PIPIA for a standard contract filing in the structure of the filing guide's annex (second edition).
+fn pipia_v2(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let art5 = t(
+        lang,
+        "Standard Contract Measures Art. 5",
+        "《个人信息出境标准合同办法》第五条",
+    );
+    let risk = |n: &str, en: &str, zh: &str, id: &str| {
+        sec(
+            2,
+            format!("{n}{}", t(lang, en, zh)),
+            vec![
+                para(t(lang, en, zh), Some(art5.clone())),
+                open(
+                    id,
+                    lang,
+                    "State what was found, and the rectification where needed.",
+                    "说明评估发现的情况，需要整改的说明整改措施。",
+                ),
+            ],
+        )
+    };
+    vec![
+        sec(
+            1,
+            t(lang, "1. The export as a whole", "一、出境活动整体情况"),
+            vec![],
+        ),
+        sec(
+            2,
+            t(
+                lang,
+                "(1) The personal information processor",
+                "（一）个人信息处理者情况",
+            ),
+            vec![],
+        ),
+        sec(3, t(lang, "1. Basic facts", "1. 基本情况"), {
+            let mut b = overview(i).blocks;
+            b.push(open("ownership-organisation", lang,
+                "Describe the ownership and actual control, the organisation and the PI protection bodies.",
+                "说明股权结构和实际控制人、组织架构、个人信息保护机构设置情况。"));
+            b
+        }),
+        sec(
+            3,
+            t(
+                lang,
+                "2. Business and the personal information processed",
+                "2. 业务和个人信息处理情况",
+            ),
+            vec![open(
+                "business-pi",
+                lang,
+                "Describe the main business and the personal information processed for it.",
+                "说明主营业务及其处理个人信息的情况。",
+            )],
+        ),
+        sec(
+            3,
+            t(
+                lang,
+                "3. The personal information to be provided abroad",
+                "3. 拟向境外提供个人信息情况",
+            ),
+            {
+                let mut b = vec![
+                    para(
+                        t(
+                            lang,
+                            "(a) Purpose, method and scope:",
+                            "（1）出境目的、方式和范围：",
+                        ),
+                        None,
+                    ),
+                    purposes(i),
+                    para(
+                        t(
+                            lang,
+                            "(b) Scale (individuals counted by natural person, deduplicated):",
+                            "（2）出境个人信息规模（按自然人去重计算）：",
+                        ),
+                        None,
+                    ),
+                ];
+                b.extend(scale(i));
+                b.push(para(t(lang, "(c) Categories and sensitivity; (d) storage abroad and retention; (e) onward provision:", "（3）个人信息种类和敏感程度；（4）境外存储地点和期限；（5）境外再提供情况："), None));
+                b.push(destinations(i));
+                b.push(open("retention-onward", lang,
+                "State how long the recipient keeps the PI, where, and whether it provides it to others.",
+                "说明境外接收方的保存期限、存储地点以及是否向第三方再提供。"));
+                b
+            },
+        ),
+        sec(
+            3,
+            t(lang, "4. Compliance", "4. 合规情况"),
+            vec![open(
+                "compliance-record",
+                lang,
+                "State the compliance record in personal information protection (inspections, incidents, penalties).",
+                "说明个人信息保护合规情况（检查、安全事件、行政处罚等）。",
+            )],
+        ),
+        sec(
+            2,
+            t(lang, "(2) The recipient abroad", "（二）境外接收方情况"),
+            {
+                let mut b = flows(i).blocks;
+                b.push(open("recipient-security-measures", lang,
+                "For each recipient: its basic facts; the purpose and method of its processing; its security capability (organisational and technical measures).",
+                "逐一说明境外接收方的基本情况、处理个人信息的目的和方式、个人信息安全保障能力（管理和技术措施）。"));
+                b
+            },
+        ),
+        sec(
+            2,
+            t(lang, "(3) Other", "（三）其他需要说明的情况"),
+            vec![open(
+                "other",
+                lang,
+                "Anything else the regulator should know.",
+                "其他需要说明的情况。",
+            )],
+        ),
+        sec(
+            1,
+            t(
+                lang,
+                "2. The impact assessment",
+                "二、个人信息出境风险评估情况",
+            ),
+            vec![],
+        ),
+        risk(
+            "（一）",
+            "Lawfulness, legitimacy and necessity of the purpose, scope and methods of processing by the processor and the recipient",
+            "个人信息处理者和境外接收方处理个人信息的目的、范围、方式等的合法性、正当性、必要性",
+            "risk-legality",
+        ),
+        risk(
+            "（二）",
+            "Scale, scope, categories and sensitivity of the PI provided abroad, and the risks to individuals' rights",
+            "出境个人信息的规模、范围、种类、敏感程度，个人信息出境可能对个人信息权益带来的风险",
+            "risk-scale",
+        ),
+        risk(
+            "（三）",
+            "The recipient's obligations, and whether its measures and capacity ensure the PI's security",
+            "境外接收方承诺承担的义务，以及履行义务的管理和技术措施、能力等能否保障出境个人信息的安全",
+            "risk-recipient",
+        ),
+        risk(
+            "（四）",
+            "Risks of tampering, destruction, leakage, loss or unlawful use after the export, and channels for individuals' rights",
+            "个人信息出境后遭到篡改、破坏、泄露、丢失、非法利用等的风险，个人信息权益维护的渠道是否通畅",
+            "risk-after-export",
+        ),
+        risk(
+            "（五）",
+            "Effect of the destination's PI protection policies and laws on the performance of the standard contract",
+            "境外接收方所在国家或者地区的个人信息保护政策和法规对标准合同履行的影响",
+            "destination-law",
+        ),
+        risk(
+            "（六）",
+            "Other matters that may affect the security of the export",
+            "其他可能影响个人信息出境安全的事项",
+            "risk-other",
+        ),
+        {
+            let mut c = conclusion(i);
+            c.level = 2;
+            c.heading = t(lang, "(7) Conclusion", "（七）评估结论");
+            c
+        },
     ]
 }

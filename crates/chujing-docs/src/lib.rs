@@ -13,6 +13,7 @@
 pub mod build;
 pub mod contract;
 pub mod model;
+pub mod names;
 pub mod render;
 
 pub use build::{DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, build};

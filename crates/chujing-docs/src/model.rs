@@ -101,6 +101,8 @@ pub struct ChecklistEntry {
 pub struct Section {
     /// The heading.
     pub heading: String,
+    /// Its level: 1 (一、), 2 (（一）) or 3 (1.), as the filing templates number them.
+    pub level: u8,
     /// Its content.
     pub blocks: Vec<Block>,
 }

@@ -10,7 +10,7 @@ use crate::model::{Block, Document, Source};
 pub fn source_label(source: &Source, lang: Lang) -> String {
     let pick = |en: &str, zh: &str| lang.pick(en, zh).to_string();
     match source {
-        Source::Profile(file) => format!("{} {file}", pick("profile", "画像文件")),
+        Source::Profile(file) => format!("{} {file}", pick("profile", "出境情况文件")),
         Source::Ledger => pick("ledger", "出境台账"),
         Source::Scan(file) => format!("{} {file}", pick("scan", "扫描报告")),
         Source::Law(cite) => cite.clone(),
@@ -56,7 +56,9 @@ pub fn markdown(doc: &Document) -> String {
         out.push('\n');
     }
     for s in &doc.sections {
-        let _ = writeln!(out, "## {}\n", s.heading);
+        // The title is `#`; a section of level 1 is `##`, of level 2 `###`, of level 3 `####`.
+        let marks = "#".repeat(usize::from(s.level.clamp(1, 3)) + 1);
+        let _ = writeln!(out, "{marks} {}\n", s.heading);
         for b in &s.blocks {
             match b {
                 Block::Paragraph { text, citation } => match citation {
@@ -247,7 +249,8 @@ pub fn html(doc: &Document) -> String {
         out.push_str("</ul>\n");
     }
     for s in &doc.sections {
-        let _ = writeln!(out, "<h2>{}</h2>", escape(&s.heading));
+        let h = s.level.clamp(1, 3) + 1;
+        let _ = writeln!(out, "<h{h}>{}</h{h}>", escape(&s.heading));
         for b in &s.blocks {
             match b {
                 Block::Paragraph { text, citation } => {

@@ -199,6 +199,39 @@ impl ExemptionId {
             ExemptionId::StatutoryDuty => "statutory_duty",
         }
     }
+
+    /// The exemption in words.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ExemptionId::ContractNecessity => lang.pick(
+                "necessary for a contract with the individual",
+                "订立、履行个人作为一方当事人的合同所必需",
+            ),
+            ExemptionId::HrManagement => {
+                lang.pick("cross-border HR management", "实施跨境人力资源管理所必需")
+            }
+            ExemptionId::Emergency => {
+                lang.pick("emergency", "紧急情况下保护自然人生命健康和财产安全所必需")
+            }
+            ExemptionId::CollectedAbroad => {
+                lang.pick("collected abroad", "境外收集后在境内处理并向境外提供")
+            }
+            ExemptionId::NoPersonalInformation => {
+                lang.pick("no personal information", "不含个人信息和重要数据")
+            }
+            ExemptionId::FtzNegativeList => lang.pick(
+                "outside a free-trade zone's negative list",
+                "自由贸易试验区负面清单外的数据",
+            ),
+            ExemptionId::SmallVolume => lang.pick(
+                "fewer than 100,000 individuals",
+                "累计向境外提供不满10万人个人信息",
+            ),
+            ExemptionId::StatutoryDuty => {
+                lang.pick("statutory duty", "履行法定职责或者法定义务所必需")
+            }
+        }
+    }
 }
 
 impl fmt::Display for ExemptionId {
@@ -226,6 +259,18 @@ impl FlowKind {
             FlowKind::Transfer => "transfer",
             FlowKind::RemoteAccess => "remote_access",
             FlowKind::OffshoreProcessing => "offshore_processing",
+        }
+    }
+
+    /// The flow kind in words (the Chinese as the guides word it).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            FlowKind::Transfer => lang.pick("transfer abroad", "向境外传输"),
+            FlowKind::RemoteAccess => lang.pick("access from abroad", "境外访问、调取"),
+            FlowKind::OffshoreProcessing => lang.pick(
+                "processing abroad of individuals in China",
+                "在境外处理境内自然人个人信息",
+            ),
         }
     }
 }

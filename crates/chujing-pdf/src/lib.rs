@@ -111,7 +111,7 @@ fn view(doc: &Document) -> Value {
                     }),
                 })
                 .collect();
-            json!({"heading": s.heading, "blocks": blocks})
+            json!({"heading": s.heading, "level": s.level.clamp(1, 3), "blocks": blocks})
         })
         .collect();
     json!({

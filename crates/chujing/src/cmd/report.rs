@@ -92,6 +92,18 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         args.ledger.then_some(db_url),
     )?;
     let (assessment, ledger) = (assessed.assessment, assessed.ledger);
+    let today = crate::clock::today_in_china();
+    if args.kind == DocumentKind::SelfAssessment
+        && !chujing_law::guides::self_assessment_current(as_of, today)
+    {
+        eprintln!(
+            "warning: the self-assessment is dated {as_of}, more than {} months before today ({today}); an \
+             application needs one completed within the {} months before it (security assessment guide, 2nd ed.): \
+             assess again as of a recent date",
+            chujing_law::guides::SELF_ASSESSMENT_MONTHS,
+            chujing_law::guides::SELF_ASSESSMENT_MONTHS
+        );
+    }
     let scan = args
         .scan
         .as_deref()

@@ -34,6 +34,28 @@ fn golden_documents_in_both_languages() {
     }
 }
 
+/// The PIPIA and the self-assessment follow the second editions' templates from 2024-03-22; before, the
+/// matters of the Measures' Art. 5, saying that the first editions' templates are not encoded.
+#[test]
+fn golden_templates_before_the_second_editions() {
+    for (kind, profile) in &KINDS[..2] {
+        for lang in ["zh", "en"] {
+            let (code, out, err) = chujing(&[
+                "report",
+                kind,
+                "--profile",
+                profile,
+                "--lang",
+                lang,
+                "--as-of",
+                "2023-12-01",
+            ]);
+            assert_eq!(code, 0, "{kind} {lang}: {err}");
+            insta::assert_snapshot!(format!("report-{kind}-{lang}-2023"), out);
+        }
+    }
+}
+
 #[test]
 fn documents_are_honest_about_sources_and_open_items() {
     let (_, out, _) = chujing(&[
