@@ -118,6 +118,13 @@ pub struct Document {
     pub title: String,
     /// One line under the title: processor and date.
     pub subtitle: String,
+    /// The organisation the document is for (its cover names it, beside the seal).
+    pub organisation: String,
+    /// The document's date (the assessment date).
+    pub date: String,
+    /// Whether the document follows a regulator's template, to be typeset as the template prescribes (a cover
+    /// with the organisation, its seal and the date; the prescribed faces, sizes, spacing and margins).
+    pub template: bool,
     /// A note that the document is generated and must be reviewed.
     pub notice: String,
     /// Heading of the open items list.

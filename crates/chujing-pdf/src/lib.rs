@@ -14,6 +14,109 @@ use serde_json::{Value, json};
 use typst_as_lib::TypstEngine;
 
 const TEMPLATE: &str = include_str!("../templates/document.typ");
+/// The typesetting the CAC's guides prescribe for a filing (`Document::template`).
+const FILING: &str = include_str!("../templates/filing.typ");
+
+/// A face the filing template names, and where its font is looked for: an environment variable naming a
+/// file, the font itself where installed, then free fonts from Debian's packages that stand in for it.
+struct Role {
+    name: &'static str,
+    env: &'static str,
+    named: &'static [&'static str],
+    substitutes: &'static [&'static str],
+}
+
+/// 仿宋 (body and level-3 headings), 楷体 (level-2 headings), Times New Roman (digits and Latin letters). 黑体
+/// (level-1 headings and the title) is the CJK font of every document (`find_font`).
+const ROLES: [Role; 3] = [
+    Role {
+        name: "仿宋",
+        env: "CHUJING_FONT_FANGSONG",
+        named: &[
+            "/usr/share/fonts/truetype/windows/simfang.ttf",
+            "/usr/share/fonts/truetype/fangsong/simfang.ttf",
+        ],
+        // No free FangSong for simplified Chinese is packaged by Debian (cwTeX's is traditional): a Song face
+        // stands in (fonts-arphic-gbsn00lp).
+        substitutes: &["/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"],
+    },
+    Role {
+        name: "楷体",
+        env: "CHUJING_FONT_KAI",
+        named: &["/usr/share/fonts/truetype/windows/simkai.ttf"],
+        substitutes: &["/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"],
+    },
+    Role {
+        name: "Times New Roman",
+        env: "CHUJING_FONT_LATIN",
+        named: &["/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf"],
+        // Metric-compatible with Times New Roman (fonts-liberation).
+        substitutes: &["/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"],
+    },
+];
+
+/// A face found for a role of the filing template.
+#[derive(Debug, Clone)]
+struct Found {
+    family: String,
+    bytes: Vec<u8>,
+    note: Option<String>,
+}
+
+/// The font's family name, as typst knows it.
+fn family(bytes: &[u8]) -> Option<String> {
+    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+    // The English name first (typst matches families by it), then any.
+    let names = || {
+        face.names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+    };
+    names()
+        .filter(|n| n.language_id == 0x0409)
+        .find_map(|n| n.to_string())
+        .or_else(|| names().find_map(|n| n.to_string()))
+}
+
+/// The font for `role`: its environment variable, the named font, a substitute, else the main CJK font (each
+/// but the named font said in the note).
+fn face_for(role: &Role, main: &Path, main_bytes: &[u8]) -> Found {
+    let configured = std::env::var_os(role.env).map(PathBuf::from);
+    let tries = configured
+        .iter()
+        .map(|p| (p.clone(), false))
+        .chain(role.named.iter().map(|p| (PathBuf::from(p), false)))
+        .chain(role.substitutes.iter().map(|p| (PathBuf::from(p), true)));
+    for (path, substitute) in tries {
+        if let Some((bytes, fam)) = std::fs::read(&path)
+            .ok()
+            .and_then(|b| family(&b).map(|f| (b, f)))
+        {
+            let note = substitute.then(|| {
+                format!(
+                    "{} is not installed: {fam} ({}) stands in",
+                    role.name,
+                    path.display()
+                )
+            });
+            return Found {
+                family: fam,
+                bytes,
+                note,
+            };
+        }
+    }
+    let fam = family(main_bytes).unwrap_or_default();
+    Found {
+        note: Some(format!(
+            "{} is not installed, nor a stand-in: {fam} ({}) is used",
+            role.name,
+            main.display()
+        )),
+        family: fam,
+        bytes: main_bytes.to_vec(),
+    }
+}
 
 /// Where CJK fonts are looked for when `CHUJING_PDF_FONT` is not set.
 pub const FONT_CANDIDATES: &[&str] = &[
@@ -117,6 +220,8 @@ fn view(doc: &Document) -> Value {
     json!({
         "lang": doc.lang,
         "title": doc.title,
+        "organisation": doc.organisation,
+        "date": doc.date,
         "subtitle": doc.subtitle,
         "notice": doc.notice,
         "open_heading": doc.open_heading,
@@ -154,12 +259,46 @@ fn check_font(font: &Path, bytes: &[u8], text: &str) -> Result<(), PdfError> {
 /// Typesets `doc` into PDF bytes with the font at `font`, after checking that the font is one and has every
 /// Chinese character the document uses (typst would otherwise leave them blank and still write a PDF).
 pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
+    render_with_notes(doc, font).map(|(pdf, _)| pdf)
+}
+
+/// As [`render`], and for a document in a regulator's template, which faces stood in for the ones the
+/// template names (仿宋, 楷体, 黑体, Times New Roman), to be said to the user.
+pub fn render_with_notes(doc: &Document, font: &Path) -> Result<(Vec<u8>, Vec<String>), PdfError> {
     let bytes = std::fs::read(font).map_err(|e| PdfError::Font(font.to_path_buf(), e))?;
-    let view = view(doc).to_string();
-    check_font(font, &bytes, &view)?;
+    let mut view = view(doc);
+    let text = view.to_string();
+    check_font(font, &bytes, &text)?;
+    let mut notes = Vec::new();
+    let mut fonts: Vec<Vec<u8>> = vec![bytes.clone()];
+    let template = if doc.template {
+        let [fangsong, kai, latin] = ROLES.each_ref().map(|r| face_for(r, font, &bytes));
+        // The body's face and the headings' must have every character too.
+        for (found, name) in [(&fangsong, "仿宋"), (&kai, "楷体")] {
+            check_font(&PathBuf::from(name), &found.bytes, &text)?;
+        }
+        let hei = family(&bytes).unwrap_or_default();
+        notes.push(format!("黑体 is set in {hei} ({})", font.display()));
+        notes.extend(
+            [&fangsong, &kai, &latin]
+                .iter()
+                .filter_map(|f| f.note.clone()),
+        );
+        if let Some(v) = view.as_object_mut() {
+            v.insert(
+                "fonts".into(),
+                json!({ "fangsong": fangsong.family, "kai": kai.family, "latin": latin.family, "hei": hei }),
+            );
+        }
+        fonts.extend([fangsong.bytes, kai.bytes, latin.bytes]);
+        FILING
+    } else {
+        TEMPLATE
+    };
+    let view = view.to_string();
     let engine = TypstEngine::builder()
-        .main_file(TEMPLATE)
-        .fonts([bytes.as_slice()])
+        .main_file(template)
+        .fonts(fonts.iter().map(Vec::as_slice))
         .build();
     let mut inputs = typst::foundations::Dict::new();
     inputs.insert(
@@ -170,6 +309,7 @@ pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
         .compile_with_input(inputs)
         .output
         .map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
-    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-        .map_err(|e| PdfError::Pdf(format!("{e:?}")))
+    let pdf = typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
+        .map_err(|e| PdfError::Pdf(format!("{e:?}")))?;
+    Ok((pdf, notes))
 }

@@ -143,7 +143,11 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         ReportFormat::Pdf => {
             let configured = std::env::var_os("CHUJING_PDF_FONT").map(PathBuf::from);
             let font = chujing_pdf::find_font(configured.as_deref())?;
-            chujing_pdf::render(&doc, &font)?
+            let (pdf, notes) = chujing_pdf::render_with_notes(&doc, &font)?;
+            for n in notes {
+                eprintln!("note: {n}");
+            }
+            pdf
         }
     };
     match &args.output {

@@ -639,3 +639,166 @@ fn the_clause_checker_and_documents_cite_the_standard_in_force_on_the_date() {
         doc("pipia", "2025-11-01").contains("Sensitive PI identified under: **GB/T 45574-2025")
     );
 }
+
+/// The words of a PDF page as `pdftotext -bbox` finds them: (xMin, yMin, xMax, yMax, text).
+fn words(pdf: &std::path::Path, page: u32) -> Vec<(f64, f64, f64, f64, String)> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |w: &str, name: &str| -> f64 {
+        w.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|w| {
+            let text = w
+                .split('>')
+                .nth(1)
+                .and_then(|r| r.split('<').next())
+                .unwrap_or("")
+                .to_string();
+            (
+                attr(w, "xMin"),
+                attr(w, "yMin"),
+                attr(w, "xMax"),
+                attr(w, "yMax"),
+                text,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_filing_is_typeset_as_the_template_prescribes() {
+    let test = "the filing template's typesetting";
+    if !chujing_testkit::tool(test, "pdftotext", "poppler-utils")
+        || !chujing_testkit::tool(test, "pdffonts", "poppler-utils")
+    {
+        return;
+    }
+    let stand_ins = [
+        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
+        "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    ];
+    if chujing_pdf::find_font(None).is_err()
+        || stand_ins.iter().any(|f| !std::path::Path::new(f).exists())
+    {
+        chujing_testkit::skip(
+            test,
+            "needs a CJK font and the free faces that stand in for 仿宋, 楷体 and Times New Roman \
+             (fonts-arphic-gbsn00lp, fonts-arphic-gkai00mp, fonts-liberation; scripts/test-tools installs them)",
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("sa.pdf");
+    let (code, _, err) = chujing(&[
+        "report",
+        "self-assessment",
+        "--profile",
+        "examples/large-platform-security-assessment.toml",
+        "--as-of",
+        "2026-11-22",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Which faces stood in is said.
+    assert!(
+        err.contains("仿宋 is not installed: AR PL SungtiL GB"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Times New Roman is not installed: Liberation Serif"),
+        "{err}"
+    );
+
+    // The faces are embedded: 黑体, 仿宋 (its stand-in), 楷体 (its stand-in) and the Latin face.
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout).to_string();
+    for face in ["BousungEG-Light-GB", "GBZenKai", "LiberationSerif"] {
+        assert!(fonts.contains(face), "{face} embedded:\n{fonts}");
+    }
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("595.276 x 841.89 pts (A4)"));
+
+    // The cover: the title, the organisation with its seal, the date in Chinese.
+    let cover: String = words(&pdf, 1).into_iter().map(|w| w.4).collect();
+    assert!(
+        cover.contains("数据出境风险自评估报告")
+            && cover.contains("（盖章）")
+            && cover.contains("2026年11月22日"),
+        "{cover}"
+    );
+
+    // A page of body text: 14 pt characters, lines 26 pt apart, 3.18 cm (90.1 pt) margins left and right with
+    // first lines indented two characters, 2.54 cm (72 pt) top and bottom.
+    let page = words(&pdf, 3);
+    let cjk: Vec<_> = page
+        .iter()
+        .filter(|w| {
+            w.4.chars()
+                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，。、：（）《》；".contains(c))
+                && !w.4.is_empty()
+        })
+        .collect();
+    assert!(cjk.len() > 10, "{page:?}");
+    let body: Vec<_> = cjk
+        .iter()
+        .filter(|w| (w.3 - w.1 - 14.0).abs() < 0.05)
+        .collect();
+    assert!(
+        body.len() * 2 > cjk.len(),
+        "most Chinese words are 14 pt high: {cjk:?}"
+    );
+    let left = 3.18 / 2.54 * 72.0;
+    let lefts: Vec<f64> = body.iter().map(|w| w.0).collect();
+    assert!(
+        lefts.iter().any(|x| (x - left).abs() < 0.5),
+        "lines start 3.18 cm in: {lefts:?}"
+    );
+    assert!(
+        lefts.iter().any(|x| (x - left - 28.0).abs() < 0.5),
+        "first lines indented 2 characters: {lefts:?}"
+    );
+    assert!(
+        page.iter()
+            .all(|w| w.0 >= left - 10.0 && w.2 <= 595.276 - left + 10.0),
+        "within the left and right margins"
+    );
+    // Everything but the page number, which sits in the bottom margin, is within the top and bottom margins.
+    let (footer, content): (Vec<_>, Vec<_>) = page.iter().partition(|w| w.1 > 841.89 - 72.0);
+    // The cover is not numbered: the third sheet is page 2.
+    assert!(
+        footer.iter().all(|w| w.4 == "2"),
+        "only the page number below the text: {footer:?}"
+    );
+    assert!(
+        content
+            .iter()
+            .all(|w| w.1 >= 72.0 - 14.0 && w.3 <= 841.89 - 72.0 + 4.0),
+        "within the top and bottom margins"
+    );
+    let mut tops: Vec<f64> = body.iter().map(|w| w.1).collect();
+    tops.sort_by(f64::total_cmp);
+    tops.dedup_by(|a, b| (*a - *b).abs() < 0.05);
+    let steps: Vec<f64> = tops.windows(2).map(|p| p[1] - p[0]).collect();
+    let at_26 = steps.iter().filter(|d| (**d - 26.0).abs() < 0.05).count();
+    assert!(at_26 * 2 > steps.len(), "lines 26 pt apart: {steps:?}");
+}
