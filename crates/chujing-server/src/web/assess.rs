@@ -288,7 +288,7 @@ pub async fn gate(State(s): State<AppState>, cx: PageContext, body: Bytes) -> Re
 }
 
 /// A document of the saved profile, for download: `/documents/{kind}/{format}` with a kind of `chujing report`
-/// (pipia, self-assessment, standard-contract-filing, certification-application) and md, html or pdf; in the
+/// (pipia, self-assessment, standard-contract-filing, certification-application) and md, html, pdf or docx; in the
 /// page's language, as of today, with the service's ledger as its figures.
 pub async fn document(
     State(s): State<AppState>,
@@ -302,9 +302,9 @@ pub async fn document(
                 "no document `{kind}`: pipia, self-assessment, standard-contract-filing or certification-application"
             ))
         })?;
-        if !matches!(format.as_str(), "md" | "html" | "pdf") {
+        if !matches!(format.as_str(), "md" | "html" | "pdf" | "docx") {
             return Err(ApiError::not_found(format!(
-                "no format `{format}`: md, html or pdf"
+                "no format `{format}`: md, html, pdf or docx"
             )));
         }
         let today = s.clock.now().today;
@@ -317,6 +317,12 @@ pub async fn document(
             "html" => (
                 chujing_docs::render::html(&doc).into_bytes(),
                 "text/html; charset=utf-8",
+            ),
+            "docx" => (
+                chujing_docx::render(&doc).map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                })?,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             ),
             _ => (pdf(doc).await?, "application/pdf"),
         };

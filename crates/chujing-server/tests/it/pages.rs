@@ -619,6 +619,9 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
     .await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.body.contains("<html"), "{}", html.body);
+    let word = fetch(&kit, Method::GET, "/documents/pipia/docx", &en, None).await;
+    assert_eq!(word.status, StatusCode::OK);
+    assert!(word.body.starts_with("PK"), "a DOCX is a zip package");
     let none = fetch(&kit, Method::GET, "/documents/memo/md", &en, None).await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
     let pdf = fetch(

@@ -29,6 +29,8 @@ pub enum ReportFormat {
     Html,
     /// PDF, typeset in process with a CJK font.
     Pdf,
+    /// Word (DOCX): real headings, styles and tables, to edit, stamp and upload.
+    Docx,
 }
 
 /// Write a PIPIA, a self-assessment report, standard contract filing materials or a certification
@@ -40,6 +42,7 @@ Examples:
   chujing report pipia --profile examples/mid-size-standard-contract.toml -o pipia.md
   chujing report standard-contract-filing --profile profile.toml --lang en --format html -o filing.html
   chujing report self-assessment --profile examples/large-platform-security-assessment.toml --format pdf -o sa.pdf
+  chujing report pipia --profile profile.toml -o pipia.docx
   chujing report pipia --profile profile.toml --ledger --scan scan.json -o pipia.md
 
 Kinds: pipia, self-assessment, standard-contract-filing, certification-application. Chinese is the default \
@@ -64,13 +67,13 @@ pub struct ReportArgs {
     /// Language: `zh` (default; filings are in Chinese) or `en`.
     #[arg(long, default_value = "zh", value_parser = parse_lang)]
     lang: Lang,
-    /// Output format; by default from the output file's extension (.md, .html, .pdf), else Markdown.
+    /// Output format; by default from the output file's extension (.md, .html, .pdf, .docx), else Markdown.
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
     /// Assess as of this date (default: the profile's as_of, else today in China).
     #[arg(long, value_name = "DATE", value_parser = Date::parse)]
     as_of: Option<Date>,
-    /// Write here (default: standard output; PDF needs a file).
+    /// Write here (default: standard output; PDF and DOCX need a file).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -78,8 +81,12 @@ pub struct ReportArgs {
 /// The parts of a `chujing scan --json` report the documents use; parsed at the edge, unknown fields ignored.
 pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Result<ExitCode> {
     // PDF is binary: refuse standard output before doing any work.
-    if args.output.is_none() && args.format == Some(ReportFormat::Pdf) {
-        return Err(InputProblem("a PDF needs a file: add -o FILE.pdf".into()).into());
+    if args.output.is_none() && matches!(args.format, Some(ReportFormat::Pdf | ReportFormat::Docx))
+    {
+        return Err(InputProblem(
+            "a PDF or DOCX needs a file: add -o FILE.pdf or -o FILE.docx".into(),
+        )
+        .into());
     }
     let book = load(rules)?;
     let (profile, as_of) =
@@ -134,6 +141,7 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         {
             Some("html" | "htm") => ReportFormat::Html,
             Some("pdf") => ReportFormat::Pdf,
+            Some("docx") => ReportFormat::Docx,
             _ => ReportFormat::Md,
         }
     });
@@ -149,6 +157,7 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
             }
             pdf
         }
+        ReportFormat::Docx => chujing_docx::render(&doc)?,
     };
     match &args.output {
         Some(path) => {

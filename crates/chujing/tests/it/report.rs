@@ -802,3 +802,32 @@ fn a_filing_is_typeset_as_the_template_prescribes() {
     let at_26 = steps.iter().filter(|d| (**d - 26.0).abs() < 0.05).count();
     assert!(at_26 * 2 > steps.len(), "lines 26 pt apart: {steps:?}");
 }
+
+#[test]
+fn a_docx_is_written_from_its_extension_and_never_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pipia.docx");
+    let (code, _, err) = chujing(&[
+        "report",
+        "pipia",
+        "--profile",
+        "examples/mid-size-standard-contract.toml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read(&out).unwrap().starts_with(b"PK"),
+        "a zip package"
+    );
+    let (code, _, err) = chujing(&[
+        "report",
+        "pipia",
+        "--profile",
+        "examples/mid-size-standard-contract.toml",
+        "--format",
+        "docx",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("-o FILE.docx"), "{err}");
+}
