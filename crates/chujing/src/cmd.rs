@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod assess;
+pub mod filing;
 pub mod flow;
 pub mod ledger;
 pub mod report;

@@ -84,6 +84,9 @@ enum Command {
     /// Write a PIPIA, self-assessment, standard contract filing or certification application (zh/en; Markdown,
     /// HTML or PDF).
     Report(cmd::report::ReportArgs),
+    /// Write the whole filing package of the processor's pathway into a directory (Chinese; DOCX, PDF and
+    /// Markdown; an index with every open item).
+    Filing(cmd::filing::FilingArgs),
     /// Check a binding agreement for the clauses the certification requirements and standard contract expect.
     #[command(subcommand)]
     Contract(cmd::report::ContractCommand),
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
         Command::Processor(c) => cmd::flow::run_processor(&cli.db, c),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
+        Command::Filing(args) => cmd::filing::run(cli.rules.as_deref(), &cli.db, args),
         Command::Contract(c) => cmd::report::run_contract(cli.rules.as_deref(), c),
         Command::Serve(args) => cmd::serve::run_serve(&cli.db, args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),

@@ -145,20 +145,10 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
             _ => ReportFormat::Md,
         }
     });
-    let bytes = match format {
-        ReportFormat::Md => render::markdown(&doc).into_bytes(),
-        ReportFormat::Html => render::html(&doc).into_bytes(),
-        ReportFormat::Pdf => {
-            let configured = std::env::var_os("CHUJING_PDF_FONT").map(PathBuf::from);
-            let font = chujing_pdf::find_font(configured.as_deref())?;
-            let (pdf, notes) = chujing_pdf::render_with_notes(&doc, &font)?;
-            for n in notes {
-                eprintln!("note: {n}");
-            }
-            pdf
-        }
-        ReportFormat::Docx => chujing_docx::render(&doc)?,
-    };
+    let (bytes, notes) = rendered(&doc, format)?;
+    for n in notes {
+        eprintln!("note: {n}");
+    }
     match &args.output {
         Some(path) => {
             std::fs::write(path, &bytes)
@@ -176,6 +166,23 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A document in `format`, with what to say about its making (the faces that stood in for a PDF's).
+pub fn rendered(
+    doc: &chujing_docs::Document,
+    format: ReportFormat,
+) -> Result<(Vec<u8>, Vec<String>)> {
+    Ok(match format {
+        ReportFormat::Md => (render::markdown(doc).into_bytes(), Vec::new()),
+        ReportFormat::Html => (render::html(doc).into_bytes(), Vec::new()),
+        ReportFormat::Pdf => {
+            let configured = std::env::var_os("CHUJING_PDF_FONT").map(PathBuf::from);
+            let font = chujing_pdf::find_font(configured.as_deref())?;
+            chujing_pdf::render_with_notes(doc, &font)?
+        }
+        ReportFormat::Docx => (chujing_docx::render(doc)?, Vec::new()),
+    })
 }
 
 /// Work with binding agreements.

@@ -831,3 +831,54 @@ fn a_docx_is_written_from_its_extension_and_never_to_the_terminal() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("-o FILE.docx"), "{err}");
 }
+
+#[test]
+fn one_command_writes_the_whole_filing_package_of_the_pathway() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("filing");
+    let (code, _, err) = chujing(&[
+        "filing",
+        "--profile",
+        "examples/mid-size-standard-contract.toml",
+        "--as-of",
+        "2026-11-22",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let index = std::fs::read_to_string(out.join("目录.md")).unwrap();
+    // The contract route: the PIPIA and the filing materials, each as Word, PDF (with a CJK font) and Markdown.
+    for kind in ["pipia", "standard-contract-filing"] {
+        let docx = std::fs::read(out.join(format!("{kind}.docx"))).unwrap();
+        assert!(docx.starts_with(b"PK"), "{kind}.docx");
+        assert!(out.join(format!("{kind}.md")).exists());
+        assert!(index.contains(&format!("[{kind}.docx]")), "{index}");
+        let pdf = out.join(format!("{kind}.pdf"));
+        assert_eq!(
+            pdf.exists(),
+            chujing_pdf::find_font(None).is_ok(),
+            "a PDF when a CJK font is installed, else said: {index}"
+        );
+    }
+    assert!(
+        !out.join("self-assessment.docx").exists(),
+        "no assessment on this route"
+    );
+    assert!(
+        index.contains("出境路径：标准合同或认证")
+            && index.contains("- [ ] `recipient-security-measures`"),
+        "{index}"
+    );
+
+    // A security assessment: the self-assessment report comes first.
+    let sa = dir.path().join("sa");
+    let (code, _, err) = chujing(&[
+        "filing",
+        "--profile",
+        "examples/large-platform-security-assessment.toml",
+        "-o",
+        sa.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(sa.join("self-assessment.docx").exists() && sa.join("pipia.docx").exists());
+}
