@@ -1161,62 +1161,7 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
             ]
         })
         .collect();
-    let checklist = vec![
-        ChecklistEntry {
-            text: t(
-                lang,
-                "Copy of the unified social credit code certificate",
-                "统一社会信用代码证件影印件",
-            ),
-            done: false,
-            note: t(lang, "to supply", "待提供"),
-        },
-        ChecklistEntry {
-            text: t(
-                lang,
-                "Copy of the legal representative's identity document",
-                "法定代表人身份证件影印件",
-            ),
-            done: false,
-            note: t(lang, "to supply", "待提供"),
-        },
-        ChecklistEntry {
-            text: t(
-                lang,
-                "Copy of the filing agent's identity document, and the power of attorney",
-                "经办人身份证件影印件及经办人授权委托书",
-            ),
-            done: false,
-            note: t(lang, "to supply", "待提供"),
-        },
-        ChecklistEntry {
-            text: t(lang, "Letter of commitment", "承诺书"),
-            done: false,
-            note: t(lang, "to sign", "待签署"),
-        },
-        ChecklistEntry {
-            text: t(
-                lang,
-                "The signed standard contract (its Annex I below is filled from chujing's data)",
-                "已签署的标准合同（附录一见下文，由 chujing 根据数据填写）",
-            ),
-            done: false,
-            note: t(
-                lang,
-                "Annex I drafted; contract to sign",
-                "附录一已起草，合同待签署",
-            ),
-        },
-        ChecklistEntry {
-            text: t(lang, "PIPIA report", "个人信息保护影响评估报告"),
-            done: true,
-            note: t(
-                lang,
-                "generated with `chujing report pipia` (open items to complete)",
-                "可用 `chujing report pipia` 生成（待补充事项须完成）",
-            ),
-        },
-    ];
+    let (_, checklist) = filing_checklist(chujing_law::MechanismKind::StandardContract, lang);
     vec![
         overview(i),
         Section {
@@ -1974,4 +1919,109 @@ fn pipia_v2(i: &Inputs<'_>) -> Vec<Section> {
             c
         },
     ]
+}
+
+/// An entry the processor supplies itself.
+fn to_supply(lang: Lang, en: &str, zh: &str) -> ChecklistEntry {
+    ChecklistEntry {
+        text: t(lang, en, zh),
+        done: false,
+        note: t(lang, "to supply", "待提供"),
+    }
+}
+
+/// The materials a filing needs, as the CAC's second-edition guides list them, each with whether chujing
+/// produces it: for a security assessment (the application) or a standard contract (the filing); a
+/// certification's are listed by the certification application document itself (none here). Returns the guide
+/// cited and the entries.
+pub fn filing_checklist(
+    mechanism: chujing_law::MechanismKind,
+    lang: Lang,
+) -> (String, Vec<ChecklistEntry>) {
+    use chujing_law::MechanismKind as M;
+    let identity = || {
+        vec![
+            to_supply(
+                lang,
+                "Copy of the unified social credit code certificate",
+                "统一社会信用代码证件影印件",
+            ),
+            to_supply(
+                lang,
+                "Copy of the legal representative's identity document",
+                "法定代表人身份证件影印件",
+            ),
+            to_supply(
+                lang,
+                "Copy of the filing agent's identity document, and the power of attorney",
+                "经办人身份证件影印件及经办人授权委托书",
+            ),
+        ]
+    };
+    match mechanism {
+        M::SecurityAssessment => {
+            let mut e = identity();
+            e.extend([
+                to_supply(lang, "The declaration (filled in the data export declaration system)", "数据出境安全评估申报书（在数据出境申报系统填写）"),
+                to_supply(
+                    lang,
+                    "The contract or other legal document to be concluded with the recipient (check it with `chujing contract check`)",
+                    "与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件（可用 `chujing contract check` 检查）",
+                ),
+                ChecklistEntry {
+                    text: t(lang, "The data export risk self-assessment report", "数据出境风险自评估报告"),
+                    done: true,
+                    note: t(lang, "generated: self-assessment (open items to complete)", "已生成：self-assessment（待补充事项须完成）"),
+                },
+                to_supply(lang, "Other supporting documents", "其他相关证明材料"),
+            ]);
+            (
+                t(
+                    lang,
+                    "Security Assessment Application Guide (2nd ed.)",
+                    "《数据出境安全评估申报指南（第二版）》",
+                ),
+                e,
+            )
+        }
+        M::StandardContract => {
+            let mut e = identity();
+            e.extend([
+                ChecklistEntry {
+                    text: t(lang, "Letter of commitment", "承诺书"),
+                    done: false,
+                    note: t(lang, "to sign", "待签署"),
+                },
+                ChecklistEntry {
+                    text: t(
+                        lang,
+                        "The signed standard contract (its Annex I below is filled from chujing's data)",
+                        "已签署的标准合同（附录一见下文，由 chujing 根据数据填写）",
+                    ),
+                    done: false,
+                    note: t(lang, "Annex I drafted; contract to sign", "附录一已起草，合同待签署"),
+                },
+                ChecklistEntry {
+                    text: t(lang, "PIPIA report", "个人信息保护影响评估报告"),
+                    done: true,
+                    note: t(
+                        lang,
+                        "generated with `chujing report pipia` (open items to complete)",
+                        "可用 `chujing report pipia` 生成（待补充事项须完成）",
+                    ),
+                },
+            ]);
+            (
+                t(
+                    lang,
+                    "Standard Contract Filing Guide (2nd ed.), part 3",
+                    "《个人信息出境标准合同备案指南（第二版）》第三部分",
+                ),
+                e,
+            )
+        }
+        // The certification body's application materials are the certification application document's own
+        // list.
+        M::Certification => (String::new(), Vec::new()),
+    }
 }

@@ -16,5 +16,7 @@ pub mod model;
 pub mod names;
 pub mod render;
 
-pub use build::{DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, build};
+pub use build::{
+    DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, build, filing_checklist,
+};
 pub use model::Document;

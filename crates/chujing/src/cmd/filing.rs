@@ -121,6 +121,28 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: FilingArgs) -> Result<ExitC
         }
         index.push('\n');
     }
+    // The materials the filing needs, from the second-edition guide: what chujing wrote, what to supply.
+    let mechanism = match assessment.pathway {
+        Pathway::SecurityAssessment => Some(chujing_law::MechanismKind::SecurityAssessment),
+        Pathway::StandardContractOrCertification => {
+            Some(chujing_law::MechanismKind::StandardContract)
+        }
+        _ => None,
+    };
+    if let Some((guide, entries)) = mechanism.map(|m| chujing_docs::filing_checklist(m, Lang::Zh)) {
+        let _ = writeln!(
+            index,
+            "## 申报（备案）材料清单
+
+依据{guide}。
+"
+        );
+        for e in entries {
+            let mark = if e.done { "x" } else { " " };
+            let _ = writeln!(index, "- [{mark}] {}——{}", e.text, e.note);
+        }
+        index.push('\n');
+    }
     notes.sort();
     notes.dedup();
     if !notes.is_empty() {

@@ -881,4 +881,20 @@ fn one_command_writes_the_whole_filing_package_of_the_pathway() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(sa.join("self-assessment.docx").exists() && sa.join("pipia.docx").exists());
+    // Each package lists the materials its guide (second edition) asks for: produced, or to supply.
+    let sa_index = std::fs::read_to_string(sa.join("目录.md")).unwrap();
+    assert!(
+        sa_index.contains("《数据出境安全评估申报指南（第二版）》"),
+        "{sa_index}"
+    );
+    assert!(
+        sa_index.contains("- [x] 数据出境风险自评估报告")
+            && sa_index.contains("- [ ] 数据出境安全评估申报书"),
+        "{sa_index}"
+    );
+    assert!(
+        index.contains("《个人信息出境标准合同备案指南（第二版）》")
+            && index.contains("- [ ] 承诺书"),
+        "{index}"
+    );
 }
