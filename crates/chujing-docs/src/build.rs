@@ -24,15 +24,18 @@ pub enum DocumentKind {
     StandardContractFiling,
     /// Certification application materials.
     CertificationApplication,
+    /// Annex I of the standard contract (个人信息出境说明), filled from the data.
+    StandardContractAnnex,
 }
 
 impl DocumentKind {
     /// Every kind.
-    pub const ALL: [DocumentKind; 4] = [
+    pub const ALL: [DocumentKind; 5] = [
         DocumentKind::Pipia,
         DocumentKind::SelfAssessment,
         DocumentKind::StandardContractFiling,
         DocumentKind::CertificationApplication,
+        DocumentKind::StandardContractAnnex,
     ];
 
     /// The identifier on the command line.
@@ -42,6 +45,7 @@ impl DocumentKind {
             DocumentKind::SelfAssessment => "self-assessment",
             DocumentKind::StandardContractFiling => "standard-contract-filing",
             DocumentKind::CertificationApplication => "certification-application",
+            DocumentKind::StandardContractAnnex => "standard-contract-annex",
         }
     }
 
@@ -261,6 +265,14 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
             ),
             certification_application(inputs),
         ),
+        DocumentKind::StandardContractAnnex => (
+            t(
+                lang,
+                "Standard contract, Annex I: description of the provision of personal information abroad",
+                "个人信息出境标准合同　附录一：个人信息出境说明",
+            ),
+            standard_contract_annex(inputs),
+        ),
     };
     let mut sections = sections;
     // Before any template's numbered parts, unnumbered: whether the document applies to this processor at all
@@ -352,7 +364,7 @@ fn standing(kind: DocumentKind, i: &Inputs<'_>) -> Section {
                 "《数据出境安全评估办法》第五条",
             ),
         ),
-        DocumentKind::StandardContractFiling => (
+        DocumentKind::StandardContractFiling | DocumentKind::StandardContractAnnex => (
             MechanismKind::StandardContract,
             lang.pick(
                 "Standard Contract Measures Art. 4; Provisions 2024 Art. 7, 8",
@@ -2024,4 +2036,78 @@ pub fn filing_checklist(
         // list.
         M::Certification => (String::new(), Vec::new()),
     }
+}
+
+/// Annex I of the standard contract, one part per flow, its ten items in the form's order (Standard Contract
+/// Measures, Annex: 附录一 个人信息出境说明): purpose, method, scale, categories, sensitive categories, onward
+/// recipients, transfer method, retention, storage place, other. What the data gives is filled with its source;
+/// the rest is an open item.
+fn standard_contract_annex(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let a = i.assessment;
+    let scan_sensitive: Vec<String> = i
+        .scan
+        .map(|s| {
+            s.categories
+                .iter()
+                .filter(|(_, sensitive, _)| *sensitive)
+                .map(|(c, _, _)| names::category(lang, c).unwrap_or_else(|| c.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    a.flows
+        .iter()
+        .filter(|f| f.counted && f.individuals > 0)
+        .map(|f| {
+            let (purposes, categories) = i.purposes_and_categories(&f.id);
+            let (individuals, scale_source) = match i.ledger.and_then(|l| l.flow(&f.id)) {
+                Some(l) => (l.individuals, Source::Ledger),
+                None => (f.individuals, i.profile_source()),
+            };
+            let item = |n: u8, en: &str, zh: &str| format!("{n}. {}", t(lang, en, zh));
+            let mut facts = vec![
+                fact(item(1, "Purpose of processing", "处理目的"), purposes, i.profile_source()),
+                fact(item(2, "Method of processing", "处理方式"), f.kind.label(lang).to_string(), i.profile_source()),
+                fact(
+                    item(3, "Scale of the personal information provided abroad", "出境个人信息的规模"),
+                    format!("{} {}", n(individuals), t(lang, "individuals", "人")),
+                    scale_source,
+                ),
+                fact(item(4, "Categories of personal information provided abroad", "出境个人信息种类"), categories, i.profile_source()),
+            ];
+            let mut blocks = Vec::new();
+            match (&i.scan, f.sensitive_individuals) {
+                (Some(s), _) => facts.push(fact(
+                    item(5, "Categories of sensitive personal information provided abroad", "出境敏感个人信息种类"),
+                    if scan_sensitive.is_empty() { t(lang, "none found", "未发现") } else { scan_sensitive.join(lang.pick(", ", "、")) },
+                    Source::Scan(s.file.clone()),
+                )),
+                (None, 0) => facts.push(fact(
+                    item(5, "Categories of sensitive personal information provided abroad", "出境敏感个人信息种类"),
+                    t(lang, "none (no individual with sensitive PI recorded)", "无（未记录敏感个人信息主体）"),
+                    i.profile_source(),
+                )),
+                (None, _) => blocks.push(open(
+                    "annex-sensitive-categories",
+                    lang,
+                    "Item 5: name the categories of sensitive personal information provided abroad (for example by `chujing scan` of the exported data).",
+                    "第5项：列明出境敏感个人信息种类（例如以 `chujing scan` 扫描出境数据）。",
+                )),
+            }
+            facts.push(fact(
+                item(9, "Place of storage after export", "出境后保存地点"),
+                format!("{} ({})", f.country, f.recipient),
+                i.profile_source(),
+            ));
+            blocks.insert(0, Block::Facts { facts });
+            blocks.extend([
+                open("annex-onward", lang, "Item 6: the third parties abroad the recipient alone may provide the PI to (or none).", "第6项：境外接收方只向以下中华人民共和国境外第三方提供个人信息（如无，填“无”）。"),
+                open("annex-transfer-method", lang, "Item 7: the transfer method (for example encrypted API, SFTP, remote access).", "第7项：传输方式（例如加密接口、SFTP、远程访问）。"),
+                open("annex-retention", lang, "Item 8: the retention period after export (from … to …).", "第8项：出境后保存期限（自……至……）。"),
+                open("annex-storage-place", lang, "Item 9: the precise place of storage (city, data centre).", "第9项：具体保存地点（城市、数据中心）。"),
+                open("annex-other", lang, "Item 10: other matters (or none).", "第10项：其他事项（如无，填“无”）。"),
+            ]);
+            sec(1, format!("{}{}（{} → {}）", t(lang, "Transfer: ", "出境活动："), f.id, f.recipient, f.country), blocks)
+        })
+        .collect()
 }

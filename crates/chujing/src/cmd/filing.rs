@@ -13,8 +13,8 @@ use chujing_law::{Date, Lang, Pathway};
 use crate::cmd::report::{ReportFormat, rendered};
 
 /// Write the filing package of the processor's pathway into a directory: the PIPIA always (every export of
-/// personal information needs one), and the self-assessment report for a security assessment or the standard
-/// contract filing materials (with Annex I and the checklist) for the contract route; each as DOCX, PDF and
+/// personal information needs one), and the self-assessment report for a security assessment or, for the
+/// contract route, the standard contract's Annex I and the filing materials (the deadline, the checklist); each as DOCX, PDF and
 /// Markdown, in Chinese, with `目录.md` listing them and every open item.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:
@@ -44,9 +44,11 @@ pub struct FilingArgs {
 fn kinds(pathway: Pathway) -> Vec<DocumentKind> {
     match pathway {
         Pathway::SecurityAssessment => vec![DocumentKind::SelfAssessment, DocumentKind::Pipia],
-        Pathway::StandardContractOrCertification => {
-            vec![DocumentKind::Pipia, DocumentKind::StandardContractFiling]
-        }
+        Pathway::StandardContractOrCertification => vec![
+            DocumentKind::Pipia,
+            DocumentKind::StandardContractAnnex,
+            DocumentKind::StandardContractFiling,
+        ],
         _ => vec![DocumentKind::Pipia],
     }
 }

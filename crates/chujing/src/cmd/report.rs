@@ -45,11 +45,13 @@ Examples:
   chujing report pipia --profile profile.toml -o pipia.docx
   chujing report pipia --profile profile.toml --ledger --scan scan.json -o pipia.md
 
-Kinds: pipia, self-assessment, standard-contract-filing, certification-application. Chinese is the default \
+Kinds: pipia, self-assessment, standard-contract-filing, standard-contract-annex (Annex I alone), \
+certification-application. Chinese is the default \
 language (filings are made in Chinese). PDF needs a CJK font: Debian's fonts-wqy-microhei or fonts-noto-cjk, or \
 CHUJING_PDF_FONT=/path/to/font.ttc.")]
 pub struct ReportArgs {
-    /// What to write: pipia, self-assessment, standard-contract-filing, certification-application.
+    /// What to write: pipia, self-assessment, standard-contract-filing, standard-contract-annex,
+    /// certification-application.
     #[arg(value_name = "KIND", value_parser = parse_kind)]
     kind: DocumentKind,
     /// The profile (TOML, or JSON when the name ends in .json).

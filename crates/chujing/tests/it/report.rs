@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::util::{chujing, chujing_env, root};
 
 /// (kind, example profile) pairs: each kind from the example it belongs to.
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("pipia", "examples/mid-size-standard-contract.toml"),
     (
         "self-assessment",
@@ -19,6 +19,10 @@ const KINDS: [(&str, &str); 4] = [
     ),
     (
         "certification-application",
+        "examples/mid-size-standard-contract.toml",
+    ),
+    (
+        "standard-contract-annex",
         "examples/mid-size-standard-contract.toml",
     ),
 ];
@@ -243,7 +247,7 @@ fn pdf_opens_with_chinese_headings_and_every_page_renders() {
         let heading = match kind {
             "pipia" => "个人信息保护影响评估报告",
             "self-assessment" => "数据出境风险自评估报告",
-            "standard-contract-filing" => "附录一：个人信息出境说明",
+            "standard-contract-filing" | "standard-contract-annex" => "附录一：个人信息出境说明",
             _ => "申请材料及完成情况",
         };
         assert!(text.contains(heading), "{kind}: no `{heading}` in\n{text}");
