@@ -13,7 +13,7 @@ use chujing_app::certify::{Actor, flows};
 use chujing_law::{Assessment, Date, Lang};
 use serde::Deserialize;
 
-use super::{Chrome, PageContext, error_page, form, multipart_fields, page};
+use super::{Chrome, PageContext, error_page, form, multipart_fields, page, text_field};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -223,12 +223,7 @@ pub async fn assess_send(
         Ok(f) => f,
         Err(e) => return error_page(&cx, e),
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|f| f.name == name && !f.bytes.is_empty())
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-    };
+    let field = |name: &str| text_field(&fields, name);
     let profile = field("profile_file")
         .or_else(|| field("profile"))
         .unwrap_or_default();

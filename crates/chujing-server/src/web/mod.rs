@@ -673,6 +673,21 @@ struct Field {
     bytes: Bytes,
 }
 
+/// The first non-empty field `name` of a multipart form, as text.
+fn text_field(fields: &[Field], name: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|f| f.name == name && !f.bytes.is_empty())
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+}
+
+/// The first non-empty field `name` of a multipart form (a file chosen).
+fn take_field(fields: Vec<Field>, name: &str) -> Option<Field> {
+    fields
+        .into_iter()
+        .find(|f| f.name == name && !f.bytes.is_empty())
+}
+
 /// The fields of a multipart form (file uploads), read whole (the body is already limited to
 /// [`crate::MAX_BODY`]).
 async fn multipart_fields(headers: &HeaderMap, body: Bytes) -> Result<Vec<Field>, ApiError> {

@@ -22,7 +22,9 @@ use chujing_cert::{Action, CertificateAction, MaterialKind, Party, ScopeBreach};
 use chujing_law::Lang;
 use serde::Deserialize;
 
-use super::{Chrome, PageContext, error_page, form, multipart_fields, page, text};
+use super::{
+    Chrome, PageContext, error_page, form, multipart_fields, page, take_field, text, text_field,
+};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::authz;
@@ -128,12 +130,7 @@ pub async fn application_create(
     let r = async {
         let a = actor(&cx)?;
         let fields = multipart_fields(&headers, body).await?;
-        let field = |name: &str| {
-            fields
-                .iter()
-                .find(|f| f.name == name && !f.bytes.is_empty())
-                .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        };
+        let field = |name: &str| text_field(&fields, name);
         let profile = field("profile_file")
             .or_else(|| field("profile"))
             .ok_or_else(|| {
@@ -339,9 +336,7 @@ pub async fn material_upload(
         ops::application(&s, a, &id).await?;
         let kind = MaterialKind::parse(&kind).map_err(|e| ApiError::bad_request(e.to_string()))?;
         let fields = multipart_fields(&headers, body).await?;
-        let file = fields
-            .into_iter()
-            .find(|f| f.name == "file" && !f.bytes.is_empty())
+        let file = take_field(fields, "file")
             .ok_or_else(|| ApiError::bad_request("choose the file to upload"))?;
         ops::put_material(&s, a, &id, kind, &file.bytes).await?;
         Ok(Redirect::to(&format!("/applications/{id}#materials")).into_response())
@@ -1015,12 +1010,9 @@ pub async fn scan_upload(
     let r = async {
         let a = actor(&cx)?;
         let fields = multipart_fields(&headers, body).await?;
-        let file = fields
-            .into_iter()
-            .find(|f| f.name == "file" && !f.bytes.is_empty())
-            .ok_or_else(|| {
-                ApiError::bad_request("choose the scan report (chujing scan --json) to upload")
-            })?;
+        let file = take_field(fields, "file").ok_or_else(|| {
+            ApiError::bad_request("choose the scan report (chujing scan --json) to upload")
+        })?;
         let text = String::from_utf8_lossy(&file.bytes);
         let name = file.file_name.as_deref().unwrap_or("scan.json");
         chujing_app::certify::scans::add(&s.store, a, name, &text, &s.clock.now()).await?;
