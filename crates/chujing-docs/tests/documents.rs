@@ -108,10 +108,15 @@ fn the_processor_and_every_flow_of_the_profile_appear_in_every_document_that_lis
                 html.contains(&html_text(processor)),
                 "{at} (HTML): `{processor}` is missing"
             );
-            // The filing's annex lists the flows that count; a flow claiming an exemption may not.
-            let listed = flows.iter().filter(|f| {
-                kind != DocumentKind::StandardContractFiling || f.get("exemption").is_none()
-            });
+            // The filing's annex (and Annex I alone) lists the flows that count; a flow claiming an exemption
+            // may not.
+            let annex = matches!(
+                kind,
+                DocumentKind::StandardContractFiling | DocumentKind::StandardContractAnnex
+            );
+            let listed = flows
+                .iter()
+                .filter(|f| !annex || f.get("exemption").is_none());
             for flow in listed {
                 for key in ["id", "recipient", "country"] {
                     let value = flow.get(key).and_then(|v| v.as_str()).unwrap();
