@@ -162,6 +162,21 @@ impl Browser {
         Err(fantoccini::error::CmdError::WaitTimeout)
     }
 
+    /// Waits until the element `css` shows `expected` (an element htmx swaps out while it is read is read
+    /// again); returns the text last read when it never does.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> Result<(), String> {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.text(css).await {
+                Ok(t) if t == expected => return Ok(()),
+                Ok(t) => last = t,
+                Err(e) => last = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(last)
+    }
+
     /// The text of the element `css` once it is on the page.
     pub async fn text(&self, css: &str) -> Result<String, fantoccini::error::CmdError> {
         self.client

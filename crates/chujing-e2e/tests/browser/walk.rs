@@ -247,7 +247,10 @@ async fn every_party_walks_its_flow_through_the_pages() {
     c.goto(&format!("{url}/registry")).await.unwrap();
     browser.type_into("q", &number).await.unwrap();
     browser.click("form[role=search] button").await.unwrap();
-    assert_eq!(browser.text("#results tbody th").await.unwrap(), number);
+    browser
+        .wait_for_text("#results tbody th", &number)
+        .await
+        .unwrap();
     assert!(main_text(&browser).await.contains("valid"));
 
     // The regulator suspends the processor's transfers.
