@@ -244,7 +244,7 @@ words! {
     /// Starting an application.
     application_new: "提出认证申请", "Apply for certification";
     /// What the new application form needs (Certification Measures Art. 6-7).
-    application_new_intro: "选择认证机构，提交本单位的出境情况（与 chujing assess 相同的 TOML 格式）；其中载有个人信息的数据流即申请的认证范围。创建后上传申请材料并提交。", "Choose the certification body and give your organisation's profile (the TOML that chujing assess reads): its flows carrying personal information are the scope applied for. Then upload the materials and submit.";
+    application_new_intro: "选择认证机构，提交本单位的出境情况（与 chujing assess 相同的 TOML 格式，已在评估页面保存的会预先填入）；其中载有个人信息的数据流即申请的认证范围。创建后上传申请材料并提交。", "Choose the certification body and give your organisation's profile (the TOML that chujing assess reads; the one saved on the assessment page is filled in): its flows carrying personal information are the scope applied for. Then upload the materials and submit.";
     /// Field: the certification body.
     field_body: "认证机构", "Certification body";
     /// Field: the profile as text.

@@ -90,6 +90,8 @@ struct ApplicationsPage {
     rows: Vec<AppRow>,
     /// The bodies a processor may apply to (empty for the others: they do not apply).
     bodies: Vec<Org>,
+    /// The profile saved on the assessment page, to apply with (empty when none is saved).
+    profile: String,
 }
 
 /// The caller's applications: a processor's own (with the form to apply), a body's assigned, all for a
@@ -99,10 +101,14 @@ pub async fn applications(State(s): State<AppState>, cx: PageContext) -> Respons
         let a = actor(&cx)?;
         let names = names(&s).await?;
         let list = applications::list(&s.store, &authz::own_or_assigned(a)).await?;
-        let bodies = if a.org.kind == OrgKind::Processor {
-            accounts::orgs(&s.store, Some(OrgKind::CertificationBody)).await?
+        let (bodies, profile) = if a.org.kind == OrgKind::Processor {
+            let saved = chujing_app::certify::profiles::get(&s.store, a).await?;
+            (
+                accounts::orgs(&s.store, Some(OrgKind::CertificationBody)).await?,
+                saved.map(|p| p.toml).unwrap_or_default(),
+            )
         } else {
-            Vec::new()
+            (Vec::new(), String::new())
         };
         Ok(page(
             StatusCode::OK,
@@ -113,6 +119,7 @@ pub async fn applications(State(s): State<AppState>, cx: PageContext) -> Respons
                     .map(|x| AppRow::new(cx.lang, x, &names))
                     .collect(),
                 bodies,
+                profile,
             },
         ))
     }

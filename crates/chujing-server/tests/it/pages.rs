@@ -642,6 +642,13 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
             "needs a CJK font (scripts/test-tools installs fonts-wqy-microhei)",
         );
     }
+    // The application form starts from the saved profile.
+    let apply = fetch(&kit, Method::GET, "/applications", &en, None).await;
+    assert!(
+        apply.body.contains("Acme (Shanghai) Co., Ltd.") && apply.body.contains("[[flows]]"),
+        "{}",
+        apply.body
+    );
     let again = fetch(&kit, Method::GET, "/assess", &en, None).await;
     assert!(
         again.body.contains("Acme (Shanghai) Co., Ltd."),
