@@ -18,7 +18,7 @@ use chujing_app::certify::orders::{self, NewOrder, Order, OrderKind};
 use chujing_app::certify::public::{self, Report};
 use chujing_app::certify::supervision::{self, Supervision};
 use chujing_app::certify::{Actor, Org, OrgKind, accounts};
-use chujing_cert::{Action, CertificateAction, MaterialKind, Party, ScopeBreach};
+use chujing_cert::{Action, CertificateAction, MaterialKind, Party};
 use chujing_law::Lang;
 use serde::Deserialize;
 
@@ -538,19 +538,6 @@ struct CaseRow {
     open: bool,
 }
 
-fn breach(b: &ScopeBreach) -> String {
-    match b {
-        ScopeBreach::Category { category } => category.clone(),
-        ScopeBreach::Purpose { purpose } => purpose.clone(),
-        ScopeBreach::Recipient { recipient } => recipient.clone(),
-        ScopeBreach::Country { country } => country.clone(),
-        ScopeBreach::Individuals { count, cap }
-        | ScopeBreach::SensitiveIndividuals { count, cap } => {
-            format!("{count} > {cap}")
-        }
-    }
-}
-
 impl CaseRow {
     fn new(lang: Lang, c: &ScopeCase, names: &BTreeMap<String, String>) -> CaseRow {
         CaseRow {
@@ -559,7 +546,12 @@ impl CaseRow {
             processor: name_of(names, &c.processor),
             flow: c.flow.clone(),
             date: c.date.to_string(),
-            breaches: c.breaches.iter().map(breach).collect::<Vec<_>>().join("; "),
+            breaches: c
+                .breaches
+                .iter()
+                .map(|b| b.describe(lang))
+                .collect::<Vec<_>>()
+                .join("; "),
             proposed: c.proposed.clone(),
             status: text::state(lang, &c.status).to_string(),
             open: c.closed.is_none(),
