@@ -31,8 +31,8 @@ const MARGIN_LEFT_RIGHT: i32 = 1803;
 const BODY_SIZE: usize = 28;
 /// 26 pt, exact, in twentieths of a point.
 const LINE: i32 = 520;
-/// Two characters, in hundredths of a character.
-const FIRST_LINE: i32 = 200;
+/// The first-line indent: two characters of 14 pt (docx-rs does not write Word's `firstLineChars`).
+const FIRST_LINE: i32 = 560;
 /// The faces the template names.
 const LATIN: &str = "Times New Roman";
 const FANGSONG: &str = "仿宋";
@@ -65,9 +65,12 @@ fn styles(docx: Docx) -> Docx {
         .fonts(fonts(FANGSONG))
         .size(BODY_SIZE)
         .line_spacing(exact())
-        // Two characters of 14 pt (560 twentieths of a point), and in characters for Word.
-        .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
-        .first_line_chars(FIRST_LINE);
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+            None,
+            None,
+        );
     let heading = |id: &str, name: &str, face: &str, bold: bool, level: usize| {
         let s = Style::new(id, StyleType::Paragraph)
             .name(name)
