@@ -14,6 +14,7 @@ pub mod build;
 pub mod contract;
 pub mod model;
 pub mod names;
+pub mod package;
 pub mod render;
 
 pub use build::{

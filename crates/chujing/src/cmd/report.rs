@@ -91,17 +91,17 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         .into());
     }
     let book = load(rules)?;
-    let (profile, as_of) =
-        crate::cmd::assess::read_profile(&args.profile, args.as_of, &args.reading)?;
-    let assessed = crate::cmd::assess::assess_with(
+    let prepared = prepare(
         &book,
-        &profile,
-        as_of,
+        &args.profile,
+        args.as_of,
+        &args.reading,
         args.lang,
         args.ledger.then_some(db_url),
+        args.scan.as_deref(),
     )?;
-    let (assessment, ledger) = (assessed.assessment, assessed.ledger);
     let today = crate::clock::today_in_china();
+    let as_of = prepared.assessment.as_of;
     if args.kind == DocumentKind::SelfAssessment
         && !chujing_law::guides::self_assessment_current(as_of, today)
     {
@@ -113,25 +113,7 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
             chujing_law::guides::SELF_ASSESSMENT_MONTHS
         );
     }
-    let scan = args
-        .scan
-        .as_deref()
-        .map(chujing_app::report::read_scan)
-        .transpose()?;
-    let profile_file = args.profile.file_name().map_or_else(
-        || args.profile.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let doc = chujing_docs::build(
-        args.kind,
-        &Inputs {
-            profile_file: &profile_file,
-            profile: &profile,
-            assessment: &assessment,
-            ledger: ledger.as_ref(),
-            scan: scan.as_ref(),
-        },
-    );
+    let doc = chujing_docs::build(args.kind, &prepared.inputs());
     let format = args.format.unwrap_or_else(|| {
         match args
             .output
@@ -168,6 +150,57 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What documents are built from, read and decided once: the profile, its assessment, the ledger's and a
+/// scan's figures.
+pub struct Prepared {
+    profile: chujing_law::Profile,
+    /// The assessment, in the documents' language.
+    pub assessment: chujing_law::Assessment,
+    ledger: Option<chujing_docs::LedgerFigures>,
+    scan: Option<chujing_docs::ScanFigures>,
+    profile_file: String,
+}
+
+impl Prepared {
+    /// The documents' inputs.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            profile_file: &self.profile_file,
+            profile: &self.profile,
+            assessment: &self.assessment,
+            ledger: self.ledger.as_ref(),
+            scan: self.scan.as_ref(),
+        }
+    }
+}
+
+/// Reads the profile (with `reading`s decided otherwise), assesses it as of `as_of` in `lang` (with the ledger
+/// at `ledger_url` when given) and reads the scan report, for `report` and `filing`.
+pub fn prepare(
+    book: &chujing_law::RuleBook,
+    profile_path: &Path,
+    as_of: Option<Date>,
+    reading: &[(String, chujing_law::profile::ReadingChoice)],
+    lang: Lang,
+    ledger_url: Option<&str>,
+    scan: Option<&Path>,
+) -> Result<Prepared> {
+    let (profile, as_of) = crate::cmd::assess::read_profile(profile_path, as_of, reading)?;
+    let assessed = crate::cmd::assess::assess_with(book, &profile, as_of, lang, ledger_url)?;
+    let scan = scan.map(chujing_app::report::read_scan).transpose()?;
+    let profile_file = profile_path.file_name().map_or_else(
+        || profile_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(Prepared {
+        profile,
+        assessment: assessed.assessment,
+        ledger: assessed.ledger,
+        scan,
+        profile_file,
+    })
 }
 
 /// A document in `format`, with what to say about its making (the faces that stood in for a PDF's).
