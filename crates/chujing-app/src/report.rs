@@ -173,3 +173,116 @@ fn unescape_xml(s: &str) -> String {
         .replace("&apos;", "'")
         .replace("&amp;", "&")
 }
+
+/// The form a standard contract is compared with: the fingerprints this build carries, or those of the copy
+/// at `reference` — a fingerprint file (`.toml`, as `chujing contract fingerprint` writes it) or the form
+/// itself (DOCX or text), fingerprinted on the spot and not kept.
+pub fn standard_contract_form(reference: Option<&Path>) -> Result<chujing_law::form::Form> {
+    use chujing_law::form::{Form, FormId};
+    let Some(path) = reference else {
+        let form = Form::builtin(FormId::StandardContract)?;
+        if !form.has_fingerprints() {
+            return Err(AppError::Input(
+                "this build of chujing carries no fingerprints of the official standard contract (no copy of the \
+                 form as the CAC published it could be compared when it was made): pass --reference with the form \
+                 itself (the DOCX of the Standard Contract Measures' annex, from www.cac.gov.cn) or with a \
+                 fingerprint file made from it by `chujing contract fingerprint`"
+                    .into(),
+            ));
+        }
+        return Ok(form);
+    };
+    let name = path.display().to_string();
+    if path.extension().and_then(|e| e.to_str()) == Some("toml") {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
+        return Ok(Form::from_toml(&name, &text)?);
+    }
+    fingerprint_form(path)
+}
+
+/// The fingerprints of the copy of the standard contract at `path` (DOCX or text), naming the copy and its
+/// SHA-256. The copy must have the form's nine clauses, numbered without gaps, and so must their items.
+pub fn fingerprint_form(path: &Path) -> Result<chujing_law::form::Form> {
+    use chujing_law::form::{Form, FormId, MadeFrom};
+    use sha2::Digest;
+    let name = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
+    let text = agreement_text(path)?;
+    let builtin = Form::builtin(FormId::StandardContract)?;
+    let made_from = MadeFrom {
+        file: path
+            .file_name()
+            .map_or(name.clone(), |n| n.to_string_lossy().into_owned()),
+        sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+        verified: false,
+    };
+    let form = chujing_docs::form_check::fingerprint(
+        FormId::StandardContract,
+        &text,
+        made_from,
+        builtin.annex_items,
+        builtin.title,
+        builtin.source,
+    )
+    .map_err(|e| AppError::Input(format!("{name}: not a copy of the form: {}", e.0)))?;
+    // The standard contract has nine clauses, 定义 to 其他.
+    if form.clauses.len() != 9 {
+        return Err(AppError::Input(format!(
+            "{name}: not a copy of the standard contract: it has {} clause(s) where the form has nine (第一条 … \
+             第九条, each heading on a line of its own)",
+            form.clauses.len()
+        )));
+    }
+    Ok(form)
+}
+
+/// A standard contract compared with the form and, with `expect`, its Annex I with chujing's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StandardContractCheck {
+    /// Clauses of the form compared.
+    pub clauses: usize,
+    /// Items of the form compared (clauses' opening texts included).
+    pub items: usize,
+    /// The copy the form's fingerprints were made from.
+    pub reference: Option<chujing_law::form::MadeFrom>,
+    /// Every difference, in the order of the form.
+    pub findings: Vec<chujing_docs::form_check::Finding>,
+    /// What Annex I was compared with, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annex_i: Option<chujing_docs::form_check::AnnexExpect>,
+}
+
+/// Checks the standard contract whose text is `text` against `form`: the body clause by clause, Annex II for
+/// terms that override the body, and — with `expect` — Annex I's scale and categories.
+pub fn check_standard_contract(
+    form: &chujing_law::form::Form,
+    text: &str,
+    expect: Option<chujing_docs::form_check::AnnexExpect>,
+    lang: chujing_law::Lang,
+) -> StandardContractCheck {
+    use chujing_docs::form_check;
+    let contract = form_check::parse(text);
+    let mut findings = form_check::compare(form, &contract, lang);
+    if contract.annex_i_line.is_none() && expect.is_none() {
+        // Annex I is the form's, to be filled in (Standard Contract Measures Art. 6); with `expect` its absence
+        // is reported with the figures it should hold.
+        findings.push(form_check::annex_i_missing(lang));
+    }
+    findings.extend(form_check::check_annex_ii(&contract, lang));
+    if let Some(expect) = &expect {
+        findings.extend(form_check::check_annex_i(&contract, expect, lang));
+    }
+    StandardContractCheck {
+        clauses: form.clauses.len(),
+        items: form
+            .clauses
+            .iter()
+            .map(|c| c.items.len() + usize::from(c.lead.is_some()))
+            .sum(),
+        reference: form.made_from.clone(),
+        findings,
+        annex_i: expect,
+    }
+}

@@ -2042,28 +2042,104 @@ pub fn filing_checklist(
 /// Measures, Annex: 附录一 个人信息出境说明): purpose, method, scale, categories, sensitive categories, onward
 /// recipients, transfer method, retention, storage place, other. What the data gives is filled with its source;
 /// the rest is an open item.
-fn standard_contract_annex(i: &Inputs<'_>) -> Vec<Section> {
-    let lang = i.lang();
-    let a = i.assessment;
-    let scan_sensitive: Vec<String> = i
-        .scan
+/// The categories a scan found, sensitive or not, by their names in `lang`.
+fn scan_categories(i: &Inputs<'_>, lang: Lang, sensitive: bool) -> Vec<String> {
+    i.scan
         .map(|s| {
             s.categories
                 .iter()
-                .filter(|(_, sensitive, _)| *sensitive)
+                .filter(|(_, s, _)| *s == sensitive)
                 .map(|(c, _, _)| names::category(lang, c).unwrap_or_else(|| c.clone()))
                 .collect()
         })
-        .unwrap_or_default();
-    a.flows
+        .unwrap_or_default()
+}
+
+/// Annex I's scale of a flow: the ledger's distinct individuals when the ledger holds the flow, else the
+/// profile's figure.
+fn annex_scale(i: &Inputs<'_>, f: &chujing_law::assess::FlowDecision) -> (u64, Source) {
+    match i.ledger.and_then(|l| l.flow(&f.id)) {
+        Some(l) => (l.individuals, Source::Ledger),
+        None => (f.individuals, i.profile_source()),
+    }
+}
+
+/// The transfers an Annex I is written for: counted flows that provided someone's PI.
+fn annex_flows<'a>(
+    i: &'a Inputs<'_>,
+) -> impl Iterator<Item = &'a chujing_law::assess::FlowDecision> {
+    i.assessment
+        .flows
         .iter()
         .filter(|f| f.counted && f.individuals > 0)
+}
+
+/// What Annex I of the contract for `flow` should state, from the same figures the annex builder writes:
+/// for [`crate::form_check::check_annex_i`]. `None` when no such transfer needs an Annex I.
+pub fn annex_expectations(i: &Inputs<'_>, flow: &str) -> Option<crate::form_check::AnnexExpect> {
+    let f = annex_flows(i).find(|f| f.id == flow)?;
+    let lang = i.lang();
+    let (individuals, source) = annex_scale(i, f);
+    let source_of = |s: &Source| crate::render::source_label(s, lang);
+    let profile = source_of(&i.profile_source());
+    let mut categories: Vec<(String, String)> = i
+        .profile
+        .flows
+        .iter()
+        .find(|p| p.id == flow)
+        .map(|p| {
+            p.categories
+                .iter()
+                .map(|c| {
+                    (
+                        names::category(Lang::Zh, c).unwrap_or_else(|| c.clone()),
+                        profile.clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let scan = i.scan.map(|s| source_of(&Source::Scan(s.file.clone())));
+    if let Some(scan) = &scan {
+        for name in scan_categories(i, Lang::Zh, false) {
+            if !categories.iter().any(|(c, _)| *c == name) {
+                categories.push((name, scan.clone()));
+            }
+        }
+    }
+    let sensitive = scan
+        .map(|scan| {
+            scan_categories(i, Lang::Zh, true)
+                .into_iter()
+                .map(|c| (c, scan.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(crate::form_check::AnnexExpect {
+        flow: f.id.clone(),
+        recipient: f.recipient.clone(),
+        individuals,
+        individuals_source: source_of(&source),
+        categories,
+        sensitive,
+        has_sensitive: f.sensitive_individuals > 0,
+    })
+}
+
+/// The flows an Annex I may be written for, with their recipients.
+pub fn annex_recipients(i: &Inputs<'_>) -> Vec<(String, String)> {
+    annex_flows(i)
+        .map(|f| (f.id.clone(), f.recipient.clone()))
+        .collect()
+}
+
+fn standard_contract_annex(i: &Inputs<'_>) -> Vec<Section> {
+    let lang = i.lang();
+    let scan_sensitive = scan_categories(i, lang, true);
+    annex_flows(i)
         .map(|f| {
             let (purposes, categories) = i.purposes_and_categories(&f.id);
-            let (individuals, scale_source) = match i.ledger.and_then(|l| l.flow(&f.id)) {
-                Some(l) => (l.individuals, Source::Ledger),
-                None => (f.individuals, i.profile_source()),
-            };
+            let (individuals, scale_source) = annex_scale(i, f);
             let item = |n: u8, en: &str, zh: &str| format!("{n}. {}", t(lang, en, zh));
             let mut facts = vec![
                 fact(item(1, "Purpose of processing", "处理目的"), purposes, i.profile_source()),

@@ -439,7 +439,7 @@ fn holds_any(text: &str, alternatives: &str) -> bool {
 
 /// The first segment of a paragraph that contradicts the clause, as written. Segments end at sentence and
 /// clause punctuation, so that a negation is read next to what it negates.
-fn contradiction<'p>(paragraph: &'p str, clause: &Clause) -> Option<&'p str> {
+pub(crate) fn contradiction<'p>(paragraph: &'p str, clause: &Clause) -> Option<&'p str> {
     let sentences = || {
         paragraph
             .split(['。', '；', ';', '!', '?', '！', '？'])

@@ -22,6 +22,7 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod filing;
+pub mod form;
 pub mod guides;
 pub mod pack;
 pub mod pathway;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod assess;
+pub mod contract;
 pub mod filing;
 pub mod flow;
 pub mod ledger;

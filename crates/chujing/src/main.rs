@@ -2,7 +2,7 @@
 //! reads files, calls the domain crates and prints.
 //!
 //! Exit codes: 0 success; 2 bad input or usage (the message names file, line and field); 3 `ledger check`:
-//! the batch needs a mechanism not recorded; 4 `contract check`: a clause is missing or contradicted; 5 `scan`:
+//! the batch needs a mechanism not recorded; 4 `contract check`: a clause is missing, contradicted or altered; 5 `scan`:
 //! an input could not be read (the others are reported); 1 any other failure.
 
 #![allow(
@@ -41,11 +41,12 @@ Examples:
   chujing scan exports/ --subject-column id_number
   chujing report pipia --profile examples/mid-size-standard-contract.toml -o pipia.pdf
   chujing contract check agreement.docx
+  chujing contract check --form standard-contract --reference form.docx signed.docx --profile profile.toml
   chujing admin init --email admin@cac.example.cn && chujing serve --listen 127.0.0.1:8080
   chujing audit verify
 
 Exit codes: 0 success, 2 bad input (file, line and field are named), 3 `ledger check`: the batch needs a \
-mechanism that is not recorded, 4 `contract check`: a clause is missing or contradicted, 5 `scan`: an input could not be read (the others are \
+mechanism that is not recorded, 4 `contract check`: a clause is missing, contradicted or altered, 5 `scan`: an input could not be read (the others are \
 reported), 6 `audit verify`: the audit log does not verify, 1 other failure."
 )]
 struct Cli {
@@ -87,9 +88,10 @@ enum Command {
     /// Write the whole filing package of the processor's pathway into a directory (Chinese; DOCX, PDF and
     /// Markdown; an index with every open item).
     Filing(cmd::filing::FilingArgs),
-    /// Check a binding agreement for the clauses the certification requirements and standard contract expect.
+    /// Check a binding agreement for the clauses the certification requirements expect, or a standard
+    /// contract against the official form; fingerprint the form.
     #[command(subcommand)]
-    Contract(cmd::report::ContractCommand),
+    Contract(cmd::contract::ContractCommand),
     /// Run the certification service: JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), on the
     /// same database as the ledger (--db).
     Serve(cmd::serve::ServeArgs),
@@ -113,7 +115,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
         Command::Filing(args) => cmd::filing::run(cli.rules.as_deref(), &cli.db, args),
-        Command::Contract(c) => cmd::report::run_contract(cli.rules.as_deref(), c),
+        Command::Contract(c) => cmd::contract::run(cli.rules.as_deref(), &cli.db, c),
         Command::Serve(args) => cmd::serve::run_serve(&cli.db, args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
         Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),

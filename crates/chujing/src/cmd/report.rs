@@ -1,17 +1,15 @@
-//! `chujing report KIND` and `chujing contract check`: the documents a pathway ends in, and the agreement
-//! clause checker.
+//! `chujing report KIND`: the documents a pathway ends in.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chujing_docs::contract::{self, ClauseStatus};
 use chujing_docs::render;
 use chujing_docs::{DocumentKind, Inputs};
 use chujing_law::{Date, Lang};
 
 use crate::cmd::rules::{load, parse_lang};
-use crate::output::{self, InputProblem};
+use crate::output::InputProblem;
 
 fn parse_kind(s: &str) -> Result<DocumentKind, String> {
     DocumentKind::parse(s).ok_or_else(|| {
@@ -217,115 +215,5 @@ pub fn rendered(
             chujing_pdf::render_with_notes(doc, &font)?
         }
         ReportFormat::Docx => (chujing_docx::render(doc)?, Vec::new()),
-    })
-}
-
-/// Work with binding agreements.
-#[derive(Debug, clap::Subcommand)]
-pub enum ContractCommand {
-    /// Find, in Chinese or English wording, each clause the certification requirements and the standard
-    /// contract expect (parties, categories and purposes, protective measures, rules no weaker than PIPL,
-    /// supervision, PRC law, responsible entity in China, liability, individuals' rights, onward transfer,
-    /// retention and deletion), and report each as found (with the passage), missing, or contradicted (a
-    /// passage words the clause but says the opposite, e.g. "shall not be governed by PRC law": review it).
-    ///
-    /// Exit code 4 when a clause is missing or contradicted.
-    Check(ContractArgs),
-}
-
-/// Arguments of `contract check`.
-#[derive(Debug, clap::Args)]
-pub struct ContractArgs {
-    /// The agreement: Markdown, plain text or DOCX.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    json: bool,
-    /// Language of clause names and citations: `en` or `zh`.
-    #[arg(long, default_value = "en", value_parser = parse_lang)]
-    lang: Lang,
-    /// The date whose certification standard is cited (TC260-PG-20222A until 2026-02-28, GB/T 46068-2025 from
-    /// 2026-03-01; default: today in China).
-    #[arg(long, value_name = "DATE", value_parser = Date::parse)]
-    as_of: Option<Date>,
-}
-
-fn count(results: &[contract::ClauseResult], status: ClauseStatus) -> usize {
-    results.iter().filter(|r| r.status == status).count()
-}
-
-pub fn run_contract(rules: Option<&Path>, command: ContractCommand) -> Result<ExitCode> {
-    let ContractCommand::Check(args) = command;
-    let name = args.file.display().to_string();
-    let as_of = args.as_of.unwrap_or_else(crate::clock::today_in_china);
-    let (paragraphs, results) =
-        chujing_app::report::check_agreement(&load(rules)?, &args.file, as_of, args.lang)?;
-    let missing = count(&results, ClauseStatus::Missing);
-    let contradicted = count(&results, ClauseStatus::Contradicted);
-    if args.json {
-        output::print_json(&serde_json::json!({
-            "file": name,
-            "paragraphs": paragraphs.len(),
-            "clauses": results,
-            "missing": missing,
-            "contradicted": contradicted,
-        }))?;
-    } else {
-        let pick = |en, zh| args.lang.pick(en, zh);
-        let mut table = output::table(vec![
-            pick("clause", "条款"),
-            pick("result", "结果"),
-            pick("where, and the passage", "位置与原文"),
-            pick("requirement", "依据"),
-        ]);
-        for r in &results {
-            table.add_row(vec![
-                r.name.to_string(),
-                match r.status {
-                    ClauseStatus::Found => args.lang.pick("found", "已找到"),
-                    ClauseStatus::Contradicted => {
-                        args.lang.pick("CONTRADICTED: review", "疑似相反，请复核")
-                    }
-                    ClauseStatus::Missing => args.lang.pick("MISSING", "缺失"),
-                }
-                .to_string(),
-                match (&r.paragraph, &r.contradiction, &r.passage) {
-                    (Some(p), Some(text), _) => format!("¶{p}: «{text}»"),
-                    (Some(p), None, Some(text)) => format!("¶{p}: {text}"),
-                    _ => String::new(),
-                },
-                r.citation.to_string(),
-            ]);
-        }
-        println!("{name}: {} paragraphs", paragraphs.len());
-        println!("{table}");
-        if missing + contradicted == 0 {
-            println!(
-                "{}",
-                args.lang
-                    .pick("every expected clause was found", "所有应有条款均已找到")
-            );
-        }
-        if missing > 0 {
-            println!(
-                "{missing} {}",
-                args.lang.pick("clause(s) missing", "项条款缺失")
-            );
-        }
-        if contradicted > 0 {
-            println!(
-                "{contradicted} {}",
-                args.lang.pick(
-                    "clause(s) worded but contradicted by the passage in «»: a person must review them",
-                    "项条款有相反表述（见«»内原文），需人工复核"
-                )
-            );
-        }
-    }
-    Ok(if missing + contradicted == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(4)
     })
 }

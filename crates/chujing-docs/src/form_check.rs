@@ -1,0 +1,1108 @@
+//! The standard contract checked against the official form, clause by clause (Standard Contract Measures
+//! Art. 6: the contract is concluded strictly in the form; other terms go in Annex II and must not conflict with
+//! the body), and its Annex I (个人信息出境说明) against the ledger, the profile and a scan.
+//!
+//! [`parse`] reads a contract's text into its clauses (第一条 …), their items (（一）…), and its annexes;
+//! [`fingerprint`] makes a [`Form`] of a copy of the official form; [`compare`] says, for every item of the
+//! form, whether the contract holds it unaltered (blanks filled in), altered (and shows the contract's text), or
+//! not at all, and which items the contract added to the body; [`check_annex_ii`] finds Annex II terms that
+//! override or contradict the body; [`check_annex_i`] compares Annex I's scale and categories with what chujing
+//! counted and found.
+
+use chujing_law::Lang;
+use chujing_law::form::{
+    Fingerprint, Form, FormClause, FormId, FormItem, MadeFrom, chinese_numeral, normalise,
+    parse_numeral,
+};
+use serde::Serialize;
+
+/// How like a form's item a contract's item must be to count as that item altered rather than another text.
+const ALTERED: f64 = 0.35;
+
+/// A contract's text, read into the form's structure. Line numbers are 1-based lines of the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contract {
+    /// The clauses of the body, in the order written.
+    pub clauses: Vec<Clause>,
+    /// Whether a heading 附录一 was found, and where.
+    pub annex_i_line: Option<usize>,
+    /// Annex I's numbered items: (number, label, value, line).
+    pub annex_i: Vec<AnnexItem>,
+    /// Whether a heading 附录二 was found, and where.
+    pub annex_ii_line: Option<usize>,
+    /// Annex II's paragraphs: (line, text).
+    pub annex_ii: Vec<(usize, String)>,
+}
+
+/// A clause of a contract's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// Its number: 3 for 第三条.
+    pub number: u32,
+    /// Its heading as written.
+    pub heading: String,
+    /// The line of its heading.
+    pub line: usize,
+    /// The text between the heading and the first item, with its first line.
+    pub lead: Option<(usize, String)>,
+    /// Its items.
+    pub items: Vec<Item>,
+}
+
+/// An item of a contract's clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Its number as written: 2 for （二）.
+    pub number: u32,
+    /// Its first line.
+    pub line: usize,
+    /// Its text, the label left off.
+    pub text: String,
+}
+
+/// A numbered item of Annex I.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexItem {
+    /// Its number: 3 for the scale.
+    pub number: u32,
+    /// The label before the colon.
+    pub label: String,
+    /// What is filled in, with chujing's own source notes taken off.
+    pub value: String,
+    /// Its line.
+    pub line: usize,
+}
+
+/// A line with Markdown's marks taken off: headings, quotes, list bullets and bold.
+fn clean(line: &str) -> String {
+    let mut s = line
+        .trim()
+        .trim_start_matches('#')
+        .trim_start_matches('>')
+        .trim();
+    for bullet in ["- ", "* ", "+ "] {
+        s = s.strip_prefix(bullet).unwrap_or(s);
+    }
+    s.replace("**", "").trim().to_string()
+}
+
+/// `第三条 境外接收方的义务` → (3, "境外接收方的义务").
+fn clause_heading(line: &str) -> Option<(u32, String)> {
+    let rest = line.strip_prefix('第')?;
+    let end = rest.find('条')?;
+    let number = parse_numeral(rest.get(..end)?)?;
+    let heading = rest.get(end + '条'.len_utf8()..)?.trim();
+    // A heading is short; a line of running text that happens to start with 第五条 is not one.
+    (heading.chars().count() <= 40).then(|| (number, heading.to_string()))
+}
+
+/// `（二）境外接收方…` → (2, "境外接收方…"); also with half-width parentheses.
+fn item_label(line: &str) -> Option<(u32, String)> {
+    let rest = line.strip_prefix('（').or_else(|| line.strip_prefix('('))?;
+    let end = rest.find(['）', ')'])?;
+    let number = parse_numeral(rest.get(..end)?)?;
+    let close = rest.get(end..)?.chars().next()?;
+    Some((
+        number,
+        rest.get(end + close.len_utf8()..)?.trim().to_string(),
+    ))
+}
+
+/// `附录一：个人信息出境说明` → 1.
+fn annex_heading(line: &str) -> Option<u32> {
+    let rest = line.strip_prefix("附录")?;
+    if line.chars().count() > 40 {
+        return None;
+    }
+    let numeral: String = rest
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit())
+        .collect();
+    parse_numeral(&numeral)
+}
+
+/// A line that ends the body: the parties' signatures after the last clause.
+fn signature(line: &str) -> bool {
+    let short = line.chars().count() <= 40;
+    let party = ["个人信息处理者", "境外接收方"].iter().any(|p| {
+        line.strip_prefix(p)
+            .is_some_and(|r| r.starts_with(['：', ':']))
+    });
+    let signing = [
+        "签字",
+        "签署",
+        "签章",
+        "盖章",
+        "签名",
+        "日期",
+        "法定代表人",
+        "授权代表",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p));
+    short && (party || signing)
+}
+
+/// `3. 出境个人信息的规模：15万人（来源: …）` → (3, label, "15万人").
+fn annex_item(line: &str) -> Option<(u32, String, String)> {
+    let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
+    let (number, rest) = if digits.is_empty() {
+        let (n, rest) = item_label(line)?;
+        (n, rest)
+    } else {
+        let rest = line.get(digits.len()..)?;
+        let rest = rest.strip_prefix(['.', '．', '、']).unwrap_or(rest);
+        (digits.parse().ok()?, rest.trim().to_string())
+    };
+    let (label, value) = match rest.find(['：', ':']) {
+        Some(at) => {
+            let colon = rest.get(at..)?.chars().next()?;
+            (rest.get(..at)?, rest.get(at + colon.len_utf8()..)?)
+        }
+        None => (rest.as_str(), ""),
+    };
+    Some((number, label.trim().to_string(), strip_source(value)))
+}
+
+/// A value with chujing's note of its source (`(来源: …)`) taken off.
+fn strip_source(value: &str) -> String {
+    let cut = ["(来源", "（来源", "(source", "（source"]
+        .iter()
+        .filter_map(|m| value.find(m))
+        .min();
+    cut.and_then(|at| value.get(..at))
+        .unwrap_or(value)
+        .trim()
+        .to_string()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Preamble,
+    Body,
+    Signatures,
+    AnnexI,
+    AnnexII,
+    OtherAnnex,
+}
+
+/// Reads a contract's text into clauses, items and annexes. Lines before 第一条 (the title and the parties)
+/// and the signatures after the last clause are not part of any clause.
+pub fn parse(text: &str) -> Contract {
+    let mut c = Contract::default();
+    let mut part = Part::Preamble;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = clean(raw);
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(n) = annex_heading(&line) {
+            part = match n {
+                1 => {
+                    c.annex_i_line.get_or_insert(line_no);
+                    Part::AnnexI
+                }
+                2 => {
+                    c.annex_ii_line.get_or_insert(line_no);
+                    Part::AnnexII
+                }
+                _ => Part::OtherAnnex,
+            };
+            continue;
+        }
+        match part {
+            Part::Preamble | Part::Body => {
+                if let Some((number, heading)) = clause_heading(&line) {
+                    part = Part::Body;
+                    c.clauses.push(Clause {
+                        number,
+                        heading,
+                        line: line_no,
+                        lead: None,
+                        items: Vec::new(),
+                    });
+                } else if part == Part::Body && signature(&line) {
+                    part = Part::Signatures;
+                } else if let Some(clause) = c.clauses.last_mut() {
+                    body_line(clause, line_no, &line);
+                }
+            }
+            Part::AnnexI => match annex_item(&line) {
+                Some((number, label, value)) => c.annex_i.push(AnnexItem {
+                    number,
+                    label,
+                    value,
+                    line: line_no,
+                }),
+                None => {
+                    if let Some(last) = c.annex_i.last_mut() {
+                        last.value.push_str(&strip_source(&line));
+                    }
+                }
+            },
+            Part::AnnexII => c.annex_ii.push((line_no, line)),
+            Part::Signatures | Part::OtherAnnex => {}
+        }
+    }
+    c
+}
+
+fn body_line(clause: &mut Clause, line_no: usize, line: &str) {
+    if let Some((number, text)) = item_label(line) {
+        clause.items.push(Item {
+            number,
+            line: line_no,
+            text,
+        });
+    } else if let Some(item) = clause.items.last_mut() {
+        item.text.push_str(line);
+    } else {
+        clause
+            .lead
+            .get_or_insert_with(|| (line_no, String::new()))
+            .1
+            .push_str(line);
+    }
+}
+
+/// What is wrong with a copy that was to be fingerprinted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAForm(pub String);
+
+/// Makes the fingerprints of a copy of the form `id` (its text, and `made_from` naming the file). The copy
+/// must number its clauses 第一条 onwards and the items of each （一） onwards, without gaps.
+pub fn fingerprint(
+    id: FormId,
+    text: &str,
+    made_from: MadeFrom,
+    annex_items: Vec<String>,
+    title: String,
+    source: String,
+) -> Result<Form, NotAForm> {
+    let parsed = parse(text);
+    if parsed.clauses.is_empty() {
+        return Err(NotAForm(
+            "no clause found: a form's clauses start on lines of their own, 第一条 …".into(),
+        ));
+    }
+    let mut clauses = Vec::new();
+    for (i, c) in parsed.clauses.iter().enumerate() {
+        if c.number as usize != i + 1 {
+            return Err(NotAForm(format!(
+                "line {}: 第{}条 where 第{}条 was expected",
+                c.line,
+                chinese_numeral(c.number),
+                chinese_numeral(i as u32 + 1)
+            )));
+        }
+        let mut items = Vec::new();
+        for (j, item) in c.items.iter().enumerate() {
+            if item.number as usize != j + 1 {
+                return Err(NotAForm(format!(
+                    "line {}: item （{}） where （{}） was expected",
+                    item.line,
+                    chinese_numeral(item.number),
+                    chinese_numeral(j as u32 + 1)
+                )));
+            }
+            items.push(FormItem {
+                number: u8::try_from(item.number).unwrap_or(u8::MAX),
+                fingerprint: Fingerprint::of(&item.text),
+            });
+        }
+        clauses.push(FormClause {
+            number: u8::try_from(c.number).unwrap_or(u8::MAX),
+            heading: normalise(&c.heading),
+            lead: c.lead.as_ref().map(|(_, t)| Fingerprint::of(t)),
+            items,
+        });
+    }
+    Ok(Form {
+        form: id,
+        title,
+        source,
+        made_from: Some(made_from),
+        clauses,
+        annex_items,
+    })
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A clause of the form has no heading 第…条 in the contract.
+    ClauseMissing,
+    /// A clause's heading differs from the form's.
+    HeadingAltered,
+    /// An item (or a clause's text before its items) is the form's, changed beyond filling its blanks.
+    Altered,
+    /// An item of the form is not in the contract.
+    Missing,
+    /// The contract's body has an item or clause the form does not: additions belong in Annex II.
+    Added,
+    /// The contract has no Annex I or II.
+    AnnexMissing,
+    /// An Annex II term overrides or contradicts the body.
+    AnnexIIConflict,
+    /// Annex I states a figure or categories that differ from what chujing counted or found.
+    AnnexIMismatch,
+}
+
+impl FindingKind {
+    /// The finding in words, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            FindingKind::ClauseMissing => lang.pick("clause missing", "条款缺失"),
+            FindingKind::HeadingAltered => lang.pick("heading altered", "标题被改动"),
+            FindingKind::Altered => lang.pick("ALTERED", "被改动"),
+            FindingKind::Missing => lang.pick("MISSING", "缺失"),
+            FindingKind::Added => lang.pick("added to the body", "正文中增加"),
+            FindingKind::AnnexMissing => lang.pick("annex missing", "附录缺失"),
+            FindingKind::AnnexIIConflict => lang.pick("conflicts with the body", "与正文冲突"),
+            FindingKind::AnnexIMismatch => {
+                lang.pick("differs from chujing's figures", "与 chujing 数据不符")
+            }
+        }
+    }
+}
+
+/// One difference between a contract and the form, or between Annex I and what chujing counted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// What it is.
+    pub kind: FindingKind,
+    /// Where in the form or the contract: `第三条（二）`, `附录一 第3项`.
+    pub place: String,
+    /// The contract's line, when the place is in the contract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The contract's text there, shortened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// What was expected or found instead, in the report's language.
+    pub detail: String,
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Compares a contract's body with a form that has fingerprints. An empty answer is a body that is the form,
+/// blanks filled in.
+pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for fc in &form.clauses {
+        let Some(cc) = contract
+            .clauses
+            .iter()
+            .find(|c| c.number == u32::from(fc.number))
+        else {
+            findings.push(Finding {
+                kind: FindingKind::ClauseMissing,
+                place: fc.label(),
+                line: None,
+                text: None,
+                detail: lang
+                    .pick("the contract has no such clause", "合同中没有该条")
+                    .to_string(),
+            });
+            continue;
+        };
+        if normalise(&cc.heading) != fc.heading {
+            findings.push(Finding {
+                kind: FindingKind::HeadingAltered,
+                place: fc.label(),
+                line: Some(cc.line),
+                text: Some(shorten(&cc.heading, 60)),
+                detail: format!(
+                    "{}{}",
+                    lang.pick("the form's heading: ", "范本标题："),
+                    fc.heading
+                ),
+            });
+        }
+        compare_lead(fc, cc, lang, &mut findings);
+        compare_items(fc, cc, lang, &mut findings);
+    }
+    for cc in &contract.clauses {
+        if !form
+            .clauses
+            .iter()
+            .any(|f| u32::from(f.number) == cc.number)
+        {
+            findings.push(Finding {
+                kind: FindingKind::Added,
+                place: format!("第{}条", chinese_numeral(cc.number)),
+                line: Some(cc.line),
+                text: Some(shorten(&cc.heading, 60)),
+                detail: lang
+                    .pick(
+                        "the form has no such clause: terms the parties add belong in Annex II",
+                        "范本没有该条：双方的其他约定应在附录二中列明",
+                    )
+                    .to_string(),
+            });
+        }
+    }
+    findings
+}
+
+fn compare_lead(fc: &FormClause, cc: &Clause, lang: Lang, findings: &mut Vec<Finding>) {
+    match (&fc.lead, &cc.lead) {
+        (Some(f), Some((line, text))) if !f.matches(text) => findings.push(Finding {
+            kind: FindingKind::Altered,
+            place: format!("{}{}", fc.label(), lang.pick(" (opening text)", "（引言）")),
+            line: Some(*line),
+            text: Some(shorten(text, 160)),
+            detail: altered_detail(f.similarity(text), lang),
+        }),
+        (Some(_), None) => findings.push(Finding {
+            kind: FindingKind::Missing,
+            place: format!("{}{}", fc.label(), lang.pick(" (opening text)", "（引言）")),
+            line: Some(cc.line),
+            text: None,
+            detail: lang
+                .pick(
+                    "the form's text before the first item is not there",
+                    "范本中第一项之前的文字缺失",
+                )
+                .to_string(),
+        }),
+        (None, Some((line, text))) => findings.push(Finding {
+            kind: FindingKind::Added,
+            place: format!("{}{}", fc.label(), lang.pick(" (opening text)", "（引言）")),
+            line: Some(*line),
+            text: Some(shorten(text, 160)),
+            detail: lang
+                .pick(
+                    "the form has no text before the first item",
+                    "范本在第一项之前没有文字",
+                )
+                .to_string(),
+        }),
+        _ => {}
+    }
+}
+
+fn altered_detail(similarity: f64, lang: Lang) -> String {
+    format!(
+        "{} {:.0}%",
+        lang.pick(
+            "changed beyond filling in its blanks; like the form's item by",
+            "除填写空白处外有改动；与范本该项相似度"
+        ),
+        similarity * 100.0
+    )
+}
+
+/// Pairs the contract's items with the form's: first those that match exactly (blanks filled), then, among the
+/// rest, the most alike above [`ALTERED`] as altered; the form's items left are missing, the contract's added.
+/// Pairing by text rather than by number names the right item when one was deleted and the rest renumbered.
+fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, findings: &mut Vec<Finding>) {
+    let mut form_left: Vec<&FormItem> = Vec::new();
+    let mut contract_left: Vec<&Item> = cc.items.iter().collect();
+    for fi in &fc.items {
+        let exact = contract_left
+            .iter()
+            .enumerate()
+            .filter(|(_, ci)| fi.fingerprint.matches(&ci.text))
+            .min_by_key(|(_, ci)| ci.number.abs_diff(u32::from(fi.number)))
+            .map(|(k, _)| k);
+        match exact {
+            Some(k) => {
+                contract_left.remove(k);
+            }
+            None => form_left.push(fi),
+        }
+    }
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (a, fi) in form_left.iter().enumerate() {
+        for (b, ci) in contract_left.iter().enumerate() {
+            let s = fi.fingerprint.similarity(&ci.text);
+            if s >= ALTERED {
+                pairs.push((s, a, b));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut form_used = vec![false; form_left.len()];
+    let mut contract_used = vec![false; contract_left.len()];
+    let mut altered: Vec<(usize, usize, f64)> = Vec::new();
+    for (s, a, b) in pairs {
+        if form_used.get(a) == Some(&false) && contract_used.get(b) == Some(&false) {
+            if let Some(u) = form_used.get_mut(a) {
+                *u = true;
+            }
+            if let Some(u) = contract_used.get_mut(b) {
+                *u = true;
+            }
+            altered.push((a, b, s));
+        }
+    }
+    let place = |fi: &FormItem| format!("{}{}", fc.label(), fi.label());
+    for (a, fi) in form_left.iter().enumerate() {
+        let pair = altered.iter().find(|(x, _, _)| *x == a);
+        findings.push(
+            match pair.and_then(|(_, b, s)| Some((contract_left.get(*b)?, *s))) {
+                Some((ci, s)) => Finding {
+                    kind: FindingKind::Altered,
+                    place: place(fi),
+                    line: Some(ci.line),
+                    text: Some(shorten(
+                        &format!("（{}）{}", chinese_numeral(ci.number), ci.text),
+                        200,
+                    )),
+                    detail: altered_detail(s, lang),
+                },
+                None => Finding {
+                    kind: FindingKind::Missing,
+                    place: place(fi),
+                    line: None,
+                    text: None,
+                    detail: lang
+                        .pick(
+                            "no item of the clause is this item of the form",
+                            "该条中没有与范本该项对应的内容",
+                        )
+                        .to_string(),
+                },
+            },
+        );
+    }
+    for (b, ci) in contract_left.iter().enumerate() {
+        if contract_used.get(b) == Some(&false) {
+            findings.push(Finding {
+                kind: FindingKind::Added,
+                place: format!("{}（{}）", fc.label(), chinese_numeral(ci.number)),
+                line: Some(ci.line),
+                text: Some(shorten(&ci.text, 160)),
+                detail: lang
+                    .pick(
+                        "the form has no such item: terms the parties add belong in Annex II",
+                        "范本没有该项：双方的其他约定应在附录二中列明",
+                    )
+                    .to_string(),
+            });
+        }
+    }
+}
+
+/// Wordings by which a term puts itself above the body of the contract, or sets part of it aside.
+const OVERRIDES: &[&str] = &[
+    "以附录二为准",
+    "以本附录为准",
+    "以附录为准",
+    "优先于本合同",
+    "优先于合同正文",
+    "优先于正文",
+    "优先适用本附录",
+    "不适用本合同",
+    "本合同正文不适用",
+    "排除适用",
+    "取代本合同",
+    "prevail over the body",
+    "prevails over the body",
+    "prevail over the contract",
+    "prevails over the contract",
+    "shall not apply",
+    "notwithstanding",
+    "supersede",
+];
+
+/// Annex II's terms that override the body, or contradict one of the clauses the body must hold (the same
+/// contradiction cues as the agreement check: liability excluded, retention without end, another country's
+/// law…).
+pub fn check_annex_ii(contract: &Contract, lang: Lang) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if contract.annex_ii_line.is_none() {
+        return findings;
+    }
+    for (line, text) in &contract.annex_ii {
+        let lower = text.to_lowercase();
+        let normalised = normalise(text);
+        let why = OVERRIDES
+            .iter()
+            .find(|cue| normalised.contains(&normalise(cue)) || lower.contains(*cue))
+            .map(|cue| {
+                format!(
+                    "{}「{cue}」",
+                    lang.pick("puts itself above the body: ", "将附录置于正文之上：")
+                )
+            })
+            .or_else(|| {
+                crate::contract::CLAUSES.iter().find_map(|clause| {
+                    crate::contract::contradiction(text, clause).map(|segment| {
+                        format!(
+                            "{}{}：«{}»",
+                            lang.pick("contradicts the body on ", "与正文相反："),
+                            lang.pick(clause.name.0, clause.name.1),
+                            shorten(segment, 80)
+                        )
+                    })
+                })
+            });
+        if let Some(detail) = why {
+            findings.push(Finding {
+                kind: FindingKind::AnnexIIConflict,
+                place: lang.pick("Annex II", "附录二").to_string(),
+                line: Some(*line),
+                text: Some(shorten(text, 160)),
+                detail,
+            });
+        }
+    }
+    findings
+}
+
+/// What Annex I should say of one transfer, from chujing's figures: the scale (and where it was counted), the
+/// categories, and the sensitive categories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnexExpect {
+    /// The flow the contract covers.
+    pub flow: String,
+    /// Its recipient.
+    pub recipient: String,
+    /// Distinct individuals provided abroad.
+    pub individuals: u64,
+    /// Where that figure comes from, in the report's language.
+    pub individuals_source: String,
+    /// The categories of PI, by their Chinese names, with where each comes from.
+    pub categories: Vec<(String, String)>,
+    /// The sensitive categories, by their Chinese names, with where each comes from (empty when chujing knows
+    /// of none, or knows of sensitive PI in the flow but not its categories: see `has_sensitive`).
+    pub sensitive: Vec<(String, String)>,
+    /// Whether the flow carries sensitive PI as far as chujing knows.
+    pub has_sensitive: bool,
+}
+
+/// A figure stated in Annex I's scale: the number and whether it is only a bound (不超过 …).
+fn stated_scale(value: &str) -> Option<(u64, bool)> {
+    let v = normalise(value);
+    // Every number in the value with what follows it; the one counted in people wins over a date's year.
+    let mut numbers = Vec::new();
+    let mut at = 0;
+    while let Some(start) = v
+        .get(at..)
+        .and_then(|r| r.find(|c: char| c.is_ascii_digit()))
+    {
+        let rest = v.get(at + start..)?;
+        let number: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .collect();
+        let unit = rest.get(number.len()..).unwrap_or_default();
+        numbers.push((number.clone(), unit));
+        at += start + number.len();
+    }
+    let people = |unit: &str| {
+        ["人", "万", "亿", "individual", "person", "people"]
+            .iter()
+            .any(|u| unit.starts_with(u))
+    };
+    let (number, unit) = numbers
+        .iter()
+        .find(|(_, unit)| people(unit))
+        .or_else(|| numbers.first())?;
+    let base: f64 = number.replace(',', "").trim_end_matches('.').parse().ok()?;
+    let factor = if unit.starts_with('亿') {
+        1e8
+    } else if unit.starts_with('万') {
+        1e4
+    } else {
+        1.0
+    };
+    let bound = [
+        "不超过",
+        "不多于",
+        "以内",
+        "以下",
+        "至多",
+        "最多",
+        "不满",
+        "少于",
+        "上限",
+        "upto",
+        "notmorethan",
+        "fewerthan",
+        "lessthan",
+        "atmost",
+    ]
+    .iter()
+    .any(|cue| v.contains(cue));
+    Some(((base * factor).round() as u64, bound))
+}
+
+/// Whether Annex I names `category` among `declared` (the same name, or one holding the other: 身份信息 and
+/// 个人身份信息).
+fn declares(declared: &str, category: &str) -> bool {
+    let d = normalise(declared);
+    let c = normalise(category);
+    let stem = c.trim_end_matches("信息");
+    d.contains(&c) || (!stem.is_empty() && stem.chars().count() >= 2 && d.contains(stem))
+}
+
+fn says_none(value: &str) -> bool {
+    let v = normalise(value);
+    v.is_empty()
+        || ["无", "无。", "不涉及", "none", "n/a", "未发现"].contains(&v.as_str())
+        || v.starts_with("无(")
+        || v.starts_with("无,")
+}
+
+/// The finding of a contract without Annex I (个人信息出境说明), which the form has the parties fill in.
+pub fn annex_i_missing(lang: Lang) -> Finding {
+    Finding {
+        kind: FindingKind::AnnexMissing,
+        place: lang.pick("Annex I", "附录一").to_string(),
+        line: None,
+        text: None,
+        detail: lang
+            .pick(
+                "the contract has no Annex I (个人信息出境说明): its heading starts a line with 附录一",
+                "合同中没有附录一“个人信息出境说明”（应以“附录一”开头另起一行）",
+            )
+            .to_string(),
+    }
+}
+
+/// Compares Annex I's items 3 (scale), 4 (categories) and 5 (sensitive categories) with `expect`.
+pub fn check_annex_i(contract: &Contract, expect: &AnnexExpect, lang: Lang) -> Vec<Finding> {
+    let Some(annex_line) = contract.annex_i_line else {
+        return vec![annex_i_missing(lang)];
+    };
+    let item = |n: u32| contract.annex_i.iter().find(|i| i.number == n);
+    let place = |n: u32| match lang {
+        Lang::Zh => format!("附录一 第{n}项"),
+        Lang::En => format!("Annex I item {n}"),
+    };
+    let mut findings = Vec::new();
+    let mut mismatch = |n: u32, line: Option<usize>, text: Option<String>, detail: String| {
+        findings.push(Finding {
+            kind: FindingKind::AnnexIMismatch,
+            place: place(n),
+            line,
+            text,
+            detail,
+        });
+    };
+    match item(3).map(|i| (i, stated_scale(&i.value))) {
+        None => mismatch(
+            3,
+            Some(annex_line),
+            None,
+            lang.pick("no item 3 (the scale) found", "未找到第3项（规模）")
+                .into(),
+        ),
+        Some((i, None)) => mismatch(
+            3,
+            Some(i.line),
+            Some(shorten(&i.value, 80)),
+            lang.pick("states no number of individuals", "未写明人数")
+                .into(),
+        ),
+        Some((i, Some((stated, bound)))) => {
+            let wrong = if bound {
+                stated < expect.individuals
+            } else {
+                stated != expect.individuals
+            };
+            if wrong {
+                mismatch(
+                    3,
+                    Some(i.line),
+                    Some(shorten(&i.value, 80)),
+                    format!(
+                        "{} {stated}{}{} {} {}（{}）",
+                        lang.pick("states", "写明"),
+                        if bound {
+                            lang.pick(" at most", "（上限）")
+                        } else {
+                            ""
+                        },
+                        lang.pick(";", "；"),
+                        lang.pick("chujing counted", "chujing 计得"),
+                        expect.individuals,
+                        expect.individuals_source
+                    ),
+                );
+            }
+        }
+    }
+    let categories = item(4);
+    let declared4 = categories.map(|i| i.value.as_str()).unwrap_or_default();
+    let omitted: Vec<String> = expect
+        .categories
+        .iter()
+        .filter(|(name, _)| !declares(declared4, name))
+        .map(|(name, source)| format!("{name}（{source}）"))
+        .collect();
+    if !omitted.is_empty() {
+        mismatch(
+            4,
+            categories.map(|i| i.line).or(Some(annex_line)),
+            categories.map(|i| shorten(&i.value, 80)),
+            format!(
+                "{}{}",
+                lang.pick("does not name: ", "未列明："),
+                omitted.join("、")
+            ),
+        );
+    }
+    let sensitive = item(5);
+    let declared5 = sensitive.map(|i| i.value.as_str()).unwrap_or_default();
+    let omitted: Vec<String> = expect
+        .sensitive
+        .iter()
+        .filter(|(name, _)| !declares(declared5, name))
+        .map(|(name, source)| format!("{name}（{source}）"))
+        .collect();
+    if !omitted.is_empty() {
+        mismatch(
+            5,
+            sensitive.map(|i| i.line).or(Some(annex_line)),
+            sensitive.map(|i| shorten(&i.value, 80)),
+            format!(
+                "{}{}",
+                lang.pick("does not name: ", "未列明："),
+                omitted.join("、")
+            ),
+        );
+    } else if expect.has_sensitive && expect.sensitive.is_empty() && says_none(declared5) {
+        mismatch(
+            5,
+            sensitive.map(|i| i.line).or(Some(annex_line)),
+            sensitive.map(|i| shorten(&i.value, 80)),
+            lang.pick(
+                "names no sensitive category, but the profile records individuals with sensitive PI in this transfer",
+                "未列明敏感个人信息种类，但出境情况文件记录该出境活动涉及敏感个人信息主体",
+            )
+            .into(),
+        );
+    }
+    findings
+}
+
+/// The transfer a contract is for: `flow` when given (it must be one of `recipients`' flows), else the one flow
+/// whose recipient the contract names. `recipients` are (flow, recipient) pairs; the error says what to pass.
+pub fn pick_flow(
+    text: &str,
+    recipients: &[(String, String)],
+    flow: Option<&str>,
+) -> Result<String, String> {
+    let listed = || {
+        recipients
+            .iter()
+            .map(|(f, r)| format!("{f} ({r})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(flow) = flow {
+        return recipients
+            .iter()
+            .find(|(f, _)| f == flow)
+            .map(|(f, _)| f.clone())
+            .ok_or_else(|| {
+                format!(
+                    "--flow {flow}: no counted transfer of that id; the profile's are: {}",
+                    listed()
+                )
+            });
+    }
+    let text = normalise(text);
+    let named: Vec<&(String, String)> = recipients
+        .iter()
+        .filter(|(_, r)| !r.trim().is_empty() && text.contains(&normalise(r)))
+        .collect();
+    match named.as_slice() {
+        [(f, _)] => Ok(f.clone()),
+        [] => Err(format!(
+            "the contract names none of the profile's recipients: say which transfer it is for with --flow ({})",
+            listed()
+        )),
+        several => Err(format!(
+            "the contract names the recipients of several transfers: say which one it is for with --flow ({})",
+            several
+                .iter()
+                .map(|(f, r)| format!("{f} ({r})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORM: &str = "\
+个人信息出境标准合同（测试用合成范本，非官方文本）
+个人信息处理者：
+第一条 定义
+在本合同中：
+（一）“甲方”指个人信息处理者。
+（二）“乙方”指位于____的境外接收方。
+第二条 境外接收方的义务
+（一）乙方按照附录一处理个人信息。
+（二）乙方在保存期限届满后删除个人信息（包括所有备份）。
+（三）乙方不得向第三方提供个人信息，附录一另有约定的除外。
+第三条 其他
+（一）本合同适用中华人民共和国法律。
+个人信息处理者：____
+附录一 个人信息出境说明
+1. 处理目的：____
+3. 出境个人信息的规模：____
+附录二
+双方约定的其他条款（如有）。
+";
+
+    fn form() -> Form {
+        fingerprint(
+            FormId::StandardContract,
+            FORM,
+            MadeFrom {
+                file: "form.txt".into(),
+                sha256: "0".into(),
+                verified: false,
+            },
+            Vec::new(),
+            "t".into(),
+            "s".into(),
+        )
+        .expect("the synthetic form parses")
+    }
+
+    #[test]
+    fn the_form_parses_into_clauses_items_and_annexes() {
+        let c = parse(FORM);
+        assert_eq!(c.clauses.len(), 3);
+        assert_eq!(c.clauses.first().map(|c| c.items.len()), Some(2));
+        assert_eq!(
+            c.clauses.first().and_then(|c| c.lead.clone()).map(|l| l.0),
+            Some(4)
+        );
+        assert_eq!(c.annex_i.len(), 2);
+        assert_eq!(c.annex_ii.len(), 1);
+    }
+
+    #[test]
+    fn the_form_filled_in_has_no_finding() {
+        let filled = FORM
+            .replace("位于____的", "位于新加坡的")
+            .replace("处理目的：____", "处理目的：客户服务");
+        assert_eq!(compare(&form(), &parse(&filled), Lang::Zh), Vec::new());
+    }
+
+    #[test]
+    fn a_deleted_item_is_named_even_when_the_rest_are_renumbered() {
+        let deleted = FORM
+            .replace(
+                "（二）乙方在保存期限届满后删除个人信息（包括所有备份）。\n",
+                "",
+            )
+            .replace("（三）乙方不得", "（二）乙方不得");
+        let f = compare(&form(), &parse(&deleted), Lang::Zh);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            f.first().map(|f| (f.kind, f.place.as_str())),
+            Some((FindingKind::Missing, "第二条（二）"))
+        );
+    }
+
+    #[test]
+    fn an_edited_item_is_altered_and_shown() {
+        let edited = FORM.replace("在保存期限届满后删除", "在保存期限届满十年后删除");
+        let f = compare(&form(), &parse(&edited), Lang::En);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let f = f.first().expect("one finding");
+        assert_eq!(
+            (f.kind, f.place.as_str(), f.line),
+            (FindingKind::Altered, "第二条（二）", Some(9))
+        );
+        assert!(
+            f.text.as_deref().is_some_and(|t| t.contains("十年")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_clause_added_to_the_body_is_reported() {
+        let added = FORM.replace(
+            "个人信息处理者：____\n",
+            "第四条 附加条款\n乙方可以自行决定再提供。\n个人信息处理者：____\n",
+        );
+        let f = compare(&form(), &parse(&added), Lang::Zh);
+        assert_eq!(
+            f.iter()
+                .map(|f| (f.kind, f.place.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(FindingKind::Added, "第四条")]
+        );
+    }
+
+    #[test]
+    fn annex_ii_may_add_but_not_override() {
+        let ok = parse(&FORM.replace(
+            "双方约定的其他条款（如有）。",
+            "乙方每年向甲方提交一次合规报告。",
+        ));
+        assert_eq!(check_annex_ii(&ok, Lang::Zh), Vec::new());
+        let over = parse(&FORM.replace(
+            "双方约定的其他条款（如有）。",
+            "本附录与正文不一致的，以本附录为准。",
+        ));
+        assert_eq!(check_annex_ii(&over, Lang::Zh).len(), 1);
+        let contra =
+            parse(&FORM.replace("双方约定的其他条款（如有）。", "乙方可永久保存个人信息。"));
+        assert_eq!(
+            check_annex_ii(&contra, Lang::Zh).len(),
+            1,
+            "{:?}",
+            check_annex_ii(&contra, Lang::Zh)
+        );
+    }
+
+    fn expect(individuals: u64) -> AnnexExpect {
+        AnnexExpect {
+            flow: "crm".into(),
+            recipient: "R".into(),
+            individuals,
+            individuals_source: "台账".into(),
+            categories: vec![("身份信息".into(), "出境情况文件".into())],
+            sensitive: Vec::new(),
+            has_sensitive: false,
+        }
+    }
+
+    #[test]
+    fn annex_i_scale_and_categories_are_compared() {
+        let text = "第一条 定义\n附录一\n3. 出境个人信息的规模：15万人\n4. 出境个人信息种类：个人身份信息、联系方式\n5. 出境敏感个人信息种类：无\n";
+        let c = parse(text);
+        assert_eq!(check_annex_i(&c, &expect(150_000), Lang::Zh), Vec::new());
+        let f = check_annex_i(&c, &expect(150_001), Lang::Zh);
+        assert_eq!(
+            f.iter().map(|f| f.place.as_str()).collect::<Vec<_>>(),
+            vec!["附录一 第3项"]
+        );
+        let bound = parse(&text.replace("15万人", "不超过20万人"));
+        assert_eq!(
+            check_annex_i(&bound, &expect(150_000), Lang::Zh),
+            Vec::new()
+        );
+        assert_eq!(check_annex_i(&bound, &expect(250_000), Lang::Zh).len(), 1);
+        let mut sensitive = expect(150_000);
+        sensitive.sensitive = vec![("生物识别信息".into(), "扫描报告".into())];
+        let f = check_annex_i(&c, &sensitive, Lang::Zh);
+        assert_eq!(
+            f.iter().map(|f| f.place.as_str()).collect::<Vec<_>>(),
+            vec!["附录一 第5项"]
+        );
+        assert_eq!(stated_scale("150,000 人"), Some((150_000, false)));
+        assert_eq!(stated_scale("1.5万人"), Some((15_000, false)));
+    }
+}
