@@ -10,6 +10,7 @@
 //! counted and found.
 
 use chujing_law::Lang;
+use chujing_law::explain::number;
 use chujing_law::form::{
     Fingerprint, Form, FormClause, FormId, FormItem, MadeFrom, chinese_numeral, normalise,
     parse_numeral,
@@ -345,6 +346,7 @@ pub enum FindingKind {
     /// The contract has no Annex I or II.
     AnnexMissing,
     /// An Annex II term overrides or contradicts the body.
+    #[serde(rename = "annex_ii_conflict")]
     AnnexIIConflict,
     /// Annex I states a figure or categories that differ from what chujing counted or found.
     AnnexIMismatch,
@@ -738,13 +740,30 @@ fn stated_scale(value: &str) -> Option<(u64, bool)> {
     Some(((base * factor).round() as u64, bound))
 }
 
-/// Whether Annex I names `category` among `declared` (the same name, or one holding the other: 身份信息 and
-/// 个人身份信息).
+/// Two-character words too common in names of categories to tell one from another.
+const GENERIC: &[&str] = &[
+    "信息", "个人", "数据", "记录", "号码", "资料", "其他", "相关",
+];
+
+/// Whether Annex I names `category` among `declared`: a name that holds the other, or shares a word of two
+/// characters with it that is not [`GENERIC`] — Annex I names categories broadly (身份信息) where the scan
+/// names what it found (居民身份证号码), and a broad name that covers a finding is no omission.
 fn declares(declared: &str, category: &str) -> bool {
-    let d = normalise(declared);
     let c = normalise(category);
-    let stem = c.trim_end_matches("信息");
-    d.contains(&c) || (!stem.is_empty() && stem.chars().count() >= 2 && d.contains(stem))
+    let bigrams = |s: &str| -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        chars
+            .windows(2)
+            .map(|w| w.iter().collect::<String>())
+            .filter(|w| !GENERIC.contains(&w.as_str()))
+            .collect()
+    };
+    let wanted = bigrams(&c);
+    declared
+        .split(['、', '，', ',', ';', '；', '/', '和', '及', '与'])
+        .map(normalise)
+        .filter(|t| !t.is_empty())
+        .any(|t| t.contains(&c) || c.contains(&t) || bigrams(&t).iter().any(|b| wanted.contains(b)))
 }
 
 fn says_none(value: &str) -> bool {
@@ -817,19 +836,22 @@ pub fn check_annex_i(contract: &Contract, expect: &AnnexExpect, lang: Lang) -> V
                     3,
                     Some(i.line),
                     Some(shorten(&i.value, 80)),
-                    format!(
-                        "{} {stated}{}{} {} {}（{}）",
-                        lang.pick("states", "写明"),
-                        if bound {
-                            lang.pick(" at most", "（上限）")
-                        } else {
-                            ""
-                        },
-                        lang.pick(";", "；"),
-                        lang.pick("chujing counted", "chujing 计得"),
-                        expect.individuals,
-                        expect.individuals_source
-                    ),
+                    match lang {
+                        Lang::Zh => format!(
+                            "写明 {}{}；chujing 计得 {}（{}）",
+                            number(stated),
+                            if bound { "（上限）" } else { "" },
+                            number(expect.individuals),
+                            expect.individuals_source
+                        ),
+                        Lang::En => format!(
+                            "states {}{}; chujing counted {} ({})",
+                            if bound { "at most " } else { "" },
+                            number(stated),
+                            number(expect.individuals),
+                            expect.individuals_source
+                        ),
+                    },
                 );
             }
         }
@@ -1103,6 +1125,10 @@ mod tests {
             vec!["附录一 第5项"]
         );
         assert_eq!(stated_scale("150,000 人"), Some((150_000, false)));
+        assert!(declares("身份信息、联系方式", "居民身份证号码"));
+        assert!(declares("健康生理信息", "医疗健康信息"));
+        assert!(!declares("身份信息、联系方式", "医疗健康信息"));
+        assert!(!declares("无", "生物识别信息"));
         assert_eq!(stated_scale("1.5万人"), Some((15_000, false)));
     }
 }

@@ -129,7 +129,11 @@ pub fn chinese_numeral(n: u32) -> String {
         _ => format!(
             "{}十{}",
             digit(n / 10),
-            if n % 10 == 0 { "" } else { digit(n % 10) }
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                digit(n % 10)
+            }
         ),
     }
 }
@@ -482,7 +486,7 @@ impl Form {
                 &mut c.items.iter().map(|i| i.number),
             )?;
         }
-        if self.made_from.is_some() != !self.clauses.is_empty() {
+        if self.made_from.is_some() == self.clauses.is_empty() {
             return Err(LawError::input(
                 file,
                 None,

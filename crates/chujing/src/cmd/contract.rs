@@ -218,8 +218,8 @@ fn print_standard_contract(
     let reference = check.reference.as_ref().map_or_else(String::new, |r| {
         let short = r.sha256.get(..12).unwrap_or(&r.sha256);
         format!(
-            "{} {} (sha256 {short}…, {})",
-            pick("the form as fingerprinted from", "范本指纹来源"),
+            "{}{} (sha256 {short}…, {})",
+            pick("the form as fingerprinted from ", "范本指纹来源："),
             r.file,
             if r.verified {
                 pick("compared with the CAC's copy", "已与网信办发布文本核对")
@@ -231,24 +231,28 @@ fn print_standard_contract(
             }
         )
     });
-    println!(
-        "{name}: {} {} {} {} {}; {reference}",
-        pick("compared with", "对照范本"),
-        check.clauses,
-        pick("clauses and", "条、"),
-        check.items,
-        pick("items of the standard contract", "项")
-    );
+    match lang {
+        Lang::Zh => println!(
+            "{name}：对照标准合同范本 {} 条、{} 项；{reference}",
+            check.clauses, check.items
+        ),
+        Lang::En => println!(
+            "{name}: compared with {} clauses and {} items of the standard contract; {reference}",
+            check.clauses, check.items
+        ),
+    }
     if let Some(e) = &check.annex_i {
-        println!(
-            "{}: {} → {} ({} {}, {})",
-            pick("Annex I compared with transfer", "附录一对照出境活动"),
-            e.flow,
-            e.recipient,
-            e.individuals,
-            pick("individuals", "人"),
-            e.individuals_source
-        );
+        let individuals = chujing_law::explain::number(e.individuals);
+        match lang {
+            Lang::Zh => println!(
+                "附录一对照出境活动 {} → {}（{individuals} 人，{}）",
+                e.flow, e.recipient, e.individuals_source
+            ),
+            Lang::En => println!(
+                "Annex I compared with transfer {} → {} ({individuals} individuals, {})",
+                e.flow, e.recipient, e.individuals_source
+            ),
+        }
     }
     if check.findings.is_empty() {
         println!(

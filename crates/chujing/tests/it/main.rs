@@ -9,6 +9,7 @@
 )]
 
 mod assess;
+mod contract;
 mod ledger;
 mod readme;
 mod report;

@@ -1,7 +1,5 @@
 //! `chujing report` (golden documents, HTML, PDF) and `chujing contract check`.
 
-use std::io::Write;
-
 use serde_json::Value;
 
 use crate::util::{chujing, chujing_env, root};
@@ -430,28 +428,9 @@ fn contract_reworded_and_as_docx() {
         root().join("crates/chujing/tests/fixtures/agreement-reworded.txt"),
     )
     .unwrap();
-    let mut body = String::new();
-    for p in text.split("\n\n") {
-        let escaped = p.trim().replace('&', "&amp;").replace('<', "&lt;");
-        let (a, b) = escaped.split_at(escaped.len() / 2);
-        body.push_str(&format!(
-            "<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{b}</w:t></w:r></w:p>"
-        ));
-    }
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("agreement.docx");
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&docx).unwrap());
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    write!(
-        zip,
-        "<?xml version=\"1.0\"?><w:document><w:body>{body}</w:body></w:document>"
-    )
-    .unwrap();
-    zip.finish().unwrap();
+    crate::util::write_docx(&docx, text.split("\n\n"));
     let (code, v) = check(docx.to_str().unwrap(), "en");
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["paragraphs"], 13);

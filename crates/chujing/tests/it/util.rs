@@ -50,3 +50,33 @@ pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, text).unwrap();
     (dir, path)
 }
+
+/// Writes a DOCX whose paragraphs are `paragraphs`, each split into two runs with XML escapes, as Word splits
+/// text: word/document.xml alone, which is all the agreement reader needs.
+pub fn write_docx<'a>(path: &std::path::Path, paragraphs: impl Iterator<Item = &'a str>) {
+    use std::io::Write;
+    let mut body = String::new();
+    for p in paragraphs {
+        let escaped = p.trim().replace('&', "&amp;").replace('<', "&lt;");
+        let mid = escaped
+            .char_indices()
+            .nth(escaped.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
+        let (a, b) = escaped.split_at(mid);
+        body.push_str(&format!(
+            "<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{b}</w:t></w:r></w:p>"
+        ));
+    }
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    write!(
+        zip,
+        "<?xml version=\"1.0\"?><w:document><w:body>{body}</w:body></w:document>"
+    )
+    .unwrap();
+    zip.finish().unwrap();
+}
