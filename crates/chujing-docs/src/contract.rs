@@ -458,7 +458,8 @@ pub(crate) fn contradiction<'p>(paragraph: &'p str, clause: &Clause) -> Option<&
         .map(str::trim)
 }
 
-fn shorten(s: &str, max: usize) -> String {
+/// `s` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

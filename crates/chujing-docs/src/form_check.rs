@@ -17,6 +17,8 @@ use chujing_law::form::{
 };
 use serde::Serialize;
 
+use crate::contract::shorten;
+
 /// How like a form's item a contract's item must be to count as that item altered rather than another text.
 const ALTERED: f64 = 0.35;
 
@@ -385,14 +387,6 @@ pub struct Finding {
     pub text: Option<String>,
     /// What was expected or found instead, in the report's language.
     pub detail: String,
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().take(max).collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
 }
 
 /// Compares a contract's body with a form that has fingerprints. An empty answer is a body that is the form,
@@ -856,46 +850,37 @@ pub fn check_annex_i(contract: &Contract, expect: &AnnexExpect, lang: Lang) -> V
             }
         }
     }
-    let categories = item(4);
-    let declared4 = categories.map(|i| i.value.as_str()).unwrap_or_default();
-    let omitted: Vec<String> = expect
-        .categories
-        .iter()
-        .filter(|(name, _)| !declares(declared4, name))
-        .map(|(name, source)| format!("{name}（{source}）"))
-        .collect();
-    if !omitted.is_empty() {
-        mismatch(
-            4,
-            categories.map(|i| i.line).or(Some(annex_line)),
-            categories.map(|i| shorten(&i.value, 80)),
-            format!(
-                "{}{}",
-                lang.pick("does not name: ", "未列明："),
-                omitted.join("、")
-            ),
-        );
-    }
+    // Items 4 and 5: every category chujing knows of must be named.
+    let mut omissions = |n: u32, expected: &[(String, String)]| {
+        let item = item(n);
+        let declared = item.map(|i| i.value.as_str()).unwrap_or_default();
+        let omitted: Vec<String> = expected
+            .iter()
+            .filter(|(name, _)| !declares(declared, name))
+            .map(|(name, source)| format!("{name}（{source}）"))
+            .collect();
+        if !omitted.is_empty() {
+            mismatch(
+                n,
+                item.map(|i| i.line).or(Some(annex_line)),
+                item.map(|i| shorten(&i.value, 80)),
+                format!(
+                    "{}{}",
+                    lang.pick("does not name: ", "未列明："),
+                    omitted.join("、")
+                ),
+            );
+        }
+        (!omitted.is_empty(), declared)
+    };
+    omissions(4, &expect.categories);
+    let (sensitive_omitted, declared5) = omissions(5, &expect.sensitive);
     let sensitive = item(5);
-    let declared5 = sensitive.map(|i| i.value.as_str()).unwrap_or_default();
-    let omitted: Vec<String> = expect
-        .sensitive
-        .iter()
-        .filter(|(name, _)| !declares(declared5, name))
-        .map(|(name, source)| format!("{name}（{source}）"))
-        .collect();
-    if !omitted.is_empty() {
-        mismatch(
-            5,
-            sensitive.map(|i| i.line).or(Some(annex_line)),
-            sensitive.map(|i| shorten(&i.value, 80)),
-            format!(
-                "{}{}",
-                lang.pick("does not name: ", "未列明："),
-                omitted.join("、")
-            ),
-        );
-    } else if expect.has_sensitive && expect.sensitive.is_empty() && says_none(declared5) {
+    if !sensitive_omitted
+        && expect.has_sensitive
+        && expect.sensitive.is_empty()
+        && says_none(declared5)
+    {
         mismatch(
             5,
             sensitive.map(|i| i.line).or(Some(annex_line)),

@@ -41,7 +41,7 @@ Examples:
   chujing scan exports/ --subject-column id_number
   chujing report pipia --profile examples/mid-size-standard-contract.toml -o pipia.pdf
   chujing contract check agreement.docx
-  chujing contract check --form standard-contract --reference form.docx signed.docx --profile profile.toml
+  chujing contract check --form standard-contract --reference form.docx signed.docx
   chujing admin init --email admin@cac.example.cn && chujing serve --listen 127.0.0.1:8080
   chujing audit verify
 
