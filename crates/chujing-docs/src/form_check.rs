@@ -124,9 +124,30 @@ fn annex_heading(line: &str) -> Option<u32> {
     parse_numeral(&numeral)
 }
 
+/// A line that belongs to no clause: "（以下无正文）" after the last clause, a page number a conversion left
+/// in the text ("第 3 页 共 10 页", "- 3 -").
+fn noise(line: &str) -> bool {
+    let l = normalise(line);
+    let page = |s: &str| {
+        s.strip_prefix('第')
+            .and_then(|r| r.strip_suffix('页'))
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    l.contains("以下无正文")
+        || l.contains("本页无正文")
+        || page(&l)
+        || l.split_once("页共")
+            .is_some_and(|(a, b)| page(&format!("{a}页")) && b.ends_with('页'))
+        || (l.starts_with('-') && l.ends_with('-') && {
+            let n = l.trim_matches('-');
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
 /// A line that ends the body: the parties' signatures after the last clause.
 fn signature(line: &str) -> bool {
-    let short = line.chars().count() <= 40;
+    // Room for a long company name and its "（盖章）".
+    let short = line.chars().count() <= 80;
     let party = ["个人信息处理者", "境外接收方"].iter().any(|p| {
         line.strip_prefix(p)
             .is_some_and(|r| r.starts_with(['：', ':']))
@@ -197,7 +218,7 @@ pub fn parse(text: &str) -> Contract {
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let line = clean(raw);
-        if line.is_empty() {
+        if line.is_empty() || noise(&line) {
             continue;
         }
         if let Some(n) = annex_heading(&line) {
@@ -995,6 +1016,24 @@ mod tests {
         );
         assert_eq!(c.annex_i.len(), 2);
         assert_eq!(c.annex_ii.len(), 1);
+    }
+
+    #[test]
+    fn page_numbers_and_end_marks_belong_to_no_item() {
+        for line in ["（以下无正文）", "第 3 页 共 10 页", "第3页", "- 3 -"] {
+            assert!(noise(line), "{line}");
+        }
+        for line in ["第三条 其他", "（一）本合同适用中华人民共和国法律。", "-"]
+        {
+            assert!(!noise(line), "{line}");
+        }
+        let text = FORM
+            .replace("第三条 其他\n", "第 2 页 共 3 页\n第三条 其他\n")
+            .replace(
+                "（一）本合同适用中华人民共和国法律。\n",
+                "（一）本合同适用中华人民共和国法律。\n（以下无正文）\n",
+            );
+        assert_eq!(compare(&form(), &parse(&text), Lang::Zh), Vec::new());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod certification;
 mod decide;
+mod form;
 mod network_data;
 mod obligations;
 mod properties;
