@@ -167,16 +167,44 @@ fn signature(line: &str) -> bool {
     short && (party || signing)
 }
 
-/// `3. 出境个人信息的规模：15万人（来源: …）` → (3, label, "15万人").
+/// Words by which Annex I's items are known, by number: a copy that lays Annex I out as a table, or numbers it
+/// otherwise, is read by its labels.
+const ANNEX_LABELS: &[(u32, &str)] = &[
+    (1, "处理目的"),
+    (2, "处理方式"),
+    (3, "规模"),
+    (5, "敏感个人信息种类"),
+    (4, "个人信息种类"),
+    (6, "第三方"),
+    (7, "传输方式"),
+    (8, "保存期限"),
+    (9, "保存地点"),
+    (10, "其他事项"),
+];
+
+/// The Annex I item a label names, by its words.
+fn annex_label(label: &str) -> Option<u32> {
+    ANNEX_LABELS
+        .iter()
+        .find(|(_, words)| label.contains(words))
+        .map(|(n, _)| *n)
+}
+
+/// `3. 出境个人信息的规模：15万人（来源: …）` → (3, label, "15万人"); also an unnumbered line that starts with
+/// an item's label (a table's cell: `出境个人信息的规模`, the value in the next cell), numbered by its label.
 fn annex_item(line: &str) -> Option<(u32, String, String)> {
     let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
-    let (number, rest) = if digits.is_empty() {
-        let (n, rest) = item_label(line)?;
-        (n, rest)
+    // A number is one only with its mark (`3.`, `3、`): a value such as `15万人` starts with digits too.
+    let numbered = line
+        .get(digits.len()..)
+        .and_then(|rest| rest.strip_prefix(['.', '．', '、']))
+        .filter(|_| !digits.is_empty());
+    let (number, rest) = if let Some(rest) = numbered {
+        (Some(digits.parse().ok()?), rest.trim().to_string())
+    } else if let Some((n, rest)) = item_label(line) {
+        (Some(n), rest)
     } else {
-        let rest = line.get(digits.len()..)?;
-        let rest = rest.strip_prefix(['.', '．', '、']).unwrap_or(rest);
-        (digits.parse().ok()?, rest.trim().to_string())
+        (None, line.to_string())
     };
     let (label, value) = match rest.find(['：', ':']) {
         Some(at) => {
@@ -185,7 +213,14 @@ fn annex_item(line: &str) -> Option<(u32, String, String)> {
         }
         None => (rest.as_str(), ""),
     };
-    Some((number, label.trim().to_string(), strip_source(value)))
+    let label = label.trim();
+    // Unnumbered, a line is an item only when it starts with a label: a short one naming an item's words.
+    let number = match number {
+        Some(n) => n,
+        None if label.chars().count() <= 30 => annex_label(label)?,
+        None => return None,
+    };
+    Some((number, label.to_string(), strip_source(value)))
 }
 
 /// A value with chujing's note of its source (`(来源: …)`) taken off.
@@ -810,7 +845,14 @@ pub fn check_annex_i(contract: &Contract, expect: &AnnexExpect, lang: Lang) -> V
     let Some(annex_line) = contract.annex_i_line else {
         return vec![annex_i_missing(lang)];
     };
-    let item = |n: u32| contract.annex_i.iter().find(|i| i.number == n);
+    // An item by its label's words where a label names it, else by its number.
+    let item = |n: u32| {
+        let items = &contract.annex_i;
+        items
+            .iter()
+            .find(|i| annex_label(&i.label) == Some(n))
+            .or_else(|| items.iter().find(|i| i.number == n))
+    };
     let place = |n: u32| match lang {
         Lang::Zh => format!("附录一 第{n}项"),
         Lang::En => format!("Annex I item {n}"),
@@ -1123,6 +1165,21 @@ mod tests {
             sensitive: Vec::new(),
             has_sensitive: false,
         }
+    }
+
+    #[test]
+    fn annex_i_laid_out_as_a_table_is_read_by_its_labels() {
+        // A DOCX table: each cell a paragraph, the label in one, the value in the next.
+        let text = "第一条 定义\n附录一\n出境个人信息的规模\n15万人\n出境个人信息种类\n身份信息、联系方式\n出境敏感个人信息种类\n无\n";
+        let c = parse(text);
+        assert_eq!(
+            c.annex_i
+                .iter()
+                .map(|i| (i.number, i.value.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(3, "15万人"), (4, "身份信息、联系方式"), (5, "无")]
+        );
+        assert_eq!(check_annex_i(&c, &expect(150_000), Lang::Zh), Vec::new());
     }
 
     #[test]
