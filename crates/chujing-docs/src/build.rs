@@ -2011,7 +2011,11 @@ pub fn filing_checklist(
                         "已签署的标准合同（附录一见下文，由 chujing 根据数据填写）",
                     ),
                     done: false,
-                    note: t(lang, "Annex I drafted; contract to sign", "附录一已起草，合同待签署"),
+                    note: t(
+                        lang,
+                        "Annex I drafted; contract to sign, then check it against the official form with `chujing contract check --form standard-contract`",
+                        "附录一已起草，合同待签署；签署后可用 `chujing contract check --form standard-contract` 对照范本检查",
+                    ),
                 },
                 ChecklistEntry {
                     text: t(lang, "PIPIA report", "个人信息保护影响评估报告"),
