@@ -5,6 +5,7 @@
 //! - [`ledger`]: read a batch file into a batch, ingest it, the status as of a date, the what-if gate;
 //! - [`scan`]: scan files for PI, write what was found into a profile;
 //! - [`report`]: the inputs of documents (a kept scan report, an agreement's text);
+//! - [`docx`]: a Word document's text, list numbering written out;
 //! - [`db`]: the database and the ledger key;
 //! - [`certify`]: the certification service (`chujing serve`, `chujing admin`).
 //!
@@ -16,6 +17,7 @@
 pub mod assess;
 pub mod certify;
 pub mod db;
+pub mod docx;
 pub mod error;
 pub mod ledger;
 pub mod report;

@@ -127,51 +127,9 @@ pub fn check_agreement_text(
     Ok((paragraphs, results))
 }
 
-/// The text of a DOCX file: the paragraphs of word/document.xml.
+/// The text of a DOCX file: its paragraphs, with the labels of Word's list numbering written out.
 pub fn docx_text(path: &Path) -> Result<String> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .map_err(|e| AppError::Input(format!("{name}: cannot open: {e}")))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| AppError::Input(format!("{name}: not a DOCX (zip) file: {e}")))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|e| AppError::Input(format!("{name}: no word/document.xml: {e}")))?
-        .read_to_string(&mut xml)
-        .map_err(|e| {
-            AppError::Input(format!("{name}: word/document.xml is not UTF-8 text: {e}"))
-        })?;
-    // Paragraphs end at </w:p>; text runs are <w:t …>…</w:t>. Everything else is markup.
-    let mut out = String::new();
-    for paragraph in xml.split("</w:p>") {
-        let mut rest = paragraph;
-        while let Some(start) = rest.find("<w:t") {
-            let after = rest.get(start + 4..).unwrap_or_default();
-            if !(after.starts_with('>') || after.starts_with(' ')) {
-                rest = after;
-                continue;
-            }
-            let Some(open_end) = after.find('>') else {
-                break;
-            };
-            let body = after.get(open_end + 1..).unwrap_or_default();
-            let Some(close) = body.find("</w:t>") else {
-                break;
-            };
-            out.push_str(&unescape_xml(body.get(..close).unwrap_or_default()));
-            rest = body.get(close..).unwrap_or_default();
-        }
-        out.push_str("\n\n");
-    }
-    Ok(out)
-}
-
-fn unescape_xml(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    crate::docx::text(path)
 }
 
 /// The form a standard contract is compared with: the fingerprints this build carries, or those of the copy

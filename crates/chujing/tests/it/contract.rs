@@ -277,6 +277,36 @@ fn the_form_as_a_docx_is_read_paragraph_by_paragraph() {
 }
 
 #[test]
+fn a_contract_whose_items_are_a_word_numbered_list_reads_with_its_labels() {
+    // Each clause's items a list of its own (（一）… by Word's chineseCounting numbering, restarted per
+    // clause): the labels are in numbering.xml, not in the text.
+    let mut body = String::new();
+    let mut nums = String::new();
+    let mut clause = 0;
+    for line in signed().lines().filter(|l| !l.trim().is_empty()) {
+        if line.starts_with('第') && line.contains('条') {
+            clause += 1;
+            nums.push_str(&format!(
+                "<w:num w:numId=\"{clause}\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+            ));
+        }
+        match line.strip_prefix('（').and_then(|r| r.split_once('）')) {
+            Some((_, text)) => body.push_str(&crate::util::docx_paragraph(text, Some(clause))),
+            None => body.push_str(&crate::util::docx_paragraph(line, None)),
+        }
+    }
+    let numbering = format!(
+        "<w:numbering><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"（%1）\"/></w:lvl></w:abstractNum>{nums}</w:numbering>"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("signed.docx");
+    crate::util::write_docx_xml(&docx, &body, Some(&numbering));
+    let (code, out, err) = check(docx.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("no finding"), "{out}");
+}
+
+#[test]
 fn without_fingerprints_or_a_reference_the_check_refuses_rather_than_passes() {
     let (code, out, err) = chujing(&["contract", "check", "--form", "standard-contract", SIGNED]);
     assert_eq!(code, 2, "{out}{err}");

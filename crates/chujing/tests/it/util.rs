@@ -54,29 +54,40 @@ pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
 /// Writes a DOCX whose paragraphs are `paragraphs`, each split into two runs with XML escapes, as Word splits
 /// text: word/document.xml alone, which is all the agreement reader needs.
 pub fn write_docx<'a>(path: &std::path::Path, paragraphs: impl Iterator<Item = &'a str>) {
-    use std::io::Write;
-    let mut body = String::new();
-    for p in paragraphs {
-        let escaped = p.trim().replace('&', "&amp;").replace('<', "&lt;");
-        let mid = escaped
-            .char_indices()
-            .nth(escaped.chars().count() / 2)
-            .map_or(0, |(i, _)| i);
-        let (a, b) = escaped.split_at(mid);
-        body.push_str(&format!(
-            "<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{b}</w:t></w:r></w:p>"
-        ));
-    }
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
+    let body: String = paragraphs.map(|p| docx_paragraph(p, None)).collect();
+    write_docx_xml(path, &body, None);
+}
+
+/// One paragraph of word/document.xml, its text split into two runs, in list `num` (numId) when given.
+pub fn docx_paragraph(text: &str, num: Option<u32>) -> String {
+    let escaped = text.trim().replace('&', "&amp;").replace('<', "&lt;");
+    let mid = escaped
+        .char_indices()
+        .nth(escaped.chars().count() / 2)
+        .map_or(0, |(i, _)| i);
+    let (a, b) = escaped.split_at(mid);
+    let props = num.map_or(String::new(), |id| {
+        format!("<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr>")
+    });
+    format!(
+        "<w:p>{props}<w:r><w:t>{a}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{b}</w:t></w:r></w:p>"
     )
-    .unwrap();
+}
+
+/// Writes a DOCX of `body` (paragraphs of word/document.xml) and, when given, word/numbering.xml.
+pub fn write_docx_xml(path: &std::path::Path, body: &str, numbering: Option<&str>) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
     write!(
         zip,
         "<?xml version=\"1.0\"?><w:document><w:body>{body}</w:body></w:document>"
     )
     .unwrap();
+    if let Some(numbering) = numbering {
+        zip.start_file("word/numbering.xml", options).unwrap();
+        zip.write_all(numbering.as_bytes()).unwrap();
+    }
     zip.finish().unwrap();
 }
