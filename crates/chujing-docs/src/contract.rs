@@ -1,5 +1,5 @@
-//! The binding-agreement checker: which clauses the certification requirements and the standard contract
-//! expect are found in an agreement, in Chinese or English wording, and where.
+//! The binding-agreement checker: which clauses the certification requirements expect of the binding agreement
+//! and the unified processing rules are found in an agreement, in Chinese or English wording, and where.
 
 use serde::Serialize;
 
@@ -51,16 +51,22 @@ const fn against_in_sentence(cues: &'static str, with: &'static str) -> Contradi
     }
 }
 
-/// Where a clause's requirement comes from.
+/// Where a clause's requirement comes from. The agreement check is the certification route's: its clauses
+/// are the binding agreement's and the unified processing rules' (the standard contract is checked against its
+/// own form, `form_check`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {
     /// The certification requirements: the standard in force on the date checked, on the binding agreement.
     Certification,
-    /// The Standard Contract Measures and the standard contract.
-    StandardContract,
+    /// The certification requirements on the unified processing rules the parties follow (retention and
+    /// deletion, individuals' rights, remedies).
+    ProcessingRules,
+    /// PIPL itself: the protection abroad no weaker than PIPL's (Art. 38 para. 2), including its rule on
+    /// providing PI to another party (Art. 23).
+    Pipl,
 }
 
-use Requirement::{Certification as CERT, StandardContract as SCC};
+use Requirement::{Certification as CERT, Pipl as PIPL, ProcessingRules as RULES};
 
 impl Requirement {
     /// The citation, naming `standard` (the certification requirements in force) where it applies.
@@ -72,10 +78,14 @@ impl Requirement {
             (CERT, chujing_law::Lang::Zh) => {
                 format!("{standard}（具有法律约束力的协议）；《个人信息保护认证实施规则》")
             }
-            (SCC, chujing_law::Lang::En) => {
-                "Standard Contract Measures Art. 6 and the standard contract".into()
+            (RULES, chujing_law::Lang::En) => {
+                format!("{standard}, the unified processing rules")
             }
-            (SCC, chujing_law::Lang::Zh) => "《个人信息出境标准合同办法》第六条及标准合同".into(),
+            (RULES, chujing_law::Lang::Zh) => format!("{standard}（统一的个人信息处理规则）"),
+            (PIPL, chujing_law::Lang::En) => "PIPL Art. 23 and Art. 38 para. 2".into(),
+            (PIPL, chujing_law::Lang::Zh) => {
+                "《个人信息保护法》第二十三条、第三十八条第二款".into()
+            }
         }
     }
 }
@@ -241,7 +251,7 @@ pub const CLAUSES: &[Clause] = &[
             "allocation of liability between the parties",
             "双方之间的责任分配",
         ),
-        citation: SCC,
+        citation: CERT,
         wordings: &[
             &["连带责任|违约责任|责任分担|承担赔偿"],
             &["liab", "joint|several|allocat|indemn|breach"],
@@ -263,7 +273,7 @@ pub const CLAUSES: &[Clause] = &[
             "civil liability towards individuals",
             "对个人信息主体承担民事责任",
         ),
-        citation: SCC,
+        citation: CERT,
         wordings: &[
             &["个人信息主体|个人", "民事责任|赔偿|损害"],
             &[
@@ -288,7 +298,7 @@ pub const CLAUSES: &[Clause] = &[
             "individuals' rights and remedies",
             "个人信息主体的权利及救济",
         ),
-        citation: SCC,
+        citation: RULES,
         wordings: &[
             &["查阅|复制|更正|补充|删除|解释说明", "权利|请求"],
             &["access|rectif|correct|erasure|delet|copy", "right|request"],
@@ -307,7 +317,7 @@ pub const CLAUSES: &[Clause] = &[
             "limits on onward transfer to third parties",
             "向第三方再提供的限制",
         ),
-        citation: SCC,
+        citation: PIPL,
         wordings: &[
             &["再提供|转移|第三方", "不得|同意|条件|限制"],
             &[
@@ -338,7 +348,7 @@ pub const CLAUSES: &[Clause] = &[
             "retention period, and deletion or anonymisation at its end",
             "保存期限及期满后的删除或匿名化",
         ),
-        citation: SCC,
+        citation: RULES,
         wordings: &[
             &["保存期限|存储期限", "删除|匿名化"],
             &[
