@@ -207,6 +207,8 @@ pub struct StandardContractCheck {
     pub reference: Option<chujing_law::form::MadeFrom>,
     /// Every difference, in the order of the form.
     pub findings: Vec<chujing_docs::form_check::Finding>,
+    /// The items whose blanks the parties filled in, and with what: for a reviewer to read.
+    pub filled: Vec<chujing_docs::form_check::Filled>,
     /// What Annex I was compared with, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annex_i: Option<chujing_docs::form_check::AnnexExpect>,
@@ -222,7 +224,10 @@ pub fn check_standard_contract(
 ) -> StandardContractCheck {
     use chujing_docs::form_check;
     let contract = form_check::parse(text);
-    let mut findings = form_check::compare(form, &contract, lang);
+    let form_check::Comparison {
+        mut findings,
+        filled,
+    } = form_check::compare(form, &contract, lang);
     if contract.annex_i_line.is_none() && expect.is_none() {
         // Annex I is the form's, to be filled in (Standard Contract Measures Art. 6); with `expect` its absence
         // is reported with the figures it should hold.
@@ -241,6 +246,7 @@ pub fn check_standard_contract(
             .sum(),
         reference: form.made_from.clone(),
         findings,
+        filled,
         annex_i: expect,
     }
 }

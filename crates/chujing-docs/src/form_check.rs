@@ -445,17 +445,45 @@ pub struct Finding {
     pub detail: String,
 }
 
-/// Compares a contract's body with a form that has fingerprints. An empty answer is a body that is the form,
-/// blanks filled in.
-pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Vec<Finding> {
-    let mut findings = Vec::new();
+/// What the parties wrote into the blanks of one item, for a reviewer to read: a blank is where the form lets
+/// the parties write, and what they wrote there is the one difference from the form the check lets pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filled {
+    /// The item: `第一条（三）`.
+    pub place: String,
+    /// Its line in the contract.
+    pub line: usize,
+    /// What each blank holds, normalised (white space and quotation marks dropped), in order.
+    pub fills: Vec<String>,
+}
+
+/// A contract's body compared with the form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Every difference, in the order of the form. None: the body is the form, blanks filled in.
+    pub findings: Vec<Finding>,
+    /// The items whose blanks were filled in, and with what.
+    pub filled: Vec<Filled>,
+}
+
+impl Comparison {
+    fn filled(&mut self, place: String, line: usize, fills: Option<Vec<String>>) {
+        if let Some(fills) = fills.filter(|f| f.iter().any(|x| !x.is_empty())) {
+            self.filled.push(Filled { place, line, fills });
+        }
+    }
+}
+
+/// Compares a contract's body with a form that has fingerprints.
+pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Comparison {
+    let mut out = Comparison::default();
     for fc in &form.clauses {
         let Some(cc) = contract
             .clauses
             .iter()
             .find(|c| c.number == u32::from(fc.number))
         else {
-            findings.push(Finding {
+            out.findings.push(Finding {
                 kind: FindingKind::ClauseMissing,
                 place: fc.label(),
                 line: None,
@@ -467,7 +495,7 @@ pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Vec<Finding> {
             continue;
         };
         if normalise(&cc.heading) != fc.heading {
-            findings.push(Finding {
+            out.findings.push(Finding {
                 kind: FindingKind::HeadingAltered,
                 place: fc.label(),
                 line: Some(cc.line),
@@ -479,9 +507,10 @@ pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Vec<Finding> {
                 ),
             });
         }
-        compare_lead(fc, cc, lang, &mut findings);
-        compare_items(fc, cc, lang, &mut findings);
+        compare_lead(fc, cc, lang, &mut out);
+        compare_items(fc, cc, lang, &mut out);
     }
+    let findings = &mut out.findings;
     for cc in &contract.clauses {
         if !form
             .clauses
@@ -502,10 +531,15 @@ pub fn compare(form: &Form, contract: &Contract, lang: Lang) -> Vec<Finding> {
             });
         }
     }
-    findings
+    out
 }
 
-fn compare_lead(fc: &FormClause, cc: &Clause, lang: Lang, findings: &mut Vec<Finding>) {
+fn compare_lead(fc: &FormClause, cc: &Clause, lang: Lang, out: &mut Comparison) {
+    let place = format!("{}{}", fc.label(), lang.pick(" (opening text)", "（引言）"));
+    if let (Some(f), Some((line, text))) = (&fc.lead, &cc.lead) {
+        out.filled(place.clone(), *line, f.fills(text));
+    }
+    let findings = &mut out.findings;
     match (&fc.lead, &cc.lead) {
         (Some(f), Some((line, text))) if !f.matches(text) => findings.push(Finding {
             kind: FindingKind::Altered,
@@ -556,23 +590,28 @@ fn altered_detail(similarity: f64, lang: Lang) -> String {
 /// Pairs the contract's items with the form's: first those that match exactly (blanks filled), then, among the
 /// rest, the most alike above [`ALTERED`] as altered; the form's items left are missing, the contract's added.
 /// Pairing by text rather than by number names the right item when one was deleted and the rest renumbered.
-fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, findings: &mut Vec<Finding>) {
+fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, out: &mut Comparison) {
     let mut form_left: Vec<&FormItem> = Vec::new();
     let mut contract_left: Vec<&Item> = cc.items.iter().collect();
     for fi in &fc.items {
         let exact = contract_left
             .iter()
             .enumerate()
-            .filter(|(_, ci)| fi.fingerprint.matches(&ci.text))
-            .min_by_key(|(_, ci)| ci.number.abs_diff(u32::from(fi.number)))
-            .map(|(k, _)| k);
+            .filter_map(|(k, ci)| Some((k, ci, fi.fingerprint.fills(&ci.text)?)))
+            .min_by_key(|(_, ci, _)| ci.number.abs_diff(u32::from(fi.number)));
         match exact {
-            Some(k) => {
+            Some((k, ci, fills)) => {
+                out.filled(
+                    format!("{}{}", fc.label(), fi.label()),
+                    ci.line,
+                    Some(fills),
+                );
                 contract_left.remove(k);
             }
             None => form_left.push(fi),
         }
     }
+    let findings = &mut out.findings;
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (a, fi) in form_left.iter().enumerate() {
         for (b, ci) in contract_left.iter().enumerate() {
@@ -1075,15 +1114,27 @@ mod tests {
                 "（一）本合同适用中华人民共和国法律。\n",
                 "（一）本合同适用中华人民共和国法律。\n（以下无正文）\n",
             );
-        assert_eq!(compare(&form(), &parse(&text), Lang::Zh), Vec::new());
+        assert_eq!(
+            compare(&form(), &parse(&text), Lang::Zh).findings,
+            Vec::new()
+        );
     }
 
     #[test]
-    fn the_form_filled_in_has_no_finding() {
+    fn the_form_filled_in_has_no_finding_and_says_what_was_filled() {
         let filled = FORM
             .replace("位于____的", "位于新加坡的")
             .replace("处理目的：____", "处理目的：客户服务");
-        assert_eq!(compare(&form(), &parse(&filled), Lang::Zh), Vec::new());
+        let c = compare(&form(), &parse(&filled), Lang::Zh);
+        assert_eq!(c.findings, Vec::new());
+        assert_eq!(
+            c.filled,
+            vec![Filled {
+                place: "第一条（二）".into(),
+                line: 6,
+                fills: vec!["新加坡".into()],
+            }]
+        );
     }
 
     #[test]
@@ -1094,7 +1145,7 @@ mod tests {
                 "",
             )
             .replace("（三）乙方不得", "（二）乙方不得");
-        let f = compare(&form(), &parse(&deleted), Lang::Zh);
+        let f = compare(&form(), &parse(&deleted), Lang::Zh).findings;
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(
             f.first().map(|f| (f.kind, f.place.as_str())),
@@ -1105,7 +1156,7 @@ mod tests {
     #[test]
     fn an_edited_item_is_altered_and_shown() {
         let edited = FORM.replace("在保存期限届满后删除", "在保存期限届满十年后删除");
-        let f = compare(&form(), &parse(&edited), Lang::En);
+        let f = compare(&form(), &parse(&edited), Lang::En).findings;
         assert_eq!(f.len(), 1, "{f:#?}");
         let f = f.first().expect("one finding");
         assert_eq!(
@@ -1124,7 +1175,7 @@ mod tests {
             "个人信息处理者：____\n",
             "第四条 附加条款\n乙方可以自行决定再提供。\n个人信息处理者：____\n",
         );
-        let f = compare(&form(), &parse(&added), Lang::Zh);
+        let f = compare(&form(), &parse(&added), Lang::Zh).findings;
         assert_eq!(
             f.iter()
                 .map(|f| (f.kind, f.place.as_str()))

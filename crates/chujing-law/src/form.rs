@@ -371,38 +371,49 @@ impl Fingerprint {
     /// it starts with the first fixed part, ends with the last, holds the others in order between, and no
     /// blank holds more than [`MAX_FILL`] characters.
     pub fn matches(&self, text: &str) -> bool {
+        self.fills(text).is_some()
+    }
+
+    /// What `text` wrote into this item's blanks, normalised and in order, when it is this item with its
+    /// blanks filled in (see [`Fingerprint::matches`]); `None` when it is not. Each fixed part is taken at its
+    /// first place after the one before, so a fill never holds a copy of the part that follows it.
+    pub fn fills(&self, text: &str) -> Option<Vec<String>> {
         let text: Vec<char> = normalise(text).chars().collect();
+        let slice = |from: usize, to: usize| -> Option<String> {
+            Some(text.get(from..to)?.iter().collect())
+        };
         let hash_at = |at: usize, len: usize| -> Option<u64> {
-            let s: String = text.get(at..at + len)?.iter().collect();
-            Some(fnv1a(0, s.as_bytes()))
+            Some(fnv1a(0, slice(at, at + len)?.as_bytes()))
         };
         let Some((first, rest)) = self.parts.split_first() else {
-            return text.is_empty();
+            return text.is_empty().then(Vec::new);
         };
         let first_len = first.chars as usize;
         if hash_at(0, first_len) != Some(first.hash) {
-            return false;
+            return None;
         }
         let Some((last, middle)) = rest.split_last() else {
-            return text.len() == first_len;
+            return (text.len() == first_len).then(Vec::new);
         };
+        let mut fills = Vec::new();
         let mut at = first_len;
         for part in middle {
             let len = part.chars as usize;
-            let found = (at..=(at + MAX_FILL).min(text.len().saturating_sub(len)))
-                .find(|&start| hash_at(start, len) == Some(part.hash));
-            match found {
-                Some(start) => at = start + len,
-                None => return false,
-            }
+            let start = (at..=(at + MAX_FILL).min(text.len().saturating_sub(len)))
+                .find(|&start| hash_at(start, len) == Some(part.hash))?;
+            fills.push(slice(at, start)?);
+            at = start + len;
         }
         let last_len = last.chars as usize;
-        let Some(last_start) = text.len().checked_sub(last_len) else {
-            return false;
-        };
-        last_start >= at
-            && last_start - at <= MAX_FILL
-            && hash_at(last_start, last_len) == Some(last.hash)
+        let last_start = text.len().checked_sub(last_len)?;
+        if last_start < at
+            || last_start - at > MAX_FILL
+            || hash_at(last_start, last_len) != Some(last.hash)
+        {
+            return None;
+        }
+        fills.push(slice(at, last_start)?);
+        Some(fills)
     }
 
     /// How like this item `text` is: the estimated Jaccard similarity of their shingles, 0 to 1.
@@ -531,6 +542,10 @@ mod tests {
         assert!(form.matches("境外接收方应当在 30 日内删除个人信息(包括所有备份)。"));
         assert!(form.matches("境外接收方应当在____日内删除个人信息（包括所有备份）。"));
         assert!(!form.matches("境外接收方应当在30日内删除个人信息。"));
+        assert_eq!(
+            form.fills("境外接收方应当在 30 日内删除个人信息(包括所有备份)。"),
+            Some(vec!["30".to_string()])
+        );
         assert!(!form.matches("境外接收方可以在30日内删除个人信息（包括所有备份）。"));
         let long = "很".repeat(MAX_FILL + 1);
         assert!(!form.matches(&format!(

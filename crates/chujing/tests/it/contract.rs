@@ -48,6 +48,16 @@ fn the_form_filled_in_and_signed_has_no_finding() {
         "{out}"
     );
     assert!(out.contains("not compared with the CAC's copy"), "{out}");
+    // What the parties wrote into the form's blanks is shown, item by item, for a reviewer.
+    let row = out
+        .lines()
+        .find(|l| l.contains("第一条（三）"))
+        .unwrap_or_default();
+    assert!(row.contains("美国"), "{out}");
+    let (_, json, _) = check(SIGNED, &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["result"]["filled"][1]["place"], "第九条（三）", "{json}");
+    assert_eq!(v["result"]["filled"][1]["fills"][0], "两", "{json}");
 }
 
 #[test]
