@@ -111,25 +111,7 @@ fn scan_and_ledger_figures_flow_into_the_pipia() {
     let db = format!("sqlite://{}", dir.path().join("l.db").display());
     let env = [("CHUJING_LEDGER_KEY", crate::util::TEST_KEY)];
     for (date, batch) in [("2026-09-10", "a"), ("2026-10-02", "b")] {
-        let (code, _, err) = chujing_env(
-            &[
-                "--db",
-                &db,
-                "ledger",
-                "ingest",
-                csv.to_str().unwrap(),
-                "--subject-column",
-                "id_number",
-                "--flow",
-                "loyalty-crm",
-                "--date",
-                date,
-                "--batch-id",
-                batch,
-            ],
-            &env,
-        );
-        assert_eq!(code, 0, "{err}");
+        crate::util::ingest_ids(&db, &csv, "loyalty-crm", date, Some(batch));
     }
     let (code, out, err) = chujing_env(
         &[

@@ -91,3 +91,26 @@ pub fn write_docx_xml(path: &std::path::Path, body: &str, numbering: Option<&str
     }
     zip.finish().unwrap();
 }
+
+/// `chujing --db DB ledger ingest CSV --subject-column id_number --flow FLOW --date DATE [--batch-id ID]` with
+/// the test key; asserts that it succeeded.
+pub fn ingest_ids(db: &str, csv: &std::path::Path, flow: &str, date: &str, batch: Option<&str>) {
+    let mut args = vec![
+        "--db",
+        db,
+        "ledger",
+        "ingest",
+        csv.to_str().unwrap(),
+        "--subject-column",
+        "id_number",
+        "--flow",
+        flow,
+        "--date",
+        date,
+    ];
+    if let Some(batch) = batch {
+        args.extend(["--batch-id", batch]);
+    }
+    let (code, _, err) = chujing_env(&args, &[("CHUJING_LEDGER_KEY", TEST_KEY)]);
+    assert_eq!(code, 0, "{err}");
+}
