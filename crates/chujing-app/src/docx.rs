@@ -198,29 +198,41 @@ pub fn text(path: &Path) -> Result<String> {
 }
 
 /// The paragraphs of `word/document.xml`: they end at `</w:p>`, their text is in `<w:t …>…</w:t>`; a list
-/// item's label comes first.
+/// item's label comes first. A tab (`<w:tab/>`) is a tab and a line break (`<w:br/>`) a space: a form's blank
+/// is often a tab or spaces under an underline, and a blank left out of the text would join the words around it.
 fn paragraphs(xml: &str, numbering: &mut Numbering) -> String {
     let mut out = String::new();
     for paragraph in xml.split("</w:p>") {
         if let Some(label) = list_of(paragraph).and_then(|(id, l)| numbering.next_label(id, l)) {
             out.push_str(&label);
         }
-        let mut rest = paragraph;
-        while let Some(start) = rest.find("<w:t") {
-            let after = rest.get(start + 4..).unwrap_or_default();
-            if !(after.starts_with('>') || after.starts_with(' ')) {
-                rest = after;
-                continue;
+        // The paragraph's properties hold tab stops (`<w:tab w:val=…/>`), settings rather than text.
+        let mut rest = paragraph
+            .find("</w:pPr>")
+            .and_then(|at| paragraph.get(at..))
+            .unwrap_or(paragraph);
+        while let Some(start) = rest.find("<w:") {
+            let after = rest.get(start + 3..).unwrap_or_default();
+            let tag_end = after.find(['>', ' ', '/']).unwrap_or(after.len());
+            let name = after.get(..tag_end).unwrap_or_default();
+            match name {
+                "t" => {
+                    let Some(open_end) = after.find('>') else {
+                        break;
+                    };
+                    let body = after.get(open_end + 1..).unwrap_or_default();
+                    let Some(close) = body.find("</w:t>") else {
+                        break;
+                    };
+                    out.push_str(&unescape_xml(body.get(..close).unwrap_or_default()));
+                    rest = body.get(close..).unwrap_or_default();
+                    continue;
+                }
+                "tab" => out.push('\t'),
+                "br" | "cr" => out.push(' '),
+                _ => {}
             }
-            let Some(open_end) = after.find('>') else {
-                break;
-            };
-            let body = after.get(open_end + 1..).unwrap_or_default();
-            let Some(close) = body.find("</w:t>") else {
-                break;
-            };
-            out.push_str(&unescape_xml(body.get(..close).unwrap_or_default()));
-            rest = body.get(close..).unwrap_or_default();
+            rest = after;
         }
         out.push_str("\n\n");
     }
@@ -286,6 +298,19 @@ mod tests {
                 "（一）另一条的第一项",
                 "（二）另一条的第二项",
             ]
+        );
+    }
+
+    #[test]
+    fn tabs_and_breaks_keep_the_words_around_them_apart() {
+        let xml = "<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"420\"/></w:tabs></w:pPr>\
+                   <w:r><w:t>位于</w:t></w:r><w:r><w:rPr><w:u w:val=\"single\"/></w:rPr><w:tab/></w:r>\
+                   <w:r><w:t>的组织</w:t><w:br/><w:t xml:space=\"preserve\">次行</w:t></w:r></w:p>";
+        let text = paragraphs(xml, &mut Numbering::default());
+        // The tab stop in the paragraph's properties is a setting, not a tab in the text; the run's tab is.
+        assert_eq!(
+            text.trim_end(),
+            "\t位于\t的组织 次行".trim_start_matches('\t')
         );
     }
 
