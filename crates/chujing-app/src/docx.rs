@@ -165,8 +165,8 @@ fn list_of(paragraph: &str) -> Option<(&str, u32)> {
     (num_id != "0").then_some((num_id, ilvl))
 }
 
-fn read_entry(
-    zip: &mut zip::ZipArchive<std::fs::File>,
+fn read_entry<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
     name: &str,
     entry: &str,
 ) -> Result<Option<String>> {
@@ -184,14 +184,19 @@ fn read_entry(
 /// The text of the DOCX at `path`: a paragraph a line pair, list labels written out.
 pub fn text(path: &Path) -> Result<String> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .map_err(|e| AppError::Input(format!("{name}: cannot open: {e}")))?;
-    let mut zip = zip::ZipArchive::new(file)
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::Input(format!("{name}: cannot open: {e}")))?;
+    text_of(&name, &bytes)
+}
+
+/// [`text`] of a DOCX's bytes; `name` names it in errors.
+pub fn text_of(name: &str, bytes: &[u8]) -> Result<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| AppError::Input(format!("{name}: not a DOCX (zip) file: {e}")))?;
-    let xml = read_entry(&mut zip, &name, "word/document.xml")?.ok_or_else(|| {
+    let xml = read_entry(&mut zip, name, "word/document.xml")?.ok_or_else(|| {
         AppError::Input(format!("{name}: no word/document.xml: not a Word document"))
     })?;
-    let mut numbering = read_entry(&mut zip, &name, "word/numbering.xml")?
+    let mut numbering = read_entry(&mut zip, name, "word/numbering.xml")?
         .map(|x| Numbering::parse(&x))
         .unwrap_or_default();
     Ok(paragraphs(&xml, &mut numbering))

@@ -52,29 +52,42 @@ pub fn parse_scan(name: &str, file: &str, text: &str) -> Result<ScanFigures> {
 }
 
 /// The text of an agreement to check: a DOCX file's paragraphs, or plain text in UTF-8, UTF-16 (with its
-/// mark) or GB18030/GBK. A PDF is refused with what to use instead, and a file with no text is refused rather
-/// than reported as missing every clause.
+/// mark) or GB18030/GBK, also compressed (.gz, .zst). A PDF is refused with what to use instead, and a file with
+/// no text is refused rather than reported as missing every clause.
 pub fn agreement_text(path: &Path) -> Result<String> {
     let name = path.display().to_string();
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let text = if extension.as_deref() == Some("docx") {
-        docx_text(path)?
-    } else {
-        let mut head = [0u8; 5];
-        let read = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
-        if extension.as_deref() == Some("pdf") || head.get(..read) == Some(b"%PDF-".as_slice()) {
-            return Err(AppError::Input(format!(
-                "{name}: a PDF cannot be checked (its text is not reliably in reading order): save the agreement \
-                 as .docx, or export its text to a .txt or .md file, and check that"
-            )));
-        }
+    let lower = name.to_ascii_lowercase();
+    let bytes = if lower.ends_with(".gz") || lower.ends_with(".zst") || lower.ends_with(".zstd") {
         let source = chujing_records::Source::of(path)?;
-        let mut decoded = chujing_records::decode(&name, source.open(|_| {})?)?;
+        let mut bytes = Vec::new();
+        source
+            .open(|_| {})?
+            .read_to_end(&mut bytes)
+            .map_err(|e| AppError::Input(format!("{name}: cannot decompress: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?
+    };
+    let stem = lower
+        .trim_end_matches(".gz")
+        .trim_end_matches(".zstd")
+        .trim_end_matches(".zst");
+    agreement_text_of(&name, stem, &bytes)
+}
+
+/// [`agreement_text`] of a file's bytes (an upload): `name` names it in errors, `file_name` (lower case, without
+/// a compression suffix) says what kind of file it is where its bytes do not.
+pub fn agreement_text_of(name: &str, file_name: &str, bytes: &[u8]) -> Result<String> {
+    let text = if file_name.ends_with(".docx") || bytes.starts_with(b"PK\x03\x04") {
+        crate::docx::text_of(name, bytes)?
+    } else if file_name.ends_with(".pdf") || bytes.starts_with(b"%PDF-") {
+        return Err(AppError::Input(format!(
+            "{name}: a PDF cannot be checked (its text is not reliably in reading order): save the agreement \
+             as .docx, or export its text to a .txt or .md file, and check that"
+        )));
+    } else {
+        let mut decoded =
+            chujing_records::decode(name, Box::new(std::io::Cursor::new(bytes.to_vec())))?;
         let mut text = String::new();
         decoded
             .reader
@@ -151,29 +164,40 @@ pub fn standard_contract_form(reference: Option<&Path>) -> Result<chujing_law::f
         return Ok(form);
     };
     let name = path.display().to_string();
-    if path.extension().and_then(|e| e.to_str()) == Some("toml") {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
-        return Ok(Form::from_toml(&name, &text)?);
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
+    standard_contract_form_of(&name, &bytes)
+}
+
+/// [`standard_contract_form`] of a file's bytes (an upload, or a file read): fingerprints when `name` ends in
+/// `.toml`, else a copy of the form.
+pub fn standard_contract_form_of(name: &str, bytes: &[u8]) -> Result<chujing_law::form::Form> {
+    if name.to_ascii_lowercase().ends_with(".toml") {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| AppError::Input(format!("{name}: not UTF-8 text: {e}")))?;
+        return Ok(chujing_law::form::Form::from_toml(name, text)?);
     }
-    fingerprint_form(path)
+    fingerprint_form_of(name, bytes)
 }
 
 /// The fingerprints of the copy of the standard contract at `path` (DOCX or text), naming the copy and its
 /// SHA-256. The copy must have the form's nine clauses, numbered without gaps, and so must their items.
 pub fn fingerprint_form(path: &Path) -> Result<chujing_law::form::Form> {
-    use chujing_law::form::{Form, FormId, MadeFrom};
-    use sha2::Digest;
     let name = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| AppError::Input(format!("{name}: cannot read: {e}")))?;
-    let text = agreement_text(path)?;
+    fingerprint_form_of(&name, &bytes)
+}
+
+/// [`fingerprint_form`] of a file's bytes; `name` is the file's path or name (its last part is recorded).
+pub fn fingerprint_form_of(name: &str, bytes: &[u8]) -> Result<chujing_law::form::Form> {
+    use chujing_law::form::{Form, FormId, MadeFrom};
+    use sha2::Digest;
+    let text = agreement_text_of(name, &name.to_ascii_lowercase(), bytes)?;
     let builtin = Form::builtin(FormId::StandardContract)?;
     let made_from = MadeFrom {
-        file: path
-            .file_name()
-            .map_or(name.clone(), |n| n.to_string_lossy().into_owned()),
-        sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+        file: name.rsplit(['/', '\\']).next().unwrap_or(name).to_string(),
+        sha256: hex::encode(sha2::Sha256::digest(bytes)),
         verified: false,
     };
     let form = chujing_docs::form_check::fingerprint(
