@@ -238,6 +238,58 @@ pub struct StandardContractCheck {
     pub annex_i: Option<chujing_docs::form_check::AnnexExpect>,
 }
 
+impl StandardContractCheck {
+    /// What was compared: "compared with 9 clauses and 28 items of the standard contract".
+    pub fn summary(&self, lang: chujing_law::Lang) -> String {
+        match lang {
+            chujing_law::Lang::Zh => {
+                format!("对照标准合同范本 {} 条、{} 项", self.clauses, self.items)
+            }
+            chujing_law::Lang::En => format!(
+                "compared with {} clauses and {} items of the standard contract",
+                self.clauses, self.items
+            ),
+        }
+    }
+
+    /// Which copy of the form the fingerprints came from, and whether it was compared with the CAC's.
+    pub fn reference_line(&self, lang: chujing_law::Lang) -> String {
+        let pick = |en, zh| lang.pick(en, zh);
+        self.reference.as_ref().map_or_else(String::new, |r| {
+            let short = r.sha256.get(..12).unwrap_or(&r.sha256);
+            format!(
+                "{}{} (sha256 {short}…, {})",
+                pick("the form as fingerprinted from ", "范本指纹来源："),
+                r.file,
+                if r.verified {
+                    pick("compared with the CAC's copy", "已与网信办发布文本核对")
+                } else {
+                    pick(
+                        "not compared with the CAC's copy by chujing",
+                        "chujing 未与网信办发布文本核对",
+                    )
+                }
+            )
+        })
+    }
+
+    /// What Annex I was compared with, when it was.
+    pub fn annex_line(&self, lang: chujing_law::Lang) -> Option<String> {
+        let e = self.annex_i.as_ref()?;
+        let individuals = chujing_law::explain::number(e.individuals);
+        Some(match lang {
+            chujing_law::Lang::Zh => format!(
+                "附录一对照出境活动 {} → {}（{individuals} 人，{}）",
+                e.flow, e.recipient, e.individuals_source
+            ),
+            chujing_law::Lang::En => format!(
+                "Annex I compared with transfer {} → {} ({individuals} individuals, {})",
+                e.flow, e.recipient, e.individuals_source
+            ),
+        })
+    }
+}
+
 /// Checks the standard contract whose text is `text` against `form`: the body clause by clause, Annex II for
 /// terms that override the body, and — with `expect` — Annex I's scale and categories.
 pub fn check_standard_contract(

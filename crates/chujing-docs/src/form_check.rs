@@ -997,16 +997,65 @@ pub fn check_annex_i(contract: &Contract, expect: &AnnexExpect, lang: Lang) -> V
     findings
 }
 
+/// Why the transfer a contract is for could not be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoFlow {
+    /// The flow asked for is not one of the transfers an Annex I is written for.
+    NotCounted {
+        /// The flow asked for.
+        flow: String,
+        /// The transfers there are, as `id (recipient)`.
+        listed: String,
+    },
+    /// The contract names none of the transfers' recipients.
+    NoneNamed {
+        /// The transfers there are.
+        listed: String,
+    },
+    /// The contract names the recipients of several transfers.
+    Several {
+        /// The transfers it names.
+        listed: String,
+    },
+}
+
+impl NoFlow {
+    /// The reason in words, in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (NoFlow::NotCounted { flow, listed }, Lang::En) => {
+                format!(
+                    "{flow} is no transfer an Annex I is written for; the profile's are: {listed}"
+                )
+            }
+            (NoFlow::NotCounted { flow, listed }, Lang::Zh) => {
+                format!("{flow} 不是需要附录一的出境活动；出境情况文件中的出境活动：{listed}")
+            }
+            (NoFlow::NoneNamed { listed }, Lang::En) => {
+                format!("the contract names none of the profile's recipients ({listed})")
+            }
+            (NoFlow::NoneNamed { listed }, Lang::Zh) => {
+                format!("合同未写明出境情况文件中任何境外接收方（{listed}）")
+            }
+            (NoFlow::Several { listed }, Lang::En) => {
+                format!("the contract names the recipients of several transfers ({listed})")
+            }
+            (NoFlow::Several { listed }, Lang::Zh) => {
+                format!("合同写明了多个出境活动的境外接收方（{listed}）")
+            }
+        }
+    }
+}
+
 /// The transfer a contract is for: `flow` when given (it must be one of `recipients`' flows), else the one flow
-/// whose recipient the contract names. `recipients` are (flow, recipient) pairs; the error says what to pass.
+/// whose recipient the contract names. `recipients` are (flow, recipient) pairs.
 pub fn pick_flow(
     text: &str,
     recipients: &[(String, String)],
     flow: Option<&str>,
-) -> Result<String, String> {
-    let listed = || {
-        recipients
-            .iter()
+) -> Result<String, NoFlow> {
+    let listed = |pairs: &mut dyn Iterator<Item = &(String, String)>| {
+        pairs
             .map(|(f, r)| format!("{f} ({r})"))
             .collect::<Vec<_>>()
             .join(", ")
@@ -1016,11 +1065,9 @@ pub fn pick_flow(
             .iter()
             .find(|(f, _)| f == flow)
             .map(|(f, _)| f.clone())
-            .ok_or_else(|| {
-                format!(
-                    "--flow {flow}: no counted transfer of that id; the profile's are: {}",
-                    listed()
-                )
+            .ok_or_else(|| NoFlow::NotCounted {
+                flow: flow.to_string(),
+                listed: listed(&mut recipients.iter()),
             });
     }
     let text = normalise(text);
@@ -1030,18 +1077,12 @@ pub fn pick_flow(
         .collect();
     match named.as_slice() {
         [(f, _)] => Ok(f.clone()),
-        [] => Err(format!(
-            "the contract names none of the profile's recipients: say which transfer it is for with --flow ({})",
-            listed()
-        )),
-        several => Err(format!(
-            "the contract names the recipients of several transfers: say which one it is for with --flow ({})",
-            several
-                .iter()
-                .map(|(f, r)| format!("{f} ({r})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        [] => Err(NoFlow::NoneNamed {
+            listed: listed(&mut recipients.iter()),
+        }),
+        several => Err(NoFlow::Several {
+            listed: listed(&mut several.iter().copied()),
+        }),
     }
 }
 

@@ -130,6 +130,8 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/assess/gate", Policy::Roles(&[P])),
     route("GET", "/documents/{kind}/{format}", Policy::Roles(&[P])),
     route("POST", "/scans", Policy::Roles(&[P])),
+    route("GET", "/contracts", Policy::Roles(&[P])),
+    route("POST", "/contracts", Policy::Roles(&[P])),
     route("GET", "/applications", Policy::Roles(&[P, B, R])),
     route("POST", "/applications", Policy::Roles(&[P])),
     route("GET", "/applications/{id}", Policy::Roles(&[P, B, R])),

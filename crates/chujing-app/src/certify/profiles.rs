@@ -98,6 +98,54 @@ pub async fn document(
     as_of: Date,
     lang: Lang,
 ) -> Result<chujing_docs::model::Document> {
+    with_inputs(book, store, actor, as_of, lang, |i| {
+        chujing_docs::build(kind, i)
+    })
+    .await
+}
+
+/// What Annex I of a standard contract whose text is `text` should state, from the actor's saved profile, the
+/// ledger and the newest scan as [`document`] reads them: `Ok(Err(why))` when it cannot be said (no profile
+/// saved; the contract names no recipient of the profile's transfers, or several), for the page to show.
+pub async fn annex_expectation(
+    book: &RuleBook,
+    store: &Store,
+    actor: &Actor,
+    as_of: Date,
+    lang: Lang,
+    text: &str,
+) -> Result<std::result::Result<chujing_docs::form_check::AnnexExpect, String>> {
+    let answer = with_inputs(book, store, actor, as_of, lang, |i| {
+        let flow =
+            chujing_docs::form_check::pick_flow(text, &chujing_docs::annex_recipients(i), None)
+                .map_err(|e| e.describe(lang))?;
+        chujing_docs::annex_expectations(i, &flow).ok_or_else(|| {
+            lang.pick("the transfer needs no Annex I", "该出境活动无需附录一")
+                .to_string()
+        })
+    })
+    .await;
+    match answer {
+        Err(crate::AppError::NotFound(_)) => Ok(Err(lang
+            .pick(
+                "no profile saved yet: save one on the assessment page (/assess) first",
+                "尚未保存出境情况：请先在评估页面（/assess）保存",
+            )
+            .to_string())),
+        other => other,
+    }
+}
+
+/// Calls `f` with the inputs of the actor's documents: the saved profile assessed as of `as_of`, the ledger's
+/// figures once it holds batches, and the newest scan kept. `NotFound` when no profile is saved yet.
+async fn with_inputs<T>(
+    book: &RuleBook,
+    store: &Store,
+    actor: &Actor,
+    as_of: Date,
+    lang: Lang,
+    f: impl FnOnce(&chujing_docs::Inputs<'_>) -> T,
+) -> Result<T> {
     let saved = get(store, actor).await?.ok_or_else(|| {
         crate::AppError::NotFound(
             "no profile saved yet: save one on the assessment page (/assess) first".into(),
@@ -114,14 +162,11 @@ pub async fn document(
         .await?
         .first()
         .map(super::scans::Scan::figures);
-    Ok(chujing_docs::build(
-        kind,
-        &chujing_docs::Inputs {
-            profile_file: "profile.toml",
-            profile: &profile,
-            assessment: &assessed.assessment,
-            ledger: assessed.ledger.as_ref(),
-            scan: scan.as_ref(),
-        },
-    ))
+    Ok(f(&chujing_docs::Inputs {
+        profile_file: "profile.toml",
+        profile: &profile,
+        assessment: &assessed.assessment,
+        ledger: assessed.ledger.as_ref(),
+        scan: scan.as_ref(),
+    }))
 }

@@ -86,5 +86,40 @@ async fn a_processor_signs_in_and_sees_its_dashboard_in_both_languages() {
     let heading = browser.text("h1").await.unwrap();
     assert_eq!(heading, "个人信息出境概况");
     browser.screenshot("dashboard-zh").await.unwrap();
+
+    // From the documents, a signed standard contract checked against the form (the command line's synthetic
+    // stand-in: the form's structure in chujing's own words), uploaded as files.
+    browser.follow("#contract-link").await.unwrap();
+    for (id, name, text) in [
+        (
+            "contract",
+            "signed.md",
+            include_str!(
+                "../../../chujing/tests/fixtures/forms/synthetic-standard-contract-signed.md"
+            ),
+        ),
+        (
+            "reference",
+            "form.md",
+            include_str!("../../../chujing/tests/fixtures/forms/synthetic-standard-contract.md"),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+    }
+    browser.follow("#contract-form button").await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("no-finding"))
+        .await
+        .unwrap();
+    assert!(browser.text("#filled").await.unwrap().contains("美国"));
+    crate::public::accessible(&browser, "the standard contract check").await;
+    browser.screenshot("contract-check-zh").await.unwrap();
     browser.close().await;
 }

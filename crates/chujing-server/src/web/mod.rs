@@ -7,6 +7,7 @@
 //! [`csrf_from_form`] moves it into the header the authentication checks, so pages and API share one check.
 
 mod assess;
+mod contract;
 pub mod text;
 mod work;
 
@@ -62,6 +63,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/assess/gate", post(assess::gate))
         .route("/documents/{kind}/{format}", get(assess::document))
         .route("/scans", post(work::scan_upload))
+        .route(
+            "/contracts",
+            get(contract::contracts_page).post(contract::contracts_check),
+        )
         .route(
             "/certificates/{number}/supervision",
             post(work::supervision_frequency),

@@ -483,6 +483,36 @@ words! {
     documents_title: "文书下载", "Documents";
     /// What the documents are made from.
     documents_intro: "按已保存的出境情况（评估页面）和本平台出境台账生成，语言与本页面相同。", "Made from the profile saved on the assessment page and the ledger kept here, in this page's language.";
+    /// The link from the documents to the standard contract check.
+    contract_link: "已签署的标准合同：对照范本逐条检查", "A signed standard contract: check it against the official form";
+    /// The standard contract page's title.
+    contract_title: "标准合同对照范本检查", "The standard contract against the official form";
+    /// What the page does.
+    contract_intro: "上传已签署的标准合同和范本（网信办发布的 Word 文件，或 chujing contract fingerprint 生成的指纹文件）：逐条逐项检查正文是否与范本一致（仅可填写空白处）、附录二是否与正文冲突，并将附录一的规模和种类与本平台出境台账、已保存的出境情况和最新扫描对照。文件不保存。", "Upload the signed standard contract and the form (the CAC's Word file, or fingerprints made by chujing contract fingerprint): every clause and item of the body is checked against the form (only its blanks may be filled), Annex II against the body, and Annex I's scale and categories against the ledger kept here, the saved profile and the newest scan. The files are not kept.";
+    /// The contract field.
+    contract_field_contract: "已签署的合同（.docx、.md、.txt）", "The signed contract (.docx, .md, .txt)";
+    /// The form field.
+    contract_field_reference: "范本（.docx、.md、.txt）或指纹文件（.toml）", "The form (.docx, .md, .txt) or its fingerprints (.toml)";
+    /// The button.
+    contract_check: "检查", "Check";
+    /// No finding.
+    contract_no_finding: "未发现问题：正文与范本一致（仅填写空白处），附录二未与正文冲突。", "No finding: the body is the form's with its blanks filled in, and Annex II overrides nothing.";
+    /// The findings table.
+    contract_findings: "发现的问题", "Findings";
+    /// The filled blanks table.
+    contract_filled: "填写的空白处（与范本唯一允许的差异，请复核）", "Blanks filled in (the one difference from the form allowed: review them)";
+    /// Column: where.
+    contract_col_where: "位置", "Where";
+    /// Column: the finding.
+    contract_col_finding: "结果", "Finding";
+    /// Column: the contract's text.
+    contract_col_text: "合同原文", "The contract's text";
+    /// Column: the detail.
+    contract_col_detail: "说明", "Detail";
+    /// Column: what was written into the blanks.
+    contract_col_written: "填写内容（已去除空白）", "What was written (white space dropped)";
+    /// Column: line.
+    col_line: "行", "Line";
     /// The scans.
     scans_title: "个人信息识别扫描", "Scans for personal information";
     /// What to send.

@@ -819,3 +819,123 @@ async fn a_scan_report_uploaded_on_the_dashboard_is_listed_with_its_sensitive_ca
         assert!(scans.contains(shown), "{shown} in the scans: {scans}");
     }
 }
+
+/// A multipart body of files: (field, file name, content).
+fn multipart_files(files: &[(&str, &str, &str)]) -> (String, String) {
+    let boundary = "chujing-contract-boundary";
+    let mut body = String::new();
+    for (name, file, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+             content-type: text/markdown\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_signed_standard_contract_is_checked_against_the_form_on_its_page() {
+    // The synthetic stand-in for the form the command line's tests use: its structure, chujing's own words.
+    const FORM: &str =
+        include_str!("../../../chujing/tests/fixtures/forms/synthetic-standard-contract.md");
+    const SIGNED: &str =
+        include_str!("../../../chujing/tests/fixtures/forms/synthetic-standard-contract-signed.md");
+    let (_dir, kit) = kit().await;
+    let (_, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    let bearer = format!("Bearer {p}");
+    let send = |contract: String| {
+        let (kit, bearer) = (&kit, &bearer);
+        async move {
+            let (kind, body) = multipart_files(&[
+                ("contract", "signed.md", contract.as_str()),
+                ("reference", "form.md", FORM),
+            ]);
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/contracts")
+                .header("authorization", bearer.as_str())
+                .header("accept-language", "zh-CN")
+                .header("content-type", kind)
+                .body(Body::from(body))
+                .unwrap();
+            let res = kit.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    let form = fetch(
+        &kit,
+        Method::GET,
+        "/contracts",
+        &[("authorization", bearer.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("id=\"contract-form\""), "{}", form.body);
+
+    let (status, body) = send(SIGNED.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"no-finding\""), "{body}");
+    assert!(
+        body.contains("美国"),
+        "the filled blanks are listed: {body}"
+    );
+    // No profile is saved here yet: Annex I is not compared, and the page says why.
+    assert!(
+        body.contains("附录一未与 chujing 数据对照：尚未保存出境情况"),
+        "{body}"
+    );
+
+    let (status, body) = send(SIGNED.replace("实现处理目的所必要的最短时间", "十年")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"findings\""), "{body}");
+    assert!(
+        body.contains("第三条（三）") && body.contains("期限为十年"),
+        "{body}"
+    );
+
+    // With a profile saved, Annex I is compared with its transfer to the recipient the contract names: 150,000
+    // individuals, the categories 身份信息 and 联系方式, as the signed contract states.
+    let (kind, body) = multipart(&[("profile", crate::kit::PROFILE), ("do", "save")]);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/assess")
+        .header("authorization", bearer.as_str())
+        .header("content-type", kind)
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(
+        kit.router.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let (status, body) = send(SIGNED.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("附录一对照出境活动 crm → Acme Marketing Cloud Inc.（150,000 人"),
+        "{body}"
+    );
+    assert!(body.contains("id=\"no-finding\""), "{body}");
+    let (_, body) = send(SIGNED.replace("150,000 人", "15,000 人")).await;
+    assert!(
+        body.contains("附录一 第3项") && body.contains("写明 15,000；chujing 计得 150,000"),
+        "{body}"
+    );
+
+    // A file that is not the form is refused with the reason.
+    let (kind, body) = multipart_files(&[
+        ("contract", "signed.md", SIGNED),
+        ("reference", "notes.md", "第一条 定义\n"),
+    ]);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/contracts")
+        .header("authorization", bearer.as_str())
+        .header("content-type", kind)
+        .body(Body::from(body))
+        .unwrap();
+    let res = kit.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

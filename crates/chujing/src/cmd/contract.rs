@@ -187,7 +187,12 @@ fn run_standard_contract(
                 &chujing_docs::annex_recipients(&inputs),
                 args.flow.as_deref(),
             )
-            .map_err(|e| InputProblem(format!("{name}: {e}")))?;
+            .map_err(|e| {
+                InputProblem(format!(
+                    "{name}: {}: say which transfer it is for with --flow",
+                    e.describe(Lang::En)
+                ))
+            })?;
             chujing_docs::annex_expectations(&inputs, &flow)
         }
         None => None,
@@ -215,44 +220,15 @@ fn print_standard_contract(
     lang: Lang,
 ) {
     let pick = |en, zh| lang.pick(en, zh);
-    let reference = check.reference.as_ref().map_or_else(String::new, |r| {
-        let short = r.sha256.get(..12).unwrap_or(&r.sha256);
-        format!(
-            "{}{} (sha256 {short}…, {})",
-            pick("the form as fingerprinted from ", "范本指纹来源："),
-            r.file,
-            if r.verified {
-                pick("compared with the CAC's copy", "已与网信办发布文本核对")
-            } else {
-                pick(
-                    "not compared with the CAC's copy by chujing",
-                    "chujing 未与网信办发布文本核对",
-                )
-            }
-        )
-    });
-    match lang {
-        Lang::Zh => println!(
-            "{name}：对照标准合同范本 {} 条、{} 项；{reference}",
-            check.clauses, check.items
-        ),
-        Lang::En => println!(
-            "{name}: compared with {} clauses and {} items of the standard contract; {reference}",
-            check.clauses, check.items
-        ),
-    }
-    if let Some(e) = &check.annex_i {
-        let individuals = chujing_law::explain::number(e.individuals);
-        match lang {
-            Lang::Zh => println!(
-                "附录一对照出境活动 {} → {}（{individuals} 人，{}）",
-                e.flow, e.recipient, e.individuals_source
-            ),
-            Lang::En => println!(
-                "Annex I compared with transfer {} → {} ({individuals} individuals, {})",
-                e.flow, e.recipient, e.individuals_source
-            ),
-        }
+    let sep = pick("; ", "；");
+    let colon = pick(": ", "：");
+    println!(
+        "{name}{colon}{}{sep}{}",
+        check.summary(lang),
+        check.reference_line(lang)
+    );
+    if let Some(line) = check.annex_line(lang) {
+        println!("{line}");
     }
     print_filled(check, lang);
     if check.findings.is_empty() {
