@@ -551,6 +551,29 @@ fn multipart(fields: &[(&str, &str)]) -> (String, String) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// POSTs a multipart form (`(content type, body)` from [`multipart`] or [`multipart_files`]) to `uri` as the
+/// bearer, in `lang`; returns the status and the page.
+async fn post_multipart(
+    kit: &Kit,
+    bearer: &str,
+    uri: &str,
+    lang: &str,
+    (kind, body): (String, String),
+) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header("authorization", bearer)
+        .header("accept-language", lang)
+        .header("content-type", kind)
+        .body(Body::from(body))
+        .unwrap();
+    let res = kit.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[tokio::test]
 async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
     use serde_json::json;
@@ -573,19 +596,7 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
         async move {
             let borrowed: Vec<(&str, &str)> =
                 fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let (kind, body) = multipart(&borrowed);
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/assess")
-                .header("authorization", bearer.as_str())
-                .header("accept-language", "en")
-                .header("content-type", kind)
-                .body(Body::from(body))
-                .unwrap();
-            let res = kit.router.clone().oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            (status, String::from_utf8_lossy(&bytes).into_owned())
+            post_multipart(kit, bearer, "/assess", "en", multipart(&borrowed)).await
         }
     };
     let broken = crate::kit::PROFILE.replace("individuals = 150000", "individuals = \"many\"");
@@ -847,22 +858,11 @@ async fn a_signed_standard_contract_is_checked_against_the_form_on_its_page() {
     let send = |contract: String| {
         let (kit, bearer) = (&kit, &bearer);
         async move {
-            let (kind, body) = multipart_files(&[
+            let files = multipart_files(&[
                 ("contract", "signed.md", contract.as_str()),
                 ("reference", "form.md", FORM),
             ]);
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/contracts")
-                .header("authorization", bearer.as_str())
-                .header("accept-language", "zh-CN")
-                .header("content-type", kind)
-                .body(Body::from(body))
-                .unwrap();
-            let res = kit.router.clone().oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            (status, String::from_utf8_lossy(&bytes).into_owned())
+            post_multipart(kit, bearer, "/contracts", "zh-CN", files).await
         }
     };
     let form = fetch(
@@ -899,18 +899,9 @@ async fn a_signed_standard_contract_is_checked_against_the_form_on_its_page() {
 
     // With a profile saved, Annex I is compared with its transfer to the recipient the contract names: 150,000
     // individuals, the categories 身份信息 and 联系方式, as the signed contract states.
-    let (kind, body) = multipart(&[("profile", crate::kit::PROFILE), ("do", "save")]);
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/assess")
-        .header("authorization", bearer.as_str())
-        .header("content-type", kind)
-        .body(Body::from(body))
-        .unwrap();
-    assert_eq!(
-        kit.router.clone().oneshot(req).await.unwrap().status(),
-        StatusCode::OK
-    );
+    let saved = multipart(&[("profile", crate::kit::PROFILE), ("do", "save")]);
+    let (status, _) = post_multipart(&kit, &bearer, "/assess", "zh-CN", saved).await;
+    assert_eq!(status, StatusCode::OK);
     let (status, body) = send(SIGNED.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(
@@ -925,17 +916,14 @@ async fn a_signed_standard_contract_is_checked_against_the_form_on_its_page() {
     );
 
     // A file that is not the form is refused with the reason.
-    let (kind, body) = multipart_files(&[
+    let files = multipart_files(&[
         ("contract", "signed.md", SIGNED),
         ("reference", "notes.md", "第一条 定义\n"),
     ]);
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/contracts")
-        .header("authorization", bearer.as_str())
-        .header("content-type", kind)
-        .body(Body::from(body))
-        .unwrap();
-    let res = kit.router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let (status, body) = post_multipart(&kit, &bearer, "/contracts", "en", files).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body.contains("not a copy of the standard contract"),
+        "{body}"
+    );
 }
