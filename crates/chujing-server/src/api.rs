@@ -51,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::ledger::overview))
         .routes(routes!(crate::ledger::transfer_record))
         .routes(routes!(crate::ledger::scan_add, crate::ledger::scans_list))
+        .routes(routes!(crate::contracts::contract_check))
         .routes(routes!(crate::ledger::cases_list))
         .routes(routes!(crate::ledger::case_close))
         .routes(routes!(

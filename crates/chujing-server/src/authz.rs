@@ -243,6 +243,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/api/v1/transfers", Policy::Roles(&[P])),
     route("POST", "/api/v1/scans", Policy::Roles(&[P])),
     route("GET", "/api/v1/scans", Policy::Roles(&[P])),
+    route("POST", "/api/v1/contracts/check", Policy::Roles(&[P])),
     route("GET", "/api/v1/scope-cases", Policy::Roles(&[P, B, R])),
     route(
         "POST",

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod auth;
 pub mod authz;
+pub mod contracts;
 pub mod error;
 pub mod json;
 pub mod ledger;

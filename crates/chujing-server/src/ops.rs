@@ -241,3 +241,42 @@ pub async fn verify_audit(s: &AppState) -> ApiResult<AuditVerification> {
         },
     })
 }
+
+/// A file sent to be checked: its name (whose extension says what it is) and bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sent<'a> {
+    /// The file's name.
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Checks a signed standard contract against the form sent with it (the CAC's copy or its fingerprints), and
+/// its Annex I against the caller's saved profile, ledger and newest scan; the second value says why Annex I
+/// was not compared, when it was not. Nothing sent is kept.
+pub async fn check_contract(
+    s: &AppState,
+    a: &Actor,
+    contract: Sent<'_>,
+    reference: Sent<'_>,
+    lang: chujing_law::Lang,
+) -> ApiResult<(chujing_app::report::StandardContractCheck, Option<String>)> {
+    let form = chujing_app::report::standard_contract_form_of(reference.name, reference.bytes)?;
+    let text = chujing_app::report::agreement_text_of(
+        contract.name,
+        &contract.name.to_ascii_lowercase(),
+        contract.bytes,
+    )?;
+    let today = s.clock.now().today;
+    let expect =
+        chujing_app::certify::profiles::annex_expectation(&s.book, &s.store, a, today, lang, &text)
+            .await?;
+    let (expect, why_not) = match expect {
+        Ok(e) => (Some(e), None),
+        Err(why) => (None, Some(why)),
+    };
+    Ok((
+        chujing_app::report::check_standard_contract(&form, &text, expect, lang),
+        why_not,
+    ))
+}

@@ -79,22 +79,15 @@ pub async fn contracts_check(
             "reference",
             "the form (the CAC's Word file) or its fingerprints",
         )?;
-        let form = chujing_app::report::standard_contract_form_of(&reference_name, &reference)?;
-        let text = chujing_app::report::agreement_text_of(
-            &contract_name,
-            &contract_name.to_ascii_lowercase(),
-            &contract,
-        )?;
-        let today = s.clock.now().today;
-        let expect = chujing_app::certify::profiles::annex_expectation(
-            &s.book, &s.store, a, today, cx.lang, &text,
+        let sent = |name, bytes| crate::ops::Sent { name, bytes };
+        let (check, why_not) = crate::ops::check_contract(
+            &s,
+            a,
+            sent(&contract_name, &contract),
+            sent(&reference_name, &reference),
+            cx.lang,
         )
         .await?;
-        let (expect, why_not) = match expect {
-            Ok(e) => (Some(e), None),
-            Err(why) => (None, Some(why)),
-        };
-        let check = chujing_app::report::check_standard_contract(&form, &text, expect, cx.lang);
         let view = view(contract_name, &check, why_not, cx.lang);
         Ok(page(
             StatusCode::OK,

@@ -915,6 +915,44 @@ async fn a_signed_standard_contract_is_checked_against_the_form_on_its_page() {
         "{body}"
     );
 
+    // The same through the API, for scripts: the form as base64 (as a DOCX would be sent), the contract as text.
+    use base64::Engine;
+    let form64 = base64::engine::general_purpose::STANDARD.encode(FORM);
+    let request = |contract: &str| {
+        serde_json::json!({
+            "contract": { "file_name": "signed.md", "text": contract },
+            "reference": { "file_name": "form.md", "base64": form64 },
+        })
+    };
+    let (status, v) = kit
+        .post("/api/v1/contracts/check?lang=zh", Some(&p), request(SIGNED))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["findings"], serde_json::json!([]), "{v}");
+    assert_eq!(v["result"]["annex_i"]["flow"], "crm", "{v}");
+    assert_eq!(v["result"]["filled"][0]["fills"][0], "美国", "{v}");
+    let altered = SIGNED.replace("实现处理目的所必要的最短时间", "十年");
+    let (_, v) = kit
+        .post("/api/v1/contracts/check", Some(&p), request(&altered))
+        .await;
+    assert_eq!(v["result"]["findings"][0]["place"], "第三条（三）", "{v}");
+    assert_eq!(v["result"]["findings"][0]["kind"], "altered", "{v}");
+    let (status, v) = kit
+        .post(
+            "/api/v1/contracts/check",
+            Some(&p),
+            serde_json::json!({
+                "contract": { "file_name": "signed.md", "text": SIGNED, "base64": "AA==" },
+                "reference": { "file_name": "form.md", "text": FORM },
+            }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "one of text and base64: {v}"
+    );
+
     // A file that is not the form is refused with the reason.
     let files = multipart_files(&[
         ("contract", "signed.md", SIGNED),
