@@ -20,6 +20,11 @@ fn edited(from: &str, to: &str) -> (tempfile::TempDir, PathBuf) {
     crate::util::temp_file("contract.md", &text.replacen(from, to, 1))
 }
 
+/// The line of `out` (a table's row) that holds `needle`, or nothing.
+fn row<'a>(out: &'a str, needle: &str) -> &'a str {
+    out.lines().find(|l| l.contains(needle)).unwrap_or_default()
+}
+
 fn check(contract: &str, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec![
         "contract",
@@ -49,10 +54,7 @@ fn the_form_filled_in_and_signed_has_no_finding() {
     );
     assert!(out.contains("not compared with the CAC's copy"), "{out}");
     // What the parties wrote into the form's blanks is shown, item by item, for a reviewer.
-    let row = out
-        .lines()
-        .find(|l| l.contains("第一条（三）"))
-        .unwrap_or_default();
+    let row = row(&out, "第一条（三）");
     assert!(row.contains("美国"), "{out}");
     let (_, json, _) = check(SIGNED, &["--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -80,10 +82,7 @@ fn a_changed_retention_period_in_article_3_is_shown() {
     let (_dir, path) = edited("实现处理目的所必要的最短时间", "十年");
     let (code, out, err) = check(path.to_str().unwrap(), &["--lang", "zh"]);
     assert_eq!(code, 4, "{out}{err}");
-    let row = out
-        .lines()
-        .find(|l| l.contains("第三条（三）"))
-        .unwrap_or_default();
+    let row = row(&out, "第三条（三）");
     assert!(row.contains("被改动"), "{out}");
     assert!(
         row.contains("期限为十年"),
@@ -124,10 +123,7 @@ fn annex_i_scale_that_differs_from_the_ledger_is_named() {
         &env,
     );
     assert_eq!(code, 4, "{out}{err}");
-    let row = out
-        .lines()
-        .find(|l| l.contains("附录一 第3项"))
-        .unwrap_or_default();
+    let row = row(&out, "附录一 第3项");
     assert!(
         row.contains("写明 150,000；chujing 计得 2（出境台账）"),
         "{out}"
