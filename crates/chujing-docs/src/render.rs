@@ -28,6 +28,42 @@ pub fn source_word(lang: Lang) -> &'static str {
     lang.pick("source", "来源")
 }
 
+/// "source: ledger": a source as a line under a table or chart, in `lang`.
+pub fn source_line(source: &Source, lang: Lang) -> String {
+    format!("{}: {}", source_word(lang), source_label(source, lang))
+}
+
+/// Facts as a table (item, value, source), for renderers that lay them out as one.
+pub fn facts_table(facts: &[crate::model::Fact], lang: Lang) -> ([String; 3], Vec<Vec<String>>) {
+    let headers = [
+        lang.pick("item", "项目"),
+        lang.pick("value", "内容"),
+        source_word(lang),
+    ]
+    .map(String::from);
+    let rows = facts
+        .iter()
+        .map(|f| {
+            vec![
+                f.label.clone(),
+                f.value.clone(),
+                source_label(&f.source, lang),
+            ]
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// A chart's bars as a table (month, individuals), for renderers without pictures.
+pub fn chart_table(bars: &[(String, u64)], lang: Lang) -> ([String; 2], Vec<Vec<String>>) {
+    let headers = [lang.pick("month", "月份"), lang.pick("individuals", "人数")].map(String::from);
+    let rows = bars
+        .iter()
+        .map(|(l, v)| vec![l.clone(), v.to_string()])
+        .collect();
+    (headers, rows)
+}
+
 /// Escapes a Markdown table cell.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -91,12 +127,7 @@ pub fn markdown(doc: &Document) -> String {
                     source,
                 } => {
                     table(&mut out, headers, rows);
-                    let _ = writeln!(
-                        out,
-                        "\n*{}: {}*\n",
-                        source_word(lang),
-                        source_label(source, lang)
-                    );
+                    let _ = writeln!(out, "\n*{}*\n", source_line(source, lang));
                 }
                 Block::Chart {
                     caption,
@@ -104,18 +135,9 @@ pub fn markdown(doc: &Document) -> String {
                     source,
                 } => {
                     let _ = writeln!(out, "{caption}\n");
-                    let rows: Vec<Vec<String>> = bars
-                        .iter()
-                        .map(|(l, v)| vec![l.clone(), v.to_string()])
-                        .collect();
-                    let headers = [lang.pick("month", "月份"), lang.pick("individuals", "人数")];
-                    table(&mut out, &headers.map(String::from), &rows);
-                    let _ = writeln!(
-                        out,
-                        "\n*{}: {}*\n",
-                        source_word(lang),
-                        source_label(source, lang)
-                    );
+                    let (headers, rows) = chart_table(bars, lang);
+                    table(&mut out, &headers, &rows);
+                    let _ = writeln!(out, "\n*{}*\n", source_line(source, lang));
                 }
                 Block::Open { item } => {
                     let _ = writeln!(

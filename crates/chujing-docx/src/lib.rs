@@ -7,7 +7,7 @@
 //! substitutes where a machine lacks one. English documents use the same layout with Times New Roman.
 
 use chujing_docs::model::{Block, Document};
-use chujing_docs::render::{open_mark, source_label, source_word};
+use chujing_docs::render::{chart_table, facts_table, open_mark, source_line};
 use chujing_law::Lang;
 use docx_rs::{
     AlignmentType, BreakType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run,
@@ -201,22 +201,7 @@ fn block(docx: Docx, lang: Lang, heading: &str, b: &Block) -> Docx {
             docx.add_paragraph(para(&text))
         }
         Block::Facts { facts } => {
-            let headers = [
-                lang.pick("item", "项目"),
-                lang.pick("value", "内容"),
-                source_word(lang),
-            ]
-            .map(String::from);
-            let rows: Vec<Vec<String>> = facts
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.label.clone(),
-                        f.value.clone(),
-                        source_label(&f.source, lang),
-                    ]
-                })
-                .collect();
+            let (headers, rows) = facts_table(facts, lang);
             docx.add_table(table(&headers, &rows))
         }
         Block::Table {
@@ -225,29 +210,16 @@ fn block(docx: Docx, lang: Lang, heading: &str, b: &Block) -> Docx {
             source,
         } => docx
             .add_table(table(headers, rows))
-            .add_paragraph(flush(&format!(
-                "{}: {}",
-                source_word(lang),
-                source_label(source, lang)
-            ))),
+            .add_paragraph(flush(&source_line(source, lang))),
         Block::Chart {
             caption,
             bars,
             source,
         } => {
-            let headers =
-                [lang.pick("month", "月份"), lang.pick("individuals", "人数")].map(String::from);
-            let rows: Vec<Vec<String>> = bars
-                .iter()
-                .map(|(l, v)| vec![l.clone(), v.to_string()])
-                .collect();
+            let (headers, rows) = chart_table(bars, lang);
             docx.add_paragraph(flush(caption))
                 .add_table(table(&headers, &rows))
-                .add_paragraph(flush(&format!(
-                    "{}: {}",
-                    source_word(lang),
-                    source_label(source, lang)
-                )))
+                .add_paragraph(flush(&source_line(source, lang)))
         }
         Block::Open { item } => docx.add_paragraph(para(&format!(
             "{} {}：{}",

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use chujing_docs::model::{Block, Document};
-use chujing_docs::render::{bar_chart_svg, open_mark, source_label, source_word};
+use chujing_docs::render::{bar_chart_svg, facts_table, open_mark, source_label, source_line};
 use serde_json::{Value, json};
 use typst_as_lib::TypstEngine;
 
@@ -189,17 +189,15 @@ fn view(doc: &Document) -> Value {
                         "text": if text == &s.heading { "" } else { text.as_str() },
                         "citation": citation,
                     }),
-                    Block::Facts { facts } => json!({
-                        "kind": "table",
-                        "headers": [lang.pick("item", "项目"), lang.pick("value", "内容"), source_word(lang)],
-                        "rows": facts.iter().map(|f| vec![f.label.clone(), f.value.clone(), source_label(&f.source, lang)]).collect::<Vec<_>>(),
-                        "source": "",
-                    }),
+                    Block::Facts { facts } => {
+                        let (headers, rows) = facts_table(facts, lang);
+                        json!({"kind": "table", "headers": headers, "rows": rows, "source": ""})
+                    }
                     Block::Table { headers, rows, source } => json!({
                         "kind": "table",
                         "headers": headers,
                         "rows": rows,
-                        "source": format!("{}: {}", source_word(lang), source_label(source, lang)),
+                        "source": source_line(source, lang),
                     }),
                     Block::Chart { caption, bars, source } => json!({
                         "kind": "chart",

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chujing_app::report::StandardContractCheck;
 
-use super::{Chrome, PageContext, error_page, multipart_fields, page};
+use super::{Chrome, PageContext, error_page, file_field, multipart_fields, page};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -63,9 +63,7 @@ pub async fn contracts_check(
         let a = crate::authz::actor(&cx.who)?;
         let fields = multipart_fields(&headers, body).await?;
         let file = |name: &str, what: &str| {
-            fields
-                .iter()
-                .find(|f| f.name == name && !f.bytes.is_empty())
+            file_field(&fields, name)
                 .map(|f| {
                     (
                         f.file_name.clone().unwrap_or_else(|| name.to_string()),

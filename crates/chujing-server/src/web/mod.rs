@@ -680,16 +680,13 @@ struct Field {
 
 /// The first non-empty field `name` of a multipart form, as text.
 fn text_field(fields: &[Field], name: &str) -> Option<String> {
-    fields
-        .iter()
-        .find(|f| f.name == name && !f.bytes.is_empty())
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    file_field(fields, name).map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
 }
 
 /// The first non-empty field `name` of a multipart form (a file chosen).
-fn take_field(fields: Vec<Field>, name: &str) -> Option<Field> {
+fn file_field<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
     fields
-        .into_iter()
+        .iter()
         .find(|f| f.name == name && !f.bytes.is_empty())
 }
 

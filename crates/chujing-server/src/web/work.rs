@@ -23,7 +23,7 @@ use chujing_law::Lang;
 use serde::Deserialize;
 
 use super::{
-    Chrome, PageContext, error_page, form, multipart_fields, page, take_field, text, text_field,
+    Chrome, PageContext, error_page, file_field, form, multipart_fields, page, text, text_field,
 };
 use crate::AppState;
 use crate::auth::Principal;
@@ -343,7 +343,7 @@ pub async fn material_upload(
         ops::application(&s, a, &id).await?;
         let kind = MaterialKind::parse(&kind).map_err(|e| ApiError::bad_request(e.to_string()))?;
         let fields = multipart_fields(&headers, body).await?;
-        let file = take_field(fields, "file")
+        let file = file_field(&fields, "file")
             .ok_or_else(|| ApiError::bad_request("choose the file to upload"))?;
         ops::put_material(&s, a, &id, kind, &file.bytes).await?;
         Ok(Redirect::to(&format!("/applications/{id}#materials")).into_response())
@@ -1009,7 +1009,7 @@ pub async fn scan_upload(
     let r = async {
         let a = actor(&cx)?;
         let fields = multipart_fields(&headers, body).await?;
-        let file = take_field(fields, "file").ok_or_else(|| {
+        let file = file_field(&fields, "file").ok_or_else(|| {
             ApiError::bad_request("choose the scan report (chujing scan --json) to upload")
         })?;
         let text = String::from_utf8_lossy(&file.bytes);
