@@ -13,7 +13,7 @@ use chujing_law::Lang;
 use chujing_law::explain::number;
 use chujing_law::form::{
     Fingerprint, Form, FormClause, FormId, FormItem, MadeFrom, chinese_numeral, normalise,
-    parse_numeral,
+    parse_numeral, sketch,
 };
 use serde::Serialize;
 
@@ -612,10 +612,12 @@ fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, out: &mut Comparison)
         }
     }
     let findings = &mut out.findings;
+    // Each of the contract's items sketched once, then compared with every item of the form left.
+    let sketches: Vec<Vec<u32>> = contract_left.iter().map(|ci| sketch(&ci.text)).collect();
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (a, fi) in form_left.iter().enumerate() {
-        for (b, ci) in contract_left.iter().enumerate() {
-            let s = fi.fingerprint.similarity(&ci.text);
+        for (b, other) in sketches.iter().enumerate() {
+            let s = fi.fingerprint.similarity_to(other);
             if s >= ALTERED {
                 pairs.push((s, a, b));
             }

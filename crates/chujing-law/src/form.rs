@@ -418,15 +418,25 @@ impl Fingerprint {
 
     /// How like this item `text` is: the estimated Jaccard similarity of their shingles, 0 to 1.
     pub fn similarity(&self, text: &str) -> f64 {
-        let other = sketch_of(&normalise(text));
+        self.similarity_to(&sketch(text))
+    }
+
+    /// [`Fingerprint::similarity`] to a text already sketched ([`sketch`]): to compare one text with many
+    /// items, sketch it once.
+    pub fn similarity_to(&self, other: &[u32]) -> f64 {
         let same = self
             .sketch
             .iter()
-            .zip(&other)
+            .zip(other)
             .filter(|(a, b)| a == b)
             .count();
         same as f64 / SKETCH_SIZE as f64
     }
+}
+
+/// The MinHash sketch of a contract's text, normalised, as items' sketches are made.
+pub fn sketch(text: &str) -> Vec<u32> {
+    sketch_of(&normalise(text))
 }
 
 /// The standard contract's form as this build carries it.

@@ -83,13 +83,10 @@ pub(crate) async fn contract_check(
 ) -> ApiResult<Json<ContractChecked>> {
     let a = actor(&who)?;
     let lang = match q.lang.as_deref() {
-        None | Some("en") => chujing_law::Lang::En,
-        Some("zh") => chujing_law::Lang::Zh,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "lang: `en` or `zh`, not `{other}`"
-            )));
-        }
+        None => chujing_law::Lang::En,
+        Some(l) => l
+            .parse()
+            .map_err(|e: String| ApiError::bad_request(format!("lang: {e}")))?,
     };
     let input: ContractCheck = json_body(&body)?;
     let contract = input.contract.bytes("contract")?;
