@@ -240,12 +240,28 @@ impl TryFrom<FingerprintFile> for Fingerprint {
 
 /// 64-bit FNV-1a, seeded: stable across platforms and releases, unlike the standard library's hasher.
 fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    fnv1a_more(fnv_start(seed), bytes)
+}
+
+fn fnv_start(seed: u64) -> u64 {
+    0xcbf2_9ce4_8422_2325_u64 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
     for b in bytes {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// [`fnv1a`] (seed 0) of characters' UTF-8, without making a string of them: the matcher hashes a window at
+/// every place a blank's fill may end.
+fn fnv1a_chars(chars: &[char]) -> u64 {
+    let mut buf = [0u8; 4];
+    chars.iter().fold(fnv_start(0), |h, c| {
+        fnv1a_more(h, c.encode_utf8(&mut buf).as_bytes())
+    })
 }
 
 /// Folds one character as a copy of a form may differ without changing its words: full-width ASCII to ASCII,
@@ -382,9 +398,8 @@ impl Fingerprint {
         let slice = |from: usize, to: usize| -> Option<String> {
             Some(text.get(from..to)?.iter().collect())
         };
-        let hash_at = |at: usize, len: usize| -> Option<u64> {
-            Some(fnv1a(0, slice(at, at + len)?.as_bytes()))
-        };
+        let hash_at =
+            |at: usize, len: usize| -> Option<u64> { Some(fnv1a_chars(text.get(at..at + len)?)) };
         let Some((first, rest)) = self.parts.split_first() else {
             return text.is_empty().then(Vec::new);
         };
@@ -521,6 +536,13 @@ impl Form {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_hash_as_their_utf8() {
+        let text = "境外接收方 abc，（一）";
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(fnv1a_chars(&chars), fnv1a(0, text.as_bytes()));
+    }
 
     #[test]
     fn numerals_round_trip() {
