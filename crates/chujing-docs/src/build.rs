@@ -2078,9 +2078,9 @@ fn annex_flows<'a>(
         .filter(|f| f.counted && f.individuals > 0)
 }
 
-/// What Annex I of the contract for `flow` should state, from the same figures the annex builder writes:
-/// for [`crate::form_check::check_annex_i`]. `None` when no such transfer needs an Annex I.
-pub fn annex_expectations(i: &Inputs<'_>, flow: &str) -> Option<crate::form_check::AnnexExpect> {
+/// What Annex I of the contract for `flow` should state, from the same figures the annex builder writes.
+/// `None` when no such transfer needs an Annex I.
+fn annex_expectations(i: &Inputs<'_>, flow: &str) -> Option<crate::form_check::AnnexExpect> {
     let f = annex_flows(i).find(|f| f.id == flow)?;
     let lang = i.lang();
     let (individuals, source) = annex_scale(i, f);
@@ -2130,8 +2130,25 @@ pub fn annex_expectations(i: &Inputs<'_>, flow: &str) -> Option<crate::form_chec
     })
 }
 
+/// What Annex I of the contract whose text is `text` should state, for
+/// [`crate::form_check::check_annex_i`]: of transfer `flow` when given, else of the one transfer whose recipient
+/// the contract names (`form_check::pick_flow`).
+pub fn annex_expectation(
+    i: &Inputs<'_>,
+    text: &str,
+    flow: Option<&str>,
+) -> Result<crate::form_check::AnnexExpect, crate::form_check::NoFlow> {
+    let recipients = annex_recipients(i);
+    let flow = crate::form_check::pick_flow(text, &recipients, flow)?;
+    // pick_flow answers only with a flow of `recipients`, and annex_expectations knows each of them.
+    annex_expectations(i, &flow).ok_or(crate::form_check::NoFlow::NotCounted {
+        flow,
+        listed: String::new(),
+    })
+}
+
 /// The flows an Annex I may be written for, with their recipients.
-pub fn annex_recipients(i: &Inputs<'_>) -> Vec<(String, String)> {
+fn annex_recipients(i: &Inputs<'_>) -> Vec<(String, String)> {
     annex_flows(i)
         .map(|f| (f.id.clone(), f.recipient.clone()))
         .collect()

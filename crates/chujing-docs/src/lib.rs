@@ -20,7 +20,7 @@ pub mod package;
 pub mod render;
 
 pub use build::{
-    DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, annex_expectations,
-    annex_recipients, build, filing_checklist,
+    DocumentKind, Inputs, LedgerFigures, LedgerFlow, ScanFigures, annex_expectation, build,
+    filing_checklist,
 };
 pub use model::Document;

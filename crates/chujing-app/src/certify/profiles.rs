@@ -116,13 +116,7 @@ pub async fn annex_expectation(
     text: &str,
 ) -> Result<std::result::Result<chujing_docs::form_check::AnnexExpect, String>> {
     let answer = with_inputs(book, store, actor, as_of, lang, |i| {
-        let flow =
-            chujing_docs::form_check::pick_flow(text, &chujing_docs::annex_recipients(i), None)
-                .map_err(|e| e.describe(lang))?;
-        chujing_docs::annex_expectations(i, &flow).ok_or_else(|| {
-            lang.pick("the transfer needs no Annex I", "该出境活动无需附录一")
-                .to_string()
-        })
+        chujing_docs::annex_expectation(i, text, None).map_err(|e| e.describe(lang))
     })
     .await;
     match answer {

@@ -182,18 +182,14 @@ fn run_standard_contract(
                 args.scan.as_deref(),
             )?;
             let inputs = prepared.inputs();
-            let flow = chujing_docs::form_check::pick_flow(
-                &text,
-                &chujing_docs::annex_recipients(&inputs),
-                args.flow.as_deref(),
-            )
-            .map_err(|e| {
-                InputProblem(format!(
-                    "{name}: {}: say which transfer it is for with --flow",
-                    e.describe(Lang::En)
-                ))
-            })?;
-            chujing_docs::annex_expectations(&inputs, &flow)
+            let expect = chujing_docs::annex_expectation(&inputs, &text, args.flow.as_deref())
+                .map_err(|e| {
+                    InputProblem(format!(
+                        "{name}: {}: say which transfer it is for with --flow",
+                        e.describe(Lang::En)
+                    ))
+                })?;
+            Some(expect)
         }
         None => None,
     };
