@@ -34,6 +34,10 @@ pub enum AppError {
     /// change made by someone else since it was read. The message says what is allowed.
     #[error("{0}")]
     Conflict(String),
+    /// The processor's facts that the law in force reads are not recorded: nothing is decided on assumed
+    /// ones. Record them (`chujing processor set`, `PUT /api/v1/processor`, the assessment page).
+    #[error("{}", missing_facts_message(.0, chujing_law::Lang::En))]
+    FactsMissing(Vec<chujing_law::ProcessorFact>),
     /// A file could not be written, or another system failure.
     #[error("{context}: {source}")]
     Io {
@@ -64,7 +68,7 @@ impl AppError {
         match self {
             AppError::Input(_) | AppError::Records(_) => ErrorKind::Input,
             AppError::NotFound(_) => ErrorKind::NotFound,
-            AppError::Conflict(_) => ErrorKind::Conflict,
+            AppError::Conflict(_) | AppError::FactsMissing(_) => ErrorKind::Conflict,
             AppError::Law(
                 LawError::Input(_)
                 | LawError::Invalid(_)
@@ -97,6 +101,40 @@ impl AppError {
         AppError::Store {
             context: context.to_string(),
             source: Box::new(source),
+        }
+    }
+}
+
+/// What the processor has not recorded, in `lang`.
+pub fn missing_facts_message(
+    facts: &[chujing_law::ProcessorFact],
+    lang: chujing_law::Lang,
+) -> String {
+    let sep = lang.pick("; ", "；");
+    let list = facts
+        .iter()
+        .map(|f| format!("{} (`{}`)", f.label(lang), f.id()))
+        .collect::<Vec<_>>()
+        .join(sep);
+    match lang {
+        chujing_law::Lang::En => format!(
+            "the processor's facts are not recorded: {list}; nothing is decided on an assumed value"
+        ),
+        chujing_law::Lang::Zh => format!("未记录处理者情况：{list}；不按假定值作出判断"),
+    }
+}
+
+impl AppError {
+    /// A stable code for machines: what kind of error, or which precondition failed.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::FactsMissing(_) => "processor_facts_missing",
+            e => match e.kind() {
+                ErrorKind::Input => "bad_request",
+                ErrorKind::NotFound => "not_found",
+                ErrorKind::Conflict => "conflict",
+                ErrorKind::Failure => "internal",
+            },
         }
     }
 }

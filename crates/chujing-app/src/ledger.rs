@@ -396,6 +396,11 @@ impl LedgerView {
         })
     }
 
+    /// The processor's facts as recorded, `None` when they never were.
+    pub fn recorded_processor(&self) -> Option<&ProcessorSettings> {
+        self.processor_recorded.then_some(&self.processor)
+    }
+
     /// The status as of `as_of` over these batches and `extra` (for what-if).
     pub fn status(
         &self,
@@ -466,6 +471,12 @@ pub async fn check<S: LedgerStore>(
 ) -> Result<Checked> {
     let as_of = input.date;
     let view = LedgerView::load(book, store, as_of).await?;
+    // The gate never decides on assumed facts: a CIIO taken for a non-CIIO would pass a batch that needs a
+    // security assessment (PIPL Art. 40).
+    let missing = crate::settings::missing_facts(book, as_of, view.recorded_processor())?;
+    if !missing.is_empty() {
+        return Err(AppError::FactsMissing(missing));
+    }
     let (batch, _) = read_batch(input, hasher, progress)?;
     let already = already_stored(store, &batch).await?;
     let before = view.status(book, as_of, None, DEFAULT_ALERT_SHARE)?;

@@ -1,8 +1,8 @@
 //! What the ledger knows about its flows and its processor: recorded by `chujing flow set` and `chujing
-//! processor set` (and, to come, the server), checked here so that every caller refuses the same mistakes.
+//! processor set`, the service's API and its pages, checked here so that every caller refuses the same mistakes.
 
 use chujing_law::profile::Mechanism;
-use chujing_law::{Date, ExemptionId, MechanismKind};
+use chujing_law::{Date, ExemptionId, MechanismKind, ProcessorFact, RuleBook};
 use chujing_ledger::{FlowSettings, LedgerStore, ProcessorSettings};
 
 use crate::error::{AppError, Result};
@@ -176,7 +176,7 @@ pub async fn set_flow<S: LedgerStore>(
     Ok(FlowSet { flow, notices })
 }
 
-/// A change to the processor's settings; what is `None` is kept.
+/// A change to the processor's facts; what is `None` is kept.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessorChange {
     /// Legal name.
@@ -185,23 +185,72 @@ pub struct ProcessorChange {
     pub ciio: Option<bool>,
     /// Located in mainland China.
     pub located_in_china: Option<bool>,
+    /// All individuals whose PI it processes.
+    pub individuals_processed: Option<Change<u64>>,
+    /// The province where it is registered (a code or a name).
+    pub province: Option<Change<String>>,
+    /// Its representative or designated body in China (PIPL Art. 53).
+    pub representative_in_china: Option<Change<String>>,
 }
 
-/// Applies `change` to the processor and stores it.
+impl ProcessorChange {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.ciio.is_none()
+            && self.located_in_china.is_none()
+            && self.individuals_processed.is_none()
+            && self.province.is_none()
+            && self.representative_in_china.is_none()
+    }
+}
+
+/// Applies `change` to the processor's facts and stores them: the one way they are written, by `chujing
+/// processor set`, `PUT /api/v1/processor` and the assessment page (see [`apply_processor_change`]).
 pub async fn set_processor<S: LedgerStore>(
     store: &S,
     change: ProcessorChange,
 ) -> Result<ProcessorSettings> {
-    let mut p = store
+    let recorded = store
         .processor()
         .await
-        .map_err(store_err("cannot read the processor"))?
-        .unwrap_or_default();
+        .map_err(store_err("cannot read the processor"))?;
+    let p = apply_processor_change(recorded, change)?;
+    store
+        .set_processor(&p)
+        .await
+        .map_err(store_err("cannot store the processor"))?;
+    Ok(p)
+}
+
+/// The processor's facts after `change`, checked. The first record must state whether the processor is a
+/// CIIO and where it is located — nothing is assumed for them; an empty change is refused.
+pub fn apply_processor_change(
+    recorded: Option<ProcessorSettings>,
+    change: ProcessorChange,
+) -> Result<ProcessorSettings> {
+    if change.is_empty() {
+        return Err(AppError::Input(
+            "nothing to change: give a fact to record".into(),
+        ));
+    }
+    if recorded.is_none() {
+        let missing: Vec<ProcessorFact> = [
+            (ProcessorFact::Ciio, change.ciio),
+            (ProcessorFact::LocatedInChina, change.located_in_china),
+        ]
+        .into_iter()
+        .filter_map(|(f, v)| v.is_none().then_some(f))
+        .collect();
+        if !missing.is_empty() {
+            return Err(AppError::FactsMissing(missing));
+        }
+    }
+    let mut p = recorded.unwrap_or_default();
     if let Some(n) = change.name {
         if n.trim().is_empty() {
             return Err(AppError::Input("the processor's name is empty".into()));
         }
-        p.name = n;
+        p.name = n.trim().to_string();
     }
     if let Some(c) = change.ciio {
         p.ciio = c;
@@ -209,9 +258,46 @@ pub async fn set_processor<S: LedgerStore>(
     if let Some(l) = change.located_in_china {
         p.located_in_china = l;
     }
-    store
-        .set_processor(&p)
-        .await
-        .map_err(store_err("cannot store the processor"))?;
+    if let Some(n) = change.individuals_processed {
+        p.individuals_processed = n.value();
+    }
+    if let Some(v) = change.province {
+        p.province = text_fact(v.value(), "province")?;
+    }
+    if let Some(v) = change.representative_in_china {
+        p.representative_in_china = text_fact(v.value(), "representative in China")?;
+    }
     Ok(p)
+}
+
+fn text_fact(v: Option<String>, what: &str) -> Result<Option<String>> {
+    match v.map(|s| s.trim().to_string()) {
+        Some(s) if s.is_empty() => Err(AppError::Input(format!(
+            "the {what} is empty (clear it instead)"
+        ))),
+        Some(s) if s.chars().count() > 200 => Err(AppError::Input(format!(
+            "the {what} has at most 200 characters"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// The facts the law in force on `date` reads of the processor that are not recorded: all of them when
+/// nothing is, and the count of individuals processed where a rule tests it and it was never given. A gate
+/// with any of them missing refuses rather than assume the lighter answer.
+pub fn missing_facts(
+    book: &RuleBook,
+    date: Date,
+    recorded: Option<&ProcessorSettings>,
+) -> Result<Vec<ProcessorFact>> {
+    let regime = book.regime_at(date)?;
+    Ok(regime
+        .processor_facts_read()
+        .into_iter()
+        .filter(|f| match (recorded, f) {
+            (None, _) => true,
+            (Some(p), ProcessorFact::IndividualsProcessed) => p.individuals_processed.is_none(),
+            (Some(_), _) => false,
+        })
+        .collect())
 }

@@ -107,6 +107,20 @@ async fn the_gate_stores_nothing_and_opens_with_a_mechanism() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.csv");
     write_csv(&a, (0..30_000).map(|i| i * 20 + 1)); // nobody sensitive
+    // Nothing is decided before the processor's facts are recorded: the refusal names them.
+    let refused = ledger::check(&book, &store, &hasher(), &input(&a, "2026-11-23"), |_| {}).await;
+    assert!(
+        matches!(&refused, Err(chujing_app::AppError::FactsMissing(f)) if f.len() == 2),
+        "{refused:?}"
+    );
+    let change = chujing_app::settings::ProcessorChange {
+        ciio: Some(false),
+        located_in_china: Some(true),
+        ..Default::default()
+    };
+    chujing_app::settings::set_processor(&store, change)
+        .await
+        .unwrap();
     let checked = ledger::check(&book, &store, &hasher(), &input(&a, "2026-11-23"), |_| {})
         .await
         .unwrap();

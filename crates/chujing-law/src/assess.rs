@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::condition::{CountFact, Facts, Figure};
+use crate::condition::{Facts, Figure};
 use crate::date::Date;
 use crate::error::LawError;
 use crate::explain;
@@ -819,13 +819,7 @@ fn individuals_processed(
         .max()
         .unwrap_or(0);
     let lower_bound = totals.individuals.max(max_any);
-    let uses_processed = regime.rules.iter().any(|r| {
-        let mut bounds = Vec::new();
-        r.body.when.count_bounds(&mut bounds);
-        bounds
-            .iter()
-            .any(|(f, _)| *f == CountFact::IndividualsProcessed)
-    });
+    let uses_processed = regime.uses_individuals_processed();
     if uses_processed {
         warnings.push(WarningKind::IndividualsProcessedMissing { lower_bound });
     }

@@ -93,6 +93,53 @@ pub struct ProcessorFacts {
     pub located_in_china: bool,
 }
 
+/// A fact about the processor that the law reads and that a gate must have recorded before it decides: the
+/// lighter answer is never assumed for a fact that is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessorFact {
+    /// Whether it is a critical information infrastructure operator (PIPL Art. 40).
+    Ciio,
+    /// Whether it is located in the People's Republic of China (PIPL Art. 3).
+    LocatedInChina,
+    /// How many individuals' PI it processes at all, where a rule in force tests it.
+    IndividualsProcessed,
+}
+
+impl ProcessorFact {
+    /// Every fact, in the order they are named.
+    pub const ALL: [ProcessorFact; 3] = [
+        ProcessorFact::Ciio,
+        ProcessorFact::LocatedInChina,
+        ProcessorFact::IndividualsProcessed,
+    ];
+
+    /// The identifier used in profiles, the API and rule packs.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProcessorFact::Ciio => "ciio",
+            ProcessorFact::LocatedInChina => "located_in_china",
+            ProcessorFact::IndividualsProcessed => "individuals_processed",
+        }
+    }
+
+    /// The fact's name for a reader.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            ProcessorFact::Ciio => {
+                lang.pick("whether it is a CIIO", "是否为关键信息基础设施运营者")
+            }
+            ProcessorFact::LocatedInChina => {
+                lang.pick("whether it is located in China", "是否位于境内")
+            }
+            ProcessorFact::IndividualsProcessed => lang.pick(
+                "how many individuals' PI it processes",
+                "处理个人信息的人数",
+            ),
+        }
+    }
+}
+
 impl Facts {
     /// The facts of a transfer of PI (no sensitive PI, no important data, nothing counted yet) by `processor`;
     /// callers set what they know on top.

@@ -35,7 +35,7 @@ pub mod warning;
 
 pub use assess::{Assessment, assess};
 pub use calendar::HolidayCalendar;
-pub use condition::ProcessorFacts;
+pub use condition::{ProcessorFact, ProcessorFacts};
 pub use country::CountryCode;
 pub use date::Date;
 pub use error::LawError;

@@ -277,6 +277,33 @@ impl Regime {
         outcome
     }
 
+    /// Whether a rule or exemption in force tests the count of individuals the processor processes (the 2022
+    /// Measures' "1 million" trigger): where one does, that figure must be known to decide.
+    pub fn uses_individuals_processed(&self) -> bool {
+        self.rules
+            .iter()
+            .map(|r| &r.body.when)
+            .chain(self.exemptions.iter().map(|e| &e.body.when))
+            .any(|when| {
+                let mut bounds = Vec::new();
+                when.count_bounds(&mut bounds);
+                bounds
+                    .iter()
+                    .any(|(f, _)| *f == crate::condition::CountFact::IndividualsProcessed)
+            })
+    }
+
+    /// The facts about the processor the law in force reads, of those that can go unrecorded: whether it is
+    /// a CIIO and where it is located always; how many individuals it processes where a rule tests it.
+    pub fn processor_facts_read(&self) -> Vec<crate::condition::ProcessorFact> {
+        use crate::condition::ProcessorFact;
+        let mut facts = vec![ProcessorFact::Ciio, ProcessorFact::LocatedInChina];
+        if self.uses_individuals_processed() {
+            facts.push(ProcessorFact::IndividualsProcessed);
+        }
+        facts
+    }
+
     /// Whether a flow's individuals count towards the processor's totals: they do unless the flow rests on an
     /// upheld exemption that the pack marks as not counted (Provisions 2024 Art. 7-8 read with Art. 3-5; the
     /// validator keeps such exemptions free of counts, so `facts` need no counts here). The one home of this

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use chujing_law::condition::Facts;
 use chujing_law::profile::Mechanism;
 use chujing_law::regime::Regime;
-use chujing_law::{Date, ExemptionId, ProcessorFacts, RuleBook};
+use chujing_law::{Date, ExemptionId, FlowKind, ProcessorFacts, RuleBook};
 
 use crate::error::LedgerError;
 use rayon::prelude::*;
@@ -28,6 +28,14 @@ pub struct FlowSettings {
     pub important_data: bool,
     /// The mechanism obtained, if any.
     pub mechanism: Option<Mechanism>,
+    /// How the PI goes abroad (a transfer, remote access, or processing abroad under PIPL Art. 3(2)); flows
+    /// recorded before the kind was kept are transfers.
+    #[serde(default = "transfer")]
+    pub kind: FlowKind,
+}
+
+fn transfer() -> FlowKind {
+    FlowKind::Transfer
 }
 
 impl FlowSettings {
@@ -38,6 +46,7 @@ impl FlowSettings {
             exemption: None,
             important_data: false,
             mechanism: None,
+            kind: FlowKind::Transfer,
         }
     }
 }
@@ -80,6 +89,7 @@ pub struct WindowCount {
 fn settings_facts(processor: ProcessorFacts, f: &FlowSettings) -> Facts {
     Facts {
         important_data: f.important_data,
+        kind: f.kind,
         ..Facts::transfer_by(processor)
     }
 }
@@ -217,6 +227,7 @@ pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
 pub fn decide_flows(
     regime: &Regime,
     processor: ProcessorFacts,
+    individuals_processed: Option<u64>,
     flows: &[FlowSettings],
     window: &WindowCount,
     per_flow: &[(String, u64, u64)],
@@ -234,7 +245,8 @@ pub fn decide_flows(
                 sensitive_personal_information: *sensitive > 0,
                 individuals: window.individuals,
                 sensitive_individuals: window.sensitive_individuals,
-                individuals_processed: window.individuals,
+                // Never fewer than the window's exported individuals, who are among those processed.
+                individuals_processed: individuals_processed.unwrap_or(0).max(window.individuals),
                 ..settings_facts(processor, &settings)
             };
             let outcome = regime.decide(&facts, settings.exemption);

@@ -244,7 +244,14 @@ pub fn decide_counts(
     alert_share: f64,
 ) -> Result<Status, LedgerError> {
     let regime = book.regime_at(as_of)?;
-    let decisions = decide_flows(regime, processor.facts(), flows, &window, counts);
+    let decisions = decide_flows(
+        regime,
+        processor.facts(),
+        processor.individuals_processed,
+        flows,
+        &window,
+        counts,
+    );
     let flows_out: Vec<FlowStatus> = decisions
         .into_iter()
         .map(|d| {

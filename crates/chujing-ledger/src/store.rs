@@ -80,6 +80,15 @@ pub struct ProcessorSettings {
     pub ciio: bool,
     /// Located in mainland China.
     pub located_in_china: bool,
+    /// All individuals whose PI it processes, if recorded (the law in force may test it).
+    #[serde(default)]
+    pub individuals_processed: Option<u64>,
+    /// The province where it is registered (or, abroad, where its representative is), if recorded.
+    #[serde(default)]
+    pub province: Option<String>,
+    /// Its representative or designated body in China (PIPL Art. 53), for a processor abroad.
+    #[serde(default)]
+    pub representative_in_china: Option<String>,
 }
 
 impl ProcessorSettings {
@@ -98,6 +107,9 @@ impl Default for ProcessorSettings {
             name: String::from("(unnamed processor)"),
             ciio: false,
             located_in_china: true,
+            individuals_processed: None,
+            province: None,
+            representative_in_china: None,
         }
     }
 }

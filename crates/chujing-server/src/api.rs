@@ -45,6 +45,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(platform_report_made))
         .routes(routes!(order_issue, orders_list))
         .routes(routes!(audit_verify))
+        .routes(routes!(
+            crate::ledger::processor_put,
+            crate::ledger::processor_get
+        ))
         .routes(routes!(crate::ledger::flow_put))
         .routes(routes!(crate::ledger::flows_list))
         .routes(routes!(crate::ledger::transfer_check))

@@ -236,6 +236,8 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("POST", "/api/v1/orders", Policy::Roles(&[R])),
     route("GET", "/api/v1/orders", Policy::Roles(&[P, R])),
     route("GET", "/api/v1/audit/verify", Policy::Roles(&[R])),
+    route("PUT", "/api/v1/processor", Policy::Roles(&[P])),
+    route("GET", "/api/v1/processor", Policy::Roles(&[P])),
     route("PUT", "/api/v1/flows/{id}", Policy::Roles(&[P])),
     route("GET", "/api/v1/flows", Policy::Roles(&[P, R])),
     route("POST", "/api/v1/transfers/check", Policy::Roles(&[P])),

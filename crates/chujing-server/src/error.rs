@@ -13,7 +13,7 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// A stable code (`bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `too_large`,
-    /// `rate_limited`, `internal`).
+    /// `rate_limited`, `internal`, `processor_facts_missing`).
     pub code: &'static str,
     /// What went wrong and what to do.
     pub message: String,
@@ -82,7 +82,8 @@ impl From<AppError> for ApiError {
         match e.kind() {
             ErrorKind::Input => ApiError::bad_request(e.to_string()),
             ErrorKind::NotFound => ApiError::not_found(e.to_string()),
-            ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            // `processor_facts_missing` names what to record before the answer can be given.
+            ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
             ErrorKind::Failure => {
                 // The cause is logged; the answer does not carry internals.
                 tracing::error!(error = %e, "request failed");

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chujing_app::certify::cases::{self, ScopeCase};
 use chujing_app::certify::flows::{self, FlowInput, FlowRecord};
+use chujing_app::certify::processor::{self, ProcessorInput, ProcessorRecord};
 use chujing_app::certify::transfers::{
     self, GateAnswer, NewTransfer, Overview, Recorded, TransferCheck,
 };
@@ -34,6 +35,31 @@ pub(crate) async fn flow_put(
     Ok(Json(
         flows::put(&s.store, a, &id, input, &s.clock.now()).await?,
     ))
+}
+
+#[utoipa::path(put, path = "/api/v1/processor", tag = "ledger", request_body = ProcessorInput,
+    responses((status = 200, body = ProcessorRecord, description = "recorded; the gate decides on these facts"),
+        (status = 400, body = ErrorBody)))]
+pub(crate) async fn processor_put(
+    State(s): State<AppState>,
+    who: Principal,
+    body: Bytes,
+) -> ApiResult<Json<ProcessorRecord>> {
+    let a = actor(&who)?;
+    let input: ProcessorInput = json_body(&body)?;
+    Ok(Json(
+        processor::put(&s.store, a, input, &s.clock.now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/processor", tag = "ledger",
+    responses((status = 200, body = ProcessorRecord), (status = 404, body = ErrorBody, description = "no facts recorded yet")))]
+pub(crate) async fn processor_get(
+    State(s): State<AppState>,
+    who: Principal,
+) -> ApiResult<Json<ProcessorRecord>> {
+    let a = actor(&who)?;
+    Ok(Json(processor::get(&s.store, a).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/flows", tag = "ledger", responses((status = 200, body = Vec<FlowRecord>)))]

@@ -293,11 +293,7 @@ impl Store {
 impl Store {
     /// The setting that holds this ledger's processor settings.
     fn processor_key(&self) -> String {
-        if self.processor.is_empty() {
-            "processor".into()
-        } else {
-            format!("processor/{}", self.processor)
-        }
+        processor_key(&self.processor)
     }
 }
 
@@ -680,6 +676,15 @@ impl LedgerStore for Store {
     async fn set_processor(&self, p: &ProcessorSettings) -> Result<(), StoreError> {
         let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.set_setting(&self.processor_key(), &json).await
+    }
+}
+
+/// The setting that holds the facts of processor `processor` (the CLI's single ledger: empty).
+pub(crate) fn processor_key(processor: &str) -> String {
+    if processor.is_empty() {
+        "processor".into()
+    } else {
+        format!("processor/{processor}")
     }
 }
 

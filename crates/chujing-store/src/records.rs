@@ -396,6 +396,43 @@ impl Write {
         Ok(seq)
     }
 
+    /// The facts recorded of processor `processor`, read inside this write (so that a change to them is
+    /// made on what no other write can change meanwhile).
+    pub async fn processor(
+        &mut self,
+        processor: &str,
+    ) -> Result<Option<chujing_ledger::ProcessorSettings>, StoreError> {
+        let key = crate::processor_key(processor);
+        let json: Option<String> = on_tx!(self, tx => sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(&key)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<String, _>("value"))
+            .transpose()?);
+        json.map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| StoreError::Corrupt(format!("processor settings: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Records the facts of processor `processor` with this write: they and the audit entry that records
+    /// the change commit together.
+    pub async fn set_processor(
+        &mut self,
+        processor: &str,
+        p: &chujing_ledger::ProcessorSettings,
+    ) -> Result<(), StoreError> {
+        let key = crate::processor_key(processor);
+        let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        on_tx!(self, tx => sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(&key).bind(&json)
+            .execute(&mut **tx).await?.rows_affected());
+        Ok(())
+    }
+
     /// Stores a ledger batch of processor `processor` with this write: the batch and the audit entry that
     /// records it commit together. A batch id the processor has already is left alone.
     pub async fn insert_batch(

@@ -38,8 +38,10 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     let input = err.chain().any(|e| {
         e.downcast_ref::<InputProblem>().is_some()
-            || e.downcast_ref::<chujing_app::AppError>()
-                .is_some_and(|a| a.kind() == chujing_app::ErrorKind::Input)
+            || e.downcast_ref::<chujing_app::AppError>().is_some_and(|a| {
+                a.kind() == chujing_app::ErrorKind::Input
+                    || matches!(a, chujing_app::AppError::FactsMissing(_))
+            })
             || e.downcast_ref::<chujing_records::RecordsError>().is_some()
             || matches!(
                 e.downcast_ref::<LawError>(),
@@ -65,6 +67,20 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
         }
     }
     let _ = writeln!(stderr);
+    if let Some(chujing_app::AppError::FactsMissing(facts)) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<chujing_app::AppError>())
+    {
+        let flags: Vec<String> = facts
+            .iter()
+            .map(|f| format!("--{} …", f.id().replace('_', "-")))
+            .collect();
+        let _ = writeln!(
+            stderr,
+            "  record them first: chujing processor set {}",
+            flags.join(" ")
+        );
+    }
     ExitCode::from(if input { EXIT_INPUT } else { 1 })
 }
 

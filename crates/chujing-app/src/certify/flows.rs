@@ -122,6 +122,7 @@ impl FlowRecord {
             exemption: self.exemption,
             important_data: self.important_data,
             mechanism,
+            kind: self.kind,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod filings;
 pub mod flows;
 pub mod fresh;
 pub mod orders;
+pub mod processor;
 pub mod profiles;
 pub mod public;
 pub mod scans;

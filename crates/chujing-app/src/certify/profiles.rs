@@ -49,9 +49,11 @@ pub async fn get(store: &Store, actor: &Actor) -> Result<Option<SavedProfile>> {
         .transpose()
 }
 
-/// Saves the actor's profile after checking it.
+/// Saves the actor's profile after checking it, and records the processor facts it states.
 pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result<SavedProfile> {
-    parse(toml)?;
+    let profile = parse(toml)?;
+    // The facts the profile states become the processor's recorded facts, which the gate reads: one home.
+    super::processor::record_stated(store, actor, &profile.processor, now).await?;
     let saved = SavedProfile {
         processor: actor.org.id.clone(),
         toml: toml.to_string(),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chujing_cert::CertificateStatus;
 use chujing_cert::scope::{ScopeBreach, Transfer};
 use chujing_law::certification::terms;
-use chujing_law::{Date, Lang, RuleBook};
+use chujing_law::{Date, Lang, ProcessorFact, RuleBook};
 use chujing_ledger::{
     BatchIdentity, BatchMeta, BatchRef, FlowSettings, Insert, LedgerStore, ProcessorSettings,
     Status, StoredBatch, SubjectHasher, SubjectSet, WindowCount, decide_counts, evaluate,
@@ -111,8 +111,9 @@ pub enum ReasonCode {
     NoMechanismNeeded,
     /// The batch was given by its size, counted as individuals not yet exported.
     CountedBySize,
-    /// The processor's facts were not recorded: not a CIIO, located in China, assumed.
-    ProcessorAssumed,
+    /// The processor's facts that the law in force reads are not recorded (`facts` names them): the gate
+    /// decides nothing on assumed ones, and denies.
+    ProcessorFactsMissing,
 }
 
 /// One reason, in both languages.
@@ -126,6 +127,10 @@ pub struct Reason {
     pub message_zh: String,
     /// The article or order it rests on.
     pub citation: Option<String>,
+    /// The facts it names (`processor_facts_missing`): `ciio`, `located_in_china`, `individuals_processed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>)]
+    pub facts: Vec<ProcessorFact>,
 }
 
 /// The window's figures before and after the batch.
@@ -200,7 +205,8 @@ pub struct Recorded {
 pub struct Snapshot {
     processor_id: String,
     processor: ProcessorSettings,
-    processor_recorded: bool,
+    /// The facts the law in force reads that the processor has not recorded.
+    missing: Vec<ProcessorFact>,
     flows: Vec<FlowRecord>,
     settings: Vec<FlowSettings>,
     certificates: HashMap<String, CertificateRecord>,
@@ -255,7 +261,10 @@ impl Snapshot {
             .processor()
             .await
             .map_err(|e| AppError::from_store("cannot read the processor's settings", e))?;
-        let processor_settings = recorded.clone().unwrap_or_default();
+        let missing = crate::settings::missing_facts(book, date, recorded.as_ref())?;
+        // Counted with placeholders only to give the window's figures: no pathway is read from them while a
+        // fact is missing (see `answer`).
+        let processor_settings = recorded.unwrap_or_default();
         let refs: Vec<BatchRef<'_>> = batches.iter().map(|b| b.as_batch_ref()).collect();
         let before = evaluate(
             book,
@@ -268,7 +277,7 @@ impl Snapshot {
         Ok(Snapshot {
             processor_id: processor.into(),
             processor: processor_settings,
-            processor_recorded: recorded.is_some(),
+            missing,
             suspension: orders::suspension(store, processor).await?,
             flows,
             settings,
@@ -372,6 +381,19 @@ fn reason(code: ReasonCode, en: String, zh: String, citation: Option<String>) ->
         message: en,
         message_zh: zh,
         citation,
+        facts: Vec::new(),
+    }
+}
+
+fn facts_missing(facts: &[ProcessorFact]) -> Reason {
+    Reason {
+        facts: facts.to_vec(),
+        ..reason(
+            ReasonCode::ProcessorFactsMissing,
+            crate::error::missing_facts_message(facts, Lang::En),
+            crate::error::missing_facts_message(facts, Lang::Zh),
+            None,
+        )
     }
 }
 
@@ -385,27 +407,11 @@ fn answer(
 ) -> Result<GateAnswer> {
     let mut reasons = Vec::new();
     let mut citations: Vec<String> = Vec::new();
-    if !snap.processor_recorded {
-        reasons.push(reason(
-            ReasonCode::ProcessorAssumed,
-            "the processor's facts are not recorded: it is taken to be located in China and not a CIIO".into(),
-            "未记录处理者情况：按境内、非关键信息基础设施运营者处理".into(),
-            None,
-        ));
+    if !snap.missing.is_empty() {
+        return Ok(undecided(snap, flow, date, after));
     }
     if let Some(o) = &snap.suspension {
-        reasons.push(reason(
-            ReasonCode::TransfersSuspended,
-            format!(
-                "the regulator suspended this processor's transfers by order {} ({})",
-                o.reference, o.issued_on
-            ),
-            format!(
-                "监管部门已以 {} 号决定（{}）暂停该处理者的数据出境",
-                o.reference, o.issued_on
-            ),
-            Some(format!("{} ({SUSPENSION_CITATION})", o.reference)),
-        ));
+        reasons.push(suspended(o));
     }
     let status = after.flow(&flow.id);
     let pathway = status.and_then(|f| f.decision.pathway);
@@ -450,6 +456,7 @@ fn answer(
         matches!(
             r.code,
             ReasonCode::TransfersSuspended
+                | ReasonCode::ProcessorFactsMissing
                 | ReasonCode::MechanismMissing
                 | ReasonCode::CertificateNotValid
                 | ReasonCode::OutsideScope
@@ -469,6 +476,44 @@ fn answer(
         certificate,
         scope_breaches: breaches,
     })
+}
+
+/// The answer while the processor's facts are missing: deny, naming them, with the window's figures and no
+/// pathway (one read from placeholder facts would be the lighter answer assumed).
+fn undecided(snap: &Snapshot, flow: &FlowRecord, date: Date, after: &Status) -> GateAnswer {
+    let mut reasons = vec![facts_missing(&snap.missing)];
+    if let Some(o) = &snap.suspension {
+        reasons.push(suspended(o));
+    }
+    GateAnswer {
+        decision: Verdict::Deny,
+        processor: snap.processor_id.clone(),
+        flow: flow.id.clone(),
+        date,
+        pathway: None,
+        processor_pathway: None,
+        window: window_figures(&snap.before, after),
+        citations: reasons.iter().filter_map(|r| r.citation.clone()).collect(),
+        reasons,
+        suspension: snap.suspension.as_ref().map(|o| o.reference.clone()),
+        certificate: flow.certificate().map(str::to_string),
+        scope_breaches: Vec::new(),
+    }
+}
+
+fn suspended(o: &Order) -> Reason {
+    reason(
+        ReasonCode::TransfersSuspended,
+        format!(
+            "the regulator suspended this processor's transfers by order {} ({})",
+            o.reference, o.issued_on
+        ),
+        format!(
+            "监管部门已以 {} 号决定（{}）暂停该处理者的数据出境",
+            o.reference, o.issued_on
+        ),
+        Some(format!("{} ({SUSPENSION_CITATION})", o.reference)),
+    )
 }
 
 fn window_figures(before: &Status, after: &Status) -> Option<WindowFigures> {
@@ -832,8 +877,13 @@ pub struct Overview {
     pub window: Option<OverviewWindow>,
     /// Each threshold the window's counts are tested against.
     pub thresholds: Vec<ThresholdFigure>,
-    /// The processor's pathway (`Pathway` id), from the flows that exported someone in the window.
+    /// The processor's pathway (`Pathway` id), from the flows that exported someone in the window; none
+    /// while `missing_facts` names a fact.
     pub pathway: Option<String>,
+    /// The facts the law in force reads that the processor has not recorded (`PUT /api/v1/processor`):
+    /// until they are, no pathway is given and the gate denies.
+    #[schema(value_type = Vec<String>)]
+    pub missing_facts: Vec<ProcessorFact>,
     /// The flows.
     pub flows: Vec<OverviewFlow>,
     /// The reference of the regulator's order suspending this processor's transfers, if one is in force.
@@ -962,10 +1012,11 @@ impl Snapshot {
                     country: f.country.to_string(),
                     pathway: st
                         .and_then(|x| x.decision.pathway)
+                        .filter(|_| self.missing.is_empty())
                         .map(|p| p.id().to_string()),
                     mechanism: f.mechanism.as_ref().map(|m| m.kind.id().to_string()),
                     certificate: f.certificate().map(str::to_string),
-                    satisfied: st.is_none_or(|x| x.satisfied),
+                    satisfied: self.missing.is_empty() && st.is_none_or(|x| x.satisfied),
                     individuals: st.map_or(0, |x| x.decision.individuals),
                     sensitive_individuals: st.map_or(0, |x| x.decision.sensitive_individuals),
                 }
@@ -1013,7 +1064,11 @@ impl Snapshot {
                         .collect()
                 })
                 .unwrap_or_default(),
-            pathway: s.pathway.map(|p| p.id().to_string()),
+            pathway: s
+                .pathway
+                .filter(|_| self.missing.is_empty())
+                .map(|p| p.id().to_string()),
+            missing_facts: self.missing.clone(),
             flows,
             suspension: self.suspension.as_ref().map(|o| o.reference.clone()),
             alerts: s.alerts.iter().map(|a| a.text(Lang::En)).collect(),

@@ -20,6 +20,7 @@ async fn a_processor_signs_in_and_sees_its_dashboard_in_both_languages() {
             Some("310000"),
         )
         .await;
+    kit.facts(&p, false).await;
     for (flow, recipient, country) in [
         ("crm", "Acme Marketing Cloud Inc.", "SG"),
         ("hr", "Acme GmbH", "DE"),

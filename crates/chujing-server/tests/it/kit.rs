@@ -10,7 +10,7 @@ use chujing_law::Date;
 use chujing_server::{AppState, Clock};
 use chujing_store::Store;
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// The fixed instant of the tests.
@@ -105,6 +105,23 @@ impl Kit {
             .await
             .unwrap();
         (org.id, t.token)
+    }
+}
+
+impl Kit {
+    /// Records the processor's facts (`PUT /api/v1/processor`) for the token `p`: located in China, a CIIO
+    /// or not.
+    pub async fn facts(&self, p: &str, ciio: bool) {
+        let body = json!({ "ciio": ciio, "located_in_china": true });
+        let (s, r) = self
+            .call(
+                Method::PUT,
+                "/api/v1/processor",
+                Some(p),
+                Some(body.to_string().into_bytes()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
     }
 }
 

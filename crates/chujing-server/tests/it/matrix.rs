@@ -38,6 +38,7 @@ struct Caller {
 
 async fn fixture(kit: &Kit, p: &str, body_id: &str, body: &str) -> Fixture {
     let (application, certificate) = kit.granted(p, body_id, body).await;
+    kit.facts(p, false).await;
     let flow = json!({ "recipient": "Elsewhere Ltd", "country": "US", "categories": ["identity"],
         "mechanism": { "kind": "certification", "certificate": certificate } });
     let (s, _) = kit
@@ -148,6 +149,7 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
             Some(json!({ "passed": true, "evidence": "e" }))
         }
         ("PUT", "/api/v1/flows/{id}") => Some(json!({ "recipient": "R", "country": "SG" })),
+        ("PUT", "/api/v1/processor") => Some(json!({ "ciio": false, "located_in_china": true })),
         ("POST", "/api/v1/transfers/check") => Some(json!({ "flow": "us", "individuals": 1 })),
         ("POST", "/api/v1/transfers") => {
             Some(json!({ "batch_id": "b1", "flow": "us", "individuals": 150000 }))

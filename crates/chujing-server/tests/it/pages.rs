@@ -324,6 +324,7 @@ async fn the_dashboard_shows_the_processors_own_window_flows_batches_and_a_suspe
     let (_dir, kit) = kit().await;
     let national = kit.national().await;
     let (org, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    kit.facts(&p, false).await;
     let (_, body) = kit.member(OrgKind::CertificationBody, "Body", None).await;
     let flow = json!({ "recipient": "Acme GmbH", "country": "DE" })
         .to_string()
@@ -425,6 +426,7 @@ async fn the_dashboard_lists_deadlines_and_removes_a_batch_with_its_reason() {
     let (_dir, kit) = kit().await;
     let national = kit.national().await;
     let (org, p) = kit.member(OrgKind::Processor, "Acme", Some("310000")).await;
+    kit.facts(&p, false).await;
     let flow = json!({ "recipient": "Acme GmbH", "country": "DE",
         "mechanism": { "kind": "security_assessment", "since": "2024-05-06" } });
     let (s, f) = kit

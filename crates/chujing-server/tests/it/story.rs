@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use chujing_app::certify::{OrgKind, accounts};
 use chujing_cert::MaterialKind;
 use chujing_law::{Lang, RuleBook};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::kit::{Kit, PROFILE, now};
 
@@ -298,8 +298,30 @@ async fn transfers_within_and_outside_scope(
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
 
-    // Small batches need no mechanism; at 150,000 the certificate is the mechanism, and within scope.
+    // Before the processor's facts are recorded the gate decides nothing: it denies, naming them.
     let check = |n: u64| json!({ "flow": "crm", "individuals": n });
+    let (s, a) = kit
+        .post("/api/v1/transfers/check", Some(p1), check(1000))
+        .await;
+    assert_eq!((s, &a["decision"]), (StatusCode::OK, &json!("deny")), "{a}");
+    assert_eq!(a["reasons"][0]["code"], "processor_facts_missing", "{a}");
+    assert_eq!(
+        a["reasons"][0]["facts"],
+        json!(["ciio", "located_in_china"]),
+        "{a}"
+    );
+    assert_eq!(a["pathway"], Value::Null, "{a}");
+    let (s, _) = kit.get("/api/v1/processor", Some(p1)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    kit.facts(p1, false).await;
+    let (_, f) = kit.get("/api/v1/processor", Some(p1)).await;
+    assert_eq!(
+        (&f["ciio"], &f["located_in_china"]),
+        (&json!(false), &json!(true)),
+        "{f}"
+    );
+
+    // Small batches need no mechanism; at 150,000 the certificate is the mechanism, and within scope.
     let (s, a) = kit
         .post("/api/v1/transfers/check", Some(p1), check(1000))
         .await;
@@ -533,5 +555,59 @@ async fn every_route_of_the_openapi_document_declares_its_policy() {
     assert!(
         undocumented.is_empty(),
         "policies for routes not served: {undocumented:?}"
+    );
+}
+
+/// A CIIO recorded through the API has its batch denied by the gate where `assess` says security assessment
+/// (PIPL Art. 40): the gate reads the facts recorded, not assumed ones.
+#[tokio::test]
+async fn a_ciio_recorded_through_the_api_is_denied_where_assess_says_security_assessment() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("c.db").display())).await;
+    let (_, p) = kit.member(OrgKind::Processor, "Grid Co.", Some("31")).await;
+    let flow = json!({ "recipient": "R", "country": "SG", "categories": ["identity"] });
+    let (s, r) = kit
+        .call(
+            Method::PUT,
+            "/api/v1/flows/crm",
+            Some(&p),
+            Some(flow.to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    kit.facts(&p, true).await;
+    let (_, a) = kit
+        .post(
+            "/api/v1/transfers/check",
+            Some(&p),
+            json!({ "flow": "crm", "individuals": 10 }),
+        )
+        .await;
+    assert_eq!(
+        (&a["decision"], &a["pathway"]),
+        (&json!("deny"), &json!("security_assessment")),
+        "{a}"
+    );
+    let (s, r) = kit
+        .post(
+            "/api/v1/transfers",
+            Some(&p),
+            json!({ "batch_id": "b1", "flow": "crm", "individuals": 10 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["answer"]["decision"], "deny", "{r}");
+    let profile = "[processor]\nname = \"Grid Co.\"\nciio = true\nlocated_in_china = true\n[[flows]]\nid = \"crm\"\n\
+        recipient = \"R\"\ncountry = \"SG\"\npurposes = [\"x\"]\ncategories = [\"identity\"]\nindividuals = 10\n";
+    let assessed = chujing_app::certify::profiles::decide(
+        &chujing_law::RuleBook::embedded().unwrap(),
+        profile,
+        now().today,
+        chujing_law::Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        assessed.flows[0].pathway,
+        chujing_law::Pathway::SecurityAssessment
     );
 }

@@ -75,6 +75,9 @@ async fn story(store: Store) -> Observed {
         name: "Acme".into(),
         ciio: false,
         located_in_china: true,
+        individuals_processed: Some(2_000_000),
+        province: Some("31".into()),
+        representative_in_china: None,
     };
     store.set_processor(&processor).await.unwrap();
     let hr = FlowSettings {

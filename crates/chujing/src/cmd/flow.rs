@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chujing_app::settings::{self, FlowChange, ProcessorChange};
+use chujing_app::settings::{self, Change, FlowChange, ProcessorChange};
 use chujing_law::Date;
 use chujing_ledger::LedgerStore;
 
@@ -59,6 +59,15 @@ pub enum ProcessorCommand {
         /// Located in mainland China (false for a processor abroad under PIPL Art. 3(2)).
         #[arg(long, value_name = "BOOL")]
         located_in_china: Option<bool>,
+        /// All individuals whose PI it processes (`none` clears it); the rules of 2022–2024 test it.
+        #[arg(long, value_name = "N|none", value_parser = parse_count_change)]
+        individuals_processed: Option<Change<u64>>,
+        /// The province where it is registered (`none` clears it).
+        #[arg(long, value_name = "PROVINCE|none", value_parser = parse_text_change)]
+        province: Option<Change<String>>,
+        /// Its representative or designated body in China, for a processor abroad (`none` clears it).
+        #[arg(long, value_name = "NAME|none", value_parser = parse_text_change)]
+        representative_in_china: Option<Change<String>>,
     },
     /// Show the processor's settings.
     Show {
@@ -70,6 +79,24 @@ pub enum ProcessorCommand {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
+}
+
+fn parse_count_change(s: &str) -> Result<Change<u64>, String> {
+    if s == "none" {
+        return Ok(Change::Clear);
+    }
+    s.replace(['_', ','], "")
+        .parse()
+        .map(Change::Set)
+        .map_err(|_| format!("`{s}`: expected a number of individuals, or none"))
+}
+
+fn parse_text_change(s: &str) -> Result<Change<String>, String> {
+    Ok(if s == "none" {
+        Change::Clear
+    } else {
+        Change::Set(s.to_string())
+    })
 }
 
 pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
@@ -146,11 +173,17 @@ pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
                 name,
                 ciio,
                 located_in_china,
+                individuals_processed,
+                province,
+                representative_in_china,
             } => {
                 let change = ProcessorChange {
                     name,
                     ciio,
                     located_in_china,
+                    individuals_processed,
+                    province,
+                    representative_in_china,
                 };
                 let p = settings::set_processor(&store, change).await?;
                 writeln!(anstream::stdout(), "processor `{}` recorded", p.name)?;
@@ -167,15 +200,20 @@ pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
                 } else if recorded.is_none() {
                     writeln!(
                         anstream::stdout(),
-                        "no processor recorded: counting assumes not a CIIO, located in China (record it with `chujing processor set`)"
+                        "no processor recorded: the gate (`ledger check`) refuses until it is (`chujing processor set --ciio BOOL --located-in-china BOOL`)"
                     )?;
                 } else {
                     writeln!(
                         anstream::stdout(),
-                        "{} (CIIO: {}, located in China: {})",
+                        "{} (CIIO: {}, located in China: {}, individuals processed: {}, province: {}, representative \
+                         in China: {})",
                         p.name,
                         p.ciio,
-                        p.located_in_china
+                        p.located_in_china,
+                        p.individuals_processed
+                            .map_or("not recorded".into(), |n| n.to_string()),
+                        p.province.as_deref().unwrap_or("not recorded"),
+                        p.representative_in_china.as_deref().unwrap_or("—"),
                     )?;
                 }
             }

@@ -401,8 +401,43 @@ fn thresholds_alerts_and_the_what_if_gate() {
     );
     assert_eq!(s["pathway"], "exempt");
 
-    // 20,000 more people would cross 100,000: a standard contract or certification is needed, none recorded.
+    // The gate decides nothing before the processor's facts are recorded: it names them, exit 2.
     let next = ledger.file("next.csv", csv(85_000..105_000).as_bytes());
+    let gate = [
+        "ledger",
+        "check",
+        next.as_str(),
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-11-23",
+    ];
+    let (code, _, err) = ledger.run(&gate);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`ciio`")
+            && err.contains("`located_in_china`")
+            && err.contains("processor set"),
+        "{err}"
+    );
+    // The first record states both facts: a name alone is refused.
+    let (code, _, err) = ledger.run(&["processor", "set", "--name", "Acme"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = ledger.run(&[
+        "processor",
+        "set",
+        "--name",
+        "Acme",
+        "--ciio",
+        "false",
+        "--located-in-china",
+        "true",
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    // 20,000 more people would cross 100,000: a standard contract or certification is needed, none recorded.
     let (code, out, _) = ledger.run(&[
         "ledger",
         "check",
@@ -463,6 +498,48 @@ fn thresholds_alerts_and_the_what_if_gate() {
         "2026-11-23",
     ]);
     assert_eq!(code, 0);
+}
+
+/// A CIIO recorded through the CLI has even a small batch denied: any PI it exports needs a security
+/// assessment (PIPL Art. 40), as `assess` says of the same facts.
+#[test]
+fn a_ciio_recorded_through_the_cli_is_denied_where_assess_says_security_assessment() {
+    let ledger = Ledger::sqlite();
+    let (code, _, err) = ledger.run(&[
+        "processor",
+        "set",
+        "--name",
+        "Grid Co.",
+        "--ciio",
+        "true",
+        "--located-in-china",
+        "true",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let small = ledger.file("small.csv", csv(0..10).as_bytes());
+    let (code, out, err) = ledger.run(&[
+        "ledger",
+        "check",
+        &small,
+        "--subject-column",
+        "id",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-11-23",
+        "--json",
+    ]);
+    assert_eq!(code, 3, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["after"]["flow_pathway"], "security_assessment", "{v}");
+    let profile = ledger.file(
+        "ciio.toml",
+        b"[processor]\nname = \"Grid Co.\"\nciio = true\nlocated_in_china = true\n\n[[flows]]\nid = \"crm\"\n\
+          recipient = \"R\"\ncountry = \"SG\"\npurposes = [\"customer_service\"]\ncategories = [\"name\"]\n\
+          individuals = 10\n",
+    );
+    let a = ledger.json(&["assess", &profile, "--as-of", "2026-11-23"]);
+    assert_eq!(a["flows"][0]["pathway"], "security_assessment", "{a}");
 }
 
 #[test]

@@ -218,6 +218,11 @@ fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_updat
 
     let servers = [Server::start(&env), Server::start(&env)];
     let ports = [servers[0].1, servers[1].1];
+    let facts = r#"{"ciio": false, "located_in_china": true}"#;
+    assert_eq!(
+        http(ports[0], "PUT", "/api/v1/processor", &processor, facts).0,
+        200
+    );
     let flow = r#"{"recipient": "Acme GmbH", "country": "DE"}"#;
     assert_eq!(
         http(ports[0], "PUT", "/api/v1/flows/hr", &processor, flow).0,
