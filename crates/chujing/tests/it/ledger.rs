@@ -623,7 +623,20 @@ fn status_says_when_the_processor_facts_are_assumed() {
         out.contains("no processor facts recorded: assumed not a CIIO"),
         "{out}"
     );
+    // The first record states both facts the law always reads.
     let (code, _, err) = ledger.run(&["processor", "set", "--name", "Acme", "--ciio", "false"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`located_in_china`"), "{err}");
+    let (code, _, err) = ledger.run(&[
+        "processor",
+        "set",
+        "--name",
+        "Acme",
+        "--ciio",
+        "false",
+        "--located-in-china",
+        "true",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(ledger.status("2026-11-23")["processor_recorded"], true);
     let (_, out, _) = ledger.run(&["ledger", "status", "--as-of", "2026-11-23"]);
