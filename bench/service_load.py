@@ -83,6 +83,7 @@ def seed(binary, env, port, db, certificates):
         call(port, "PUT", f"{base}/review/{item}", body, {"passed": True, "evidence": "seen"})
     call(port, "POST", f"{base}/actions/start_audit", body, {})
     number = call(port, "POST", f"{base}/actions/grant", body, {})["certificate"]
+    call(port, "PUT", "/api/v1/processor", processor, {"ciio": False, "located_in_china": True})
     call(port, "PUT", "/api/v1/flows/crm", processor, {
         "recipient": "Acme Marketing Cloud Inc.", "country": "SG", "purposes": ["loyalty_programme"],
         "categories": ["identity", "contact"], "mechanism": {"kind": "certification", "certificate": number}})
