@@ -107,13 +107,6 @@ pub enum ProcessorFact {
 }
 
 impl ProcessorFact {
-    /// Every fact, in the order they are named.
-    pub const ALL: [ProcessorFact; 3] = [
-        ProcessorFact::Ciio,
-        ProcessorFact::LocatedInChina,
-        ProcessorFact::IndividualsProcessed,
-    ];
-
     /// The identifier used in profiles, the API and rule packs.
     pub fn id(self) -> &'static str {
         match self {

@@ -40,6 +40,22 @@ impl Ledger {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
     }
 
+    /// Records the processor's facts (`processor set`), located in China, a CIIO or not; asserts success.
+    fn record_processor(&self, name: &str, ciio: bool) {
+        let ciio = ciio.to_string();
+        let (code, _, err) = self.run(&[
+            "processor",
+            "set",
+            "--name",
+            name,
+            "--ciio",
+            &ciio,
+            "--located-in-china",
+            "true",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+
     fn file(&self, name: &str, bytes: &[u8]) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
@@ -425,17 +441,7 @@ fn thresholds_alerts_and_the_what_if_gate() {
     // The first record states both facts: a name alone is refused.
     let (code, _, err) = ledger.run(&["processor", "set", "--name", "Acme"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = ledger.run(&[
-        "processor",
-        "set",
-        "--name",
-        "Acme",
-        "--ciio",
-        "false",
-        "--located-in-china",
-        "true",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ledger.record_processor("Acme", false);
 
     // 20,000 more people would cross 100,000: a standard contract or certification is needed, none recorded.
     let (code, out, _) = ledger.run(&[
@@ -505,17 +511,7 @@ fn thresholds_alerts_and_the_what_if_gate() {
 #[test]
 fn a_ciio_recorded_through_the_cli_is_denied_where_assess_says_security_assessment() {
     let ledger = Ledger::sqlite();
-    let (code, _, err) = ledger.run(&[
-        "processor",
-        "set",
-        "--name",
-        "Grid Co.",
-        "--ciio",
-        "true",
-        "--located-in-china",
-        "true",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ledger.record_processor("Grid Co.", true);
     let small = ledger.file("small.csv", csv(0..10).as_bytes());
     let (code, out, err) = ledger.run(&[
         "ledger",
@@ -576,7 +572,7 @@ fn a_ledger_that_does_not_exist_or_holds_nothing_is_no_count() {
         assert!(!path.exists(), "{args:?} created a ledger");
     }
     // Recording the processor creates the ledger; it still holds no batches.
-    ledger.run(&["processor", "set", "--name", "Acme"]);
+    ledger.record_processor("Acme", false);
     let (code, _, err) = ledger.run(&["assess", "examples/small-exempt.toml", "--ledger"]);
     assert_ne!(code, 0);
     assert!(err.contains("holds no batches"), "{err}");
@@ -601,7 +597,7 @@ fn sqlite_and_postgres_give_identical_answers() {
         ledger.ingest(&b, "hr", "2024-05-10", &[]);
         ledger.ingest(&b, "hr", "2024-05-10", &[]);
         ledger.run(&["flow", "set", "hr", "--exemption", "hr_management"]);
-        ledger.run(&["processor", "set", "--name", "Acme"]);
+        ledger.record_processor("Acme", false);
         ["2024-03-21", "2024-06-01", "2025-01-01"].map(|d| ledger.status(d))
     };
     let sqlite = story(&Ledger::sqlite());
@@ -627,17 +623,7 @@ fn status_says_when_the_processor_facts_are_assumed() {
     let (code, _, err) = ledger.run(&["processor", "set", "--name", "Acme", "--ciio", "false"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("`located_in_china`"), "{err}");
-    let (code, _, err) = ledger.run(&[
-        "processor",
-        "set",
-        "--name",
-        "Acme",
-        "--ciio",
-        "false",
-        "--located-in-china",
-        "true",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ledger.record_processor("Acme", false);
     assert_eq!(ledger.status("2026-11-23")["processor_recorded"], true);
     let (_, out, _) = ledger.run(&["ledger", "status", "--as-of", "2026-11-23"]);
     assert!(!out.contains("no processor facts recorded"), "{out}");
