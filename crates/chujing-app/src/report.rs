@@ -318,7 +318,7 @@ pub fn check_standard_contract(
         items: form
             .clauses
             .iter()
-            .map(|c| c.items.len() + usize::from(c.lead.is_some()))
+            .map(chujing_law::form::FormClause::parts)
             .sum(),
         reference: form.made_from.clone(),
         findings,

@@ -12,8 +12,8 @@
 use chujing_law::Lang;
 use chujing_law::explain::number;
 use chujing_law::form::{
-    Fingerprint, Form, FormClause, FormId, FormItem, MadeFrom, chinese_numeral, normalise,
-    parse_numeral, sketch,
+    Fingerprint, Form, FormClause, FormId, FormItem, MadeFrom, Numbering, chinese_numeral,
+    normalise, parse_numeral, sketch,
 };
 use serde::Serialize;
 
@@ -52,15 +52,26 @@ pub struct Clause {
     pub items: Vec<Item>,
 }
 
-/// An item of a contract's clause.
+/// A numbered part of a contract's clause: an item （二）, or a point 2. or sub-point （2） inside one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// Its number as written: 2 for （二）.
+    /// How it is numbered.
+    pub level: Numbering,
+    /// Its number as written: 2 for （二）, 2., （2）.
     pub number: u32,
     /// Its first line.
     pub line: usize,
-    /// Its text, the label left off.
+    /// Its own text, the label left off: the text before its first point.
     pub text: String,
+    /// The points it holds, in the order written.
+    pub points: Vec<Item>,
+}
+
+impl Item {
+    /// Its label as written: （二）, 2., （2）.
+    pub fn label(&self) -> String {
+        self.level.label(self.number)
+    }
 }
 
 /// A numbered item of Annex I.
@@ -99,16 +110,45 @@ fn clause_heading(line: &str) -> Option<(u32, String)> {
     (heading.chars().count() <= 40).then(|| (number, heading.to_string()))
 }
 
-/// `（二）境外接收方…` → (2, "境外接收方…"); also with half-width parentheses.
-fn item_label(line: &str) -> Option<(u32, String)> {
-    let rest = line.strip_prefix('（').or_else(|| line.strip_prefix('('))?;
-    let end = rest.find(['）', ')'])?;
-    let number = parse_numeral(rest.get(..end)?)?;
-    let close = rest.get(end..)?.chars().next()?;
-    Some((
-        number,
-        rest.get(end + close.len_utf8()..)?.trim().to_string(),
-    ))
+/// A line's label and the text after it: `（二）境外接收方…` is item 2, `2. 采取…` point 2 and `（2）加密…`
+/// sub-point 2; parentheses and digits may be full- or half-width, a point's mark `.`, `．` or `、`.
+fn item_label(line: &str) -> Option<(Numbering, u32, String)> {
+    let text = |rest: &str| rest.trim().to_string();
+    if let Some(rest) = line.strip_prefix('（').or_else(|| line.strip_prefix('(')) {
+        let end = rest.find(['）', ')'])?;
+        let inside = rest.get(..end)?;
+        let close = rest.get(end..)?.chars().next()?;
+        let after = text(rest.get(end + close.len_utf8()..)?);
+        return match digits(inside) {
+            Some(n) => Some((Numbering::SubPoint, n, after)),
+            None => Some((Numbering::Item, parse_numeral(inside)?, after)),
+        };
+    }
+    let end = line.find(|c: char| !(c.is_ascii_digit() || ('０'..='９').contains(&c)))?;
+    let number = digits(line.get(..end)?)?;
+    let rest = line.get(end..)?;
+    let mark = rest.chars().next().filter(|c| matches!(c, '.' | '．' | '、'))?;
+    let after = rest.get(mark.len_utf8()..)?;
+    // 1.5万人 is a figure, not point 1.
+    if after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return None;
+    }
+    Some((Numbering::Point, number, text(after)))
+}
+
+/// ASCII or full-width digits as a number of 1 … 999.
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || s.chars().count() > 3 {
+        return None;
+    }
+    s.chars()
+        .try_fold(0u32, |n, c| {
+            let d = c
+                .to_digit(10)
+                .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))?;
+            Some(n * 10 + d)
+        })
+        .filter(|&n| n > 0)
 }
 
 /// `附录一：个人信息出境说明` → 1.
@@ -193,18 +233,10 @@ fn annex_label(label: &str) -> Option<u32> {
 /// `3. 出境个人信息的规模：15万人（来源: …）` → (3, label, "15万人"); also an unnumbered line that starts with
 /// an item's label (a table's cell: `出境个人信息的规模`, the value in the next cell), numbered by its label.
 fn annex_item(line: &str) -> Option<(u32, String, String)> {
-    let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
-    // A number is one only with its mark (`3.`, `3、`): a value such as `15万人` starts with digits too.
-    let numbered = line
-        .get(digits.len()..)
-        .and_then(|rest| rest.strip_prefix(['.', '．', '、']))
-        .filter(|_| !digits.is_empty());
-    let (number, rest) = if let Some(rest) = numbered {
-        (Some(digits.parse().ok()?), rest.trim().to_string())
-    } else if let Some((n, rest)) = item_label(line) {
-        (Some(n), rest)
-    } else {
-        (None, line.to_string())
+    // A number is one only with its mark (`3.`, `3、`, `（3）`): a value such as `15万人` starts with digits too.
+    let (number, rest) = match item_label(line) {
+        Some((_, n, rest)) => (Some(n), rest),
+        None => (None, line.to_string()),
     };
     let (label, value) = match rest.find(['：', ':']) {
         Some(at) => {
@@ -308,20 +340,39 @@ pub fn parse(text: &str) -> Contract {
 }
 
 fn body_line(clause: &mut Clause, line_no: usize, line: &str) {
-    if let Some((number, text)) = item_label(line) {
-        clause.items.push(Item {
+    if let Some((level, number, text)) = item_label(line) {
+        let item = Item {
+            level,
             number,
             line: line_no,
             text,
-        });
+            points: Vec::new(),
+        };
+        place(&mut clause.items, item);
     } else if let Some(item) = clause.items.last_mut() {
-        item.text.push_str(line);
+        continue_text(item, line);
     } else {
         clause
             .lead
             .get_or_insert_with(|| (line_no, String::new()))
             .1
             .push_str(line);
+    }
+}
+
+/// Puts a numbered part under the last part of a shallower level (a point under its item), or beside it.
+fn place(parts: &mut Vec<Item>, item: Item) {
+    match parts.last_mut() {
+        Some(last) if last.level < item.level => place(&mut last.points, item),
+        _ => parts.push(item),
+    }
+}
+
+/// A line without a label continues the part written last, at its deepest level.
+fn continue_text(item: &mut Item, line: &str) {
+    match item.points.last_mut() {
+        Some(point) => continue_text(point, line),
+        None => item.text.push_str(line),
     }
 }
 
@@ -355,26 +406,11 @@ pub fn fingerprint(
                 chinese_numeral(i as u32 + 1)
             )));
         }
-        let mut items = Vec::new();
-        for (j, item) in c.items.iter().enumerate() {
-            if item.number as usize != j + 1 {
-                return Err(NotAForm(format!(
-                    "line {}: item （{}） where （{}） was expected",
-                    item.line,
-                    chinese_numeral(item.number),
-                    chinese_numeral(j as u32 + 1)
-                )));
-            }
-            items.push(FormItem {
-                number: u8::try_from(item.number).unwrap_or(u8::MAX),
-                fingerprint: Fingerprint::of(&item.text),
-            });
-        }
         clauses.push(FormClause {
             number: u8::try_from(c.number).unwrap_or(u8::MAX),
             heading: normalise(&c.heading),
             lead: c.lead.as_ref().map(|(_, t)| Fingerprint::of(t)),
-            items,
+            items: fingerprint_parts(&c.items)?,
         });
     }
     Ok(Form {
@@ -385,6 +421,32 @@ pub fn fingerprint(
         clauses,
         annex_items,
     })
+}
+
+/// The fingerprints of one clause's or item's parts, which must be numbered one onwards at one level each.
+fn fingerprint_parts(parts: &[Item]) -> Result<Vec<FormItem>, NotAForm> {
+    let level = parts.first().map_or(Numbering::Item, |p| p.level);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(j, item)| {
+            let expected = u32::try_from(j + 1).unwrap_or(u32::MAX);
+            if item.level != level || item.number != expected {
+                return Err(NotAForm(format!(
+                    "line {}: {} where {} was expected",
+                    item.line,
+                    item.label(),
+                    level.label(expected)
+                )));
+            }
+            Ok(FormItem {
+                number: u8::try_from(item.number).unwrap_or(u8::MAX),
+                level: item.level,
+                fingerprint: Fingerprint::of(&item.text),
+                points: fingerprint_parts(&item.points)?,
+            })
+        })
+        .collect()
 }
 
 /// What a finding is about.
@@ -590,89 +652,71 @@ fn altered_detail(similarity: f64, lang: Lang) -> String {
 /// Pairs the contract's items with the form's: first those that match exactly (blanks filled), then, among the
 /// rest, the most alike above [`ALTERED`] as altered; the form's items left are missing, the contract's added.
 /// Pairing by text rather than by number names the right item when one was deleted and the rest renumbered.
+/// The points inside each pair are compared the same way, one level down.
 fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, out: &mut Comparison) {
+    compare_parts(&fc.label(), &fc.items, &cc.items, lang, out);
+}
+
+fn compare_parts(
+    within: &str,
+    form: &[FormItem],
+    contract: &[Item],
+    lang: Lang,
+    out: &mut Comparison,
+) {
     let mut form_left: Vec<&FormItem> = Vec::new();
-    let mut contract_left: Vec<&Item> = cc.items.iter().collect();
-    for fi in &fc.items {
+    let mut contract_left: Vec<&Item> = contract.iter().collect();
+    let mut pairs: Vec<(&FormItem, &Item)> = Vec::new();
+    for fi in form {
         let exact = contract_left
             .iter()
             .enumerate()
-            .filter_map(|(k, ci)| Some((k, ci, fi.fingerprint.fills(&ci.text)?)))
+            .filter(|(_, ci)| ci.level == fi.level)
+            .filter_map(|(k, ci)| Some((k, *ci, fi.fingerprint.fills(&ci.text)?)))
             .min_by_key(|(_, ci, _)| ci.number.abs_diff(u32::from(fi.number)));
         match exact {
             Some((k, ci, fills)) => {
-                out.filled(
-                    format!("{}{}", fc.label(), fi.label()),
-                    ci.line,
-                    Some(fills),
-                );
+                out.filled(format!("{within}{}", fi.label()), ci.line, Some(fills));
+                pairs.push((fi, ci));
                 contract_left.remove(k);
             }
             None => form_left.push(fi),
         }
     }
-    let findings = &mut out.findings;
-    // Each of the contract's items sketched once, then compared with every item of the form left.
-    let sketches: Vec<Vec<u32>> = contract_left.iter().map(|ci| sketch(&ci.text)).collect();
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (a, fi) in form_left.iter().enumerate() {
-        for (b, other) in sketches.iter().enumerate() {
-            let s = fi.fingerprint.similarity_to(other);
-            if s >= ALTERED {
-                pairs.push((s, a, b));
-            }
-        }
-    }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
-    let mut form_used = vec![false; form_left.len()];
-    let mut contract_used = vec![false; contract_left.len()];
-    let mut altered: Vec<(usize, usize, f64)> = Vec::new();
-    for (s, a, b) in pairs {
-        if form_used.get(a) == Some(&false) && contract_used.get(b) == Some(&false) {
-            if let Some(u) = form_used.get_mut(a) {
-                *u = true;
-            }
-            if let Some(u) = contract_used.get_mut(b) {
-                *u = true;
-            }
-            altered.push((a, b, s));
-        }
-    }
-    let place = |fi: &FormItem| format!("{}{}", fc.label(), fi.label());
+    let altered = pair_altered(&form_left, &contract_left);
+    let place = |fi: &FormItem| format!("{within}{}", fi.label());
     for (a, fi) in form_left.iter().enumerate() {
         let pair = altered.iter().find(|(x, _, _)| *x == a);
-        findings.push(
-            match pair.and_then(|(_, b, s)| Some((contract_left.get(*b)?, *s))) {
-                Some((ci, s)) => Finding {
+        match pair.and_then(|(_, b, s)| Some((*contract_left.get(*b)?, *s))) {
+            Some((ci, s)) => {
+                out.findings.push(Finding {
                     kind: FindingKind::Altered,
                     place: place(fi),
                     line: Some(ci.line),
-                    text: Some(shorten(
-                        &format!("（{}）{}", chinese_numeral(ci.number), ci.text),
-                        200,
-                    )),
+                    text: Some(shorten(&format!("{}{}", ci.label(), ci.text), 200)),
                     detail: altered_detail(s, lang),
-                },
-                None => Finding {
-                    kind: FindingKind::Missing,
-                    place: place(fi),
-                    line: None,
-                    text: None,
-                    detail: lang
-                        .pick(
-                            "no item of the clause is this item of the form",
-                            "该条中没有与范本该项对应的内容",
-                        )
-                        .to_string(),
-                },
-            },
-        );
+                });
+                pairs.push((fi, ci));
+            }
+            None => out.findings.push(Finding {
+                kind: FindingKind::Missing,
+                place: place(fi),
+                line: None,
+                text: None,
+                detail: lang
+                    .pick(
+                        "no item of the clause is this item of the form",
+                        "该条中没有与范本该项对应的内容",
+                    )
+                    .to_string(),
+            }),
+        }
     }
     for (b, ci) in contract_left.iter().enumerate() {
-        if contract_used.get(b) == Some(&false) {
-            findings.push(Finding {
+        if !altered.iter().any(|(_, y, _)| *y == b) {
+            out.findings.push(Finding {
                 kind: FindingKind::Added,
-                place: format!("{}（{}）", fc.label(), chinese_numeral(ci.number)),
+                place: format!("{within}{}", ci.label()),
                 line: Some(ci.line),
                 text: Some(shorten(&ci.text, 160)),
                 detail: lang
@@ -684,6 +728,44 @@ fn compare_items(fc: &FormClause, cc: &Clause, lang: Lang, out: &mut Comparison)
             });
         }
     }
+    // One level down, in the form's order.
+    pairs.sort_by_key(|(fi, _)| fi.number);
+    for (fi, ci) in pairs {
+        compare_parts(&place(fi), &fi.points, &ci.points, lang, out);
+    }
+}
+
+/// Among the form's parts and the contract's left unpaired, the most alike pairs above [`ALTERED`], each part
+/// used once: (form's index, contract's index, similarity).
+fn pair_altered(form_left: &[&FormItem], contract_left: &[&Item]) -> Vec<(usize, usize, f64)> {
+    // Each of the contract's parts sketched once, then compared with every part of the form left.
+    let sketches: Vec<Vec<u32>> = contract_left.iter().map(|ci| sketch(&ci.text)).collect();
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (a, fi) in form_left.iter().enumerate() {
+        for (b, other) in sketches.iter().enumerate() {
+            let same_level = contract_left.get(b).is_some_and(|ci| ci.level == fi.level);
+            let s = fi.fingerprint.similarity_to(other);
+            if same_level && s >= ALTERED {
+                pairs.push((s, a, b));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut form_used = vec![false; form_left.len()];
+    let mut contract_used = vec![false; contract_left.len()];
+    let mut altered = Vec::new();
+    for (s, a, b) in pairs {
+        if form_used.get(a) == Some(&false) && contract_used.get(b) == Some(&false) {
+            if let Some(u) = form_used.get_mut(a) {
+                *u = true;
+            }
+            if let Some(u) = contract_used.get_mut(b) {
+                *u = true;
+            }
+            altered.push((a, b, s));
+        }
+    }
+    altered
 }
 
 /// Wordings by which a term puts itself above the body of the contract, or sets part of it aside.
@@ -1246,6 +1328,119 @@ mod tests {
             1,
             "{:?}",
             check_annex_ii(&contra, Lang::Zh)
+        );
+    }
+
+    /// A clause whose items hold points (1.) and sub-points (（1）), as the official form's 第三条（七） does.
+    const NESTED: &str = "\
+第一条 定义
+（一）“甲方”指个人信息处理者。
+第二条 境外接收方的义务
+（一）乙方采取下列措施：
+1. 技术措施，包括：
+（1）在____中加密；
+（2）去标识化。
+2. 管理措施，包括访问控制、权限审批和人员培训。
+（二）乙方接受监督。
+";
+
+    fn nested() -> Form {
+        let made = MadeFrom {
+            file: "nested.txt".into(),
+            sha256: "0".into(),
+            verified: false,
+        };
+        fingerprint(
+            FormId::StandardContract,
+            NESTED,
+            made,
+            Vec::new(),
+            "t".into(),
+            "s".into(),
+        )
+        .expect("a form with points and sub-points reads")
+    }
+
+    #[test]
+    fn points_and_sub_points_are_levels_of_their_own() {
+        let form = nested();
+        let item = form
+            .clauses
+            .get(1)
+            .and_then(|c| c.items.first())
+            .expect("第二条（一）");
+        assert_eq!(form.clauses.get(1).map(|c| c.items.len()), Some(2));
+        assert_eq!(
+            item.points.iter().map(FormItem::label).collect::<Vec<_>>(),
+            vec!["1.", "2."]
+        );
+        assert_eq!(
+            item.points
+                .first()
+                .map(|p| p.points.iter().map(FormItem::label).collect::<Vec<_>>()),
+            Some(vec!["（1）".to_string(), "（2）".to_string()])
+        );
+        let filled = NESTED.replace("在____中加密", "在传输和存储中加密");
+        let c = compare(&form, &parse(&filled), Lang::Zh);
+        assert_eq!(c.findings, Vec::new());
+        assert_eq!(
+            c.filled.iter().map(|f| f.place.as_str()).collect::<Vec<_>>(),
+            vec!["第二条（一）1.（1）"]
+        );
+    }
+
+    #[test]
+    fn a_change_inside_a_point_is_found_at_its_level() {
+        let form = nested();
+        let deleted = NESTED.replace("（2）去标识化。\n", "");
+        let f = compare(&form, &parse(&deleted), Lang::Zh).findings;
+        assert_eq!(
+            f.iter()
+                .map(|f| (f.kind, f.place.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(FindingKind::Missing, "第二条（一）1.（2）")]
+        );
+        let edited = NESTED.replace("和人员培训。", "和人员培训，由乙方自行决定是否采取。");
+        let f = compare(&form, &parse(&edited), Lang::En).findings;
+        assert_eq!(
+            f.iter()
+                .map(|f| (f.kind, f.place.as_str(), f.line))
+                .collect::<Vec<_>>(),
+            vec![(FindingKind::Altered, "第二条（一）2.", Some(8))]
+        );
+        let added = NESTED.replace("（二）乙方接受监督。", "3. 乙方可以再提供。\n（二）乙方接受监督。");
+        let f = compare(&form, &parse(&added), Lang::Zh).findings;
+        assert_eq!(
+            f.iter()
+                .map(|f| (f.kind, f.place.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(FindingKind::Added, "第二条（一）3.")]
+        );
+    }
+
+    #[test]
+    fn a_copy_numbered_out_of_order_at_any_level_is_not_a_form() {
+        let skipped = NESTED.replace("（2）去标识化。", "（3）去标识化。");
+        let made = MadeFrom {
+            file: "x".into(),
+            sha256: "0".into(),
+            verified: false,
+        };
+        let err = fingerprint(
+            FormId::StandardContract,
+            &skipped,
+            made,
+            Vec::new(),
+            "t".into(),
+            "s".into(),
+        )
+        .expect_err("refused");
+        assert_eq!(err.0, "line 7: （3） where （2） was expected");
+        // A figure such as 1.5万 begins no point.
+        assert_eq!(item_label("1.5万人"), None);
+        assert_eq!(
+            item_label("１、措施"),
+            Some((Numbering::Point, 1, "措施".to_string()))
         );
     }
 

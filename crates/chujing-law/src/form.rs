@@ -102,20 +102,67 @@ impl FormClause {
     }
 }
 
-/// An item of a clause: （一）.
+impl FormClause {
+    /// How many numbered items the clause holds, at every level, and its opening text when it has one.
+    pub fn parts(&self) -> usize {
+        usize::from(self.lead.is_some()) + self.items.iter().map(FormItem::count).sum::<usize>()
+    }
+}
+
+/// How a numbered part of a clause is numbered. Each level has its own style, and its numbers run from one
+/// within the part above it: the form's 第三条（七） holds points 1., 2., …, and a point may hold （1）, （2）, ….
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Numbering {
+    /// （一）: an item of the clause.
+    #[default]
+    Item,
+    /// 1.: a point of an item.
+    Point,
+    /// （1）: a sub-point of a point (or of an item that has no points).
+    SubPoint,
+}
+
+impl Numbering {
+    /// The label of number `n` at this level: （三）, 3., （3）.
+    pub fn label(self, n: u32) -> String {
+        match self {
+            Numbering::Item => format!("（{}）", chinese_numeral(n)),
+            Numbering::Point => format!("{n}."),
+            Numbering::SubPoint => format!("（{n}）"),
+        }
+    }
+
+    fn is_item(&self) -> bool {
+        *self == Numbering::Item
+    }
+}
+
+/// A numbered part of a clause: an item （一）, or a point 1. or sub-point （1） inside one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormItem {
-    /// Its number within the clause: 1 for （一）.
+    /// Its number within the part above it: 1 for （一）, 1., （1）.
     pub number: u8,
-    /// Its text's fingerprint.
+    /// How it is numbered; an item (（一）) when not written.
+    #[serde(default, skip_serializing_if = "Numbering::is_item")]
+    pub level: Numbering,
+    /// Its own text's fingerprint: the text before its first point.
     pub fingerprint: Fingerprint,
+    /// The points it holds, in order.
+    #[serde(default, rename = "point", skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<FormItem>,
 }
 
 impl FormItem {
-    /// How the item is named: （一）.
+    /// How the part is named at its own level: （一）, 1., （1）.
     pub fn label(&self) -> String {
-        format!("（{}）", chinese_numeral(u32::from(self.number)))
+        self.level.label(u32::from(self.number))
+    }
+
+    /// This part and every point inside it.
+    pub fn count(&self) -> usize {
+        1 + self.points.iter().map(FormItem::count).sum::<usize>()
     }
 }
 
@@ -517,10 +564,7 @@ impl Form {
         };
         numbered("clause", &mut self.clauses.iter().map(|c| c.number))?;
         for c in &self.clauses {
-            numbered(
-                &format!("{}: item", c.label()),
-                &mut c.items.iter().map(|i| i.number),
-            )?;
+            validate_parts(file, &c.label(), None, &c.items)?;
         }
         if self.made_from.is_some() == self.clauses.is_empty() {
             return Err(LawError::input(
@@ -531,6 +575,28 @@ impl Form {
         }
         Ok(())
     }
+}
+
+/// The parts of one clause or item: numbered one onwards at one level, deeper than the part above them.
+fn validate_parts(
+    file: &str,
+    place: &str,
+    above: Option<Numbering>,
+    parts: &[FormItem],
+) -> Result<(), LawError> {
+    let level = parts.first().map_or(Numbering::Item, |p| p.level);
+    for (i, part) in parts.iter().enumerate() {
+        let expected = level.label(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        if part.level != level || usize::from(part.number) != i + 1 || above >= Some(part.level) {
+            return Err(LawError::input(
+                file,
+                None,
+                format!("{place}: {} is out of order: expected {expected}", part.label()),
+            ));
+        }
+        validate_parts(file, &format!("{place}{}", part.label()), Some(level), &part.points)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -605,13 +671,38 @@ mod tests {
                 lead: Some(Fingerprint::of("在本合同中：")),
                 items: vec![FormItem {
                     number: 1,
-                    fingerprint: Fingerprint::of("甲方是指____。"),
+                    level: Numbering::Item,
+                    fingerprint: Fingerprint::of("乙方应当："),
+                    points: vec![FormItem {
+                        number: 1,
+                        level: Numbering::Point,
+                        fingerprint: Fingerprint::of("采取____措施；"),
+                        points: vec![FormItem {
+                            number: 1,
+                            level: Numbering::SubPoint,
+                            fingerprint: Fingerprint::of("加密；"),
+                            points: Vec::new(),
+                        }],
+                    }],
                 }],
             }],
             annex_items: vec!["处理目的".into()],
         };
         let text = form.to_toml();
-        assert_eq!(Form::from_toml("x.toml", &text).ok(), Some(form));
+        assert_eq!(Form::from_toml("x.toml", &text).ok(), Some(form.clone()));
+        assert_eq!(form.clauses.first().map(FormClause::parts), Some(4));
+        // A point numbered at an item's level is refused, naming where.
+        let mut wrong = form;
+        if let Some(p) = wrong
+            .clauses
+            .first_mut()
+            .and_then(|c| c.items.first_mut())
+            .and_then(|i| i.points.first_mut())
+        {
+            p.level = Numbering::Item;
+        }
+        let err = Form::from_toml("x.toml", &wrong.to_toml()).expect_err("refused");
+        assert!(err.to_string().contains("第一条（一）: （一） is out of order"), "{err}");
     }
 
     #[test]

@@ -112,44 +112,58 @@ impl Distinct {
     }
 }
 
-/// What one column holds of one category so far.
+/// Values of one category that passed their check, of one kind of evidence.
 #[derive(Debug, Clone, Default)]
-struct Tally {
+struct Passes {
     count: u64,
-    /// Of `count`, values named by the words before them ([`Evidence::Named`]).
-    named: u64,
-    shape_only: u64,
     distinct: Distinct,
     samples: Vec<String>,
 }
 
-impl Tally {
-    fn add(&mut self, found: &Found<'_>) {
-        if found.evidence == Evidence::ShapeOnly {
-            self.shape_only += 1;
-            return;
-        }
+impl Passes {
+    fn add(&mut self, text: &str) {
         self.count += 1;
-        self.named += u64::from(found.evidence == Evidence::Named);
-        self.distinct.insert(fingerprint(found.text));
-        if self.samples.len() < SAMPLES {
-            let masked = mask(found.text);
-            if !self.samples.contains(&masked) {
-                self.samples.push(masked);
-            }
+        self.distinct.insert(fingerprint(text));
+        let masked = mask(text);
+        if self.samples.len() < SAMPLES && !self.samples.contains(&masked) {
+            self.samples.push(masked);
         }
     }
 
-    fn merge(&mut self, other: Tally) {
+    fn merge(&mut self, other: Passes) {
         self.count += other.count;
-        self.named += other.named;
-        self.shape_only += other.shape_only;
         self.distinct.extend(other.distinct);
         for s in other.samples {
             if self.samples.len() < SAMPLES && !self.samples.contains(&s) {
                 self.samples.push(s);
             }
         }
+    }
+}
+
+/// What one column holds of one category so far. Values named by the words before them
+/// ([`Evidence::Named`]) are kept apart from the rest: beside named cards, a column of notes may hold order
+/// numbers that pass a Luhn check by chance, and those are weighed on their own.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    named: Passes,
+    unnamed: Passes,
+    shape_only: u64,
+}
+
+impl Tally {
+    fn add(&mut self, found: &Found<'_>) {
+        match found.evidence {
+            Evidence::ShapeOnly => self.shape_only += 1,
+            Evidence::Named => self.named.add(found.text),
+            Evidence::Valid => self.unnamed.add(found.text),
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.named.merge(other.named);
+        self.unnamed.merge(other.unnamed);
+        self.shape_only += other.shape_only;
     }
 }
 
@@ -210,13 +224,15 @@ impl ColumnStats {
     /// The column's report. A category with a check digit is reported only when at least half of the cells
     /// shaped like it pass the check: in a column of random 18-digit order numbers, one in ten passes a Luhn
     /// check by chance, and those passes are dismissed (and listed as such) rather than reported. Values named
-    /// by the words before them in free text are evidence of their own: a column with any is not dismissed.
+    /// by the words before them in free text are evidence of their own and are always reported; the passes
+    /// beside them that no word names are weighed against the failures as a column's are, so that chance
+    /// passes among named cards are dismissed and listed, not reported as cards.
     pub fn report(self) -> ColumnReport {
         let mut findings = Vec::new();
         let mut dismissed: Vec<Dismissed> = Vec::new();
         for (category, tally) in Category::ALL.into_iter().zip(self.tallies) {
             let Some(t) = tally else { continue };
-            if t.count == 0 {
+            if t.named.count + t.unnamed.count == 0 {
                 continue;
             }
             // Minors read from resident IDs go with them; a birth-date or age column keeps its own.
@@ -231,15 +247,20 @@ impl ColumnStats {
             if from_dismissed_ids {
                 continue;
             }
-            if category.has_check_digit() && t.count < t.shape_only && t.named == 0 {
+            let mut kept = t.named;
+            if category.has_check_digit() && t.unnamed.count < t.shape_only {
                 dismissed.push(Dismissed {
                     category,
-                    passed: t.count,
+                    passed: t.unnamed.count,
                     failed: t.shape_only,
                 });
-                continue;
+                if kept.count == 0 {
+                    continue;
+                }
+            } else {
+                kept.merge(t.unnamed);
             }
-            let (distinct, capped) = t.distinct.finish();
+            let (distinct, capped) = kept.distinct.finish();
             let (sensitive, class) = match category.sensitivity() {
                 Sensitivity::Sensitive(c) => (true, Some(c)),
                 _ => (false, None),
@@ -249,11 +270,11 @@ impl ColumnStats {
                 personal: category.is_personal(),
                 sensitive,
                 class,
-                count: t.count,
+                count: kept.count,
                 distinct: distinct.len() as u64,
                 distinct_exact: !capped,
                 failed_check: t.shape_only,
-                samples: t.samples,
+                samples: kept.samples,
             });
         }
         ColumnReport {
@@ -363,5 +384,44 @@ mod tests {
         let r = c.report();
         assert!(r.findings.is_empty());
         assert_eq!(r.dismissed.len(), 1);
+    }
+
+    #[test]
+    fn chance_passes_beside_named_cards_are_dismissed_and_the_named_kept() {
+        let mut c = ColumnStats::new("note");
+        let named = |text| Found {
+            category: Category::BankCard,
+            text,
+            evidence: Evidence::Named,
+        };
+        c.add(&named("6222020200112233445"));
+        c.add(&named("4111111111111111"));
+        // An order number passing Luhn by chance, among nine that fail.
+        c.add(&Found {
+            evidence: Evidence::Valid,
+            ..named("5500000000000004")
+        });
+        for _ in 0..9 {
+            c.add(&Found {
+                evidence: Evidence::ShapeOnly,
+                ..named("5500000000000005")
+            });
+        }
+        let r = c.report();
+        let f = r.findings.first().expect("the named cards are reported");
+        assert_eq!((f.count, f.distinct), (2, 2));
+        assert_eq!(
+            r.dismissed.iter().map(|d| (d.passed, d.failed)).collect::<Vec<_>>(),
+            vec![(1, 9)]
+        );
+        // Unnamed cards that mostly pass are not chance: they are reported with the named.
+        let mut c = ColumnStats::new("note");
+        c.add(&named("6222020200112233445"));
+        c.add(&Found {
+            evidence: Evidence::Valid,
+            ..named("5500000000000004")
+        });
+        let f = c.report().findings;
+        assert_eq!(f.first().map(|f| f.count), Some(2));
     }
 }

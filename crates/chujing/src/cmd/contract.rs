@@ -151,9 +151,14 @@ fn run_fingerprint(args: FingerprintArgs) -> Result<ExitCode> {
             .with_context(|| format!("{}: cannot write", path.display()))?,
         None => print!("{text}"),
     }
-    let items: usize = form.clauses.iter().map(|c| c.items.len()).sum();
+    let items: usize = form
+        .clauses
+        .iter()
+        .flat_map(|c| &c.items)
+        .map(chujing_law::form::FormItem::count)
+        .sum();
     eprintln!(
-        "fingerprinted {} clauses and {items} items of {} (sha256 {})",
+        "fingerprinted {} clauses and {items} numbered items and points of {} (sha256 {})",
         form.clauses.len(),
         made_from.file,
         made_from.sha256

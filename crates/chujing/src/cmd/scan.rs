@@ -235,8 +235,14 @@ fn sensitivity_text(f: &chujing_scan::Finding) -> String {
 fn dismissed_notes(columns: &[ColumnReport]) {
     for c in columns {
         for d in &c.dismissed {
+            // Beside values a word names (卡号, card), only the unnamed passes were weighed and dismissed.
+            let unnamed = if c.findings.iter().any(|f| f.category == d.category) {
+                " that no word names"
+            } else {
+                ""
+            };
             anstream::println!(
-                "  note: column `{}`: {} value(s) pass the {} check but {} of the same shape fail it — taken as chance, not reported",
+                "  note: column `{}`: {} value(s){unnamed} pass the {} check but {} of the same shape fail it — taken as chance, not reported",
                 c.name,
                 d.passed,
                 d.category.id(),

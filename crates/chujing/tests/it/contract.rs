@@ -44,7 +44,7 @@ fn the_form_filled_in_and_signed_has_no_finding() {
     let (code, out, err) = check(SIGNED, &["--profile", PROFILE]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("compared with 9 clauses and 28 items"),
+        out.contains("compared with 9 clauses and 32 items"),
         "{out}"
     );
     assert!(out.contains("no finding"), "{out}");
@@ -191,7 +191,7 @@ fn fingerprints_keep_no_text_of_the_form_and_check_alike() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("fingerprinted 9 clauses and 27 items"),
+        err.contains("fingerprinted 9 clauses and 31 numbered items and points"),
         "{err}"
     );
     let written = std::fs::read_to_string(&toml).unwrap();
@@ -281,8 +281,11 @@ fn a_contract_whose_items_are_a_word_numbered_list_reads_with_its_labels() {
             ));
         }
         match line.strip_prefix('（').and_then(|r| r.split_once('）')) {
-            Some((_, text)) => body.push_str(&crate::util::docx_paragraph(text, Some(clause))),
-            None => body.push_str(&crate::util::docx_paragraph(line, None)),
+            // Items (（一）) only: the points inside 第三条（四） keep their labels in the text.
+            Some((label, text)) if !label.chars().all(|c| c.is_ascii_digit()) => {
+                body.push_str(&crate::util::docx_paragraph(text, Some(clause)))
+            }
+            _ => body.push_str(&crate::util::docx_paragraph(line, None)),
         }
     }
     let numbering = format!(
