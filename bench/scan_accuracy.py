@@ -17,8 +17,9 @@ Two measurements:
 2. column by column through `chujing scan --json` with ordinary headers: each column of N values must be
    reported as its category with all N cells, and decoy columns must report no personal information;
 3. free text and log lines through `chujing scan --json`: a notes column mixing resident IDs, card numbers
-   (with and without a word naming them), mobile numbers, e-mail addresses and order numbers, and a .log file
-   of `key=value`, `key:value`, `|`, `;` and `,` lines: recall per category, and what decoys were taken for.
+   (each named by 卡号 or card), mobile numbers, e-mail addresses and order numbers, and a .log file
+   of `key=value`, `key:value`, `|`, `;` and `,` lines: recall per category (target ≥ 99.5 %), what decoys
+   were taken for, and false positives as a share of the decoy cells (target ≤ 0.1 %).
 
 Installs Faker, python-stdnum and phonenumbers from PyPI if absent. Prints Markdown tables (pasted into docs/accuracy.md).
 """
@@ -316,8 +317,10 @@ def free_text(tmp):
     orders = decoys["order_number_18"]
     inserted = {"cn_resident_id": 0, "bank_card": 0, "cn_mobile": 0, "email": 0}
     notes = []
+    decoy_cells = {"notes": 0, "log": 0}
     for i in range(N):
         kind = i % 4
+        decoy_cells["notes"] += kind in (0, 2)  # an order number beside the values
         if kind == 0:
             notes.append(f"客户来电，证件号 {ids[i]}，手机{mobiles[i]}，订单{orders[i]}")
             inserted["cn_resident_id"] += 1; inserted["cn_mobile"] += 1
@@ -341,6 +344,7 @@ def free_text(tmp):
     ips = positives["ip_address"]
     for i in range(N):
         kind = i % 5
+        decoy_cells["log"] += kind in (2, 3, 4)  # an order number or a millisecond timestamp
         if kind == 0:
             lines.append(f"2026-11-22T10:00:{i % 60:02d}Z INFO login uid=7 id_card={ids[i]} mobile={mobiles[i]}")
             log_inserted["cn_resident_id"] += 1; log_inserted["cn_mobile"] += 1
@@ -362,8 +366,8 @@ def free_text(tmp):
     out = json.loads(subprocess.run([CHUJING, "scan", path, log, "--json", "--as-of", AS_OF],
                                     capture_output=True, text=True, check=True).stdout)
     result = True
-    for file, want, title in ((out["files"][0], inserted, "Notes column (free text)"),
-                              (out["files"][1], log_inserted, "Log lines (.log, plain text)")):
+    for file, want, title, decoys_in in ((out["files"][0], inserted, "Notes column (free text)", decoy_cells["notes"]),
+                                         (out["files"][1], log_inserted, "Log lines (.log, plain text)", decoy_cells["log"])):
         found = {f["category"]: f["count"] for c in file["columns"] for f in c["findings"]}
         print(f"\n### {title}, {N:,} rows\n")
         print("| category | values inserted | found | recall | found beyond those inserted |")
@@ -375,6 +379,11 @@ def free_text(tmp):
             print(f"| `{cat}` | {n:,} | {got:,} | {recall:.4%} | {max(got - n, 0):,} |")
         others = {c: n for c, n in found.items() if c not in want and c != "minor_under_14"}
         print(f"\nother categories reported (decoys taken for something): {others or 'none'}")
+        # Every value found beyond those inserted is a decoy taken for personal information.
+        false_pos = sum(max(found.get(c, 0) - n, 0) for c, n in want.items()) + sum(others.values())
+        rate = false_pos / decoys_in
+        result &= rate <= 0.001
+        print(f"false positives: {false_pos:,} of {decoys_in:,} decoy cells ({rate:.4%}; target ≤ 0.1%)")
     return result
 
 ok &= free_text(tmp)

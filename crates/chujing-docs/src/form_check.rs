@@ -127,7 +127,10 @@ fn item_label(line: &str) -> Option<(Numbering, u32, String)> {
     let end = line.find(|c: char| !(c.is_ascii_digit() || ('０'..='９').contains(&c)))?;
     let number = digits(line.get(..end)?)?;
     let rest = line.get(end..)?;
-    let mark = rest.chars().next().filter(|c| matches!(c, '.' | '．' | '、'))?;
+    let mark = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '.' | '．' | '、'))?;
     let after = rest.get(mark.len_utf8()..)?;
     // 1.5万人 is a figure, not point 1.
     if after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
@@ -1384,7 +1387,10 @@ mod tests {
         let c = compare(&form, &parse(&filled), Lang::Zh);
         assert_eq!(c.findings, Vec::new());
         assert_eq!(
-            c.filled.iter().map(|f| f.place.as_str()).collect::<Vec<_>>(),
+            c.filled
+                .iter()
+                .map(|f| f.place.as_str())
+                .collect::<Vec<_>>(),
             vec!["第二条（一）1.（1）"]
         );
     }
@@ -1408,7 +1414,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![(FindingKind::Altered, "第二条（一）2.", Some(8))]
         );
-        let added = NESTED.replace("（二）乙方接受监督。", "3. 乙方可以再提供。\n（二）乙方接受监督。");
+        let added = NESTED.replace(
+            "（二）乙方接受监督。",
+            "3. 乙方可以再提供。\n（二）乙方接受监督。",
+        );
         let f = compare(&form, &parse(&added), Lang::Zh).findings;
         assert_eq!(
             f.iter()

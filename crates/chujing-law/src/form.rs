@@ -111,7 +111,9 @@ impl FormClause {
 
 /// How a numbered part of a clause is numbered. Each level has its own style, and its numbers run from one
 /// within the part above it: the form's 第三条（七） holds points 1., 2., …, and a point may hold （1）, （2）, ….
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Numbering {
     /// （一）: an item of the clause.
@@ -591,10 +593,18 @@ fn validate_parts(
             return Err(LawError::input(
                 file,
                 None,
-                format!("{place}: {} is out of order: expected {expected}", part.label()),
+                format!(
+                    "{place}: {} is out of order: expected {expected}",
+                    part.label()
+                ),
             ));
         }
-        validate_parts(file, &format!("{place}{}", part.label()), Some(level), &part.points)?;
+        validate_parts(
+            file,
+            &format!("{place}{}", part.label()),
+            Some(level),
+            &part.points,
+        )?;
     }
     Ok(())
 }
@@ -702,7 +712,11 @@ mod tests {
             p.level = Numbering::Item;
         }
         let err = Form::from_toml("x.toml", &wrong.to_toml()).expect_err("refused");
-        assert!(err.to_string().contains("第一条（一）: （一） is out of order"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("第一条（一）: （一） is out of order"),
+            "{err}"
+        );
     }
 
     #[test]

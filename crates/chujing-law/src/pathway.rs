@@ -262,6 +262,22 @@ impl FlowKind {
         }
     }
 
+    /// Whether a processor with this location can have a flow of this kind: processing abroad of
+    /// individuals in China (PIPL Art. 3(2)) is what a processor abroad does, never one located in China.
+    pub fn fits(self, located_in_china: bool) -> bool {
+        !(self == FlowKind::OffshoreProcessing && located_in_china)
+    }
+
+    /// Why a flow of this kind does not fit a processor located in China, in words, when it does not.
+    pub fn misfit(self, flow: &str, located_in_china: bool) -> Option<String> {
+        (!self.fits(located_in_china)).then(|| {
+            format!(
+                "flow `{flow}` is `offshore_processing` (a processor abroad, PIPL Art. 3(2)) but the processor \
+                 is located in China; record it as located abroad or use `transfer` / `remote_access`"
+            )
+        })
+    }
+
     /// The flow kind in words (the Chinese as the guides word it).
     pub fn label(self, lang: Lang) -> &'static str {
         match self {

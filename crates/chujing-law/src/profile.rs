@@ -335,15 +335,11 @@ impl Profile {
                     format!("flow id `{}` is used twice; ids must be unique", f.id),
                 ));
             }
-            if f.kind == FlowKind::OffshoreProcessing && profile.processor.located_in_china {
+            if let Some(misfit) = f.kind.misfit(&f.id, profile.processor.located_in_china) {
                 return Err(err(
                     "offshore_processing",
                     format!("flows[{i}].kind"),
-                    format!(
-                        "flow `{}` is `offshore_processing` (a processor abroad, PIPL Art. 3(2)) but \
-                         processor.located_in_china is true; set it to false or use `transfer` / `remote_access`",
-                        f.id
-                    ),
+                    format!("{misfit} (processor.located_in_china is true)"),
                 ));
             }
         }

@@ -411,7 +411,10 @@ mod tests {
         let f = r.findings.first().expect("the named cards are reported");
         assert_eq!((f.count, f.distinct), (2, 2));
         assert_eq!(
-            r.dismissed.iter().map(|d| (d.passed, d.failed)).collect::<Vec<_>>(),
+            r.dismissed
+                .iter()
+                .map(|d| (d.passed, d.failed))
+                .collect::<Vec<_>>(),
             vec![(1, 9)]
         );
         // Unnamed cards that mostly pass are not chance: they are reported with the named.

@@ -5,6 +5,7 @@
 use chujing_law::profile::Mechanism;
 use chujing_law::{CountryCode, Date, ExemptionId, FlowKind, MechanismKind};
 use chujing_ledger::FlowSettings;
+use chujing_ledger::LedgerStore;
 use chujing_store::Store;
 use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
@@ -154,6 +155,14 @@ async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> 
     }
     if input.recipient.trim().is_empty() {
         return Err(AppError::Input("a flow names its recipient".into()));
+    }
+    let recorded = store
+        .for_processor(&actor.org.id)
+        .processor()
+        .await
+        .map_err(|e| AppError::from_store("cannot read the processor's facts", e))?;
+    if let Some(misfit) = recorded.and_then(|p| input.kind.misfit(id, p.located_in_china)) {
+        return Err(AppError::Input(misfit));
     }
     let Some(m) = &input.mechanism else {
         return Ok(());

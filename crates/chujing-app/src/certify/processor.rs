@@ -6,6 +6,7 @@
 
 use chujing_ledger::{LedgerStore, ProcessorSettings};
 use chujing_store::Store;
+use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -131,9 +132,23 @@ async fn record(
     change: ProcessorChange,
     now: &Now,
 ) -> Result<ProcessorRecord> {
+    // Read before the write begins: a processor recorded as located in China has no flow of processing
+    // abroad (PIPL Art. 3(2)).
+    let owned = Filter {
+        org: Some(org),
+        limit: Some(100_000),
+        ..Filter::default()
+    };
+    let flows = super::flows::list(store, &owned).await?;
     let mut w = write(store).await?;
     let recorded = st(w.processor(org).await)?;
     let facts = apply_processor_change(recorded, change)?;
+    if let Some(misfit) = flows
+        .iter()
+        .find_map(|f| f.kind.misfit(&f.id, facts.located_in_china))
+    {
+        return Err(AppError::Input(misfit));
+    }
     st(w.set_processor(org, &facts).await)?;
     audit(
         &mut w,
