@@ -30,6 +30,9 @@ pub enum AppError {
     /// What was asked for does not exist (or is not the asker's to see).
     #[error("{0}")]
     NotFound(String),
+    /// The actor may see the record but not do this to it; the message says who may.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request conflicts with the state of what it acts on: a step the lifecycle does not allow now, or a
     /// change made by someone else since it was read. The message says what is allowed.
     #[error("{0}")]
@@ -56,6 +59,8 @@ pub enum ErrorKind {
     Input,
     /// Not found.
     NotFound,
+    /// Not the actor's to do.
+    Forbidden,
     /// A conflict with the current state.
     Conflict,
     /// Anything else.
@@ -68,6 +73,7 @@ impl AppError {
         match self {
             AppError::Input(_) | AppError::Records(_) => ErrorKind::Input,
             AppError::NotFound(_) => ErrorKind::NotFound,
+            AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::Conflict(_) | AppError::FactsMissing(_) => ErrorKind::Conflict,
             AppError::Law(
                 LawError::Input(_)
@@ -132,6 +138,7 @@ impl AppError {
             e => match e.kind() {
                 ErrorKind::Input => "bad_request",
                 ErrorKind::NotFound => "not_found",
+                ErrorKind::Forbidden => "forbidden",
                 ErrorKind::Conflict => "conflict",
                 ErrorKind::Failure => "internal",
             },

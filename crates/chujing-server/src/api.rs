@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::{Principal, SESSION_COOKIE};
-use crate::authz::{self, actor};
+use crate::authz::actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::ops::{self, AuditVerification, PlatformReportView};
 
@@ -165,9 +165,7 @@ async fn report_status(
     responses((status = 200, body = Vec<Report>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn reports_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Report>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        public::list(&s.store, &authz::reports_filter(a)).await?,
-    ))
+    Ok(Json(public::list(&s.store, a).await?))
 }
 
 /// A login.
@@ -304,9 +302,7 @@ async fn applications_list(
     who: Principal,
 ) -> ApiResult<Json<Vec<Application>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        applications::list(&s.store, &authz::own_or_assigned(a)).await?,
-    ))
+    Ok(Json(applications::list(&s.store, a).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
@@ -396,7 +392,7 @@ async fn certificates_list(
 ) -> ApiResult<Json<Vec<CertificateRecord>>> {
     let a = actor(&who)?;
     Ok(Json(
-        certificates::list(&s.store, &authz::own_or_assigned(a), s.clock.now().today).await?,
+        certificates::list(&s.store, a, s.clock.now().today).await?,
     ))
 }
 
@@ -546,9 +542,7 @@ async fn order_issue(
 #[utoipa::path(get, path = "/api/v1/orders", tag = "regulator", responses((status = 200, body = Vec<Order>)))]
 async fn orders_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Order>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        orders::list(&s.store, &authz::jurisdiction_filter(a)).await?,
-    ))
+    Ok(Json(orders::list(&s.store, a).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "regulator", responses((status = 200, body = AuditVerification)))]

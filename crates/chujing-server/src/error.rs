@@ -82,6 +82,7 @@ impl From<AppError> for ApiError {
         match e.kind() {
             ErrorKind::Input => ApiError::bad_request(e.to_string()),
             ErrorKind::NotFound => ApiError::not_found(e.to_string()),
+            ErrorKind::Forbidden => ApiError::forbidden(e.to_string()),
             // `processor_facts_missing` names what to record before the answer can be given.
             ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
             ErrorKind::Failure => {

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::json_body;
 use crate::auth::Principal;
-use crate::authz::{self, actor};
+use crate::authz::actor;
 use crate::error::{ApiResult, ErrorBody};
 
 #[utoipa::path(put, path = "/api/v1/flows/{id}", tag = "ledger", request_body = FlowInput,
@@ -68,9 +68,7 @@ pub(crate) async fn flows_list(
     who: Principal,
 ) -> ApiResult<Json<Vec<FlowRecord>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        flows::list(&s.store, &authz::jurisdiction_filter(a)).await?,
-    ))
+    Ok(Json(flows::visible(&s.store, a).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/check", tag = "ledger", request_body = TransferCheck,
@@ -134,9 +132,7 @@ pub(crate) async fn cases_list(
     who: Principal,
 ) -> ApiResult<Json<Vec<ScopeCase>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        cases::list(&s.store, &authz::own_or_assigned(a)).await?,
-    ))
+    Ok(Json(cases::list(&s.store, a).await?))
 }
 
 /// How a case was decided.

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::json_body;
 use crate::auth::Principal;
-use crate::authz::{self, actor};
+use crate::authz::actor;
 use crate::error::{ApiResult, ErrorBody};
 
 #[utoipa::path(post, path = "/api/v1/filings", tag = "regulator", request_body = NewFiling,
@@ -35,9 +35,7 @@ pub(crate) async fn filings_list(
     who: Principal,
 ) -> ApiResult<Json<Vec<Filing>>> {
     let a = actor(&who)?;
-    Ok(Json(
-        filings::list(&s.store, &authz::jurisdiction_filter(a)).await?,
-    ))
+    Ok(Json(filings::list(&s.store, a).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "regulator", params(("id" = String, Path)),
@@ -124,6 +122,6 @@ pub(crate) async fn supervision_list(
 ) -> ApiResult<Json<Vec<Supervision>>> {
     let a = actor(&who)?;
     Ok(Json(
-        supervision::list(&s.store, &authz::own_or_assigned(a), s.clock.now().today).await?,
+        supervision::list(&s.store, a, s.clock.now().today).await?,
     ))
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::secret::MasterKey;
-use super::{Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, st, write};
+use super::{
+    Actor, Columns, Now, OrgKind, access, audit, decode, get_in, random_hex, record, st, write,
+};
 use crate::{AppError, Result};
 
 /// What a processor sends to open an application.
@@ -257,13 +259,29 @@ pub async fn create(
     Ok(a)
 }
 
-/// An application.
-pub async fn get(store: &Store, id: &str) -> Result<Application> {
-    decode(&super::get(store, "application", id).await?)
+/// An application the actor may see; another organisation's is not found.
+pub async fn get(store: &Store, actor: &Actor, id: &str) -> Result<Application> {
+    let a: Application = decode(&super::get(store, "application", id).await?)?;
+    seen(actor, &a, id)?;
+    Ok(a)
+}
+
+/// Whether the actor may see the application, as not found when not.
+fn seen(actor: &Actor, a: &Application, id: &str) -> Result<()> {
+    if access::may_see_application(actor, a) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("no application `{id}`")))
+    }
+}
+
+/// The applications the actor may see: its own, or those made to its body; a regulator's, all.
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Application>> {
+    list_where(store, &access::own_or_assigned(actor)).await
 }
 
 /// Applications passing `f`.
-pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Application>> {
+pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<Application>> {
     st(store.records("application", f).await)?
         .iter()
         .map(decode)
@@ -283,6 +301,12 @@ pub async fn put_material(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
+    seen(actor, &a, id)?;
+    if !access::may_upload(actor, &a) {
+        return Err(AppError::Forbidden(
+            "only the applicant uploads materials".into(),
+        ));
+    }
     if !a.state.editable() {
         return Err(AppError::Conflict(format!(
             "the materials of an application that is {} cannot change (only a draft or a returned one)",
@@ -346,6 +370,12 @@ pub async fn read_material(
     key: &MasterKey,
     now: &Now,
 ) -> Result<Vec<u8>> {
+    let app = get(store, actor, id).await?;
+    if !access::may_read_materials(actor, &app) {
+        return Err(AppError::Forbidden(
+            "only the applicant and its certification body read materials".into(),
+        ));
+    }
     let sealed = st(store.blob(&format!("{id}/{}", kind.id())).await)?.ok_or_else(|| {
         AppError::NotFound(format!("application `{id}` has no {} uploaded", kind.id()))
     })?;
@@ -377,6 +407,12 @@ pub async fn review(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
+    seen(actor, &a, id)?;
+    if !access::may_review(actor, &a) {
+        return Err(AppError::Forbidden(
+            "only the certification body the application is made to reviews it".into(),
+        ));
+    }
     if !matches!(
         a.state,
         ApplicationState::Verification | ApplicationState::Audit
@@ -443,6 +479,8 @@ pub async fn act(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
+    seen(actor, &a, id)?;
+    access::may_step_application(actor, &a, action)?;
     let next = a
         .state
         .apply(action)

@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 use super::applications::Step;
 use super::certificates::CertificateRecord;
 use super::transfers::GateAnswer;
-use super::{Actor, Columns, Now, audit, decode, get_in, random_hex, record, revised, st, write};
+use super::{
+    Actor, Columns, Now, access, audit, decode, get_in, random_hex, record, revised, st, write,
+};
 use crate::{AppError, Result};
 
 /// A scope case.
@@ -103,17 +105,17 @@ pub(crate) async fn open(
     Ok(c.id)
 }
 
+/// The scope cases the actor may see: its own, or those of its body's certificates; a regulator's, all.
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<ScopeCase>> {
+    list_where(store, &access::own_or_assigned(actor)).await
+}
+
 /// The cases passing `f`.
-pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<ScopeCase>> {
+pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<ScopeCase>> {
     st(store.records("scope_case", f).await)?
         .iter()
         .map(decode)
         .collect()
-}
-
-/// A case.
-pub async fn get(store: &Store, id: &str) -> Result<ScopeCase> {
-    decode(&super::get(store, "scope_case", id).await?)
 }
 
 /// Closes an open case with what the body did (`reason`: suspended, found within scope, …).
@@ -124,14 +126,18 @@ pub async fn close(
     reason: &str,
     now: &Now,
 ) -> Result<ScopeCase> {
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "scope_case", id).await?;
+    let mut c: ScopeCase = decode(&rec)?;
+    if !access::may_close_case(actor, &c) {
+        return Err(AppError::NotFound(format!("no scope case `{id}` of yours")));
+    }
+    // Who asks is checked before what is asked: another's case is not found, whatever the request holds.
     if reason.trim().is_empty() {
         return Err(AppError::Input(
             "say what was decided (`reason`): it is kept with the case".into(),
         ));
     }
-    let mut w = write(store).await?;
-    let rec = get_in(&mut w, "scope_case", id).await?;
-    let mut c: ScopeCase = decode(&rec)?;
     if c.status != "open" {
         return Err(AppError::Conflict(format!("case `{id}` is closed already")));
     }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::applications::Step;
 use super::fresh::Views;
-use super::{Actor, Columns, Now, audit, decode, get_in, record, revised, st, write};
+use super::{Actor, Columns, Now, access, audit, decode, get_in, record, revised, st, write};
 use crate::{AppError, Result};
 
 /// A certificate as the service keeps it.
@@ -160,15 +160,52 @@ async fn platform_report(
     .await
 }
 
-/// A certificate, with its status on `today`.
-pub async fn get(store: &Store, number: &str, today: Date) -> Result<CertificateRecord> {
+/// A certificate the actor may see beyond the public registry (its holder, its body, a regulator), with its
+/// status on `today`; another's is not found.
+pub async fn get(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    today: Date,
+) -> Result<CertificateRecord> {
     let mut r: CertificateRecord = decode(&super::get(store, "certificate", number).await?)?;
+    if !access::may_see_certificate(actor, &r) {
+        return Err(AppError::NotFound(format!(
+            "no certificate `{number}` of yours; the public registry shows every certificate"
+        )));
+    }
     r.status_today = r.certificate.status_on(today);
     Ok(r)
 }
 
+/// A certificate the actor's body issued, else not found.
+pub async fn issued(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    today: Date,
+) -> Result<CertificateRecord> {
+    let r = get(store, actor, number, today).await?;
+    if access::may_act_on_certificate(actor, &r) {
+        Ok(r)
+    } else {
+        Err(AppError::NotFound(format!(
+            "no certificate `{number}` issued by you"
+        )))
+    }
+}
+
+/// The certificates the actor may see beyond the registry, with their status on `today`.
+pub async fn list(store: &Store, actor: &Actor, today: Date) -> Result<Vec<CertificateRecord>> {
+    list_where(store, &access::own_or_assigned(actor), today).await
+}
+
 /// Certificates passing `f`, with their status on `today`.
-pub async fn list(store: &Store, f: &Filter<'_>, today: Date) -> Result<Vec<CertificateRecord>> {
+pub(crate) async fn list_where(
+    store: &Store,
+    f: &Filter<'_>,
+    today: Date,
+) -> Result<Vec<CertificateRecord>> {
     st(store.records("certificate", f).await)?
         .iter()
         .map(|rec| {
@@ -198,6 +235,16 @@ pub async fn act(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "certificate", number).await?;
     let mut r: CertificateRecord = decode(&rec)?;
+    if !access::may_see_certificate(actor, &r) {
+        return Err(AppError::NotFound(format!(
+            "no certificate `{number}` of yours"
+        )));
+    }
+    if !access::may_act_on_certificate(actor, &r) {
+        return Err(AppError::Forbidden(
+            "only the certification body that issued the certificate acts on it".into(),
+        ));
+    }
     let next = r
         .certificate
         .act(action, now.today, reason, &t)
@@ -235,10 +282,10 @@ pub async fn act(
     Ok(r)
 }
 
-/// The body's platform reports, oldest first.
-pub async fn platform_reports(store: &Store, body: Option<&str>) -> Result<Vec<PlatformReport>> {
+/// The platform reports the actor may list (a body its own, a regulator all), oldest first.
+pub async fn platform_reports(store: &Store, actor: &Actor) -> Result<Vec<PlatformReport>> {
     let f = Filter {
-        org: body,
+        org: access::platform_reports_body(actor),
         ..Filter::default()
     };
     st(store.records("platform_report", &f).await)?
@@ -257,6 +304,12 @@ pub async fn mark_reported(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "platform_report", id).await?;
     let mut p: PlatformReport = decode(&rec)?;
+    // Only the body that owes a report marks it made (a regulator sees them all but makes none).
+    if rec.org != actor.org.id {
+        return Err(AppError::NotFound(format!(
+            "no platform report `{id}` of yours"
+        )));
+    }
     if p.reported_on.is_some() {
         return Err(AppError::Conflict(format!(
             "platform report `{id}` was already made"

@@ -65,7 +65,7 @@ pub async fn upcoming(
         org: Some(&actor.org.id),
         ..Filter::default()
     };
-    let filings = filings::list(store, &own).await?;
+    let filings = filings::list_where(store, &own).await?;
     let mut out = Vec::new();
     for f in flows::list(store, &own).await? {
         let Some(m) = &f.mechanism else { continue };
@@ -117,7 +117,7 @@ pub async fn upcoming(
             citation: f.citation.clone().unwrap_or_default(),
         });
     }
-    for c in certificates::list(store, &own, today).await? {
+    for c in certificates::list_where(store, &own, today).await? {
         use chujing_cert::CertificateStatus as S;
         if matches!(c.status_today, S::Revoked | S::Expired) {
             continue;
@@ -145,7 +145,7 @@ pub async fn upcoming(
             citation: terms.renewal_months.map(|t| t.citation).unwrap_or_default(),
         });
     }
-    for p in supervision::list(store, &own, today).await? {
+    for p in supervision::list_where(store, &own, today).await? {
         out.push(Deadline {
             kind: DeadlineKind::Supervision,
             what: match lang {
@@ -162,7 +162,7 @@ pub async fn upcoming(
             citation: String::new(),
         });
     }
-    for o in orders::list(store, &own).await? {
+    for o in orders::list_where(store, &own).await? {
         let (OrderKind::Rectification, "in_force", Some(due)) =
             (o.kind, o.status.as_str(), o.deadline)
         else {

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::secret::MasterKey;
-use super::{Actor, Columns, Now, audit, decode, get_in, random_hex, record, revised, st, write};
+use super::{
+    Actor, Columns, Now, access, audit, decode, get_in, random_hex, record, revised, st, write,
+};
 use crate::{AppError, Result};
 
 /// The most bytes of a contract or PIPIA report filed inline.
@@ -219,12 +221,28 @@ pub async fn create(
 }
 
 /// A filing.
-pub async fn get(store: &Store, id: &str) -> Result<Filing> {
-    decode(&super::get(store, "filing", id).await?)
+pub async fn get(store: &Store, actor: &Actor, id: &str) -> Result<Filing> {
+    let f: Filing = decode(&super::get(store, "filing", id).await?)?;
+    seen(actor, &f, id)?;
+    Ok(f)
+}
+
+/// Whether the actor may see the filing, as not found when not.
+fn seen(actor: &Actor, f: &Filing, id: &str) -> Result<()> {
+    if access::may_see_filing(actor, f) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("no filing `{id}` of yours")))
+    }
+}
+
+/// The filings the actor may see: its own, or those filed with its regulator; the national regulator's, all.
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Filing>> {
+    list_where(store, &access::jurisdiction_filter(actor)).await
 }
 
 /// The filings passing `f`.
-pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Filing>> {
+pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<Filing>> {
     st(store.records("filing", f).await)?
         .iter()
         .map(decode)
@@ -303,7 +321,7 @@ fn step(
 }
 
 /// Takes `action` on filing `id`: the processor submits (with corrected documents after a return), the
-/// regulator returns or accepts. Who may is decided by the server's authorisation before.
+/// regulator returns or accepts ([`access::may_act_on_filing`]).
 pub async fn act(
     store: &Store,
     key: &MasterKey,
@@ -313,14 +331,17 @@ pub async fn act(
     input: FilingStep,
     now: &Now,
 ) -> Result<Filing> {
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "filing", id).await?;
+    let current: Filing = decode(&rec)?;
+    seen(actor, &current, id)?;
+    access::may_act_on_filing(actor, &current, action)?;
     if !action.by_processor() && (input.contract.is_some() || input.pipia.is_some()) {
         return Err(AppError::Input(
             "documents are sent by the processor, with a submission".into(),
         ));
     }
-    let mut w = write(store).await?;
-    let rec = get_in(&mut w, "filing", id).await?;
-    let f = step(decode(&rec)?, action, &input, &actor.label(), now)?;
+    let f = step(current, action, &input, &actor.label(), now)?;
     put_documents(
         &mut w,
         key,

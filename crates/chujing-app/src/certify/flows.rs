@@ -243,6 +243,11 @@ pub async fn put(
     Ok(flow)
 }
 
+/// The flows the actor may see: its own; the national regulator's, all (no flow names a provincial one).
+pub async fn visible(store: &Store, actor: &Actor) -> Result<Vec<FlowRecord>> {
+    list(store, &super::access::jurisdiction_filter(actor)).await
+}
+
 /// The flows passing `f`.
 pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<FlowRecord>> {
     st(store.records("flow", f).await)?

@@ -6,6 +6,7 @@
 //! Every change is one [`chujing_store::records::Write`]: the records it changes and the audit entry that
 //! records it commit together, and writes from several processes on one database happen one at a time.
 
+pub mod access;
 pub mod accounts;
 pub mod applications;
 pub mod cases;

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Actor, Columns, Now, OrgKind, audit, decode, get_in, random_hex, record, revised, st, write,
+    Actor, Columns, Now, OrgKind, access, audit, decode, get_in, random_hex, record, revised, st,
+    write,
 };
 use crate::{AppError, Result};
 
@@ -72,6 +73,8 @@ pub struct Order {
 
 /// Issues an order; a `lift` ends the order it names.
 pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Result<Order> {
+    let processor = super::accounts::org(store, &new.processor).await?;
+    access::may_order(actor, &processor)?;
     if new.text.trim().is_empty() {
         return Err(AppError::Input(
             "an order states its grounds and what is required (`text`)".into(),
@@ -149,8 +152,13 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
     Ok(o)
 }
 
-/// Orders passing `f`.
-pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Order>> {
+/// The orders the actor may see: its own, or those its regulator issued; the national regulator's, all.
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Order>> {
+    list_where(store, &access::jurisdiction_filter(actor)).await
+}
+
+/// The orders passing `f`.
+pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<Order>> {
     st(store.records("order", f).await)?
         .iter()
         .map(decode)
@@ -164,7 +172,7 @@ pub async fn suspension(store: &Store, processor: &str) -> Result<Option<Order>>
         state: Some("in_force"),
         ..Filter::default()
     };
-    Ok(list(store, &f)
+    Ok(list_where(store, &f)
         .await?
         .into_iter()
         .find(|o| o.kind == OrderKind::SuspendTransfers))

@@ -128,8 +128,14 @@ pub async fn status(store: &Store, receipt: &str) -> Result<ReportStatus> {
     })
 }
 
-/// Reports passing `f` (for the regulator and the body).
-pub async fn list(store: &Store, f: &Filter<'_>) -> Result<Vec<Report>> {
+/// The violation reports the actor may see: a provincial regulator those routed to it, the national one all,
+/// a body those about its certificates.
+pub async fn list(store: &Store, actor: &super::Actor) -> Result<Vec<Report>> {
+    list_where(store, &super::access::reports_filter(actor)).await
+}
+
+/// The reports passing `f`.
+pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<Report>> {
     st(store.records("report", f).await)?
         .iter()
         .map(decode)

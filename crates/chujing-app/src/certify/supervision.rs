@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::certificates::CertificateRecord;
-use super::{Actor, Columns, Now, audit, decode, record, revised, st, write};
+use super::{Actor, Columns, Now, access, audit, decode, record, revised, st, write};
 use crate::{AppError, Result};
 
 /// A finding of a supervision audit.
@@ -90,6 +90,17 @@ impl Supervision {
     }
 }
 
+/// Refuses anyone but the body that issued the certificate.
+fn body_of(actor: &Actor, c: &CertificateRecord) -> Result<()> {
+    if access::may_act_on_certificate(actor, c) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the certification body that issued the certificate supervises it".into(),
+        ))
+    }
+}
+
 /// Sets (or changes) how often the body audits certificate `number`.
 pub async fn set_frequency(
     store: &Store,
@@ -98,6 +109,7 @@ pub async fn set_frequency(
     every_months: u8,
     now: &Now,
 ) -> Result<Supervision> {
+    body_of(actor, c)?;
     if !(1..=36).contains(&every_months) {
         return Err(AppError::Input(
             "audit at least every 36 months and at most monthly (`every_months` 1 to 36)".into(),
@@ -155,6 +167,7 @@ pub async fn record_audit(
     input: AuditInput,
     now: &Now,
 ) -> Result<Supervision> {
+    body_of(actor, c)?;
     if input.conclusion.trim().is_empty() || input.findings.iter().any(|f| f.text.trim().is_empty())
     {
         return Err(AppError::Input(
@@ -195,7 +208,16 @@ pub async fn record_audit(
 }
 
 /// The supervision records passing `f`, as of `today`.
-pub async fn list(store: &Store, f: &Filter<'_>, today: Date) -> Result<Vec<Supervision>> {
+pub async fn list(store: &Store, actor: &Actor, today: Date) -> Result<Vec<Supervision>> {
+    list_where(store, &access::own_or_assigned(actor), today).await
+}
+
+/// The plans passing `f`, as of `today`.
+pub(crate) async fn list_where(
+    store: &Store,
+    f: &Filter<'_>,
+    today: Date,
+) -> Result<Vec<Supervision>> {
     st(store.records("supervision", f).await)?
         .iter()
         .map(|r| decode::<Supervision>(r).map(|s| s.as_of(today)))

@@ -100,7 +100,7 @@ pub async fn applications(State(s): State<AppState>, cx: PageContext) -> Respons
     let r = async {
         let a = actor(&cx)?;
         let names = names(&s).await?;
-        let list = applications::list(&s.store, &authz::own_or_assigned(a)).await?;
+        let list = applications::list(&s.store, a).await?;
         let (bodies, profile) = if a.org.kind == OrgKind::Processor {
             let saved = chujing_app::certify::profiles::get(&s.store, a).await?;
             (
@@ -599,20 +599,19 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
         let a = actor(&cx)?;
         let (lang, today) = (cx.lang, s.clock.now().today);
         let names = names(&s).await?;
-        let f = authz::own_or_assigned(a);
-        let queue = applications::list(&s.store, &f)
+        let queue = applications::list(&s.store, a)
             .await?
             .iter()
             .filter(|x| !x.allowed.iter().all(|s| s.party() == Party::Applicant))
             .map(|x| AppRow::new(lang, x, &names))
             .collect();
-        let certs = certificates::list(&s.store, &f, today).await?;
+        let certs = certificates::list(&s.store, a, today).await?;
         let certificates = certs
             .iter()
             .map(|c| CertRow::new(lang, c, &names, authz::may_act_on_certificate(a, c)))
             .collect();
         // Every certificate in force has a line: its plan, or the form to set one.
-        let plans = supervision::list(&s.store, &f, today).await?;
+        let plans = supervision::list(&s.store, a, today).await?;
         let supervision = certs
             .iter()
             .filter(|c| {
@@ -634,7 +633,7 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
                 }
             })
             .collect();
-        let cases = cases::list(&s.store, &f)
+        let cases = cases::list(&s.store, a)
             .await?
             .iter()
             .map(|c| CaseRow::new(lang, c, &names))
@@ -798,7 +797,7 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
         let a = actor(&cx)?;
         let (lang, today) = (cx.lang, s.clock.now().today);
         let names = names(&s).await?;
-        let filings = filings::list(&s.store, &authz::jurisdiction_filter(a))
+        let filings = filings::list(&s.store, a)
             .await?
             .iter()
             .map(|f: &Filing| FilingRow {
@@ -813,12 +812,12 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                     && authz::may_act_on_filing(a, f, FilingAction::Accept).is_ok(),
             })
             .collect();
-        let certificates = certificates::list(&s.store, &authz::own_or_assigned(a), today)
+        let certificates = certificates::list(&s.store, a, today)
             .await?
             .iter()
             .map(|c| CertRow::new(lang, c, &names, false))
             .collect();
-        let orders = orders::list(&s.store, &authz::jurisdiction_filter(a))
+        let orders = orders::list(&s.store, a)
             .await?
             .iter()
             .map(|o: &Order| OrderRow {
@@ -831,7 +830,7 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 issued_on: o.issued_on.to_string(),
             })
             .collect();
-        let reports = public::list(&s.store, &authz::reports_filter(a))
+        let reports = public::list(&s.store, a)
             .await?
             .into_iter()
             .map(|r: Report| ReportRow {

@@ -8,6 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod cross_org;
 mod http;
 mod kit;
 mod matrix;

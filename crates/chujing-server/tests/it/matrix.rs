@@ -17,13 +17,13 @@ use serde_json::{Value, json};
 use crate::kit::Kit;
 
 /// The records the matrix calls routes on, all of processor A with body A.
-struct Fixture {
-    application: String,
-    certificate: String,
-    filing: String,
-    case: String,
-    platform_report: String,
-    receipt: String,
+pub(crate) struct Fixture {
+    pub(crate) application: String,
+    pub(crate) certificate: String,
+    pub(crate) filing: String,
+    pub(crate) case: String,
+    pub(crate) platform_report: String,
+    pub(crate) receipt: String,
 }
 
 /// A caller: who, with which token, and whether records of the fixture concern it.
@@ -36,7 +36,7 @@ struct Caller {
     other: bool,
 }
 
-async fn fixture(kit: &Kit, p: &str, body_id: &str, body: &str) -> Fixture {
+pub(crate) async fn fixture(kit: &Kit, p: &str, body_id: &str, body: &str) -> Fixture {
     let (application, certificate) = kit.granted(p, body_id, body).await;
     kit.facts(p, false).await;
     let flow = json!({ "recipient": "Elsewhere Ltd", "country": "US", "categories": ["identity"],
