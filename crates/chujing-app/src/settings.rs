@@ -77,13 +77,19 @@ pub fn exemption(id: &str) -> Result<Change<ExemptionId>> {
     Ok(Change::Set(id))
 }
 
-/// The day PIPL took effect (Art. 74): no transfer under it is dated earlier.
-const PIPL_IN_FORCE: (i16, i8, i8) = (2021, 11, 1);
+/// The day PIPL took effect (Art. 74), as its rule pack gives it: no transfer under it is dated earlier.
+fn pipl_in_force() -> Option<Date> {
+    static PIPL: std::sync::OnceLock<Option<Date>> = std::sync::OnceLock::new();
+    *PIPL.get_or_init(|| {
+        let book = chujing_law::RuleBook::embedded().ok()?;
+        Some(book.pack("cn-pipl")?.meta.effective)
+    })
+}
 
-/// A warning for a date that is probably mistyped: after `today`, or before PIPL took effect (2021-11-01).
+/// A warning for a date that is probably mistyped: after `today`, or before PIPL took effect (2021-11-01, as
+/// the PIPL pack gives it).
 pub fn unusual_date(date: Date, today: Date, what: &str) -> Option<String> {
-    let (y, m, d) = PIPL_IN_FORCE;
-    let pipl = Date::new(y, m, d)?;
+    let pipl = pipl_in_force()?;
     if date > today {
         Some(format!("{what} {date} is after today ({today}); check it"))
     } else if date < pipl {

@@ -8,6 +8,7 @@
 //! PIPIA, Art. 6 contract, Art. 7 filing within 10 working days) are those of the published texts and should
 //! be checked against them when the measures are amended.
 
+use chujing_law::guides::GuideEdition;
 use chujing_law::{Assessment, Date, Lang, Profile};
 
 use crate::model::{Block, ChecklistEntry, Document, Fact, OpenItem, Section, Source};
@@ -293,13 +294,7 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
             a.as_of
         ),
         organisation: a.processor.name.clone(),
-        date: match lang {
-            Lang::En => a.as_of.to_string(),
-            Lang::Zh => {
-                let d = a.as_of.to_jiff();
-                format!("{}年{}月{}日", d.year(), d.month(), d.day())
-            }
-        },
+        date: written_date(a.as_of, lang),
         // The guides' templates are Chinese: the Chinese documents of the second editions follow them.
         template: lang == Lang::Zh
             && second_edition(inputs)
@@ -1130,18 +1125,35 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
         .obligations
         .iter()
         .find(|o| o.id.ends_with("/contract-filing"));
-    let mut deadline = vec![para(
-        t(
-            lang,
-            "The processor files the standard contract and the PIPIA report with the provincial cyberspace administration within 10 working days of the contract taking effect.",
-            "个人信息处理者应当在标准合同生效之日起10个工作日内，向所在地省级网信部门备案，提交标准合同和个人信息保护影响评估报告。",
+    // The duty, its deadline and its article are the rule pack's (the obligation that fired), never restated
+    // here: a pack that changes the deadline changes the document.
+    let mut deadline = vec![match filing {
+        Some(o) => para(
+            format!(
+                "{}{}{}",
+                t(lang, "The processor shall ", "个人信息处理者应当"),
+                o.text,
+                t(lang, ".", "。")
+            ),
+            Some(o.citation.clone()),
         ),
-        Some(t(
-            lang,
-            "Standard Contract Measures Art. 7",
-            "《个人信息出境标准合同办法》第七条",
-        )),
-    )];
+        None => para(
+            format!(
+                "{} {}",
+                t(
+                    lang,
+                    "The law in force on the assessment date sets no filing of a standard contract for these flows:",
+                    "评估基准日施行的规定未对上述数据流设定标准合同备案义务：",
+                ),
+                t(
+                    lang,
+                    "no filing deadline is stated.",
+                    "本文件不列明备案期限。",
+                )
+            ),
+            None,
+        ),
+    }];
     if let Some(o) = filing {
         deadline.push(Block::Facts {
             facts: vec![fact(
@@ -1373,28 +1385,42 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
     ]
 }
 
-/// Whether the filing guides' second editions apply: published with the Provisions on Promoting and Regulating
-/// Cross-Border Data Flows and used since they took effect (2024-03-22), so whether that pack is in force on the
-/// assessment date. Before, the documents follow the assessment matters of the Measures' Art. 5: the first
-/// editions' templates are not encoded, and the document says so.
+/// Whether the guides' second editions apply on the assessment date, by their dates as chujing-law keeps
+/// them. Before, the documents follow the assessment matters of the Measures' Art. 5: the first editions'
+/// templates are not encoded, and the document says so.
 fn second_edition(i: &Inputs<'_>) -> bool {
-    i.assessment
-        .regime
-        .iter()
-        .any(|p| p == "cn-provisions-2024")
+    GuideEdition::on(i.assessment.as_of) >= GuideEdition::Second
 }
 
-/// Before 2024-03-22 the guides' first editions applied; their templates are not encoded here, so the document
-/// says that it follows the matters of the Measures' Art. 5 instead.
+/// Before the second editions the first applied; their templates are not encoded here, so the document says
+/// that it follows the matters of the Measures' Art. 5 instead.
 fn first_edition_note(lang: Lang) -> Block {
+    let since = GuideEdition::Second
+        .since()
+        .map(|d| written_date(d, lang))
+        .unwrap_or_default();
     para(
-        t(
-            lang,
-            "The assessment date falls before 2024-03-22, when the guides' first editions applied. chujing does not encode their templates: this document follows the matters the Measures' Art. 5 lists; arrange it as the first edition's template requires before filing.",
-            "评估基准日早于2024年3月22日，适用申报（备案）指南第一版。chujing 未收录第一版模板，本文件按办法第五条所列评估事项编排；申报（备案）前请按第一版模板调整。",
-        ),
+        match lang {
+            Lang::En => format!(
+                "The assessment date falls before {since}, when the guides' first editions applied. chujing does not encode their templates: this document follows the matters the Measures' Art. 5 lists; arrange it as the first edition's template requires before filing."
+            ),
+            Lang::Zh => format!(
+                "评估基准日早于{since}，适用申报（备案）指南第一版。chujing 未收录第一版模板，本文件按办法第五条所列评估事项编排；申报（备案）前请按第一版模板调整。"
+            ),
+        },
         None,
     )
+}
+
+/// A date as a document writes it: 2024-03-22, 2024年3月22日.
+fn written_date(date: Date, lang: Lang) -> String {
+    match lang {
+        Lang::En => date.to_string(),
+        Lang::Zh => {
+            let d = date.to_jiff();
+            format!("{}年{}月{}日", d.year(), d.month(), d.day())
+        }
+    }
 }
 
 /// A section of a template, its heading numbered as the template numbers it.

@@ -1,5 +1,5 @@
 //! Regulator orders: an interview (Certification Measures 2026 Art. 16), rectification with a deadline, and
-//! the suspension of a processor's transfers (PIPL Art. 64), in force until lifted.
+//! the suspension of a processor's transfers, in force until lifted (each order states its own grounds).
 
 use chujing_law::Date;
 use chujing_store::Store;

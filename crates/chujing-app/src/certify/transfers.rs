@@ -35,9 +35,6 @@ use crate::{AppError, Result};
 /// The most individuals a batch given by its size alone may hold: each is stored as a 16-byte entry.
 pub const MAX_COUNTED_BY_SIZE: u64 = 5_000_000;
 
-/// The citation of a suspension of transfers by the regulator.
-const SUSPENSION_CITATION: &str = "PIPL Art. 64";
-
 /// A what-if: a batch of `individuals` on `flow` on `date`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -512,7 +509,9 @@ fn suspended(o: &Order) -> Reason {
             "监管部门已以 {} 号决定（{}）暂停该处理者的数据出境",
             o.reference, o.issued_on
         ),
-        Some(format!("{} ({SUSPENSION_CITATION})", o.reference)),
+        // The order states its own grounds (`text`); the gate cites the order, not an article of its own
+        // choosing: which article a regulator suspends under depends on the instrument it acts on.
+        Some(o.reference.clone()),
     )
 }
 
