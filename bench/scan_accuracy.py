@@ -165,9 +165,18 @@ def is_minor(v):
     return fourteen > today
 
 
+def confirmed_mobile():
+    """A Faker mobile number that libphonenumber confirms: its data decides the label (some releases reject
+    prefixes Faker lists, such as 149), so the set holds only numbers both independent sources call mobile."""
+    while True:
+        v = fake.phone_number()
+        if cn_number(v) == PhoneNumberType.MOBILE:
+            return v
+
+
 positives = {
     "cn_resident_id": unique(resident_id, N),
-    "cn_mobile": unique(fake.phone_number, N),
+    "cn_mobile": unique(confirmed_mobile, N),
     "cn_landline": unique(landline, N),
     "bank_card": unique(card, N),
     "imei": unique(imei_number, N),

@@ -248,7 +248,13 @@ impl ColumnStats {
                 continue;
             }
             let mut kept = t.named;
-            if category.has_check_digit() && t.unnamed.count < t.shape_only {
+            let chance = if kept.count == 0 {
+                // A column with nothing named: its passes must be at least half of its shape.
+                t.unnamed.count < t.shape_only
+            } else {
+                chance_beside_named(t.unnamed.count, t.shape_only)
+            };
+            if category.has_check_digit() && chance {
                 dismissed.push(Dismissed {
                     category,
                     passed: t.unnamed.count,
@@ -284,6 +290,15 @@ impl ColumnStats {
             dismissed,
         }
     }
+}
+
+/// Whether the unnamed passes beside named values are what chance lets through. A check digit passes about
+/// one random value in ten (Luhn: 1 in 10; GB 11643: 1 in 11, fewer with its date), so chance leaves about nine
+/// failures per pass: the passes are taken as chance while the failures are at least half that (4.5 per pass,
+/// a pass share under 18 %, twice the chance rate). Order numbers beside named cards are (about 10 %); resident
+/// IDs written without a word beside order numbers that fail as IDs are not (a third).
+fn chance_beside_named(passed: u64, failed: u64) -> bool {
+    passed > 0 && failed.saturating_mul(2) >= passed.saturating_mul(9)
 }
 
 /// What was found in one column (or JSON path).
@@ -426,5 +441,9 @@ mod tests {
         });
         let f = c.report().findings;
         assert_eq!(f.first().map(|f| f.count), Some(2));
+        // Unnamed IDs beside order numbers that fail as IDs, a third of the shape: not chance.
+        assert!(!chance_beside_named(5_000, 10_000));
+        assert!(chance_beside_named(400, 3_600));
+        assert!(!chance_beside_named(0, 10));
     }
 }

@@ -4,6 +4,7 @@
 
 use chujing_law::profile::Profile;
 use chujing_law::{Assessment, Date, Lang, RuleBook};
+use chujing_ledger::LedgerStore;
 use chujing_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,40 @@ pub fn parse(toml: &str) -> Result<Profile> {
 pub fn decide(book: &RuleBook, toml: &str, as_of: Date, lang: Lang) -> Result<Assessment> {
     let profile = parse(toml)?;
     Ok(chujing_law::assess(book, &profile, as_of, lang)?)
+}
+
+/// The decision for the actor's profile `toml` with the processor's facts as recorded (`PUT /api/v1/processor`,
+/// `chujing processor set`, the last save), which take the place of the profile's: the facts have one home,
+/// and the page, the documents and the gate decide from it.
+pub async fn decide_recorded(
+    book: &RuleBook,
+    store: &Store,
+    actor: &Actor,
+    toml: &str,
+    as_of: Date,
+    lang: Lang,
+) -> Result<Assessment> {
+    let mut profile = parse(toml)?;
+    with_recorded(store, actor, &mut profile).await?;
+    Ok(chujing_law::assess(book, &profile, as_of, lang)?)
+}
+
+/// Puts the processor's recorded facts in the place of those the profile states.
+async fn with_recorded(store: &Store, actor: &Actor, profile: &mut Profile) -> Result<()> {
+    let recorded = store
+        .for_processor(&actor.org.id)
+        .processor()
+        .await
+        .map_err(|e| crate::AppError::from_store("cannot read the processor's facts", e))?;
+    if let Some(r) = recorded {
+        let p = &mut profile.processor;
+        p.ciio = r.ciio;
+        p.located_in_china = r.located_in_china;
+        p.individuals_processed = r.individuals_processed;
+        // Recorded, so no longer assumed.
+        p.assumed.clear();
+    }
+    Ok(())
 }
 
 /// The actor's saved profile, if any.
@@ -147,7 +182,8 @@ async fn with_inputs<T>(
             "no profile saved yet: save one on the assessment page (/assess) first".into(),
         )
     })?;
-    let profile = parse(&saved.toml)?;
+    let mut profile = parse(&saved.toml)?;
+    with_recorded(store, actor, &mut profile).await?;
     let ledger = store.for_processor(&actor.org.id);
     let used = crate::assess::holds_batches(&ledger)
         .await?

@@ -159,10 +159,20 @@ async fn render(s: &AppState, cx: &PageContext, a: &Actor, shown: Shown) -> Resp
     let (decision, problem) = match (&shown.problem, shown.profile.trim().is_empty()) {
         (Some(p), _) => (None, Some(p.clone())),
         (None, true) => (None, None),
-        (None, false) => match profiles::decide(&s.book, &shown.profile, as_of, cx.lang) {
-            Ok(d) => (Some(d), None),
-            Err(e) => (None, Some(ApiError::from(e).message)),
-        },
+        (None, false) => {
+            // The saved profile is decided with the processor's recorded facts (one home); a text being tried
+            // and not saved, as written.
+            let decided = if shown.saved.is_some() {
+                profiles::decide_recorded(&s.book, &s.store, a, &shown.profile, as_of, cx.lang)
+                    .await
+            } else {
+                profiles::decide(&s.book, &shown.profile, as_of, cx.lang)
+            };
+            match decided {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(ApiError::from(e).message)),
+            }
+        }
     };
     let own = chujing_store::records::Filter {
         org: Some(&a.org.id),

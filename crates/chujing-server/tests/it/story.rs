@@ -611,3 +611,57 @@ async fn a_ciio_recorded_through_the_api_is_denied_where_assess_says_security_as
         chujing_law::Pathway::SecurityAssessment
     );
 }
+
+#[tokio::test]
+async fn facts_recorded_through_the_api_after_a_profile_is_saved_decide_the_page_and_the_documents()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let kit = Kit::new(&format!("sqlite://{}", dir.path().join("f.db").display())).await;
+    let (org, p) = kit.member(OrgKind::Processor, "Acme", Some("31")).await;
+    let actor = chujing_app::certify::Actor {
+        user: format!("{org}@example.cn"),
+        org: accounts::org(&kit.store, &org).await.unwrap(),
+        scope: chujing_app::certify::Scope::Write,
+    };
+    let profiles = chujing_app::certify::profiles::save;
+    // The saved profile states a non-CIIO (the certification band), then the API records a CIIO.
+    profiles(&kit.store, &actor, PROFILE, &now()).await.unwrap();
+    let heavy = format!(
+        "id=\"pathway\">{}<",
+        chujing_law::Pathway::SecurityAssessment.label(Lang::Zh)
+    );
+    let (_, before) = kit.get("/assess", Some(&p)).await;
+    assert!(!before.as_str().unwrap_or_default().contains(&heavy));
+    kit.facts(&p, true).await;
+    let book = RuleBook::embedded().unwrap();
+    let decided = chujing_app::certify::profiles::decide_recorded(
+        &book,
+        &kit.store,
+        &actor,
+        PROFILE,
+        now().today,
+        Lang::En,
+    )
+    .await
+    .unwrap();
+    assert_eq!(decided.pathway, chujing_law::Pathway::SecurityAssessment);
+    assert!(decided.processor.ciio);
+    // The page shows the saved profile's decision from the recorded facts.
+    let (s, page) = kit.get("/assess", Some(&p)).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = page.as_str().unwrap_or_default().to_string();
+    assert!(page.contains(&heavy), "{page}");
+    // And so do the documents.
+    let doc = chujing_app::certify::profiles::document(
+        &book,
+        &kit.store,
+        &actor,
+        chujing_docs::DocumentKind::Pipia,
+        now().today,
+        Lang::En,
+    )
+    .await
+    .unwrap();
+    let text = chujing_docs::render::markdown(&doc);
+    assert!(text.contains("security assessment"), "{text}");
+}
