@@ -135,8 +135,21 @@ pub fn check_agreement_text(
             )
             .to_string()
         });
+    let recipient_duty = book
+        .duty_citation(as_of, "recipient-protection", lang)?
+        .unwrap_or_else(|| {
+            lang.pick(
+                "PIPL (no duty on the recipient's protection in the packs for this date)",
+                "《个人信息保护法》（规则包未列明该日适用的接收方保护义务）",
+            )
+            .to_string()
+        });
     let paragraphs = chujing_docs::contract::paragraphs(text);
-    let results = chujing_docs::contract::check(&paragraphs, lang, &standard);
+    let law = chujing_docs::contract::CheckedAgainst {
+        standard: &standard,
+        recipient_duty: &recipient_duty,
+    };
+    let results = chujing_docs::contract::check(&paragraphs, lang, &law);
     Ok((paragraphs, results))
 }
 

@@ -213,9 +213,15 @@ impl Certificate {
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if action.needs_reason() && reason.is_none() {
-            return Err(refuse(
-                "give the reason: it is published with the certificate (Certification Measures 2026 Art. 10)".into(),
-            ));
+            // The article is the pack's (the certified-scope duty), where the law in force has one.
+            let article = terms
+                .scope_citation
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            return Err(refuse(format!(
+                "give the reason: it is published with the certificate{article}"
+            )));
         }
         let mut next = self.clone();
         match (status, action) {

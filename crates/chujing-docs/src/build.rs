@@ -8,7 +8,9 @@
 //! PIPIA, Art. 6 contract, Art. 7 filing within 10 working days) are those of the published texts and should
 //! be checked against them when the measures are amended.
 
-use chujing_law::guides::GuideEdition;
+use chujing_law::guides::{
+    Citations, Edition, Figures, GuideEdition, OutlineBlock, OutlineSection, OwnSection,
+};
 use chujing_law::{Assessment, Date, Lang, Profile};
 
 use crate::model::{Block, ChecklistEntry, Document, Fact, OpenItem, Section, Source};
@@ -232,11 +234,7 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
                 "Personal Information Protection Impact Assessment Report (cross-border provision)",
                 "个人信息保护影响评估报告（向境外提供个人信息）",
             ),
-            if second_edition(inputs) {
-                pipia_v2(inputs)
-            } else {
-                pipia(inputs)
-            },
+            outlined(inputs, &edition(inputs).pipia),
         ),
         DocumentKind::SelfAssessment => (
             t(
@@ -244,11 +242,7 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
                 "Data Export Risk Self-Assessment Report",
                 "数据出境风险自评估报告",
             ),
-            if second_edition(inputs) {
-                self_assessment_v2(inputs)
-            } else {
-                self_assessment(inputs)
-            },
+            outlined(inputs, &edition(inputs).self_assessment),
         ),
         DocumentKind::StandardContractFiling => (
             t(
@@ -297,7 +291,7 @@ pub fn build(kind: DocumentKind, inputs: &Inputs<'_>) -> Document {
         date: written_date(a.as_of, lang),
         // The guides' templates are Chinese: the Chinese documents of the second editions follow them.
         template: lang == Lang::Zh
-            && second_edition(inputs)
+            && edition(inputs).template
             && matches!(kind, DocumentKind::Pipia | DocumentKind::SelfAssessment),
         notice: t(
             lang,
@@ -325,14 +319,14 @@ fn standing(kind: DocumentKind, i: &Inputs<'_>) -> Section {
     let route = pathway.label(lang);
     let (mechanism, citation) = match kind {
         DocumentKind::Pipia => {
-            let (text, cite) = if pathway == chujing_law::Pathway::NotApplicable {
+            let (text, cite_text) = if pathway == chujing_law::Pathway::NotApplicable {
                 (
                     t(
                         lang,
                         "Not required for export: no personal information leaves China in any flow. Keep it only if another processing activity calls for it.",
                         "出境场景下无需编制：所有数据流均不涉及个人信息出境。仅在其他处理活动需要时保留。",
                     ),
-                    lang.pick("PIPL Art. 55(4)", "《个人信息保护法》第五十五条第（四）项"),
+                    cite(i, |c| &c.pipia_not_required),
                 )
             } else {
                 (
@@ -344,35 +338,22 @@ fn standing(kind: DocumentKind, i: &Inputs<'_>) -> Section {
                             "必须编制：无论采用何种路径（本处理者为{route}），向境外提供个人信息前均须进行个人信息保护影响评估。"
                         ),
                     },
-                    lang.pick(
-                        "PIPL Art. 55(4), 56",
-                        "《个人信息保护法》第五十五条第（四）项、第五十六条",
-                    ),
+                    cite(i, |c| &c.pipia_required),
                 )
             };
-            return standing_section(lang, text, cite);
+            return standing_section(lang, text, cite_text);
         }
         DocumentKind::SelfAssessment => (
             MechanismKind::SecurityAssessment,
-            lang.pick(
-                "Security Assessment Measures Art. 5",
-                "《数据出境安全评估办法》第五条",
-            ),
+            cite(i, |c| &c.self_assessment),
         ),
         DocumentKind::StandardContractFiling | DocumentKind::StandardContractAnnex => (
             MechanismKind::StandardContract,
-            lang.pick(
-                "Standard Contract Measures Art. 4; Provisions 2024 Art. 7, 8",
-                "《个人信息出境标准合同办法》第四条；《促进和规范数据跨境流动规定》第七条、第八条",
-            ),
+            cite(i, |c| &c.standard_contract),
         ),
-        DocumentKind::CertificationApplication => (
-            MechanismKind::Certification,
-            lang.pick(
-                "Provisions 2024 Art. 7, 8",
-                "《促进和规范数据跨境流动规定》第七条、第八条",
-            ),
-        ),
+        DocumentKind::CertificationApplication => {
+            (MechanismKind::Certification, cite(i, |c| &c.certification))
+        }
     };
     let what = match mechanism {
         MechanismKind::SecurityAssessment => t(
@@ -453,7 +434,7 @@ fn open_readings(i: &Inputs<'_>) -> Option<Section> {
     })
 }
 
-fn standing_section(lang: Lang, text: String, citation: &str) -> Section {
+fn standing_section(lang: Lang, text: String, citation: String) -> Section {
     Section {
         level: 1,
         heading: t(
@@ -461,7 +442,7 @@ fn standing_section(lang: Lang, text: String, citation: &str) -> Section {
             "Is this document for this processor?",
             "本文件是否适用于本处理者",
         ),
-        blocks: vec![para(text, Some(citation.to_string()))],
+        blocks: vec![para(text, Some(citation))],
     }
 }
 
@@ -688,7 +669,7 @@ fn scale(i: &Inputs<'_>) -> Vec<Block> {
             s.clone(),
             Source::Law(format!(
                 "{}; {s}",
-                t(lang, "PIPL Art. 28", "《个人信息保护法》第二十八条")
+                cite(i, |c| &c.sensitive_personal_information)
             )),
         ));
     }
@@ -801,18 +782,6 @@ fn conclusion(i: &Inputs<'_>) -> Section {
     }
 }
 
-/// One assessment item: what chujing knows about it, and the open item for the rest.
-fn item(heading: String, citation: String, known: Vec<Block>, open_item: Block) -> Section {
-    let mut blocks = vec![para(heading.clone(), Some(citation))];
-    blocks.extend(known);
-    blocks.push(open_item);
-    Section {
-        heading,
-        level: 1,
-        blocks,
-    }
-}
-
 /// One fact per flow, labelled "`en` ID" / "`zh`（ID）", from the profile.
 fn per_flow_facts<'a>(
     i: &Inputs<'_>,
@@ -855,267 +824,6 @@ fn destinations(i: &Inputs<'_>) -> Block {
             .iter()
             .map(|f| (f.id.as_str(), format!("{} ({})", f.country, f.recipient))),
     )
-}
-
-fn pipia(i: &Inputs<'_>) -> Vec<Section> {
-    let lang = i.lang();
-    let cite56 = t(
-        lang,
-        "PIPL Art. 56; Standard Contract Measures Art. 5",
-        "《个人信息保护法》第五十六条；《个人信息出境标准合同办法》第五条",
-    );
-    vec![
-        overview(i),
-        Section {
-            level: 1,
-            heading: t(lang, "Why this assessment", "评估依据"),
-            blocks: vec![
-                first_edition_note(lang),
-                para(
-                    t(
-                        lang,
-                        "A processor must assess the impact on personal information protection in advance, and record the processing, before providing personal information abroad; the report and records are kept for at least three years.",
-                        "向境外提供个人信息的，个人信息处理者应当事前进行个人信息保护影响评估，并对处理情况进行记录；评估报告和处理情况记录应当至少保存三年。",
-                    ),
-                    Some(t(
-                        lang,
-                        "PIPL Art. 55(4), Art. 56",
-                        "《个人信息保护法》第五十五条第（四）项、第五十六条",
-                    )),
-                ),
-            ],
-        },
-        flows(i),
-        item(
-            t(
-                lang,
-                "1. Lawfulness, legitimacy and necessity of the purposes, scope and methods of processing by the processor and the recipient",
-                "一、个人信息处理者和境外接收方处理个人信息的目的、范围、方式等的合法性、正当性、必要性",
-            ),
-            cite56.clone(),
-            vec![purposes(i)],
-            open(
-                "legal-basis",
-                lang,
-                "State the legal basis of each transfer (consent, contract, HR management, …) and why each category is necessary for its purpose.",
-                "说明各出境活动的处理依据（同意、合同所必需、人力资源管理等）以及各类个人信息对实现目的的必要性。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "2. Scale, scope, categories and sensitivity of the PI provided abroad, and the risks to individuals' rights",
-                "二、出境个人信息的规模、范围、种类、敏感程度，个人信息出境可能对个人信息权益带来的风险",
-            ),
-            cite56.clone(),
-            scale(i),
-            open(
-                "rights-risks",
-                lang,
-                "Describe the risks the transfer poses to individuals' rights and interests.",
-                "分析个人信息出境可能对个人信息权益带来的风险。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "3. The recipient's obligations, and whether its management and technical measures and capabilities can ensure security",
-                "三、境外接收方承诺承担的义务，以及履行义务的管理和技术措施、能力等能否保障出境个人信息的安全",
-            ),
-            cite56.clone(),
-            vec![],
-            open(
-                "recipient-security-measures",
-                lang,
-                "Describe the recipient's organisational and technical security measures (encryption, access control, logging, incident response) and its capacity to honour them.",
-                "说明境外接收方的管理和技术安全措施（加密、访问控制、日志审计、事件响应等）及其履行能力。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "4. Risks of tampering, destruction, leakage, loss or misuse after the transfer, and whether individuals can exercise their rights",
-                "四、个人信息出境后遭到篡改、破坏、泄露、丢失、非法利用等的风险，个人信息权益维护的渠道是否通畅",
-            ),
-            cite56.clone(),
-            vec![],
-            open(
-                "rights-channels",
-                lang,
-                "Describe how individuals exercise their rights against the recipient (contact, procedure, time limits).",
-                "说明个人向境外接收方行使权利的渠道（联系方式、程序、时限）。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "5. Effect of the destination's PI protection policies and laws on the performance of the contract",
-                "五、境外接收方所在国家或者地区的个人信息保护政策和法规对标准合同履行的影响",
-            ),
-            cite56.clone(),
-            vec![destinations(i)],
-            open(
-                "destination-law",
-                lang,
-                "Analyse the destination's data protection law and government access to data, and their effect on the recipient's obligations.",
-                "分析接收方所在国家或地区的个人信息保护法律、政府获取数据的规定及其对接收方履行义务的影响。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "6. Whether the protective measures are lawful, effective and proportionate to the risk",
-                "六、所采取的保护措施是否合法、有效并与风险程度相适应",
-            ),
-            t(
-                lang,
-                "PIPL Art. 56(3)",
-                "《个人信息保护法》第五十六条第（三）项",
-            ),
-            vec![],
-            open(
-                "measures-proportionate",
-                lang,
-                "Conclude whether the measures in place are lawful, effective and proportionate.",
-                "就所采取的保护措施是否合法、有效并与风险程度相适应作出结论。",
-            ),
-        ),
-        conclusion(i),
-    ]
-}
-
-fn self_assessment(i: &Inputs<'_>) -> Vec<Section> {
-    let lang = i.lang();
-    let cite = t(
-        lang,
-        "Security Assessment Measures Art. 5",
-        "《数据出境安全评估办法》第五条",
-    );
-    vec![
-        Section {
-            level: 1,
-            heading: t(lang, "Part 1. The self-assessment", "一、自评估工作简述"),
-            blocks: vec![
-                first_edition_note(lang),
-                para(
-                    t(
-                        lang,
-                        "Before applying for a security assessment the data processor assesses the risks of the export itself, and files the self-assessment report with the declaration and the legal documents with the recipient.",
-                        "数据处理者在申报数据出境安全评估前，应当开展数据出境风险自评估，并提交申报书、数据出境风险自评估报告、与境外接收方拟订立的法律文件等材料。",
-                    ),
-                    Some(t(
-                        lang,
-                        "Security Assessment Measures Art. 5, Art. 6",
-                        "《数据出境安全评估办法》第五条、第六条",
-                    )),
-                ),
-                open(
-                    "self-assessment-team",
-                    lang,
-                    "Name the people who ran the self-assessment, the period, and the method (interviews, document review, technical testing).",
-                    "说明自评估的组织人员、起止时间和方法（访谈、文件审查、技术检测等）。",
-                ),
-            ],
-        },
-        Section {
-            level: 1,
-            heading: t(
-                lang,
-                "Part 2. The export as a whole",
-                "二、出境活动整体情况",
-            ),
-            blocks: {
-                let mut b = overview(i).blocks;
-                b.extend(flows(i).blocks);
-                b.push(open("systems", lang, "Describe the business and information systems involved, data flows and storage locations abroad.", "说明出境涉及的业务和信息系统、数据流转路径及境外存储地点。"));
-                b
-            },
-        },
-        item(
-            t(
-                lang,
-                "Part 3.1 Lawfulness, legitimacy and necessity of the purpose, scope and methods",
-                "三（一）出境和境外接收方处理数据的目的、范围、方式等的合法性、正当性、必要性",
-            ),
-            cite.clone(),
-            vec![purposes(i)],
-            open(
-                "legal-basis",
-                lang,
-                "State the legal basis of each transfer and why each category is necessary for its purpose.",
-                "说明各出境活动的处理依据以及各类数据对实现目的的必要性。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "Part 3.2 Scale, scope, categories and sensitivity of the data, and the risks to national security, public interest and individuals",
-                "三（二）出境数据的规模、范围、种类、敏感程度，数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险",
-            ),
-            cite.clone(),
-            scale(i),
-            open(
-                "rights-risks",
-                lang,
-                "Analyse the risks to national security, the public interest and individuals' rights.",
-                "分析数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "Part 3.3 The recipient's obligations and its capacity to meet them",
-                "三（三）境外接收方承诺承担的责任义务，以及履行责任义务的管理和技术措施、能力等能否保障出境数据的安全",
-            ),
-            cite.clone(),
-            vec![destinations(i)],
-            open(
-                "recipient-security-measures",
-                lang,
-                "Describe the recipient's organisational and technical security measures and capacity.",
-                "说明境外接收方的管理和技术安全措施及能力。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "Part 3.4 Risks after the export, and channels for individuals' rights",
-                "三（四）数据出境中和出境后遭到篡改、破坏、泄露、丢失、转移或者被非法获取、非法利用等的风险，个人信息权益维护的渠道是否通畅",
-            ),
-            cite.clone(),
-            vec![],
-            open(
-                "rights-channels",
-                lang,
-                "Describe the risks after export and how individuals exercise their rights.",
-                "说明出境后风险及个人权益维护渠道。",
-            ),
-        ),
-        item(
-            t(
-                lang,
-                "Part 3.5 Whether the contract with the recipient binds it to protect the data",
-                "三（五）与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件等是否充分约定了数据安全保护责任义务",
-            ),
-            cite,
-            vec![],
-            open(
-                "contract-review",
-                lang,
-                "Attach the contract with the recipient and its review (for example `chujing contract check`).",
-                "附与境外接收方拟订立的合同及其审查结果（例如 `chujing contract check`）。",
-            ),
-        ),
-        {
-            let mut c = conclusion(i);
-            c.heading = t(
-                lang,
-                "Part 4. Conclusion of the self-assessment",
-                "四、出境活动风险自评估结论",
-            );
-            c
-        },
-    ]
 }
 
 fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
@@ -1243,16 +951,8 @@ fn standard_contract_filing(i: &Inputs<'_>) -> Vec<Section> {
             heading: t(lang, "Filing checklist", "备案材料清单"),
             blocks: vec![
                 para(
-                    t(
-                        lang,
-                        "Materials listed in the CAC's filing guide for standard contracts (second edition, 2024).",
-                        "依据国家网信办《个人信息出境标准合同备案指南（第二版）》（2024年）列明的备案材料。",
-                    ),
-                    Some(t(
-                        lang,
-                        "Standard Contract Filing Guide (2nd ed.), part 3",
-                        "《个人信息出境标准合同备案指南（第二版）》第三部分",
-                    )),
+                    cite(i, |c| &c.filing_checklist_intro),
+                    Some(cite(i, |c| &c.filing_checklist)),
                 ),
                 Block::Checklist { entries: checklist },
             ],
@@ -1353,11 +1053,8 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
                         a.pathway.label(lang)
                     )
                 },
-                Some(t(
-                    lang,
-                    "Provisions 2024 Art. 8; Certification Measures 2026",
-                    "《促进和规范数据跨境流动规定》第八条；《个人信息出境认证办法》（2026）",
-                )),
+                // The rule that decided the pathway, as the pack cites it.
+                a.citations.first().cloned(),
             )],
         },
         Section {
@@ -1371,11 +1068,7 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
                         (Lang::En, None) => "Materials the certification bodies ask for under the Implementation Rules.".into(),
                         (Lang::Zh, None) => "依据《个人信息保护认证实施规则》所需的材料。".into(),
                     },
-                    Some(t(
-                        lang,
-                        "Certification Implementation Rules (2022), section 3",
-                        "《个人信息保护认证实施规则》（2022）第三部分",
-                    )),
+                    Some(cite(i, |c| &c.certification_materials)),
                 ),
                 Block::Checklist { entries },
             ],
@@ -1385,31 +1078,88 @@ fn certification_application(i: &Inputs<'_>) -> Vec<Section> {
     ]
 }
 
-/// Whether the guides' second editions apply on the assessment date, by their dates as chujing-law keeps
-/// them. Before, the documents follow the assessment matters of the Measures' Art. 5: the first editions'
-/// templates are not encoded, and the document says so.
-fn second_edition(i: &Inputs<'_>) -> bool {
-    GuideEdition::on(i.assessment.as_of) >= GuideEdition::Second
+/// The guides' edition in use on the assessment date: what it asks of the documents (chujing-law's
+/// `guides/*.toml`).
+fn edition(i: &Inputs<'_>) -> &'static Edition {
+    GuideEdition::on(i.assessment.as_of).outline()
 }
 
-/// Before the second editions the first applied; their templates are not encoded here, so the document says
-/// that it follows the matters of the Measures' Art. 5 instead.
-fn first_edition_note(lang: Lang) -> Block {
-    let since = GuideEdition::Second
-        .since()
-        .map(|d| written_date(d, lang))
-        .unwrap_or_default();
-    para(
-        match lang {
-            Lang::En => format!(
-                "The assessment date falls before {since}, when the guides' first editions applied. chujing does not encode their templates: this document follows the matters the Measures' Art. 5 lists; arrange it as the first edition's template requires before filing."
-            ),
-            Lang::Zh => format!(
-                "评估基准日早于{since}，适用申报（备案）指南第一版。chujing 未收录第一版模板，本文件按办法第五条所列评估事项编排；申报（备案）前请按第一版模板调整。"
-            ),
+/// An edition's article for a statement, in the document's language.
+fn cite(i: &Inputs<'_>, pick: impl Fn(&Citations) -> &chujing_law::Text) -> String {
+    pick(&edition(i).citations).get(i.lang()).to_string()
+}
+
+/// A report laid out as the edition's outline lays it out, with chujing's figures where it names them.
+fn outlined(i: &Inputs<'_>, outline: &[OutlineSection]) -> Vec<Section> {
+    let lang = i.lang();
+    outline
+        .iter()
+        .map(|s| match s {
+            OutlineSection::Own(OwnSection::Overview) => overview(i),
+            OutlineSection::Own(OwnSection::Flows) => flows(i),
+            OutlineSection::Own(OwnSection::Conclusion) => conclusion(i),
+            OutlineSection::Template {
+                level,
+                number,
+                heading,
+                citation,
+                blocks,
+            } => {
+                let heading = heading.get(lang);
+                let restated = citation
+                    .as_ref()
+                    .map(|c| para(heading.to_string(), Some(c.get(lang).to_string())));
+                let blocks = restated
+                    .into_iter()
+                    .chain(blocks.iter().flat_map(|b| outlined_block(i, b)))
+                    .collect();
+                sec(
+                    *level,
+                    format!("{}{heading}", number.as_deref().unwrap_or_default()),
+                    blocks,
+                )
+            }
+        })
+        .collect()
+}
+
+fn outlined_block(i: &Inputs<'_>, block: &OutlineBlock) -> Vec<Block> {
+    let lang = i.lang();
+    match block {
+        OutlineBlock::Text { text, citation } => vec![para(
+            text.get(lang).to_string(),
+            citation.as_ref().map(|c| c.get(lang).to_string()),
+        )],
+        OutlineBlock::Open { id, text } => vec![Block::Open {
+            item: OpenItem {
+                id: id.clone(),
+                text: text.get(lang).to_string(),
+            },
+        }],
+        OutlineBlock::Figures(f) => match f {
+            Figures::Overview => overview(i).blocks,
+            Figures::Flows => flows(i).blocks,
+            Figures::Purposes => vec![purposes(i)],
+            Figures::Scale => scale(i),
+            Figures::Destinations => vec![destinations(i)],
+            Figures::DataItems => data_items(i),
+            Figures::Conclusion => conclusion(i).blocks,
+            Figures::EditionNote => edition_note(i).into_iter().collect(),
         },
-        None,
-    )
+    }
+}
+
+/// The edition's note on how its documents are arranged (the first editions' templates are not encoded, and
+/// the document says so), with the day the next edition took over.
+fn edition_note(i: &Inputs<'_>) -> Option<Block> {
+    let lang = i.lang();
+    let current = GuideEdition::on(i.assessment.as_of);
+    let since = current
+        .next()
+        .map(|e| written_date(e.since(), lang))
+        .unwrap_or_default();
+    let note = current.outline().note.as_ref()?;
+    Some(para(note.get(lang).replace("{since}", &since), None))
 }
 
 /// A date as a document writes it: 2024-03-22, 2024年3月22日.
@@ -1495,468 +1245,6 @@ fn data_items(i: &Inputs<'_>) -> Vec<Block> {
         "逐项填写数据项的内容描述、出境必要性、示例（脱敏）和备注。",
     ));
     blocks
-}
-
-/// The self-assessment report in the structure of the security assessment guide's annex (second edition).
-fn self_assessment_v2(i: &Inputs<'_>) -> Vec<Section> {
-    let lang = i.lang();
-    let guide = t(
-        lang,
-        "Guide to Applying for the Data Export Security Assessment (2nd ed.), Annex",
-        "《数据出境安全评估申报指南（第二版）》附件",
-    );
-    let art5 = t(
-        lang,
-        "Security Assessment Measures Art. 5",
-        "《数据出境安全评估办法》第五条",
-    );
-    let risk = |n: &str, en: &str, zh: &str, known: Vec<Block>, id: &str| {
-        let mut blocks = known;
-        blocks.push(open(
-            id,
-            lang,
-            "State what was found, and the rectification where needed.",
-            "说明评估发现的情况，需要整改的说明整改措施。",
-        ));
-        sec(2, format!("{n}{}", t(lang, en, zh)), {
-            let mut b = vec![para(t(lang, en, zh), Some(art5.clone()))];
-            b.extend(blocks);
-            b
-        })
-    };
-    vec![
-        sec(
-            1,
-            t(lang, "1. The self-assessment", "一、自评估工作情况"),
-            vec![
-                para(
-                    t(
-                        lang,
-                        "The self-assessment is completed within the three months before the application, and no major change occurs between its completion and the application.",
-                        "自评估工作应当在申报前3个月内完成，且至申报之日未发生重大变化。",
-                    ),
-                    Some(guide.clone()),
-                ),
-                open(
-                    "self-assessment-team",
-                    lang,
-                    "State the period, the people and bodies who ran the self-assessment, its process and method (interviews, document review, technical testing), and any third party that took part.",
-                    "说明自评估的起止时间、组织开展情况（人员和机构）、工作过程和方法（访谈、文件审查、技术检测等），以及第三方机构参与情况。",
-                ),
-            ],
-        ),
-        sec(
-            1,
-            t(lang, "2. The export as a whole", "二、出境活动整体情况"),
-            vec![],
-        ),
-        sec(
-            2,
-            t(lang, "(1) The data processor", "（一）数据处理者情况"),
-            {
-                let mut b = overview(i).blocks;
-                b.push(open("ownership-organisation", lang,
-                "Describe the ownership and actual control, the organisation and the data security bodies, the main business and the data assets.",
-                "说明股权结构和实际控制人、组织架构、数据安全管理机构设置、主营业务和数据资产情况。"));
-                b
-            },
-        ),
-        sec(
-            2,
-            t(lang, "(2) The data to be exported", "（二）拟出境数据情况"),
-            vec![],
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "1. Purpose, scope and method, and their lawfulness, legitimacy and necessity",
-                "1. 出境目的、范围、方式及其合法性、正当性、必要性",
-            ),
-            vec![
-                purposes(i),
-                open(
-                    "legal-basis",
-                    lang,
-                    "State the legal basis of each transfer and why each category is necessary for its purpose.",
-                    "说明各出境活动的处理依据以及各类数据对实现目的的必要性。",
-                ),
-            ],
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "2. Data items by business scenario",
-                "2. 各业务场景的出境数据项",
-            ),
-            data_items(i),
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "3. Systems, data centres and the export link; storage abroad",
-                "3. 涉及的信息系统、数据中心和出境链路，境外存储地点",
-            ),
-            vec![
-                destinations(i),
-                open(
-                    "systems",
-                    lang,
-                    "Name the information systems and data centres involved, the export link (domains, IP addresses, method) and where the data is stored abroad.",
-                    "说明出境涉及的信息系统、数据中心，出境链路（域名、IP地址、传输方式）及数据在境外的存储地点。",
-                ),
-            ],
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "4. Onward provision by the recipient",
-                "4. 境外接收方再提供情况",
-            ),
-            vec![open(
-                "onward",
-                lang,
-                "State whether the recipient provides the data to others, to whom and why.",
-                "说明境外接收方是否向第三方再提供数据，向谁提供及其目的。",
-            )],
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "5. Individuals: counted by natural person, deduplicated, this year; forecast for three years",
-                "5. 出境个人信息数量（按自然人去重计算，当年）及未来3年预测",
-            ),
-            {
-                let mut b = scale(i);
-                b.push(open("forecast", lang,
-                "Forecast the individuals whose PI will be exported in each of the next three years, and how.",
-                "预测未来3年每年拟出境个人信息的数量及测算依据。"));
-                b
-            },
-        ),
-        sec(
-            2,
-            t(
-                lang,
-                "(3) Data security capability",
-                "（三）数据安全保障能力情况",
-            ),
-            vec![
-                para(
-                    t(
-                        lang,
-                        "Before providing PI abroad the processor informs individuals of the recipient, purposes, methods, categories and how to exercise their rights, and obtains their separate consent, unless the processing rests on PIPL Art. 13(1) items 2 to 7.",
-                        "向境外提供个人信息的，应当向个人告知境外接收方的名称或者姓名、联系方式、处理目的、处理方式、个人信息的种类以及个人行使权利的方式和程序等事项，并取得个人的单独同意；依照《个人信息保护法》第十三条第一款第（二）项至第（七）项规定处理个人信息的除外。",
-                    ),
-                    Some(t(
-                        lang,
-                        "PIPL Art. 39, Art. 13",
-                        "《个人信息保护法》第三十九条、第十三条",
-                    )),
-                ),
-                open(
-                    "security-capability",
-                    lang,
-                    "Describe the data security management, the technical measures, evidence that they work, and the compliance record (inspections, incidents, penalties).",
-                    "说明数据安全管理制度、技术措施及其有效性证明、合规情况（检查、事件、处罚）。",
-                ),
-            ],
-        ),
-        sec(
-            2,
-            t(lang, "(4) The recipient", "（四）境外接收方情况"),
-            {
-                let mut b = flows(i).blocks;
-                b.push(open("recipient-security-measures", lang,
-                "Describe each recipient: its status, business, data security capability and the law it is under.",
-                "说明境外接收方的基本情况、主营业务、数据安全保障能力及所在国家或地区的法律环境。"));
-                b
-            },
-        ),
-        sec(
-            2,
-            t(
-                lang,
-                "(5) What the legal documents stipulate",
-                "（五）法律文件约定数据安全保护责任义务的情况",
-            ),
-            vec![
-                para(
-                    t(
-                        lang,
-                        "The contract covers: the purpose, method and scope of the export and the recipient's processing; where and how long the data is kept abroad and what happens at the end; limits on onward provision; security measures when control or business scope changes or the destination's law changes; liability and dispute resolution; incident handling and channels for individuals' rights.",
-                        "法律文件应当约定：数据出境的目的、方式和范围，境外接收方处理数据的用途、方式；数据在境外的保存地点、期限及到期后的处理措施；限制境外接收方再提供的约束性要求；境外接收方实际控制权或经营范围发生实质性变化、所在国家或地区法律环境变化导致难以保障数据安全时应采取的措施；违约责任和争议解决；发生安全事件时的处置和个人维权途径。",
-                    ),
-                    Some(t(
-                        lang,
-                        "Security Assessment Measures Art. 9",
-                        "《数据出境安全评估办法》第九条",
-                    )),
-                ),
-                open(
-                    "contract-review",
-                    lang,
-                    "Attach the contract with the recipient and its review (for example `chujing contract check`).",
-                    "附与境外接收方拟订立的法律文件及其审查结果（例如 `chujing contract check`）。",
-                ),
-            ],
-        ),
-        sec(
-            2,
-            t(lang, "(6) Other", "（六）其他需要说明的情况"),
-            vec![open(
-                "other",
-                lang,
-                "Anything else the regulator should know.",
-                "其他需要说明的情况。",
-            )],
-        ),
-        sec(
-            1,
-            t(
-                lang,
-                "3. The risk self-assessment",
-                "三、拟出境活动的风险自评估情况",
-            ),
-            vec![],
-        ),
-        risk(
-            "（一）",
-            "Lawfulness, legitimacy and necessity of the purpose, scope and methods of the export and of the recipient's processing",
-            "数据出境和境外接收方处理数据的目的、范围、方式等的合法性、正当性、必要性",
-            vec![],
-            "risk-legality",
-        ),
-        risk(
-            "（二）",
-            "Scale, scope, categories and sensitivity of the data, and the risks to national security, the public interest and individuals' rights",
-            "出境数据的规模、范围、种类、敏感程度，数据出境可能对国家安全、公共利益、个人或者组织合法权益带来的风险",
-            vec![],
-            "risk-scale",
-        ),
-        risk(
-            "（三）",
-            "Whether the recipient's obligations and its measures and capacity ensure the data's security",
-            "境外接收方承诺承担的责任义务，以及履行责任义务的管理和技术措施、能力等能否保障出境数据的安全",
-            vec![],
-            "risk-recipient",
-        ),
-        risk(
-            "（四）",
-            "Risks of tampering, destruction, leakage, loss, transfer or unlawful use during and after the export, and channels for individuals' rights",
-            "数据出境中和出境后遭到篡改、破坏、泄露、丢失、转移或者被非法获取、非法利用等的风险，个人信息权益维护的渠道是否通畅",
-            vec![],
-            "risk-after-export",
-        ),
-        risk(
-            "（五）",
-            "Whether the legal documents stipulate the data security duties fully",
-            "与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件等是否充分约定了数据安全保护责任义务",
-            vec![],
-            "risk-contract",
-        ),
-        risk(
-            "（六）",
-            "Other matters that may affect the security of the export",
-            "其他可能影响数据出境安全的事项",
-            vec![],
-            "risk-other",
-        ),
-        {
-            let mut c = conclusion(i);
-            c.level = 2;
-            c.heading = t(
-                lang,
-                "(7) Conclusion of the self-assessment",
-                "（七）自评估结论",
-            );
-            c
-        },
-    ]
-}
-
-/// The PIPIA for a standard contract filing in the structure of the filing guide's annex (second edition).
-fn pipia_v2(i: &Inputs<'_>) -> Vec<Section> {
-    let lang = i.lang();
-    let art5 = t(
-        lang,
-        "Standard Contract Measures Art. 5",
-        "《个人信息出境标准合同办法》第五条",
-    );
-    let risk = |n: &str, en: &str, zh: &str, id: &str| {
-        sec(
-            2,
-            format!("{n}{}", t(lang, en, zh)),
-            vec![
-                para(t(lang, en, zh), Some(art5.clone())),
-                open(
-                    id,
-                    lang,
-                    "State what was found, and the rectification where needed.",
-                    "说明评估发现的情况，需要整改的说明整改措施。",
-                ),
-            ],
-        )
-    };
-    vec![
-        sec(
-            1,
-            t(lang, "1. The export as a whole", "一、出境活动整体情况"),
-            vec![],
-        ),
-        sec(
-            2,
-            t(
-                lang,
-                "(1) The personal information processor",
-                "（一）个人信息处理者情况",
-            ),
-            vec![],
-        ),
-        sec(3, t(lang, "1. Basic facts", "1. 基本情况"), {
-            let mut b = overview(i).blocks;
-            b.push(open("ownership-organisation", lang,
-                "Describe the ownership and actual control, the organisation and the PI protection bodies.",
-                "说明股权结构和实际控制人、组织架构、个人信息保护机构设置情况。"));
-            b
-        }),
-        sec(
-            3,
-            t(
-                lang,
-                "2. Business and the personal information processed",
-                "2. 业务和个人信息处理情况",
-            ),
-            vec![open(
-                "business-pi",
-                lang,
-                "Describe the main business and the personal information processed for it.",
-                "说明主营业务及其处理个人信息的情况。",
-            )],
-        ),
-        sec(
-            3,
-            t(
-                lang,
-                "3. The personal information to be provided abroad",
-                "3. 拟向境外提供个人信息情况",
-            ),
-            {
-                let mut b = vec![
-                    para(
-                        t(
-                            lang,
-                            "(a) Purpose, method and scope:",
-                            "（1）出境目的、方式和范围：",
-                        ),
-                        None,
-                    ),
-                    purposes(i),
-                    para(
-                        t(
-                            lang,
-                            "(b) Scale (individuals counted by natural person, deduplicated):",
-                            "（2）出境个人信息规模（按自然人去重计算）：",
-                        ),
-                        None,
-                    ),
-                ];
-                b.extend(scale(i));
-                b.push(para(t(lang, "(c) Categories and sensitivity; (d) storage abroad and retention; (e) onward provision:", "（3）个人信息种类和敏感程度；（4）境外存储地点和期限；（5）境外再提供情况："), None));
-                b.push(destinations(i));
-                b.push(open("retention-onward", lang,
-                "State how long the recipient keeps the PI, where, and whether it provides it to others.",
-                "说明境外接收方的保存期限、存储地点以及是否向第三方再提供。"));
-                b
-            },
-        ),
-        sec(
-            3,
-            t(lang, "4. Compliance", "4. 合规情况"),
-            vec![open(
-                "compliance-record",
-                lang,
-                "State the compliance record in personal information protection (inspections, incidents, penalties).",
-                "说明个人信息保护合规情况（检查、安全事件、行政处罚等）。",
-            )],
-        ),
-        sec(
-            2,
-            t(lang, "(2) The recipient abroad", "（二）境外接收方情况"),
-            {
-                let mut b = flows(i).blocks;
-                b.push(open("recipient-security-measures", lang,
-                "For each recipient: its basic facts; the purpose and method of its processing; its security capability (organisational and technical measures).",
-                "逐一说明境外接收方的基本情况、处理个人信息的目的和方式、个人信息安全保障能力（管理和技术措施）。"));
-                b
-            },
-        ),
-        sec(
-            2,
-            t(lang, "(3) Other", "（三）其他需要说明的情况"),
-            vec![open(
-                "other",
-                lang,
-                "Anything else the regulator should know.",
-                "其他需要说明的情况。",
-            )],
-        ),
-        sec(
-            1,
-            t(
-                lang,
-                "2. The impact assessment",
-                "二、个人信息出境风险评估情况",
-            ),
-            vec![],
-        ),
-        risk(
-            "（一）",
-            "Lawfulness, legitimacy and necessity of the purpose, scope and methods of processing by the processor and the recipient",
-            "个人信息处理者和境外接收方处理个人信息的目的、范围、方式等的合法性、正当性、必要性",
-            "risk-legality",
-        ),
-        risk(
-            "（二）",
-            "Scale, scope, categories and sensitivity of the PI provided abroad, and the risks to individuals' rights",
-            "出境个人信息的规模、范围、种类、敏感程度，个人信息出境可能对个人信息权益带来的风险",
-            "risk-scale",
-        ),
-        risk(
-            "（三）",
-            "The recipient's obligations, and whether its measures and capacity ensure the PI's security",
-            "境外接收方承诺承担的义务，以及履行义务的管理和技术措施、能力等能否保障出境个人信息的安全",
-            "risk-recipient",
-        ),
-        risk(
-            "（四）",
-            "Risks of tampering, destruction, leakage, loss or unlawful use after the export, and channels for individuals' rights",
-            "个人信息出境后遭到篡改、破坏、泄露、丢失、非法利用等的风险，个人信息权益维护的渠道是否通畅",
-            "risk-after-export",
-        ),
-        risk(
-            "（五）",
-            "Effect of the destination's PI protection policies and laws on the performance of the standard contract",
-            "境外接收方所在国家或者地区的个人信息保护政策和法规对标准合同履行的影响",
-            "destination-law",
-        ),
-        risk(
-            "（六）",
-            "Other matters that may affect the security of the export",
-            "其他可能影响个人信息出境安全的事项",
-            "risk-other",
-        ),
-        {
-            let mut c = conclusion(i);
-            c.level = 2;
-            c.heading = t(lang, "(7) Conclusion", "（七）评估结论");
-            c
-        },
-    ]
 }
 
 /// An entry the processor supplies itself.

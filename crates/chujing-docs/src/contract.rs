@@ -61,16 +61,26 @@ pub enum Requirement {
     /// The certification requirements on the unified processing rules the parties follow (retention and
     /// deletion, individuals' rights, remedies).
     ProcessingRules,
-    /// PIPL itself: the protection abroad no weaker than PIPL's (Art. 38 para. 2), including its rule on
-    /// providing PI to another party (Art. 23).
+    /// PIPL itself: the processor's duty to see that the recipient's processing meets PIPL's standard of
+    /// protection (the pack's `recipient-protection` duty, PIPL Art. 38(3)).
     Pipl,
 }
 
 use Requirement::{Certification as CERT, Pipl as PIPL, ProcessingRules as RULES};
 
+/// The law an agreement is checked against on the date checked, as the packs cite it.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedAgainst<'a> {
+    /// The certification requirements in force (`Regime::standard`).
+    pub standard: &'a str,
+    /// PIPL's duty that the recipient's processing meets its standard (`RuleBook::duty_citation`).
+    pub recipient_duty: &'a str,
+}
+
 impl Requirement {
-    /// The citation, naming `standard` (the certification requirements in force) where it applies.
-    pub fn citation(self, standard: &str, lang: chujing_law::Lang) -> String {
+    /// The citation, naming the certification requirements or PIPL's duty in force where it applies.
+    pub fn citation(self, law: &CheckedAgainst<'_>, lang: chujing_law::Lang) -> String {
+        let standard = law.standard;
         match (self, lang) {
             (CERT, chujing_law::Lang::En) => {
                 format!("{standard}, the binding agreement; Certification Implementation Rules")
@@ -82,10 +92,7 @@ impl Requirement {
                 format!("{standard}, the unified processing rules")
             }
             (RULES, chujing_law::Lang::Zh) => format!("{standard}（统一的个人信息处理规则）"),
-            (PIPL, chujing_law::Lang::En) => "PIPL Art. 23 and Art. 38 para. 2".into(),
-            (PIPL, chujing_law::Lang::Zh) => {
-                "《个人信息保护法》第二十三条、第三十八条第二款".into()
-            }
+            (PIPL, _) => law.recipient_duty.to_string(),
         }
     }
 }
@@ -484,9 +491,12 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
 /// wins — also in a paragraph that does not word the clause ("may retain the data indefinitely" with no
 /// deletion clause is a contradiction, not a clause merely missing) — because one clause saying the opposite
 /// of another is what a reviewer must see.
-/// `standard` names the certification requirements in force on the date checked (from the packs:
-/// `Regime::standard`).
-pub fn check(paragraphs: &[String], lang: chujing_law::Lang, standard: &str) -> Vec<ClauseResult> {
+/// `law` names what is in force on the date checked, from the packs.
+pub fn check(
+    paragraphs: &[String],
+    lang: chujing_law::Lang,
+    law: &CheckedAgainst<'_>,
+) -> Vec<ClauseResult> {
     let lower: Vec<String> = paragraphs.iter().map(|p| p.to_lowercase()).collect();
     CLAUSES
         .iter()
@@ -509,7 +519,7 @@ pub fn check(paragraphs: &[String], lang: chujing_law::Lang, standard: &str) -> 
             ClauseResult {
                 id: clause.id,
                 name: lang.pick(clause.name.0, clause.name.1),
-                citation: clause.citation.citation(standard, lang),
+                citation: clause.citation.citation(law, lang),
                 status,
                 found: status.is_satisfied(),
                 paragraph: shown.map(|i| i + 1),
@@ -525,6 +535,11 @@ pub fn check(paragraphs: &[String], lang: chujing_law::Lang, standard: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TEST_LAW: CheckedAgainst<'static> = CheckedAgainst {
+        standard: "TC260-PG-20222A",
+        recipient_duty: "PIPL Art. 38(3)",
+    };
 
     #[test]
     fn paragraphs_split_at_blank_lines_headings_and_items() {
@@ -543,20 +558,20 @@ mod tests {
                     .to_string(),
             ],
             chujing_law::Lang::En,
-            "TC260-PG-20222A",
+            &TEST_LAW,
         );
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.found && c.paragraph == Some(1)));
         let r = check(
             &["This Agreement is governed by the laws of England.".to_string()],
             chujing_law::Lang::En,
-            "TC260-PG-20222A",
+            &TEST_LAW,
         );
         assert!(r.iter().all(|c| c.id != "prc_governing_law" || !c.found));
     }
 
     fn status(text: &str, id: &str) -> (ClauseStatus, Option<String>) {
-        let r = check(&paragraphs(text), chujing_law::Lang::En, "TC260-PG-20222A");
+        let r = check(&paragraphs(text), chujing_law::Lang::En, &TEST_LAW);
         let c = r.iter().find(|c| c.id == id);
         (
             c.map_or(ClauseStatus::Missing, |c| c.status),
@@ -667,7 +682,7 @@ mod tests {
     #[test]
     fn a_contradiction_anywhere_wins_over_a_clean_wording() {
         let text = "Governing law: the laws of the PRC.\n\nNotwithstanding the above, this Agreement shall not be governed by Chinese law.";
-        let r = check(&paragraphs(text), chujing_law::Lang::En, "TC260-PG-20222A");
+        let r = check(&paragraphs(text), chujing_law::Lang::En, &TEST_LAW);
         let law = r.iter().find(|c| c.id == "prc_governing_law");
         assert!(law.is_some_and(|c| c.status == ClauseStatus::Contradicted
             && c.paragraph == Some(2)

@@ -196,6 +196,26 @@ impl RuleBook {
         }
     }
 
+    /// The citation of the duty `id` (its id within its pack, e.g. `recipient-protection`) in force on `date`,
+    /// as `PIPL Art. 38(3)`; `None` where no pack in force sets it.
+    pub fn duty_citation(
+        &self,
+        date: Date,
+        id: &str,
+        lang: crate::Lang,
+    ) -> Result<Option<String>, LawError> {
+        let suffix = format!("/{id}");
+        Ok(self
+            .regime_at(date)?
+            .obligations
+            .iter()
+            .find(|o| o.id.ends_with(&suffix))
+            .and_then(|o| {
+                let pack = self.packs.get(o.pack)?;
+                Some(crate::regime::cite(&pack.meta, &o.article, lang))
+            }))
+    }
+
     fn compile_pack(
         &mut self,
         pack: usize,

@@ -359,8 +359,12 @@ words! {
     close_button: "结案", "Close";
     /// The platform reports.
     platform_title: "向认证信息平台报送", "Reports to the certification platform";
-    /// What the platform reports are (Certification Measures 2026 Art. 13).
-    platform_intro: "证书颁发、暂停、撤销等信息应在5个工作日内报送；逾期的标红。", "Issuing, suspending and revoking certificates are reported within 5 working days; overdue ones are flagged.";
+    /// What the platform reports are, before their period and article from the packs.
+    platform_intro: "证书颁发、暂停、撤销等信息应报送认证信息平台，期限：", "Issuing, suspending and revoking certificates are reported to the platform within ";
+    /// After the period: overdue reports are flagged.
+    platform_flagged: "；逾期的标红。", "; overdue ones are flagged.";
+    /// Where the law in force sets no platform report.
+    platform_no_duty: "现行规定未设定向认证信息平台报送的期限。", "The law in force today sets no report to the certification platform.";
     /// No platform report.
     platform_none: "没有待报送事项。", "Nothing to report.";
     /// Column: event.

@@ -590,6 +590,28 @@ struct BodyPage {
     supervision: Vec<SupervisionRow>,
     cases: Vec<CaseRow>,
     platform: Vec<PlatformRow>,
+    /// The platform report's period and article, from the packs in force today.
+    platform_intro: String,
+}
+
+/// The period within which a body reports to the certification platform, as the law in force on `today`
+/// sets it (Certification Measures 2026 Art. 9), in words.
+fn platform_intro(s: &AppState, lang: Lang, today: chujing_law::Date) -> String {
+    let t = text::text(lang);
+    let term = chujing_law::certification::terms(&s.book, today, lang)
+        .ok()
+        .flatten()
+        .and_then(|t| t.report_working_days);
+    match term {
+        Some(r) => {
+            let period = match lang {
+                Lang::En => format!("{} working days ({})", r.value, r.citation),
+                Lang::Zh => format!("{}个工作日（{}）", r.value, r.citation),
+            };
+            format!("{}{period}{}", t.platform_intro, t.platform_flagged)
+        }
+        None => t.platform_no_duty.to_string(),
+    }
 }
 
 /// The certification body's workspace: its queue, certificates, supervision calendar, scope cases and the
@@ -664,6 +686,7 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
                 supervision,
                 cases,
                 platform,
+                platform_intro: platform_intro(&s, lang, today),
             },
         ))
     }

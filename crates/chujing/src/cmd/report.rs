@@ -100,15 +100,17 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
     )?;
     let today = crate::clock::today_in_china();
     let as_of = prepared.assessment.as_of;
-    if args.kind == DocumentKind::SelfAssessment
-        && !chujing_law::guides::self_assessment_current(as_of, today)
-    {
+    let edition = chujing_law::guides::GuideEdition::on(today);
+    if let (DocumentKind::SelfAssessment, Some(months), Some(false)) = (
+        args.kind,
+        edition.outline().self_assessment_months,
+        chujing_law::guides::self_assessment_current(as_of, today),
+    ) {
         eprintln!(
-            "warning: the self-assessment is dated {as_of}, more than {} months before today ({today}); an \
-             application needs one completed within the {} months before it (security assessment guide, 2nd ed.): \
+            "warning: the self-assessment is dated {as_of}, more than {months} months before today ({today}); an \
+             application needs one completed within the {months} months before it (security assessment guide, {}): \
              assess again as of a recent date",
-            chujing_law::guides::SELF_ASSESSMENT_MONTHS,
-            chujing_law::guides::SELF_ASSESSMENT_MONTHS
+            edition.label(chujing_law::Lang::En)
         );
     }
     let doc = chujing_docs::build(args.kind, &prepared.inputs());
