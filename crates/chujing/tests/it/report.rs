@@ -62,7 +62,11 @@ fn golden_templates_before_the_second_editions() {
 /// (chujing-law's `guides/first-edition.toml`) holds the articles, and no part of it names the Provisions.
 #[test]
 fn documents_dated_before_the_2024_provisions_do_not_cite_them() {
-    for kind in ["standard-contract-filing", "certification-application", "pipia"] {
+    for kind in [
+        "standard-contract-filing",
+        "certification-application",
+        "pipia",
+    ] {
         let (code, out, err) = chujing(&[
             "report",
             kind,
@@ -74,8 +78,14 @@ fn documents_dated_before_the_2024_provisions_do_not_cite_them() {
             "2023-12-01",
         ]);
         assert_eq!(code, 0, "{kind}: {err}");
-        assert!(!out.contains("Provisions 2024"), "{kind} cites the 2024 Provisions in 2023:\n{out}");
-        assert!(!out.contains("2nd ed."), "{kind} cites a second edition in 2023:\n{out}");
+        assert!(
+            !out.contains("Provisions 2024"),
+            "{kind} cites the 2024 Provisions in 2023:\n{out}"
+        );
+        assert!(
+            !out.contains("2nd ed."),
+            "{kind} cites a second edition in 2023:\n{out}"
+        );
     }
 }
 
