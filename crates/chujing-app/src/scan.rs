@@ -76,6 +76,34 @@ pub fn inputs(paths: &[PathBuf]) -> Result<(chujing_records::Walk, u64)> {
     Ok((walk, total))
 }
 
+/// Scans every file under `paths` as `chujing scan --json` does, without a progress bar, counting individuals by
+/// `subject_column` and deciding minors as of `today`.
+pub fn report(
+    paths: &[PathBuf],
+    subject_column: Option<String>,
+    today: chujing_law::Date,
+) -> Result<ScanOut> {
+    let options = Options {
+        classifier: chujing_scan::Classifier::new(today.to_jiff()),
+        subject_column,
+        sample: None,
+        max_line: 1 << 20,
+        workers: rayon::current_num_threads(),
+    };
+    let (walk, _) = inputs(paths)?;
+    let files: Vec<FileOut> = walk
+        .found
+        .iter()
+        .map(|f| scan_file(f, &options, |_| {}))
+        .collect();
+    Ok(ScanOut {
+        as_of: today.to_string(),
+        summary: summarise(&files),
+        files,
+        loops: walk.loops,
+    })
+}
+
 /// Scans one file; what cannot be read is reported as skipped, with why.
 pub fn scan_file(
     file: &Found,

@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod contracts;
+pub mod demo;
 pub mod error;
 pub mod json;
 pub mod ledger;

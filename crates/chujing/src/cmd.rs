@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod contract;
+pub mod demo;
 pub mod filing;
 pub mod flow;
 pub mod ledger;

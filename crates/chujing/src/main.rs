@@ -65,6 +65,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a demo of the service on SQLite with generated data: a processor, a certification body and a
+    /// regulator, one sign-in each (the quickest way to see everything chujing does).
+    Demo(cmd::demo::DemoArgs),
     /// Decide the pathway of every flow in a profile, and of the processor, as of a date.
     Assess(cmd::assess::Args),
     /// List, show and check rule packs (the law as versioned data).
@@ -106,6 +109,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Assess(args) => cmd::assess::run(cli.rules.as_deref(), &cli.db, args),
         Command::Rules(c) => cmd::rules::run(cli.rules.as_deref(), c),
         Command::Ledger(c) => cmd::rules::load(cli.rules.as_deref())

@@ -155,7 +155,7 @@ pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
     })
 }
 
-async fn shutdown() {
+pub(crate) async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -10,6 +10,7 @@
 
 mod assess;
 mod contract;
+mod demo;
 mod ledger;
 mod readme;
 mod report;
