@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use arrow_array::Array;
-use chujing_records::parquet::{ParquetTable, value};
+use chujing_records::parquet::ParquetTable;
 use chujing_records::{Format as InputFormat, Found, RecordsError, Source};
 use chujing_scan::{Category, Format, Individuals, Options, TableReport, TableScanner};
 use serde::{Deserialize, Serialize};
@@ -182,19 +181,17 @@ fn scan_parquet(path: &Path, options: &Options) -> Result<TableReport> {
         &headers,
         options.subject_column.as_deref(),
     );
+    let width = headers.len();
     let mut left = options.sample.unwrap_or(u64::MAX);
-    'batches: while let Some((columns, _)) = table.next_batch()? {
-        let rows = columns.iter().flatten().map(|c| c.len()).max().unwrap_or(0);
-        for row in 0..rows {
+    'batches: while let Some(batch) = table.next_batch()? {
+        for row in 0..batch.rows() {
             if left == 0 {
                 break 'batches;
             }
             left -= 1;
-            for (i, column) in columns.iter().enumerate() {
-                if let Some(c) = column
-                    && !c.is_null(row)
-                {
-                    scanner.cell(i, value(c, row));
+            for column in 0..width {
+                if let Some(text) = batch.value(column, row) {
+                    scanner.cell(column, text);
                 }
             }
             scanner.end_row();

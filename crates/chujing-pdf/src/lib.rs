@@ -1,5 +1,6 @@
-//! PDF rendering of chujing's documents with typst, in process, with a CJK font. Kept in its own crate: typst
-//! is a heavy build, and only the command line links it.
+//! PDF rendering of chujing's documents with typst, in process, with a CJK font. Kept in its own crate, and
+//! typst behind the `typeset` feature: it is half of a cold build. Without the feature ([`BUILT`] is false)
+//! every PDF is refused with [`PdfError::NotBuilt`], which says how to get a chujing that makes them.
 //!
 //! Font: typst needs real font files. chujing uses the font named by `CHUJING_PDF_FONT` (a .ttf, .otf or .ttc
 //! file), else the first found of WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`) and Noto Sans CJK
@@ -11,7 +12,6 @@ use std::path::{Path, PathBuf};
 use chujing_docs::model::{Block, Document};
 use chujing_docs::render::{bar_chart_svg, facts_table, open_mark, source_label, source_line};
 use serde_json::{Value, json};
-use typst_as_lib::TypstEngine;
 
 const TEMPLATE: &str = include_str!("../templates/document.typ");
 /// The typesetting the CAC's guides prescribe for a filing (`Document::template`).
@@ -125,9 +125,18 @@ pub const FONT_CANDIDATES: &[&str] = &[
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 ];
 
+/// Whether this build typesets PDFs (the `typeset` feature).
+pub const BUILT: bool = cfg!(feature = "typeset");
+
 /// What can go wrong making a PDF.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
+    /// This chujing was built without typst.
+    #[error(
+        "this chujing was built without PDF output; build it with `--features pdf` (`cargo install --path \
+         crates/chujing --features pdf`), or write the document as .docx, .html or .md"
+    )]
+    NotBuilt,
     /// No CJK font was found.
     #[error(
         "no CJK font found: install Debian's fonts-wqy-microhei (or fonts-noto-cjk), or set CHUJING_PDF_FONT to a .ttf/.otf/.ttc file"
@@ -163,6 +172,9 @@ pub enum PdfError {
 
 /// The font file to use: `configured` (from `CHUJING_PDF_FONT`) or the first candidate that exists.
 pub fn find_font(configured: Option<&Path>) -> Result<PathBuf, PdfError> {
+    if !BUILT {
+        return Err(PdfError::NotBuilt);
+    }
     if let Some(p) = configured {
         return Ok(p.to_path_buf());
     }
@@ -263,6 +275,9 @@ pub fn render(doc: &Document, font: &Path) -> Result<Vec<u8>, PdfError> {
 /// As [`render`], and for a document in a regulator's template, which faces stood in for the ones the
 /// template names (仿宋, 楷体, 黑体, Times New Roman), to be said to the user.
 pub fn render_with_notes(doc: &Document, font: &Path) -> Result<(Vec<u8>, Vec<String>), PdfError> {
+    if !BUILT {
+        return Err(PdfError::NotBuilt);
+    }
     let bytes = std::fs::read(font).map_err(|e| PdfError::Font(font.to_path_buf(), e))?;
     let mut view = view(doc);
     let text = view.to_string();
@@ -293,21 +308,28 @@ pub fn render_with_notes(doc: &Document, font: &Path) -> Result<(Vec<u8>, Vec<St
     } else {
         TEMPLATE
     };
-    let view = view.to_string();
-    let engine = TypstEngine::builder()
+    Ok((typeset(template, &fonts, &view.to_string())?, notes))
+}
+
+/// Compiles `template` with the document's view as its input `doc`, and writes the PDF.
+#[cfg(feature = "typeset")]
+fn typeset(template: &'static str, fonts: &[Vec<u8>], view: &str) -> Result<Vec<u8>, PdfError> {
+    let engine = typst_as_lib::TypstEngine::builder()
         .main_file(template)
         .fonts(fonts.iter().map(Vec::as_slice))
         .build();
     let mut inputs = typst::foundations::Dict::new();
-    inputs.insert(
-        "doc".into(),
-        typst::foundations::Value::Str(view.as_str().into()),
-    );
+    inputs.insert("doc".into(), typst::foundations::Value::Str(view.into()));
     let compiled: typst_layout::PagedDocument = engine
         .compile_with_input(inputs)
         .output
         .map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
-    let pdf = typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-        .map_err(|e| PdfError::Pdf(format!("{e:?}")))?;
-    Ok((pdf, notes))
+    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
+        .map_err(|e| PdfError::Pdf(format!("{e:?}")))
+}
+
+/// Without typst there is no PDF ([`render_with_notes`] has refused before this).
+#[cfg(not(feature = "typeset"))]
+fn typeset(_template: &'static str, _fonts: &[Vec<u8>], _view: &str) -> Result<Vec<u8>, PdfError> {
+    Err(PdfError::NotBuilt)
 }

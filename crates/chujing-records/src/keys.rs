@@ -8,9 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use arrow_array::Array;
-
-use crate::parquet::{ParquetTable, value};
+use crate::parquet::ParquetTable;
 use crate::source::{Format, Source};
 use crate::text::{decode, guess_delimiter};
 use crate::{RecordsError, Result};
@@ -242,25 +240,20 @@ fn read_parquet(
         .transpose()?;
     let unreadable =
         |col: &str| RecordsError::Input(format!("{name}: column `{col}` cannot be read as text"));
-    while let Some((texts, first)) = table.next_batch()? {
-        let subjects = texts
-            .get(subject)
-            .and_then(Option::as_ref)
-            .ok_or_else(|| unreadable(&columns.subject))?;
-        let flags = match sensitive {
-            Some(i) => Some(
-                texts
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .ok_or_else(|| unreadable(columns.sensitive.as_deref().unwrap_or_default()))?,
-            ),
-            None => None,
-        };
-        for i in 0..subjects.len() {
+    while let Some(batch) = table.next_batch()? {
+        if !batch.readable(subject) {
+            return Err(unreadable(&columns.subject));
+        }
+        if let Some(i) = sensitive
+            && !batch.readable(i)
+        {
+            return Err(unreadable(columns.sensitive.as_deref().unwrap_or_default()));
+        }
+        for i in 0..batch.rows() {
             on_row(Ok(Record {
-                line: first + i as u64,
-                subject: value(subjects, i),
-                sensitive: flags.map(|f| value(f, i)),
+                line: batch.first_row() + i as u64,
+                subject: batch.value(subject, i).unwrap_or_default(),
+                sensitive: sensitive.map(|c| batch.value(c, i).unwrap_or_default()),
             }));
         }
     }

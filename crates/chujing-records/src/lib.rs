@@ -6,7 +6,8 @@
 //! - [`text`]: bytes to UTF-8 text: a UTF-8 or UTF-16 byte-order mark is honoured and dropped, GB18030 (which
 //!   also covers GBK and GB2312) is recognised and transcoded, binary data is refused; the delimiter of a
 //!   header row; JSON objects as dotted paths;
-//! - [`parquet`]: Parquet columns as text, nested struct fields as dotted paths like JSON Lines;
+//! - [`parquet`]: Parquet columns as text, nested struct fields as dotted paths like JSON Lines (with the
+//!   `parquet` feature; without it Parquet files are refused with an error that says so);
 //! - [`keys`]: the ledger's reader of subject keys (and a sensitivity flag), in parallel over plain files.
 //!
 //! Errors name the file and, where there is one, the line (Parquet: the row) and the column, and quote at
@@ -15,6 +16,10 @@
 #![deny(missing_docs)]
 
 pub mod keys;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+#[cfg(not(feature = "parquet"))]
+#[path = "parquet_absent.rs"]
 pub mod parquet;
 pub mod source;
 pub mod text;

@@ -1,5 +1,8 @@
 //! Parquet columns as text. Nested struct fields are flattened into dotted paths (`user.id_number`), as JSON
 //! Lines fields are; lists and maps are read as their text form under their own name.
+//!
+//! Built with the `parquet` feature (Apache Arrow's reader is a quarter of a cold build); without it
+//! [`ParquetTable::open`] refuses every file, saying how to get a chujing that reads them.
 
 use std::fs::File;
 use std::path::Path;
@@ -63,9 +66,8 @@ impl ParquetTable {
             })
     }
 
-    /// The next batch of rows: one text array per column (in the order of [`ParquetTable::columns`]; `None`
-    /// for a column that has no text form), and the 1-based number of the batch's first row. `None` at the end.
-    pub fn next_batch(&mut self) -> Result<Option<(Vec<Option<StringArray>>, u64)>> {
+    /// The next batch of rows, `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<TextBatch>> {
         let Some(batch) = self.batches.next() else {
             return Ok(None);
         };
@@ -74,16 +76,44 @@ impl ParquetTable {
         })?;
         let first = self.rows + 1;
         self.rows += batch.num_rows() as u64;
-        Ok(Some((text_columns(&batch), first)))
+        Ok(Some(TextBatch {
+            columns: text_columns(&batch),
+            rows: batch.num_rows(),
+            first,
+        }))
     }
 }
 
-/// A column's value in `row` as text; a null is empty.
-pub fn value(column: &StringArray, row: usize) -> &str {
-    if column.is_null(row) {
-        ""
-    } else {
-        column.value(row)
+/// Rows of a Parquet file as text, column by column (in the order of [`ParquetTable::columns`]).
+#[derive(Debug)]
+pub struct TextBatch {
+    /// One text array per column; `None` for a column that has no text form.
+    columns: Vec<Option<StringArray>>,
+    rows: usize,
+    first: u64,
+}
+
+impl TextBatch {
+    /// The number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The 1-based number of the batch's first row in the file.
+    pub fn first_row(&self) -> u64 {
+        self.first
+    }
+
+    /// Whether column `column` has a text form (every column does but those of a type arrow cannot show).
+    pub fn readable(&self, column: usize) -> bool {
+        matches!(self.columns.get(column), Some(Some(_)))
+    }
+
+    /// Column `column`'s value in `row` as text: `None` for a null, a row or column out of range, or a column
+    /// with no text form.
+    pub fn value(&self, column: usize, row: usize) -> Option<&str> {
+        let text = self.columns.get(column)?.as_ref()?;
+        (row < text.len() && !text.is_null(row)).then(|| text.value(row))
     }
 }
 

@@ -123,11 +123,10 @@ fn a_subject_column_named_twice_is_refused() {
     );
 }
 
-#[test]
-fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
+/// A Parquet file with a struct column `person` of two fields, 身份证号 and 敏感, in two rows.
+fn nested_parquet(dir: &Path) -> std::path::PathBuf {
     use arrow_array::{ArrayRef, RecordBatch, StringArray, StructArray};
     use arrow_schema::{DataType, Field};
-    let dir = tempfile::tempdir().unwrap();
     let ids: ArrayRef = Arc::new(StringArray::from(vec![
         "11010519491231002X",
         "440524188001010014",
@@ -144,7 +143,7 @@ fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
         ),
     ]);
     let batch = RecordBatch::try_from_iter(vec![("person", Arc::new(person) as ArrayRef)]).unwrap();
-    let path = dir.path().join("nested.parquet");
+    let path = dir.join("nested.parquet");
     let mut w = parquet::arrow::ArrowWriter::try_new(
         std::fs::File::create(&path).unwrap(),
         batch.schema(),
@@ -153,6 +152,14 @@ fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
     .unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
+    path
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = nested_parquet(dir.path());
     let columns = Columns {
         subject: "person.身份证号".into(),
         sensitive: Some("person.敏感".into()),
@@ -176,6 +183,31 @@ fn nested_parquet_fields_are_dotted_paths_like_json_lines() {
             (1, "11010519491231002X/是".into()),
             (2, "440524188001010014/否".into())
         ]
+    );
+}
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn without_the_parquet_feature_a_parquet_file_is_refused_saying_how_to_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = nested_parquet(dir.path());
+    let columns = Columns {
+        subject: "person.身份证号".into(),
+        sensitive: None,
+    };
+    let err = read(
+        &path,
+        &columns,
+        |_| {},
+        Vec::new,
+        |_: &mut Vec<()>, _| {},
+        |_, _| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("nested.parquet") && err.contains("--features parquet"),
+        "{err}"
     );
 }
 

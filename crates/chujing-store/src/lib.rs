@@ -99,6 +99,7 @@ macro_rules! bump_changes {
 pub(crate) use bump_changes;
 
 pub mod changes;
+mod migrations;
 pub mod records;
 
 /// A count as the databases store it (signed 64-bit); a count that does not fit is refused, never clamped.
@@ -139,7 +140,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut attempt = 0;
     loop {
-        match sqlx::migrate!("./migrations/sqlite").run(pool).await {
+        match migrations::sqlite().run(pool).await {
             Ok(()) => return Ok(()),
             Err(_) if attempt < 4 => {
                 attempt += 1;
@@ -205,7 +206,7 @@ impl Store {
                 .connect_with(options)
                 .await?;
             // PostgreSQL migrations hold an advisory lock: concurrent first uses wait for each other.
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            migrations::postgres().run(&pool).await?;
             Backend::Postgres(pool)
         } else {
             return Err(StoreError::Url(redact_url(url)));

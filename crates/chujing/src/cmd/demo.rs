@@ -70,6 +70,8 @@ impl Layout {
 
 /// Runs `chujing demo`.
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
+    // Warnings and errors only: the request log would bury the sign-ins (CHUJING_LOG=info shows it).
+    super::serve::init_logging(false, tracing_subscriber::filter::LevelFilter::WARN)?;
     let layout = Layout::of(&args.dir);
     let fresh = prepare(&args, &layout)?;
     let rt = tokio::runtime::Builder::new_multi_thread()

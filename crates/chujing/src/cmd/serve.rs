@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chujing_app::certify::{Now, OrgKind, Scope, accounts, secret};
 use clap::{Args as ClapArgs, Subcommand};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 
 use crate::{clock, store};
 
@@ -126,18 +127,34 @@ fn now() -> Now {
     Now::at_instant(clock::instant())
 }
 
+/// Logs to standard error, as text or JSON lines, at the levels `CHUJING_LOG` gives (`warn`, or
+/// `chujing_server=debug,info`: a default level and TARGET=LEVEL pairs), else at `default`.
+pub(crate) fn init_logging(json: bool, default: LevelFilter) -> Result<()> {
+    use tracing_subscriber::prelude::*;
+    let filter = match std::env::var("CHUJING_LOG") {
+        Ok(spec) => spec.parse::<Targets>().map_err(|e| {
+            anyhow::anyhow!(
+                "CHUJING_LOG={spec:?}: {e}; expected a level (error, warn, info, debug, trace) or \
+                 TARGET=LEVEL pairs separated by commas, e.g. `chujing_server=debug,warn`"
+            )
+        })?,
+        Err(_) => Targets::new().with_default(default),
+    };
+    let logs = tracing_subscriber::registry().with(filter);
+    let stderr = std::io::stderr;
+    if json {
+        logs.with(tracing_subscriber::fmt::layer().json().with_writer(stderr))
+            .init();
+    } else {
+        logs.with(tracing_subscriber::fmt::layer().with_writer(stderr))
+            .init();
+    }
+    Ok(())
+}
+
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CHUJING_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if args.json_logs {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
+    init_logging(args.json_logs, LevelFilter::INFO)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
