@@ -114,3 +114,16 @@ pub fn ingest_ids(db: &str, csv: &std::path::Path, flow: &str, date: &str, batch
     let (code, _, err) = chujing_env(&args, &[("CHUJING_LEDGER_KEY", TEST_KEY)]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// Whether this chujing reads Parquet (the `parquet` feature, which scripts/test builds); records the skip
+/// when it does not.
+pub fn parquet_built(test: &str) -> bool {
+    let built = cfg!(feature = "parquet");
+    if !built {
+        chujing_testkit::skip(
+            test,
+            "needs the `parquet` feature (scripts/test builds --all-features)",
+        );
+    }
+    built
+}
