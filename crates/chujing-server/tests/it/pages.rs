@@ -654,7 +654,9 @@ async fn the_assessment_page_decides_saves_a_profile_and_asks_the_gate() {
             assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE, "{}", pdf.body);
             chujing_testkit::skip(
                 "the_assessment_page_decides_saves_a_profile_and_asks_the_gate (its PDF)",
-                &format!("{e} (scripts/test-tools installs a font; scripts/test builds the `pdf` feature)"),
+                &format!(
+                    "{e} (scripts/test-tools installs a font; scripts/test builds the `pdf` feature)"
+                ),
             );
         }
     }

@@ -230,7 +230,9 @@ fn pdf_opens_with_chinese_headings_and_every_page_renders() {
     if let Err(e) = chujing_pdf::find_font(None) {
         chujing_testkit::skip(
             test,
-            &format!("{e}; scripts/test-tools installs a font, scripts/test builds the `pdf` feature"),
+            &format!(
+                "{e}; scripts/test-tools installs a font, scripts/test builds the `pdf` feature"
+            ),
         );
         return;
     }
