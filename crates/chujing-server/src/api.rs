@@ -20,9 +20,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::auth::{Principal, SESSION_COOKIE};
+use crate::auth::{ClientAddr, Principal, SESSION_COOKIE};
 use crate::authz::actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::limiter::Limited;
 use crate::ops::{self, AuditVerification, PlatformReportView};
 
 /// The API's routes, with their OpenAPI descriptions.
@@ -187,16 +188,15 @@ pub struct Session {
     pub expires_at: String,
 }
 
-/// Failed logins allowed per e-mail in [`LOGIN_WINDOW_MINUTES`].
-pub const LOGIN_ATTEMPTS: usize = 5;
-/// The window of the login limit.
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
-
 #[utoipa::path(post, path = "/api/v1/session", request_body = Login, tag = "session",
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
+async fn login(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    body: Bytes,
+) -> ApiResult<Response> {
     let l: Login = json_body(&body)?;
-    let issued = sign_in(&s, &l.email, &l.password).await?;
+    let issued = sign_in(&s, addr, &l.email, &l.password).await?;
     let body = Session {
         csrf: issued.csrf.unwrap_or_default(),
         expires_at: issued.expires_at,
@@ -216,43 +216,37 @@ pub(crate) fn session_cookie(token: &str) -> String {
     )
 }
 
-/// Opens a session for an e-mail and password, at most [`LOGIN_ATTEMPTS`] failures per e-mail in
-/// [`LOGIN_WINDOW_MINUTES`] (the API's `POST /session` and the sign-in page).
+/// Opens a session for an e-mail and password (the API's `POST /session` and the sign-in page), through the
+/// login limiter ([`crate::limiter`]): refused with 429 after too many failures from this address for this
+/// e-mail, or from this address at all. A wrong e-mail and a wrong password take the same time and get the
+/// same answer.
 pub(crate) async fn sign_in(
     s: &AppState,
+    addr: std::net::IpAddr,
     email: &str,
     password: &str,
 ) -> Result<accounts::Issued, ApiError> {
     let now = s.clock.now();
     let at: jiff::Timestamp = now.at.parse().map_err(|_| ApiError::bad_request("clock"))?;
-    let key = email.trim().to_lowercase();
-    let recent = |v: &mut Vec<jiff::Timestamp>| {
-        v.retain(|t| at.duration_since(*t) < jiff::SignedDuration::from_mins(LOGIN_WINDOW_MINUTES));
-        v.len()
-    };
-    let limited = s
-        .logins
-        .lock()
-        .map(|mut m| recent(m.entry(key.clone()).or_default()) >= LOGIN_ATTEMPTS)
-        .unwrap_or(true);
-    if limited {
+    if let Err(why) = s.logins.check(addr, email, at) {
+        let whom = match why {
+            Limited::Account => "for this e-mail from your address",
+            Limited::Address => "from your address",
+        };
+        let minutes = crate::limiter::WINDOW.as_mins();
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            format!("too many failed logins for this e-mail: wait {LOGIN_WINDOW_MINUTES} minutes"),
+            format!("too many failed logins {whom}: wait {minutes} minutes"),
         ));
     }
     match accounts::login(&s.store, email, password, &now).await? {
         Some(issued) => {
-            if let Ok(mut m) = s.logins.lock() {
-                m.remove(&key);
-            }
+            s.logins.succeeded(addr, email);
             Ok(issued)
         }
         None => {
-            if let Ok(mut m) = s.logins.lock() {
-                m.entry(key).or_default().push(at);
-            }
+            s.logins.failed(addr, email, at);
             Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",

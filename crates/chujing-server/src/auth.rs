@@ -22,7 +22,8 @@ pub enum Principal {
     User(std::sync::Arc<Actor>),
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The bearer token of `Authorization: Bearer TOKEN`.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
@@ -110,5 +111,24 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(p.clone());
         }
         principal(state, &parts.method, &parts.headers).await
+    }
+}
+
+/// The address of the client, as the connection gives it (`ConnectInfo`); the unspecified address where
+/// there is no connection (a router called in-process). Behind a reverse proxy this is the proxy's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
+                c.0.ip()
+            });
+        Ok(ClientAddr(addr))
     }
 }

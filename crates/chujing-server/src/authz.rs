@@ -23,6 +23,9 @@ pub enum Policy {
     Authenticated,
     /// Users of organisations of these kinds.
     Roles(&'static [OrgKind]),
+    /// The deployment's operator only: the bearer token given to `serve --metrics-token-file`, never a
+    /// user's credential (what the server counts is not any party's to read).
+    Operator,
 }
 
 /// What a route touches, for the record-level rules: what another organisation of the caller's kind may
@@ -174,7 +177,7 @@ pub const ROUTES: &[RoutePolicy] = &[
         Policy::Roles(&[P, R]),
     ),
     route("POST", "/orders", Policy::Roles(&[R])),
-    route("GET", "/metrics", Policy::Public),
+    route("GET", "/metrics", Policy::Operator),
     route("GET", "/api/v1/openapi.json", Policy::Public),
     route("GET", "/api/v1/registry", Policy::Public),
     route("POST", "/api/v1/reports", Policy::Public),
@@ -285,6 +288,9 @@ pub fn decide(policy: Option<Policy>, method: &str, who: &Principal) -> Result<(
     };
     let actor = match (policy, who) {
         (Policy::Public, _) => return Ok(()),
+        (Policy::Operator, _) => {
+            return Err(ApiError::unauthorized_operator());
+        }
         (_, Principal::Anonymous) => return Err(ApiError::unauthorized()),
         (_, Principal::User(a)) => a,
     };
@@ -313,6 +319,14 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         return next.run(req).await; // unmatched: the fallback answers 404
     };
     let method = req.method().as_str().to_string();
+    let policy = policy_of(&method, &path);
+    if policy == Some(Policy::Operator) {
+        // Before any credential lookup: the operator's token is not a user's.
+        return match operator(&state, req.headers()) {
+            Ok(()) => next.run(req).await,
+            Err(e) => e.into_response(),
+        };
+    }
     let (who, csrf) = match caller(&state, req.method(), req.headers()).await {
         Ok(c) => c,
         Err(e)
@@ -325,7 +339,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         }
         Err(e) => return e.into_response(),
     };
-    if let Err(e) = decide(policy_of(&method, &path), &method, &who) {
+    if let Err(e) = decide(policy, &method, &who) {
         if e.status == axum::http::StatusCode::UNAUTHORIZED && is_page(&path) {
             // A page that needs a signed-in user: the sign-in page.
             return axum::response::Redirect::to("/login").into_response();
@@ -341,6 +355,23 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         req.extensions_mut().insert(c);
     }
     next.run(req).await
+}
+
+/// The operator's routes: the bearer token must be the configured metrics token; without one configured
+/// the route is off (404), so that nothing is served that no one set up.
+fn operator(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = &state.metrics_token else {
+        return Err(ApiError::not_found(
+            "metrics are off: start the server with `chujing serve --metrics-token-file FILE` and send \
+             `Authorization: Bearer` that token",
+        ));
+    };
+    let sent = crate::auth::bearer(headers).unwrap_or_default();
+    if token.matches(sent) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized_operator())
+    }
 }
 
 /// Whether a route is a web page (its refusals are pages, not JSON).

@@ -59,6 +59,15 @@ impl ApiError {
         )
     }
 
+    /// 401 on an operator's route (`/metrics`): a user's credential does not open it.
+    pub fn unauthorized_operator() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send `Authorization: Bearer` the operator's token (chujing serve --metrics-token-file)",
+        )
+    }
+
     /// 403.
     pub fn forbidden(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)

@@ -1,6 +1,6 @@
 //! `chujing serve`: the certification service over HTTP — a JSON API under `/api/v1` with its OpenAPI
 //! document at `/api/v1/openapi.json`, `/healthz`, Prometheus `/metrics`, request ids in structured logs,
-//! request size and time limits, graceful shutdown.
+//! request size and time limits, security headers and caught panics ([`harden`]), graceful shutdown.
 //!
 //! Authentication (`Authorization: Bearer TOKEN` or the session cookie with its CSRF header) is in [`auth`];
 //! who may do what is decided in one place, [`authz`]: every route declares its policy there, and a route
@@ -15,15 +15,17 @@ pub mod authz;
 pub mod contracts;
 pub mod demo;
 pub mod error;
+pub mod harden;
 pub mod json;
 pub mod ledger;
+pub mod limiter;
 pub mod metrics;
 pub mod ops;
 pub mod oversight;
 pub mod state;
 pub mod web;
 
-pub use state::{AppState, Clock};
+pub use state::{AppState, Clock, Config, MetricsToken};
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -54,7 +56,7 @@ pub fn router(state: AppState) -> Router {
             }
         })
     };
-    Router::new()
+    let app = Router::new()
         .merge(api)
         .merge(web::routes())
         .route("/api/v1/openapi.json", doc)
@@ -88,7 +90,8 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .with_state(state)
+        .with_state(state);
+    harden::harden(app)
 }
 
 /// Request ids unique across processes without a system call each: a random 64-bit prefix drawn when the
@@ -130,7 +133,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(address = %listener.local_addr()?, "chujing serve listening");
-    axum::serve(listener, router(state))
+    // The client's address reaches the login limiter.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

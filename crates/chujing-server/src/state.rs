@@ -1,7 +1,8 @@
-//! What every request shares: the store, the law, the master key, the clock, metrics and the login limiter.
+//! What every request shares: the store, the law, the master key, the clock, metrics, the login limiter, and
+//! the configuration read once at start ([`Config`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chujing_app::certify::Now;
 use chujing_app::certify::fresh::Views;
@@ -63,32 +64,124 @@ pub struct Shared {
     pub clock: Clock,
     /// Request counts and durations.
     pub metrics: Arc<crate::metrics::Metrics>,
-    /// Failed logins per e-mail, for rate limiting.
-    pub logins: Arc<Mutex<HashMap<String, Vec<jiff::Timestamp>>>>,
+    /// Failed sign-ins by address and e-mail.
+    pub logins: crate::limiter::LoginLimiter,
+    /// The font PDFs are typeset with, found at start, or why there is none.
+    pub pdf_font: Result<PathBuf, String>,
+    /// The token `/metrics` asks for; none: metrics are off.
+    pub metrics_token: Option<MetricsToken>,
     /// Hashes the subjects of recorded batches under the deployment's ledger key.
     pub hasher: Arc<SubjectHasher>,
     /// Credentials, the registry and the gate's snapshots, kept while nothing changes.
     pub views: Arc<Views>,
 }
 
+/// What the server reads once when it starts, never per request: the law (the embedded packs or
+/// `serve --rules DIR`), the PDF font, the metrics token.
+#[derive(Debug)]
+pub struct Config {
+    /// The law.
+    pub book: RuleBook,
+    /// The CJK font PDFs are typeset with, or why there is none (the PDF downloads then answer 503).
+    pub pdf_font: Result<PathBuf, String>,
+    /// The bearer token `/metrics` asks for; without one `/metrics` is off (404).
+    pub metrics_token: Option<MetricsToken>,
+}
+
+impl Config {
+    /// The law `book`, the font at `font` or the first of Debian's CJK fonts found, no metrics token.
+    pub fn new(book: RuleBook, font: Option<&Path>) -> Config {
+        Config {
+            book,
+            pdf_font: chujing_pdf::find_font(font).map_err(|e| e.to_string()),
+            metrics_token: None,
+        }
+    }
+
+    /// The embedded law, the font `CHUJING_PDF_FONT` names (or Debian's), no metrics token.
+    pub fn embedded() -> Result<Config, chujing_law::LawError> {
+        let font = std::env::var_os("CHUJING_PDF_FONT").map(PathBuf::from);
+        Ok(Config::new(RuleBook::embedded()?, font.as_deref()))
+    }
+
+    /// With the token `/metrics` asks for.
+    pub fn with_metrics_token(mut self, token: MetricsToken) -> Config {
+        self.metrics_token = Some(token);
+        self
+    }
+}
+
+/// The operator's token for `/metrics` (a scraper's `Authorization: Bearer`); never in `Debug` or logs.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    /// The shortest token accepted.
+    pub const MIN_LEN: usize = 16;
+
+    /// A token from its text (a file's first line, trimmed), at least [`MetricsToken::MIN_LEN`] characters.
+    pub fn new(text: &str) -> Result<MetricsToken, String> {
+        let t = text.trim();
+        if t.len() < Self::MIN_LEN || t.chars().any(char::is_whitespace) {
+            return Err(format!(
+                "the metrics token must be one word of at least {} characters (e.g. `openssl rand -hex 32`)",
+                Self::MIN_LEN
+            ));
+        }
+        Ok(MetricsToken(t.to_string()))
+    }
+
+    /// Whether `sent` is the token, in time that does not depend on where they differ.
+    pub fn matches(&self, sent: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), sent.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(<redacted>)")
+    }
+}
+
 impl AppState {
-    /// State over `store` with the embedded law; materials sealed under `key`, batch subjects hashed under
-    /// `ledger_key`.
+    /// State over `store` with the embedded law ([`Config::embedded`]); materials sealed under `key`, batch
+    /// subjects hashed under `ledger_key`.
     pub fn new(
         store: Store,
         key: MasterKey,
         ledger_key: &HashKey,
         clock: Clock,
     ) -> Result<AppState, chujing_law::LawError> {
-        Ok(AppState(Arc::new(Shared {
+        Ok(AppState::with_config(
             store,
-            book: Arc::new(RuleBook::embedded()?),
+            key,
+            ledger_key,
+            clock,
+            Config::embedded()?,
+        ))
+    }
+
+    /// State over `store` with the configuration read at start.
+    pub fn with_config(
+        store: Store,
+        key: MasterKey,
+        ledger_key: &HashKey,
+        clock: Clock,
+        config: Config,
+    ) -> AppState {
+        chujing_app::certify::accounts::prepare_login();
+        AppState(Arc::new(Shared {
+            store,
+            book: Arc::new(config.book),
             key,
             clock,
             metrics: Arc::default(),
-            logins: Arc::default(),
+            logins: crate::limiter::LoginLimiter::default(),
+            pdf_font: config.pdf_font,
+            metrics_token: config.metrics_token,
             hasher: Arc::new(SubjectHasher::new(ledger_key)),
             views: Arc::default(),
-        })))
+        }))
     }
 }

@@ -120,7 +120,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
         Command::Filing(args) => cmd::filing::run(cli.rules.as_deref(), &cli.db, args),
         Command::Contract(c) => cmd::contract::run(cli.rules.as_deref(), &cli.db, c),
-        Command::Serve(args) => cmd::serve::run_serve(&cli.db, args),
+        Command::Serve(args) => cmd::serve::run_serve(&cli.db, cli.rules.as_deref(), args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
         Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),
     };

@@ -51,8 +51,8 @@ struct Credential {
     csrf: Option<String>,
 }
 
-/// A token as issued: the secret is shown once.
-#[derive(Debug, Clone, Serialize)]
+/// A token as issued: the secret is shown once (and never in `Debug`).
+#[derive(Clone, Serialize)]
 pub struct Issued {
     /// The bearer token (or session cookie value).
     pub token: String,
@@ -62,6 +62,17 @@ pub struct Issued {
     pub csrf: Option<String>,
     /// The language the user chose for the pages, if they chose one (a sign-in restores it).
     pub lang: Option<chujing_law::Lang>,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .field("csrf", &self.csrf.as_ref().map(|_| "<redacted>"))
+            .field("lang", &self.lang)
+            .finish()
+    }
 }
 
 fn token_hash(token: &str) -> String {
@@ -324,32 +335,68 @@ pub async fn create_token(
 }
 
 /// Logs in with a password: a session of 12 hours, or `None` when the e-mail or password is wrong (the two
-/// are not told apart).
+/// are not told apart, neither by the answer nor by its time: an unknown e-mail is checked against a dummy
+/// hash with the same Argon2 parameters, so that timing does not tell which e-mails have accounts). The
+/// Argon2 run is on a blocking thread, off the request threads.
 pub async fn login(
     store: &Store,
     email: &str,
     password: &str,
     now: &Now,
 ) -> Result<Option<Issued>> {
-    let Ok(email) = check_email(email) else {
+    let user = match check_email(email) {
+        Ok(email) => match st(store.record("user", &email).await)? {
+            Some(rec) => Some(decode::<User>(&rec)?),
+            None => None,
+        },
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify(hash.as_deref(), &password))
+        .await
+        .map_err(|e| AppError::Io {
+            context: "the password check stopped".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    let Some(user) = user.filter(|_| ok) else {
         return Ok(None);
     };
-    let Some(rec) = st(store.record("user", &email).await)? else {
-        return Ok(None);
-    };
-    let user: User = decode(&rec)?;
-    let ok = PasswordHash::new(&user.password_hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    });
-    if !ok {
-        return Ok(None);
-    }
     let actor = format!("{} ({})", user.email, user.org);
     issue(store, &user, Scope::Write, "session", 12, &actor, now)
         .await
         .map(Some)
+}
+
+/// Whether `password` matches the stored hash; without one (an unknown e-mail), the same work against
+/// [`DUMMY_HASH`], and `false`.
+fn verify(stored: Option<&str>, password: &str) -> bool {
+    let check = |phc: &str| {
+        PasswordHash::new(phc).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    };
+    match stored {
+        Some(phc) => check(phc),
+        None => {
+            let _ = check(&DUMMY_HASH);
+            false
+        }
+    }
+}
+
+/// A hash of a random password with the parameters of every user's hash (Argon2's defaults), made once.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let password = random_hex(16).unwrap_or_else(|_| "no randomness: a fixed dummy".into());
+    hash_password(&password).unwrap_or_default()
+});
+
+/// Makes the dummy hash now (the server calls it at start), so that the first sign-in for an unknown e-mail
+/// does not take twice as long as the others.
+pub fn prepare_login() {
+    std::sync::LazyLock::force(&DUMMY_HASH);
 }
 
 /// Remembers the language a user chose for the pages (the switch, signed in), so that signing in from another

@@ -329,7 +329,7 @@ pub async fn document(
                 })?,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             ),
-            _ => (pdf(doc).await?, "application/pdf"),
+            _ => (pdf(&s.pdf_font, doc).await?, "application/pdf"),
         };
         let name = format!("attachment; filename=\"{}.{format}\"", kind.id());
         Ok(axum::response::IntoResponse::into_response((
@@ -345,8 +345,11 @@ pub async fn document(
 }
 
 /// Typesets a document as PDF off the request threads (typst takes a few hundred milliseconds), with the CJK
-/// font `CHUJING_PDF_FONT` names or the first of Debian's found.
-async fn pdf(doc: chujing_docs::Document) -> Result<Vec<u8>, ApiError> {
+/// font found when the server started.
+async fn pdf(
+    font: &Result<std::path::PathBuf, String>,
+    doc: chujing_docs::Document,
+) -> Result<Vec<u8>, ApiError> {
     let unavailable = |e: String| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -356,12 +359,9 @@ async fn pdf(doc: chujing_docs::Document) -> Result<Vec<u8>, ApiError> {
             ),
         )
     };
-    tokio::task::spawn_blocking(move || {
-        let configured = std::env::var_os("CHUJING_PDF_FONT").map(std::path::PathBuf::from);
-        let font = chujing_pdf::find_font(configured.as_deref()).map_err(|e| e.to_string())?;
-        chujing_pdf::render(&doc, &font).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| unavailable(e.to_string()))?
-    .map_err(unavailable)
+    let font = font.clone().map_err(unavailable)?;
+    tokio::task::spawn_blocking(move || chujing_pdf::render(&doc, &font).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| unavailable(e.to_string()))?
+        .map_err(unavailable)
 }

@@ -472,10 +472,11 @@ async fn login_form(cx: PageContext) -> Response {
 
 async fn login_send(
     State(s): State<AppState>,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
     cx: PageContext,
     Form(input): Form<LoginInput>,
 ) -> Response {
-    match crate::api::sign_in(&s, &input.email, &input.password).await {
+    match crate::api::sign_in(&s, addr, &input.email, &input.password).await {
         Ok(issued) => {
             let mut res = (
                 [(

@@ -21,6 +21,9 @@ pub fn now() -> Now {
     }
 }
 
+/// The operator's token `/metrics` asks for in the kit's server.
+pub const METRICS_TOKEN: &str = "metrics-token-of-the-test-kit";
+
 /// A server over `url`.
 pub struct Kit {
     pub router: Router,
@@ -37,7 +40,11 @@ impl Kit {
             .with_staleness(std::time::Duration::from_secs(3600));
         let key = MasterKey::from_hex(&"42".repeat(32)).unwrap();
         let ledger_key = chujing_ledger::HashKey::new([7; 16]);
-        let state = AppState::new(store.clone(), key, &ledger_key, Clock::Fixed(now())).unwrap();
+        let config = chujing_server::Config::embedded()
+            .unwrap()
+            .with_metrics_token(chujing_server::MetricsToken::new(METRICS_TOKEN).unwrap());
+        let state =
+            AppState::with_config(store.clone(), key, &ledger_key, Clock::Fixed(now()), config);
         Kit {
             router: chujing_server::router(state),
             store,

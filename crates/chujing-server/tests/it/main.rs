@@ -9,6 +9,7 @@
 )]
 
 mod cross_org;
+mod hardening;
 mod http;
 mod kit;
 mod matrix;

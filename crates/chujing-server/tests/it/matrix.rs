@@ -194,6 +194,11 @@ async fn check(kit: &Kit, r: &RoutePolicy, f: &Fixture, c: &Caller) {
     let what = format!("{} {} as {}: {status} {answer}", r.method, path, c.name);
     let route_denied = match (r.policy, c.kind) {
         (Policy::Public, _) => false,
+        (Policy::Operator, _) => {
+            // No user's credential, and no anonymous call, opens an operator's route.
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+            return;
+        }
         (_, None) => {
             // A page sends the anonymous to the sign-in page; the API answers 401.
             let expected = if authz::is_page(r.path) {

@@ -70,11 +70,21 @@ pub fn parse_lang(s: &str) -> Result<Lang, String> {
 
 /// Reads a rules directory: `*.toml` files with a `[pack]` table, and optionally one with `[calendar]`.
 pub fn read_dir(dir: &Path) -> Result<(Vec<Source>, Source)> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the rules directory {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let unreadable = |e: std::io::Error| {
+        InputProblem(format!(
+            "--rules {}: cannot read the rules directory: {e}; expected a directory of rule packs \
+             (*.toml files with a [pack] table)",
+            dir.display()
+        ))
+    };
+    let mut entries = Vec::new();
+    // An entry that does not read is an error, never a pack silently left out.
+    for e in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = e.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            entries.push(path);
+        }
+    }
     entries.sort();
     let mut packs = Vec::new();
     let mut calendar = None;

@@ -30,6 +30,14 @@ pub struct ServeArgs {
         value_name = "MS"
     )]
     staleness_ms: u64,
+    /// Serve `/metrics` (Prometheus) to whoever sends `Authorization: Bearer` the token in this file (its
+    /// first line; at least 16 characters, e.g. from `openssl rand -hex 32`). Without it `/metrics` is off.
+    #[arg(long, env = "CHUJING_METRICS_TOKEN_FILE", value_name = "FILE")]
+    metrics_token_file: Option<std::path::PathBuf>,
+    /// The CJK font the PDF downloads are typeset with (default: the first of Debian's Noto CJK and
+    /// WenQuanYi fonts found). Read when the server starts.
+    #[arg(long, env = "CHUJING_PDF_FONT", value_name = "FILE")]
+    pdf_font: Option<std::path::PathBuf>,
 }
 
 /// `chujing admin …`: set up organisations, users and tokens from the machine the database is on.
@@ -152,9 +160,30 @@ pub(crate) fn init_logging(json: bool, default: LevelFilter) -> Result<()> {
     Ok(())
 }
 
+/// What the server reads once at start: the law (`--rules DIR` or built in), the PDF font, the metrics token.
+fn config(rules: Option<&std::path::Path>, args: &ServeArgs) -> Result<chujing_server::Config> {
+    let book = crate::cmd::rules::load(rules)?;
+    let mut config = chujing_server::Config::new(book, args.pdf_font.as_deref());
+    if let Err(why) = &config.pdf_font {
+        eprintln!("chujing serve: PDF downloads are off: {why}");
+    }
+    if let Some(file) = &args.metrics_token_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            crate::output::InputProblem(format!("--metrics-token-file {}: {e}", file.display()))
+        })?;
+        let first = text.lines().next().unwrap_or_default();
+        let token = chujing_server::MetricsToken::new(first).map_err(|e| {
+            crate::output::InputProblem(format!("--metrics-token-file {}: {e}", file.display()))
+        })?;
+        config = config.with_metrics_token(token);
+    }
+    Ok(config)
+}
+
 /// Runs the server until SIGINT or SIGTERM.
-pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
+pub fn run_serve(db: &str, rules: Option<&std::path::Path>, args: ServeArgs) -> Result<ExitCode> {
     init_logging(args.json_logs, LevelFilter::INFO)?;
+    let config = config(rules, &args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -165,8 +194,13 @@ pub fn run_serve(db: &str, args: ServeArgs) -> Result<ExitCode> {
         let key = secret::for_database(db, std::env::var("CHUJING_MASTER_KEY").ok().as_deref())?;
         // Batches recorded over HTTP are hashed under the same ledger key as the command line's.
         let ledger_key = store::ledger_key(db)?;
-        let state =
-            chujing_server::AppState::new(store, key, &ledger_key, chujing_server::Clock::System)?;
+        let state = chujing_server::AppState::with_config(
+            store,
+            key,
+            &ledger_key,
+            chujing_server::Clock::System,
+            config,
+        );
         chujing_server::serve(state, args.listen, shutdown()).await?;
         Ok(ExitCode::SUCCESS)
     })

@@ -298,3 +298,53 @@ fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_updat
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ok"], true, "{v}");
 }
+
+/// `serve` reads its configuration once, at start, and refuses a bad one before it listens: a rules directory
+/// that does not read (like every other command's `--rules`), a metrics token too short to be a secret. With a
+/// good token, `/metrics` answers that token only, and every answer carries the security headers.
+#[test]
+fn serve_reads_its_rules_and_metrics_token_at_start_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    let missing = dir.path().join("no-such-rules");
+    let (code, _, err) = crate::util::chujing(&[
+        "--db",
+        &db,
+        "--rules",
+        missing.to_str().unwrap(),
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no-such-rules"), "{err}");
+    let short = dir.path().join("short-token");
+    std::fs::write(&short, "abc\n").unwrap();
+    let (code, _, err) = crate::util::chujing(&[
+        "--db",
+        &db,
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--metrics-token-file",
+        short.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("short-token") && err.contains("16 characters"),
+        "{err}"
+    );
+
+    let token = "0123456789abcdef0123456789abcdef";
+    let file = dir.path().join("metrics-token");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let server = Server::start(&[
+        ("CHUJING_DATABASE_URL", db.as_str()),
+        ("CHUJING_METRICS_TOKEN_FILE", file.to_str().unwrap()),
+    ]);
+    let (status, body) = http(server.1, "GET", "/metrics", "not-the-token", "");
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = http(server.1, "GET", "/metrics", token, "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("chujing_http_requests_total"), "{body}");
+}
