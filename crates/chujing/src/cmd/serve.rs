@@ -168,13 +168,12 @@ fn config(rules: Option<&std::path::Path>, args: &ServeArgs) -> Result<chujing_s
         eprintln!("chujing serve: PDF downloads are off: {why}");
     }
     if let Some(file) = &args.metrics_token_file {
-        let text = std::fs::read_to_string(file).map_err(|e| {
+        let refused = |e: &dyn std::fmt::Display| {
             crate::output::InputProblem(format!("--metrics-token-file {}: {e}", file.display()))
-        })?;
+        };
+        let text = std::fs::read_to_string(file).map_err(|e| refused(&e))?;
         let first = text.lines().next().unwrap_or_default();
-        let token = chujing_server::MetricsToken::new(first).map_err(|e| {
-            crate::output::InputProblem(format!("--metrics-token-file {}: {e}", file.display()))
-        })?;
+        let token = chujing_server::MetricsToken::new(first).map_err(|e| refused(&e))?;
         config = config.with_metrics_token(token);
     }
     Ok(config)
