@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::chujing;
+use crate::util::{self, Server, chujing};
 
 fn demo_json(dir: &str, extra: &[&str]) -> Value {
     let mut args = vec!["demo", "--seed-only", "--json", "--dir", dir];
@@ -25,88 +25,35 @@ fn password_of(v: &Value, role: &str) -> (String, String) {
     )
 }
 
-/// One HTTP/1.1 request; returns the status, the headers and the body.
+/// One request with the session `cookie` (none when empty); returns the status, the head and the body.
 fn http(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncookie: {cookie}\r\ncontent-type: application/json\r\n\
-         content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
-    (status, head.to_string(), body.to_string())
+    let header = if cookie.is_empty() {
+        String::new()
+    } else {
+        format!("cookie: {cookie}")
+    };
+    util::http(port, method, path, &header, body)
 }
 
-/// A `chujing demo` server, stopped when dropped.
-struct Demo(std::process::Child, u16);
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
+/// Ctrl-C: SIGINT to the server, which must stop cleanly within ten seconds.
 #[expect(
     clippy::disallowed_methods,
-    reason = "waits for a real process to listen"
+    reason = "waits for a real process to stop"
 )]
-fn serve(dir: &str) -> Demo {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
-        .args([
-            "demo",
-            "--dir",
-            dir,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("CHUJING_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
+fn interrupt(mut server: Server) -> std::process::ExitStatus {
+    let pid = server.child().id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
         .unwrap();
-    let demo = Demo(child, port);
+    assert!(sent.success(), "kill -INT {pid}");
     for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return demo;
+        if let Some(status) = server.child().try_wait().unwrap() {
+            return status;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    panic!("chujing demo did not start on port {port}");
-}
-
-impl Demo {
-    /// Ctrl-C: SIGINT to the server, which must stop cleanly within ten seconds.
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "waits for a real process to stop"
-    )]
-    fn interrupt(mut self) -> std::process::ExitStatus {
-        let pid = self.0.id().to_string();
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill -INT {pid}");
-        for _ in 0..200 {
-            if let Some(status) = self.0.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("chujing demo did not stop within ten seconds of Ctrl-C");
-    }
+    panic!("chujing demo did not stop within ten seconds of Ctrl-C");
 }
 
 /// Signs in; returns the session cookie.
@@ -146,8 +93,8 @@ fn the_demo_is_set_up_reused_reset_and_served_with_a_sign_in_per_role() {
     ]);
     assert_eq!(code, 0, "the demo's audit log verifies: {out}{err}");
 
-    let server = serve(dir);
-    let port = server.1;
+    let server = Server::start(&["demo", "--dir", dir], &[]);
+    let port = server.port;
     // The public registry: the granted certificate and the suspended one, and the two public reports' subjects.
     let (status, _, registry) = http(port, "GET", "/api/v1/registry", "", "");
     assert_eq!(status, 200, "{registry}");
@@ -198,6 +145,6 @@ fn the_demo_is_set_up_reused_reset_and_served_with_a_sign_in_per_role() {
         let (status, _, html) = http(port, "GET", page, cookie, "");
         assert_eq!(status, 200, "{page}: {html}");
     }
-    let status = server.interrupt();
+    let status = interrupt(server);
     assert!(status.success(), "Ctrl-C stops the demo cleanly: {status}");
 }

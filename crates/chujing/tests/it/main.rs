@@ -11,6 +11,7 @@
 mod assess;
 mod contract;
 mod demo;
+mod faults;
 mod ledger;
 mod readme;
 mod report;

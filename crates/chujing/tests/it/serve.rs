@@ -1,7 +1,7 @@
 //! `chujing admin` and `chujing audit verify`: set-up from the command line, and a log edited in the
 //! database caught with the entry named.
 
-use crate::util::chujing_env;
+use crate::util::{Server, api as http, chujing_env};
 
 #[test]
 fn admin_sets_up_the_service_and_audit_verify_catches_an_edited_entry() {
@@ -101,68 +101,6 @@ fn edit_fourth_entry(path: &std::path::Path) -> bool {
     })
 }
 
-/// One HTTP/1.1 request over a fresh connection; returns the status and the body.
-fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer {token}\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// A `chujing serve` process, stopped when dropped.
-struct Server(std::process::Child, u16);
-
-impl Server {
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "waits for a real process to listen"
-    )]
-    fn start(env: &[(&str, &str)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .envs(env.iter().copied())
-            .env("CHUJING_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // Stopped by Drop, also when it never starts.
-        let server = Server(child, port);
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("chujing serve did not start on port {port}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[expect(
     clippy::disallowed_methods,
     reason = "a server sees another's changes within a bound of real time"
@@ -216,8 +154,8 @@ fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_updat
     ]);
     let processor = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
 
-    let servers = [Server::start(&env), Server::start(&env)];
-    let ports = [servers[0].1, servers[1].1];
+    let servers = [Server::serve(&env), Server::serve(&env)];
+    let ports = [servers[0].port, servers[1].port];
     let facts = r#"{"ciio": false, "located_in_china": true}"#;
     assert_eq!(
         http(ports[0], "PUT", "/api/v1/processor", &processor, facts).0,
@@ -338,13 +276,13 @@ fn serve_reads_its_rules_and_metrics_token_at_start_and_refuses_bad_ones() {
     let token = "0123456789abcdef0123456789abcdef";
     let file = dir.path().join("metrics-token");
     std::fs::write(&file, format!("{token}\n")).unwrap();
-    let server = Server::start(&[
+    let server = Server::serve(&[
         ("CHUJING_DATABASE_URL", db.as_str()),
         ("CHUJING_METRICS_TOKEN_FILE", file.to_str().unwrap()),
     ]);
-    let (status, body) = http(server.1, "GET", "/metrics", "not-the-token", "");
+    let (status, body) = http(server.port, "GET", "/metrics", "not-the-token", "");
     assert_eq!(status, 401, "{body}");
-    let (status, body) = http(server.1, "GET", "/metrics", token, "");
+    let (status, body) = http(server.port, "GET", "/metrics", token, "");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("chujing_http_requests_total"), "{body}");
 }

@@ -127,3 +127,118 @@ pub fn parquet_built(test: &str) -> bool {
     }
     built
 }
+
+/// One HTTP/1.1 request over a fresh connection, with one extra header line (`authorization: Bearer …`,
+/// `cookie: …`, or empty); returns the status, the head and the body. A connection refused or cut (a server
+/// killed mid-request) is status 0, so that the fault tests can tell "no answer" from an answer.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    header: &str,
+    body: &str,
+) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let exchange = || -> std::io::Result<String> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+        let header = if header.is_empty() {
+            String::new()
+        } else {
+            format!("{header}\r\n")
+        };
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{header}content-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out)
+    };
+    let out = exchange().unwrap_or_default();
+    let status = out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (status, head.to_string(), body.to_string())
+}
+
+/// `http` with a bearer token; returns the status and the body.
+pub fn api(port: u16, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let (status, _, body) = http(
+        port,
+        method,
+        path,
+        &format!("authorization: Bearer {token}"),
+        body,
+    );
+    (status, body)
+}
+
+/// A `chujing` server process (`serve` or `demo`) on a free loopback port, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+impl Server {
+    /// `chujing serve` with `env`.
+    pub fn serve(env: &[(&str, &str)]) -> Server {
+        Server::start(&["serve"], env)
+    }
+
+    /// `chujing ARGS --listen 127.0.0.1:PORT` with `env`; waits until it listens.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "waits for a real process to listen"
+    )]
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
+            .args(args)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .current_dir(root())
+            .envs(env.iter().copied())
+            .env("CHUJING_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed by Drop, also when it never starts.
+        let mut server = Server { child, port };
+        for _ in 0..400 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("chujing {args:?} exited before listening: {status}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("chujing {args:?} did not start on port {port}");
+    }
+
+    /// SIGKILL, as the kernel's OOM killer or a pulled plug would stop it: no shutdown runs.
+    pub fn kill9(mut self) {
+        // `Child::kill` is SIGKILL on Unix.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// The process, for signals other than SIGKILL.
+    pub fn child(&mut self) -> &mut std::process::Child {
+        &mut self.child
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,393 @@
+//! Faults with real processes: `serve` killed with SIGKILL mid-write, the database file read-only, the disk
+//! full, PostgreSQL restarted under load. After each, no acknowledged write is lost, nothing is half-applied
+//! (every batch in the ledger has its audit entry and no entry lacks its batch; a certificate's state is the one
+//! its last audit entry records), `audit verify` passes, and the errors said what happened.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::util::{Server, api, chujing, chujing_env};
+
+/// A fixed master key, so that the command line and the servers read the same sealed secrets.
+const MASTER_KEY: &str = "4242424242424242424242424242424242424242424242424242424242424242";
+
+/// A service on `db` with one processor (its token and organisation id returned) whose flow `hr` goes to
+/// Germany, set up through the command line as an operator would.
+fn service_with_a_processor(db: &str) -> (Vec<(&'static str, String)>, String, String) {
+    let env = vec![
+        ("CHUJING_DATABASE_URL", db.to_string()),
+        ("CHUJING_MASTER_KEY", MASTER_KEY.to_string()),
+        ("CHUJING_LEDGER_KEY", crate::util::TEST_KEY.to_string()),
+    ];
+    let run = |args: &[&str]| {
+        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (code, out, err) = chujing_env(args, &pairs);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
+    let org = run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Acme",
+        "--province",
+        "310000",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "add",
+        "--org",
+        &org,
+        "--email",
+        "ops@acme.cn",
+    ]);
+    let token = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+    (env, token, org)
+}
+
+fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The processor's facts and its flow `hr`, through the API.
+fn declare_the_flow(port: u16, token: &str) {
+    let facts = r#"{"ciio": false, "located_in_china": true}"#;
+    assert_eq!(api(port, "PUT", "/api/v1/processor", token, facts).0, 200);
+    let flow = r#"{"recipient": "Acme GmbH", "country": "DE"}"#;
+    assert_eq!(api(port, "PUT", "/api/v1/flows/hr", token, flow).0, 200);
+}
+
+/// Individuals in every batch the writers send.
+const PER_BATCH: u64 = 10;
+
+fn batch(id: &str) -> String {
+    format!(r#"{{"batch_id": "{id}", "flow": "hr", "individuals": {PER_BATCH}}}"#)
+}
+
+/// What a burst of writers saw: the batches acknowledged (201) and every answer's status.
+#[derive(Default)]
+struct Burst {
+    acknowledged: Mutex<BTreeSet<String>>,
+    acked: AtomicUsize,
+    sent: AtomicUsize,
+    statuses: Mutex<Vec<u16>>,
+    stop: AtomicBool,
+}
+
+/// `writers` threads posting batches `w{writer}-{n}` to `port` until `stop` (or, with `until_refused`, until
+/// the server stops answering).
+fn burst(
+    port: Arc<AtomicUsize>,
+    token: &str,
+    writers: usize,
+    until_refused: bool,
+) -> (Arc<Burst>, Vec<std::thread::JoinHandle<()>>) {
+    let seen = Arc::new(Burst::default());
+    let handles = (0..writers)
+        .map(|w| {
+            let (seen, token, port) = (seen.clone(), token.to_string(), port.clone());
+            std::thread::spawn(move || {
+                for n in 0.. {
+                    if seen.stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let id = format!("w{w}-{n}");
+                    seen.sent.fetch_add(1, Ordering::SeqCst);
+                    let port = u16::try_from(port.load(Ordering::SeqCst)).unwrap();
+                    let (status, body) =
+                        api(port, "POST", "/api/v1/transfers", &token, &batch(&id));
+                    seen.statuses.lock().unwrap().push(status);
+                    match status {
+                        201 => {
+                            seen.acknowledged.lock().unwrap().insert(id);
+                            seen.acked.fetch_add(1, Ordering::SeqCst);
+                        }
+                        0 if until_refused => return,
+                        0 => {}
+                        s => assert!(
+                            s >= 500,
+                            "a write answered {s} instead of 201 or an error: {body}"
+                        ),
+                    }
+                }
+            })
+        })
+        .collect();
+    (seen, handles)
+}
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "waits for a real server to acknowledge writes"
+)]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..600 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Runs `sql` on the SQLite database at `path` and returns the first column of every row as text.
+fn sqlite_column(path: &std::path::Path, sql: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Row;
+        let url = format!("sqlite://{}?mode=ro", path.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                r.try_get::<String, _>(0)
+                    .or_else(|_| r.try_get::<i64, _>(0).map(|n| n.to_string()))
+                    .unwrap()
+            })
+            .collect()
+    })
+}
+
+/// The ledger and the audit log agree: each batch of `org` in the database has its `transfer.record` entry and
+/// each entry its batch. Returns the batch ids.
+fn batches_match_their_audit_entries(path: &std::path::Path, org: &str) -> BTreeSet<String> {
+    let batches: BTreeSet<String> = sqlite_column(
+        path,
+        &format!("SELECT batch_id FROM batches WHERE processor = '{org}'"),
+    )
+    .into_iter()
+    .collect();
+    let prefix = format!("batch/{org}/");
+    let audited: BTreeSet<String> = sqlite_column(
+        path,
+        "SELECT subject FROM audit_log WHERE action = 'transfer.record'",
+    )
+    .into_iter()
+    .filter_map(|s| s.strip_prefix(&prefix).map(str::to_string))
+    .collect();
+    assert_eq!(
+        batches, audited,
+        "every recorded batch has its audit entry and no entry lacks its batch"
+    );
+    batches
+}
+
+fn integrity_ok(path: &std::path::Path) {
+    assert_eq!(
+        sqlite_column(path, "PRAGMA integrity_check"),
+        ["ok"],
+        "{}",
+        path.display()
+    );
+}
+
+fn audit_verifies(env: &[(&'static str, String)]) {
+    let (code, out, err) = chujing_env(&["audit", "verify", "--json"], &pairs(env));
+    assert_eq!(code, 0, "audit verify: {out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+}
+
+/// The individuals the gate counts before a new batch on `hr` today.
+fn individuals_before(port: u16, token: &str) -> Option<u64> {
+    let (status, body) = api(
+        port,
+        "POST",
+        "/api/v1/transfers/check",
+        token,
+        r#"{"flow": "hr", "individuals": 0}"#,
+    );
+    if status != 200 {
+        return None;
+    }
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["window"]["individuals_before"].as_u64()
+}
+
+#[test]
+fn serve_killed_during_a_burst_of_writes_keeps_every_acknowledged_batch_and_half_applies_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    let (env, token, org) = service_with_a_processor(&db);
+    let server = Server::serve(&pairs(&env));
+    declare_the_flow(server.port, &token);
+
+    let port = Arc::new(AtomicUsize::new(usize::from(server.port)));
+    let (seen, writers) = burst(port, &token, 6, true);
+    wait_until("30 batches are acknowledged", || {
+        seen.acked.load(Ordering::SeqCst) >= 30
+    });
+    server.kill9();
+    writers.into_iter().for_each(|w| w.join().unwrap());
+    let acknowledged = seen.acknowledged.lock().unwrap().clone();
+
+    integrity_ok(&path);
+    let recorded = batches_match_their_audit_entries(&path, &org);
+    let lost: Vec<&String> = acknowledged.difference(&recorded).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    audit_verifies(&env);
+
+    // The restarted server counts what the database holds, and knows every acknowledged batch as recorded.
+    let server = Server::serve(&pairs(&env));
+    assert_eq!(
+        individuals_before(server.port, &token),
+        Some(PER_BATCH * recorded.len() as u64)
+    );
+    for id in &acknowledged {
+        let (status, body) = api(server.port, "POST", "/api/v1/transfers", &token, &batch(id));
+        assert_eq!(status, 200, "{id} is already recorded: {body}");
+    }
+}
+
+/// A certificate's state is the one its last audit entry records, its history is its audit entries step for step, and
+/// each entry has the platform report it owes.
+fn certificate_matches_its_audit_entries(path: &std::path::Path, number: &str) -> String {
+    let body = sqlite_column(
+        path,
+        &format!("SELECT body FROM records WHERE kind = 'certificate' AND id = '{number}'"),
+    );
+    let record: Value = serde_json::from_str(body.first().unwrap()).unwrap();
+    let state = record["certificate"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let entries = sqlite_column(
+        path,
+        &format!(
+            "SELECT content FROM audit_log WHERE subject = 'certificate/{number}' \
+             AND action LIKE 'certificate.%' ORDER BY seq"
+        ),
+    );
+    // Each change owes the national platform a report (Certification Measures Art. 9), in the same write.
+    let reports_owed = sqlite_column(
+        path,
+        &format!(
+            "SELECT count(*) FROM audit_log WHERE subject = 'certificate/{number}' \
+             AND action = 'platform_report.due'"
+        ),
+    );
+    assert_eq!(
+        reports_owed,
+        [entries.len().to_string()],
+        "{number}: a platform report owed for each change"
+    );
+    let last: Value = serde_json::from_str(entries.last().unwrap()).unwrap();
+    assert_eq!(
+        last["status"], state,
+        "{number}: the record's state is the last audit entry's"
+    );
+    let steps: Vec<String> = record["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| format!("certificate.{}", h["action"].as_str().unwrap()))
+        .collect();
+    let actions = sqlite_column(
+        path,
+        &format!(
+            "SELECT action FROM audit_log WHERE subject = 'certificate/{number}' \
+             AND action LIKE 'certificate.%' ORDER BY seq"
+        ),
+    );
+    assert_eq!(
+        steps, actions,
+        "{number}: its history is its audit entries, step for step"
+    );
+    state
+}
+
+#[test]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "kills the server at varied moments of a state change"
+)]
+fn serve_killed_during_certificate_state_changes_leaves_each_certificate_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let dir = dir.to_str().unwrap();
+    let (code, _, err) = chujing(&["demo", "--seed-only", "--dir", dir]);
+    assert_eq!(code, 0, "{err}");
+    let path = std::path::Path::new(dir).join("demo.db");
+    let db = format!("sqlite://{}", path.display());
+    let env = [("CHUJING_DATABASE_URL", db.as_str())];
+    let (code, token, err) = chujing_env(
+        &[
+            "admin",
+            "token",
+            "create",
+            "--user",
+            "review@cert.demo.chujing.cn",
+        ],
+        &env,
+    );
+    assert_eq!(code, 0, "{err}");
+    let token = token.trim().to_string();
+    let numbers = sqlite_column(&path, "SELECT id FROM records WHERE kind = 'certificate'");
+    assert!(
+        numbers.len() >= 2,
+        "the demo has a granted and a suspended certificate"
+    );
+
+    let (mut answered, mut cut) = (0, 0);
+    for round in 0..14_u64 {
+        let number = numbers
+            .get(usize::try_from(round).unwrap() % numbers.len())
+            .unwrap();
+        let before = certificate_matches_its_audit_entries(&path, number);
+        let (action, after) = match before.as_str() {
+            "valid" => ("suspend", "suspended"),
+            "suspended" => ("reinstate", "valid"),
+            other => panic!("{number} is {other}"),
+        };
+        let server = Server::serve(&env);
+        let (port, token2, number2) = (server.port, token.clone(), number.clone());
+        let change = std::thread::spawn(move || {
+            api(
+                port,
+                "POST",
+                &format!("/api/v1/certificates/{number2}/actions/{action}"),
+                &token2,
+                r#"{"reason": "fault test: supervision finding"}"#,
+            )
+        });
+        // From at once to well after the answer (0 to 169 ms): the kill lands before, inside and after the write.
+        std::thread::sleep(std::time::Duration::from_millis(round * round));
+        server.kill9();
+        let (status, body) = change.join().unwrap();
+        integrity_ok(&path);
+        let now = certificate_matches_its_audit_entries(&path, number);
+        match status {
+            200 => {
+                answered += 1;
+                assert_eq!(now, after, "acknowledged {action} of {number} kept: {body}");
+            }
+            0 => {
+                cut += 1;
+                assert!(now == before || now == after, "{number}: {now}");
+            }
+            s => panic!("{action} of {number} answered {s}: {body}"),
+        }
+    }
+    assert!(
+        answered > 0,
+        "some state changes were answered before the kill"
+    );
+    assert!(cut > 0, "some were cut by it");
+    let (code, out, err) = chujing_env(&["audit", "verify"], &env);
+    assert_eq!(code, 0, "{out}{err}");
+}
