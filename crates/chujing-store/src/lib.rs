@@ -41,7 +41,20 @@ pub enum StoreError {
     Url(String),
     /// The database refused or failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot be written: the file, its directory or its file system is read-only, or the
+    /// server is a read-only replica. The write was refused whole.
+    #[error(
+        "the database is read-only ({0}): nothing was written; make the database file and its directory \
+         writable by this user (or point --db at a primary server) and run the command again"
+    )]
+    ReadOnly(String),
+    /// The disk holding the database is full. The write was rolled back whole.
+    #[error(
+        "the disk holding the database is full ({0}): nothing of this write was recorded; free space on \
+         that disk and run the command again"
+    )]
+    DiskFull(String),
     /// Migrating the schema failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -57,6 +70,44 @@ pub enum StoreError {
     /// A write based on a stale read, or a record that already exists.
     #[error("conflict: {0}")]
     Conflict(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Names the two failures a user can fix without reading the database's code: a read-only database and a
+    /// full disk (SQLite result codes 8 and 13 with their extended forms; PostgreSQL SQLSTATE 25006 and 53100).
+    fn from(e: sqlx::Error) -> StoreError {
+        #[derive(PartialEq)]
+        enum Cause {
+            ReadOnly,
+            DiskFull,
+            Other,
+        }
+        let cause = match &e {
+            sqlx::Error::Database(d) => {
+                let code = d.code().unwrap_or_default();
+                if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // The primary result code is the low byte of the extended one.
+                    match code.parse::<i64>().map(|c| c & 0xff) {
+                        Ok(8) => Cause::ReadOnly,
+                        Ok(13) => Cause::DiskFull,
+                        _ => Cause::Other,
+                    }
+                } else {
+                    match code.as_ref() {
+                        "25006" => Cause::ReadOnly,
+                        "53100" => Cause::DiskFull,
+                        _ => Cause::Other,
+                    }
+                }
+            }
+            _ => Cause::Other,
+        };
+        match cause {
+            Cause::ReadOnly => StoreError::ReadOnly(e.to_string()),
+            Cause::DiskFull => StoreError::DiskFull(e.to_string()),
+            Cause::Other => StoreError::Database(e),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

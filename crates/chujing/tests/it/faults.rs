@@ -391,3 +391,169 @@ fn serve_killed_during_certificate_state_changes_leaves_each_certificate_whole()
     let (code, out, err) = chujing_env(&["audit", "verify"], &env);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// A mount made for one test, undone when dropped (`umount -l`, also when the test fails).
+struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// `mount ARGS… DIR`; `None` (the test skipped) where this process may not mount: it needs root.
+    fn new(test: &str, dir: &std::path::Path, args: &[&str]) -> Option<Mount> {
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if !root {
+            chujing_testkit::skip(
+                test,
+                "mounting a read-only or a full file system needs root",
+            );
+            return None;
+        }
+        mount(&[args, &[dir.to_str().unwrap()]].concat());
+        Some(Mount(dir.to_path_buf()))
+    }
+}
+
+fn mount(args: &[&str]) {
+    let status = std::process::Command::new("mount")
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mount {args:?}");
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// A CSV of `n` subject ids from `first` on.
+fn ids(path: &std::path::Path, first: u64, n: u64) {
+    let text: String = std::iter::once("id_number\n".to_string())
+        .chain((first..first + n).map(|i| format!("{i:018}\n")))
+        .collect();
+    std::fs::write(path, text).unwrap();
+}
+
+fn ledger_individuals(db: &str) -> u64 {
+    let (code, out, err) = chujing_env(
+        &["--db", db, "ledger", "status", "--json"],
+        &[("CHUJING_LEDGER_KEY", crate::util::TEST_KEY)],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v["windows"][0]["individuals"].as_u64().unwrap()
+}
+
+fn ingest(db: &str, csv: &std::path::Path, date: &str) -> (i32, String) {
+    let (code, _, err) = chujing_env(
+        &[
+            "--db",
+            db,
+            "ledger",
+            "ingest",
+            csv.to_str().unwrap(),
+            "--subject-column",
+            "id_number",
+            "--flow",
+            "hr",
+            "--date",
+            date,
+        ],
+        &[("CHUJING_LEDGER_KEY", crate::util::TEST_KEY)],
+    );
+    (code, err)
+}
+
+#[test]
+fn a_read_only_database_refuses_the_write_with_what_to_do_and_is_left_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("db");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    let (first, second) = (tmp.path().join("a.csv"), tmp.path().join("b.csv"));
+    ids(&first, 0, 2_000);
+    ids(&second, 1_000_000, 2_000);
+    assert_eq!(ingest(&db, &first, "2026-03-01").0, 0);
+    let before = std::fs::read(&path).unwrap();
+
+    let Some(read_only) = Mount::new(
+        "a_read_only_database_refuses_the_write_with_what_to_do_and_is_left_as_it_was",
+        &dir,
+        &["--bind", dir.to_str().unwrap()],
+    ) else {
+        return;
+    };
+    mount(&["-o", "remount,bind,ro", dir.to_str().unwrap()]);
+    let (code, err) = ingest(&db, &second, "2026-03-02");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the database is read-only") && err.contains("nothing was written"),
+        "the error says what happened and what to do: {err}"
+    );
+    assert_eq!(
+        ledger_individuals(&db),
+        2_000,
+        "reading still works, and counts the first batch"
+    );
+    drop(read_only);
+
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the file is as it was"
+    );
+    integrity_ok(&path);
+    assert_eq!(ingest(&db, &second, "2026-03-02").0, 0, "writable again");
+    assert_eq!(ledger_individuals(&db), 4_000);
+}
+
+#[test]
+fn a_full_disk_refuses_the_write_whole_and_the_ledger_carries_on_once_space_is_freed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    std::fs::create_dir(&dir).unwrap();
+    let Some(_disk) = Mount::new(
+        "a_full_disk_refuses_the_write_whole_and_the_ledger_carries_on_once_space_is_freed",
+        &dir,
+        &["-t", "tmpfs", "-o", "size=8m", "tmpfs"],
+    ) else {
+        return;
+    };
+    let path = dir.join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    let (first, big) = (tmp.path().join("a.csv"), tmp.path().join("big.csv"));
+    ids(&first, 0, 2_000);
+    ids(&big, 5_000_000, 200_000);
+    assert_eq!(ingest(&db, &first, "2026-03-01").0, 0);
+
+    // Fill the disk to the last byte.
+    let filler = dir.join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0_u8; 4096];
+        while f.write_all(&block).is_ok() {}
+    }
+    let (code, err) = ingest(&db, &big, "2026-03-03");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the disk holding the database is full")
+            && err.contains("nothing of this write was recorded"),
+        "the error says what happened and what to do: {err}"
+    );
+    integrity_ok(&path);
+    assert_eq!(
+        ledger_individuals(&db),
+        2_000,
+        "the refused batch is not half there"
+    );
+
+    std::fs::remove_file(&filler).unwrap();
+    assert_eq!(ingest(&db, &big, "2026-03-03").0, 0, "space freed");
+    assert_eq!(ledger_individuals(&db), 202_000);
+}
