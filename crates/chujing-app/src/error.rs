@@ -63,6 +63,9 @@ pub enum ErrorKind {
     Forbidden,
     /// A conflict with the current state.
     Conflict,
+    /// The database is unavailable for now (see `StoreError::is_unavailable`): the same request may succeed
+    /// later.
+    Unavailable,
     /// Anything else.
     Failure,
 }
@@ -75,6 +78,13 @@ impl AppError {
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::Conflict(_) | AppError::FactsMissing(_) => ErrorKind::Conflict,
+            AppError::Store { source, .. }
+                if source
+                    .downcast_ref::<chujing_store::StoreError>()
+                    .is_some_and(chujing_store::StoreError::is_unavailable) =>
+            {
+                ErrorKind::Unavailable
+            }
             AppError::Law(
                 LawError::Input(_)
                 | LawError::Invalid(_)
@@ -140,6 +150,7 @@ impl AppError {
                 ErrorKind::NotFound => "not_found",
                 ErrorKind::Forbidden => "forbidden",
                 ErrorKind::Conflict => "conflict",
+                ErrorKind::Unavailable => "unavailable",
                 ErrorKind::Failure => "internal",
             },
         }

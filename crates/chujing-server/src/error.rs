@@ -94,6 +94,15 @@ impl From<AppError> for ApiError {
             ErrorKind::Forbidden => ApiError::forbidden(e.to_string()),
             // `processor_facts_missing` names what to record before the answer can be given.
             ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
+            ErrorKind::Unavailable => {
+                tracing::warn!(error = %e, "the database is unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    e.code(),
+                    "the service's database is unavailable for now; send the request again shortly (a batch \
+                     sent again with the same batch id is recorded once)",
+                )
+            }
             ErrorKind::Failure => {
                 // The cause is logged; the answer does not carry internals.
                 tracing::error!(error = %e, "request failed");

@@ -72,6 +72,26 @@ pub enum StoreError {
     Conflict(String),
 }
 
+impl StoreError {
+    /// Whether the failure is the database being unavailable for now (unreachable, restarting, out of
+    /// connections, disk full, read-only) rather than a wrong request or corrupt data: the same request may
+    /// succeed later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unreachable(_) | StoreError::ReadOnly(_) | StoreError::DiskFull(_) => true,
+            StoreError::Database(e) => match e {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+                // PostgreSQL: connection exceptions (class 08) and the server shutting down or starting.
+                sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+                    c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     /// Names the two failures a user can fix without reading the database's code: a read-only database and a
     /// full disk (SQLite result codes 8 and 13 with their extended forms; PostgreSQL SQLSTATE 25006 and 53100).

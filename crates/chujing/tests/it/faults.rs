@@ -557,3 +557,164 @@ fn a_full_disk_refuses_the_write_whole_and_the_ledger_carries_on_once_space_is_f
     assert_eq!(ingest(&db, &big, "2026-03-03").0, 0, "space freed");
     assert_eq!(ledger_individuals(&db), 202_000);
 }
+
+/// A PostgreSQL cluster of this test's own (`scripts/pg-test-server` with `CHUJING_PG_THROWAWAY=1`), so that
+/// restarting it disturbs no other test; stopped and removed when dropped.
+struct OwnCluster {
+    url: String,
+    dir: String,
+}
+
+impl OwnCluster {
+    fn start(test: &str) -> Option<OwnCluster> {
+        let script = crate::util::root().join("scripts/pg-test-server");
+        let out = std::process::Command::new(&script)
+            .env_remove("CHUJING_TEST_PG_URL")
+            .env("CHUJING_PG_THROWAWAY", "1")
+            .output()
+            .unwrap();
+        let printed = String::from_utf8(out.stdout).unwrap();
+        let Some((url, dir)) = printed.trim().split_once("?pg_dir=") else {
+            let why = String::from_utf8_lossy(&out.stderr).into_owned();
+            chujing_testkit::skip(
+                test,
+                &format!("no PostgreSQL cluster of its own to restart: {why}"),
+            );
+            return None;
+        };
+        Some(OwnCluster {
+            url: url.to_string(),
+            dir: dir.to_string(),
+        })
+    }
+
+    fn script(&self, args: &[&str]) -> std::process::ExitStatus {
+        std::process::Command::new(crate::util::root().join("scripts/pg-test-server"))
+            .arg(args.first().unwrap())
+            .arg(&self.dir)
+            .args(args.get(1..).unwrap_or_default())
+            .status()
+            .unwrap()
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = self.script(&["stop"]);
+    }
+}
+
+/// Runs `sql` on PostgreSQL at `url`; the first column of every row as text.
+fn pg_column(url: &str, sql: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Row;
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).unwrap())
+            .collect()
+    })
+}
+
+#[test]
+fn postgres_restarted_under_load_gives_errors_not_wrong_answers_and_the_service_recovers_by_itself()
+{
+    let test = "postgres_restarted_under_load_gives_errors_not_wrong_answers_and_the_service_recovers_by_itself";
+    let Some(cluster) = OwnCluster::start(test) else {
+        return;
+    };
+    let (env, token, org) = service_with_a_processor(&cluster.url);
+    let server = Server::serve(&pairs(&env));
+    declare_the_flow(server.port, &token);
+
+    let port = Arc::new(AtomicUsize::new(usize::from(server.port)));
+    let (seen, mut threads) = burst(port, &token, 3, false);
+    // A reader beside the writers: the gate's count is never below what was acknowledged before it asked, nor
+    // above what had been sent when it answered — or it is an error.
+    let gate_errors = Arc::new(AtomicUsize::new(0));
+    threads.push({
+        let (seen, token, errors, port) = (
+            seen.clone(),
+            token.clone(),
+            gate_errors.clone(),
+            server.port,
+        );
+        std::thread::spawn(move || {
+            while !seen.stop.load(Ordering::SeqCst) {
+                let acked = seen.acked.load(Ordering::SeqCst) as u64;
+                let counted = individuals_before(port, &token);
+                let sent = seen.sent.load(Ordering::SeqCst) as u64;
+                match counted {
+                    Some(n) => assert!(
+                        acked * PER_BATCH <= n && n <= sent * PER_BATCH,
+                        "the gate counted {n} with {acked} batches acknowledged and {sent} sent"
+                    ),
+                    None => {
+                        errors.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+        })
+    });
+    wait_until("20 batches are acknowledged", || {
+        seen.acked.load(Ordering::SeqCst) >= 20
+    });
+    // Down for longer than the store's 10-second wait for a connection: requests in that time must fail.
+    assert!(
+        cluster.script(&["restart", "12"]).success(),
+        "pg_ctl stop, then start"
+    );
+    let after_restart = seen.acked.load(Ordering::SeqCst);
+    wait_until("the service acknowledges 20 more batches by itself", || {
+        seen.acked.load(Ordering::SeqCst) >= after_restart + 20
+    });
+    seen.stop.store(true, Ordering::SeqCst);
+    threads.into_iter().for_each(|t| t.join().unwrap());
+
+    let statuses = seen.statuses.lock().unwrap().clone();
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 503),
+        "the server kept answering, 201 or 503 (unavailable, send again): {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&503),
+        "writes while the database was down were refused as unavailable, not left hanging or acknowledged"
+    );
+    let recorded: BTreeSet<String> = pg_column(
+        &cluster.url,
+        &format!("SELECT batch_id FROM batches WHERE processor = '{org}'"),
+    )
+    .into_iter()
+    .collect();
+    let prefix = format!("batch/{org}/");
+    let audited: BTreeSet<String> = pg_column(
+        &cluster.url,
+        "SELECT subject FROM audit_log WHERE action = 'transfer.record'",
+    )
+    .into_iter()
+    .filter_map(|s| s.strip_prefix(&prefix).map(str::to_string))
+    .collect();
+    assert_eq!(recorded, audited, "every batch with its audit entry");
+    let acknowledged = seen.acknowledged.lock().unwrap().clone();
+    let lost: Vec<&String> = acknowledged.difference(&recorded).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    assert_eq!(
+        individuals_before(server.port, &token),
+        Some(PER_BATCH * recorded.len() as u64)
+    );
+    drop(server);
+    audit_verifies(&env);
+    eprintln!(
+        "{} writes answered 201, {} refused with 503, {} gate reads refused during the restart",
+        statuses.iter().filter(|s| **s == 201).count(),
+        statuses.iter().filter(|s| **s >= 500).count(),
+        gate_errors.load(Ordering::SeqCst)
+    );
+}
