@@ -6,6 +6,7 @@ pub mod demo;
 pub mod filing;
 pub mod flow;
 pub mod ledger;
+pub mod package;
 pub mod report;
 pub mod rules;
 pub mod scan;

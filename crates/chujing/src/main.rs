@@ -104,6 +104,10 @@ enum Command {
     /// The certification service's audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::package::CompletionsArgs),
+    /// Print the manual page chujing(1), or write one page per subcommand into a directory.
+    Man(cmd::package::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run_serve(&cli.db, cli.rules.as_deref(), args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
         Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),
+        Command::Completions(args) => cmd::package::completions::<Cli>(&args),
+        Command::Man(args) => cmd::package::man::<Cli>(&args),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ mod contract;
 mod demo;
 mod faults;
 mod ledger;
+mod package;
 mod readme;
 mod report;
 mod rules;
