@@ -8,13 +8,17 @@ A release `chujing serve` on a fresh SQLite database: one processor with a flow 
 ledger (20 batches), one certificate granted through the API's whole application flow, cloned in the database
 to reach --certificates (the clones are benchmark data only: they bypass the audit log). Then wrk measures:
 
-- GET /metrics — the ceiling: a handler that touches no database;
+- GET /metrics — the ceiling: a handler that touches no database (with the operator's metrics token);
 - POST /api/v1/transfers/check — the gate's what-if for a batch of 1,000 on the flow, as the processor;
-- GET /api/v1/registry?q=PIC-2026-00500 — a public registry query matching 10 of the certificates.
+- GET /api/v1/registry?q=PIC-2026-00500 — a public registry query matching 10 of the certificates;
+- GET /registry?q=PIC-2026-00500 — the same query as the public web page (HTML, templates, headers).
 
 Each is run --rounds times, the endpoints interleaved; it prints each one's median requests/s with that round's
-p99 latency, the ratio to the ceiling, and every round's figure. Targets: gate >= 20,000 requests/s with p99 < 5
-ms, registry >= 5,000 requests/s. wrk is installed from Debian's packages when it is missing.
+p99 latency, the ratio to the ceiling, and every round's figure. The server's resident memory is read from
+/proc after seeding and after every round: a soak (--soak MINUTES repeats the rounds for that long) shows
+whether it grows. Targets: gate >= 20,000 requests/s with p99 < 5 ms, registry >= 5,000 requests/s, no non-2xx
+answer, and resident memory after the last round within 64 MB of that after the first. wrk is installed from
+Debian's packages when it is missing.
 """
 
 import argparse
@@ -25,6 +29,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 from service import ROOT, cli, deployment, free_port, release_binary, request, wait_listening
 
@@ -39,6 +44,24 @@ PROFILE = ("[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\nloc
 def call(port, method, path, token=None, body=None, raw=None):
     headers = {"Authorization": f"Bearer {token}"} if token else None
     return request(f"http://127.0.0.1:{port}{path}", method, body, raw, headers)[1]
+
+
+def rss_mb(pid):
+    """The process's resident memory in MB, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+def lua(path, method="GET", headers=None, body=None):
+    """A wrk script sending `method` with `headers` and `body`."""
+    with open(path, "w") as f:
+        f.write(f'wrk.method = "{method}"\n')
+        for k, v in (headers or {}).items():
+            f.write(f'wrk.headers["{k}"] = "{v}"\n')
+        if body is not None:
+            f.write(f"wrk.body = '{body}'\n")
+    return path
 
 
 def wrk(url, seconds, connections, script=None):
@@ -108,6 +131,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=10, help="each wrk run")
     ap.add_argument("--rounds", type=int, default=3, help="runs of each endpoint, interleaved; the median counts")
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--soak", type=float, default=0, metavar="MINUTES",
+                    help="repeat the rounds until this many minutes have passed (memory growth over time)")
     ap.add_argument("--staleness-ms", type=int, default=None,
                     help="the server's --staleness-ms (its default unless given; 0 reads the change number on "
                          "every request)")
@@ -124,7 +149,11 @@ def main():
     env = deployment(work)
     port = free_port()
     staleness = [] if args.staleness_ms is None else ["--staleness-ms", str(args.staleness_ms)]
-    server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", *staleness], env=env,
+    metrics_token = "bench-operator-token-0123456789"
+    with open(os.path.join(work, "metrics-token"), "w") as f:
+        f.write(metrics_token + "\n")
+    server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", *staleness,
+                               "--metrics-token-file", os.path.join(work, "metrics-token")], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_listening(port)
@@ -133,24 +162,30 @@ def main():
         assert answer["decision"] == "allow" and answer["window"]["individuals_before"] == 100000, answer
         found = call(port, "GET", "/api/v1/registry?q=PIC-2026-00500")
         assert len(found) == 10, len(found)
-        lua = os.path.join(work, "check.lua")
-        with open(lua, "w") as f:
-            f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                    f'wrk.headers["Authorization"] = "Bearer {processor}"\n'
-                    'wrk.body = \'{"flow": "crm", "individuals": 1000}\'\n')
+        check = lua(os.path.join(work, "check.lua"), "POST",
+                    {"Content-Type": "application/json", "Authorization": f"Bearer {processor}"},
+                    '{"flow": "crm", "individuals": 1000}')
+        operator = lua(os.path.join(work, "metrics.lua"), headers={"Authorization": f"Bearer {metrics_token}"})
         url = f"http://127.0.0.1:{port}"
         runs = {
-            "trivial (GET /metrics)": (f"{url}/metrics", None),
-            "gate check (POST /api/v1/transfers/check)": (f"{url}/api/v1/transfers/check", lua),
+            "trivial (GET /metrics)": (f"{url}/metrics", operator),
+            "gate check (POST /api/v1/transfers/check)": (f"{url}/api/v1/transfers/check", check),
             f"registry (GET /api/v1/registry?q=…, {args.certificates} certificates)":
                 (f"{url}/api/v1/registry?q=PIC-2026-00500", None),
+            "registry page (GET /registry?q=…, HTML)": (f"{url}/registry?q=PIC-2026-00500", None),
         }
         # Rounds interleave the endpoints, so that a noisy neighbour on the machine weighs on all of them alike;
         # each endpoint's figure is its median round.
         rounds = {name: [] for name in runs}
-        for _ in range(args.rounds):
+        memory = [rss_mb(server.pid)]
+        started = time.monotonic()
+        while True:
             for name, (target, script) in runs.items():
                 rounds[name].append(wrk(target, args.seconds, args.connections, script))
+            memory.append(rss_mb(server.pid))
+            done = len(memory) - 1
+            if done >= args.rounds and time.monotonic() - started >= args.soak * 60:
+                break
         results = {name: median(rs) for name, rs in rounds.items()}
     finally:
         server.terminate()
@@ -162,11 +197,16 @@ def main():
     for name, r in results.items():
         print(f"{name:62} {r['rps']:10.0f} req/s  p99 {r['p99_ms']:6.2f} ms  "
               f"{r['rps'] / ceiling:5.2f}× the trivial endpoint  non-2xx: {r['non_2xx']}  rounds: {r['all_rps']}")
+    growth = memory[-1] - memory[1]
+    print(f"server memory (RSS): {memory[0]:.0f} MB after seeding, {memory[1]:.0f} MB after round 1, "
+          f"{memory[-1]:.0f} MB after round {len(memory) - 1} ({time.monotonic() - started:.0f} s of load); "
+          f"growth after round 1: {growth:+.0f} MB; every round: {[round(m) for m in memory]}")
     gate = results["gate check (POST /api/v1/transfers/check)"]
     registry = list(results.values())[2]
     ok = gate["rps"] >= 20000 and gate["p99_ms"] < 5 and registry["rps"] >= 5000 and \
-        all(r["non_2xx"] == 0 for r in results.values())
-    print("targets (gate >= 20,000 req/s, p99 < 5 ms; registry >= 5,000 req/s):", "met" if ok else "NOT met")
+        all(r["non_2xx"] == 0 for r in results.values()) and growth <= 64
+    print("targets (gate >= 20,000 req/s, p99 < 5 ms; registry >= 5,000 req/s; no non-2xx; memory growth <= 64 MB):",
+          "met" if ok else "NOT met")
     return 0 if ok else 1
 
 
