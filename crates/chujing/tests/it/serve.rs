@@ -120,39 +120,13 @@ fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_updat
     else {
         return;
     };
-    let env = [
-        ("CHUJING_DATABASE_URL", pg.url.as_str()),
-        ("CHUJING_MASTER_KEY", &"42".repeat(32)),
-        ("CHUJING_LEDGER_KEY", crate::util::TEST_KEY),
-    ];
-    let run = |args: &[&str]| {
-        let (code, out, err) = chujing_env(args, &env);
-        assert_eq!(code, 0, "{args:?}: {err}");
-        out.trim().to_string()
-    };
-    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
-    let regulator = run(&["admin", "token", "create", "--user", "admin@cac.example.cn"]);
-    let org = run(&[
-        "admin",
-        "org",
-        "add",
-        "--kind",
-        "processor",
-        "--name",
-        "Acme",
-        "--province",
-        "310000",
-    ]);
-    run(&[
-        "admin",
-        "user",
-        "add",
-        "--org",
-        &org,
-        "--email",
-        "ops@acme.cn",
-    ]);
-    let processor = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+    let (owned, processor, org) = crate::util::service_with_a_processor(&pg.url);
+    let regulator = crate::util::admin(
+        &owned,
+        &["admin", "token", "create", "--user", "admin@cac.example.cn"],
+    );
+    let env = crate::util::pairs(&owned);
+    let run = |args: &[&str]| crate::util::admin(&owned, args);
 
     let servers = [Server::serve(&env), Server::serve(&env)];
     let ports = [servers[0].port, servers[1].port];

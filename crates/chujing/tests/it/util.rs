@@ -95,6 +95,18 @@ pub fn write_docx_xml(path: &std::path::Path, body: &str, numbering: Option<&str
 /// `chujing --db DB ledger ingest CSV --subject-column id_number --flow FLOW --date DATE [--batch-id ID]` with
 /// the test key; asserts that it succeeded.
 pub fn ingest_ids(db: &str, csv: &std::path::Path, flow: &str, date: &str, batch: Option<&str>) {
+    let (code, err) = try_ingest_ids(db, csv, flow, date, batch);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `ingest_ids` that returns the exit code and standard error instead of asserting success.
+pub fn try_ingest_ids(
+    db: &str,
+    csv: &std::path::Path,
+    flow: &str,
+    date: &str,
+    batch: Option<&str>,
+) -> (i32, String) {
     let mut args = vec![
         "--db",
         db,
@@ -112,7 +124,7 @@ pub fn ingest_ids(db: &str, csv: &std::path::Path, flow: &str, date: &str, batch
         args.extend(["--batch-id", batch]);
     }
     let (code, _, err) = chujing_env(&args, &[("CHUJING_LEDGER_KEY", TEST_KEY)]);
-    assert_eq!(code, 0, "{err}");
+    (code, err)
 }
 
 /// Whether this chujing reads Parquet (the `parquet` feature, which scripts/test builds); records the skip
@@ -241,4 +253,54 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A fixed master key, so that the command line and the servers read the same sealed secrets.
+pub const MASTER_KEY: &str = "4242424242424242424242424242424242424242424242424242424242424242";
+
+/// A service on `db` with one processor (its token and organisation id returned) whose flow `hr` goes to
+/// Germany, set up through the command line as an operator would: the environment (database, master key,
+/// ledger key), the processor's token and its organisation id. The regulator is `admin@cac.example.cn`.
+pub fn service_with_a_processor(db: &str) -> (Vec<(&'static str, String)>, String, String) {
+    let env = vec![
+        ("CHUJING_DATABASE_URL", db.to_string()),
+        ("CHUJING_MASTER_KEY", MASTER_KEY.to_string()),
+        ("CHUJING_LEDGER_KEY", TEST_KEY.to_string()),
+    ];
+    let run = |args: &[&str]| admin(&env, args);
+    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
+    let org = run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Acme",
+        "--province",
+        "310000",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "add",
+        "--org",
+        &org,
+        "--email",
+        "ops@acme.cn",
+    ]);
+    let token = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+    (env, token, org)
+}
+
+/// `chujing ARGS` in `env`, which must succeed; its standard output, trimmed.
+pub fn admin(env: &[(&'static str, String)], args: &[&str]) -> String {
+    let (code, out, err) = chujing_env(args, &pairs(env));
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out.trim().to_string()
+}
+
+/// `env` as the pairs `chujing_env` takes.
+pub fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
