@@ -192,7 +192,7 @@ def main():
         server.wait()
         shutil.rmtree(work, ignore_errors=True)
     ceiling = results["trivial (GET /metrics)"]["rps"]
-    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s × {args.rounds} rounds (median) over loopback, {os.cpu_count()} cores shared by server and wrk; "
+    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s × {len(memory) - 1} rounds (median) over loopback, {os.cpu_count()} cores shared by server and wrk; "
           f"server --staleness-ms {'default' if args.staleness_ms is None else args.staleness_ms}")
     for name, r in results.items():
         print(f"{name:62} {r['rps']:10.0f} req/s  p99 {r['p99_ms']:6.2f} ms  "
