@@ -96,36 +96,29 @@ impl From<sqlx::Error> for StoreError {
     /// Names the two failures a user can fix without reading the database's code: a read-only database and a
     /// full disk (SQLite result codes 8 and 13 with their extended forms; PostgreSQL SQLSTATE 25006 and 53100).
     fn from(e: sqlx::Error) -> StoreError {
-        #[derive(PartialEq)]
-        enum Cause {
-            ReadOnly,
-            DiskFull,
-            Other,
-        }
-        let cause = match &e {
+        let named: Option<fn(String) -> StoreError> = match &e {
             sqlx::Error::Database(d) => {
                 let code = d.code().unwrap_or_default();
                 if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                     // The primary result code is the low byte of the extended one.
                     match code.parse::<i64>().map(|c| c & 0xff) {
-                        Ok(8) => Cause::ReadOnly,
-                        Ok(13) => Cause::DiskFull,
-                        _ => Cause::Other,
+                        Ok(8) => Some(StoreError::ReadOnly),
+                        Ok(13) => Some(StoreError::DiskFull),
+                        _ => None,
                     }
                 } else {
                     match code.as_ref() {
-                        "25006" => Cause::ReadOnly,
-                        "53100" => Cause::DiskFull,
-                        _ => Cause::Other,
+                        "25006" => Some(StoreError::ReadOnly),
+                        "53100" => Some(StoreError::DiskFull),
+                        _ => None,
                     }
                 }
             }
-            _ => Cause::Other,
+            _ => None,
         };
-        match cause {
-            Cause::ReadOnly => StoreError::ReadOnly(e.to_string()),
-            Cause::DiskFull => StoreError::DiskFull(e.to_string()),
-            Cause::Other => StoreError::Database(e),
+        match named {
+            Some(variant) => variant(e.to_string()),
+            None => StoreError::Database(e),
         }
     }
 }

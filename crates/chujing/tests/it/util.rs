@@ -304,3 +304,35 @@ pub fn admin(env: &[(&'static str, String)], args: &[&str]) -> String {
 pub fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
+
+/// The processor's facts and its flow `hr` to Germany, through the API.
+pub fn declare_the_flow(port: u16, token: &str) {
+    let facts = r#"{"ciio": false, "located_in_china": true}"#;
+    assert_eq!(api(port, "PUT", "/api/v1/processor", token, facts).0, 200);
+    let flow = r#"{"recipient": "Acme GmbH", "country": "DE"}"#;
+    assert_eq!(api(port, "PUT", "/api/v1/flows/hr", token, flow).0, 200);
+}
+
+/// The individuals the gate counts before a new batch on `hr` today; `None` when it does not answer 200.
+pub fn individuals_before(port: u16, token: &str) -> Option<u64> {
+    let (status, body) = api(
+        port,
+        "POST",
+        "/api/v1/transfers/check",
+        token,
+        r#"{"flow": "hr", "individuals": 0}"#,
+    );
+    if status != 200 {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["window"]["individuals_before"].as_u64()
+}
+
+/// `audit verify --json` in `env` passes.
+pub fn audit_verifies(env: &[(&'static str, String)]) {
+    let (code, out, err) = chujing_env(&["audit", "verify", "--json"], &pairs(env));
+    assert_eq!(code, 0, "audit verify: {out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+}
