@@ -36,6 +36,34 @@ pub struct BatchInput {
     pub categories: Vec<String>,
     /// Count and report malformed rows and empty keys instead of stopping at the first.
     pub skip_bad_rows: bool,
+    /// Which reader counts it.
+    pub reader: Reader,
+}
+
+/// Which reader counts a batch. Both give the same individuals, from the same normaliser and keyed hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Reader {
+    /// chujing's own reader: one file (also compressed), every bad row named by its line.
+    #[default]
+    Native,
+    /// Apache DataFusion on every core of this machine (builds with the `engine` feature): a file, a
+    /// directory or a glob of CSV, TSV, JSON Lines or Parquet files, read as one batch. Bad rows are counted,
+    /// not located: the native reader names their lines.
+    DataFusion,
+}
+
+impl std::str::FromStr for Reader {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Reader, String> {
+        match s {
+            "native" => Ok(Reader::Native),
+            "datafusion" => Ok(Reader::DataFusion),
+            other => Err(format!(
+                "unknown engine `{other}` (expected `native` or `datafusion`)"
+            )),
+        }
+    }
 }
 
 /// What reading a batch file found.
@@ -52,6 +80,9 @@ pub struct ReadSummary {
     pub assumed_sensitive: u64,
     /// The first 20 of them, with why.
     pub assumed_sensitive_rows: Vec<BadRowOut>,
+    /// Whether the rows above are named by their lines: the engine counts skipped and assumed rows without
+    /// locating them (`bad_rows` and `assumed_sensitive_rows` are then empty).
+    pub rows_located: bool,
 }
 
 /// A row that was skipped.
@@ -121,9 +152,22 @@ impl Accumulator {
     }
 }
 
+/// Reads a batch with the reader `input` names (not stored); `progress` is told how many bytes were read
+/// (by the native reader; the engine reports none).
+pub fn read_batch(
+    input: &BatchInput,
+    hasher: &SubjectHasher,
+    progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<(StoredBatch, ReadSummary)> {
+    match input.reader {
+        Reader::Native => read_batch_natively(input, hasher, progress),
+        Reader::DataFusion => crate::engine::read_batch(input, hasher),
+    }
+}
+
 /// Reads, normalises and hashes a batch file into a batch (not stored); `progress` is told how many bytes of
 /// the file were read.
-pub fn read_batch(
+fn read_batch_natively(
     input: &BatchInput,
     hasher: &SubjectHasher,
     progress: impl Fn(u64) + Send + Sync + 'static,
@@ -165,19 +209,6 @@ pub fn read_batch(
             row.line, row.message
         )));
     }
-    let fingerprint = BatchIdentity {
-        flow: &input.flow,
-        date: input.date,
-        subject_column: &input.subject_column,
-        sensitive_column: input.sensitive_column.as_deref(),
-        all_sensitive: input.all_sensitive,
-        content_hash: chunks.content_hash,
-    }
-    .default_id();
-    let batch_id = input
-        .batch_id
-        .clone()
-        .unwrap_or_else(|| fingerprint.clone());
     let records = chunks.parts.iter().map(|p| p.records).sum();
     let bad: Vec<BadRow> = chunks
         .parts
@@ -190,9 +221,7 @@ pub fn read_batch(
         } else {
             format!("every one of its {} rows was skipped as bad", bad.len())
         };
-        return Err(AppError::Input(format!(
-            "{name}: {why}; an empty batch is not stored, as it would count as a transfer of no one"
-        )));
+        return Err(empty_batch(&name, &why));
     }
     let assumed: Vec<BadRow> = chunks
         .parts
@@ -208,18 +237,6 @@ pub fn read_batch(
         || SubjectSet::from_runs(subjects),
         || SubjectSet::from_runs(sensitive),
     );
-    let meta = BatchMeta {
-        batch_id,
-        flow_id: input.flow.clone(),
-        date: input.date,
-        recipient: input.recipient.clone(),
-        categories: input.categories.clone(),
-        key_id: hasher.key_id().to_string(),
-        records,
-        individuals: subjects.len(),
-        sensitive_individuals: sensitive.len(),
-        fingerprint,
-    };
     let first = |rows: &[BadRow]| -> Vec<BadRowOut> {
         rows.iter()
             .take(20)
@@ -235,15 +252,67 @@ pub fn read_batch(
         bad_rows: first(&bad),
         assumed_sensitive: assumed.len() as u64,
         assumed_sensitive_rows: first(&assumed),
+        rows_located: true,
     };
-    Ok((
+    Ok(assemble(
+        input,
+        hasher,
+        chunks.content_hash,
+        subjects,
+        sensitive,
+        summary,
+    ))
+}
+
+/// The refusal of a batch with no one in it.
+pub(crate) fn empty_batch(name: &str, why: &str) -> AppError {
+    AppError::Input(format!(
+        "{name}: {why}; an empty batch is not stored, as it would count as a transfer of no one"
+    ))
+}
+
+/// A batch from what a reader counted: its identity (from the flow, date, options and the input's content
+/// hash) and its metadata. Every reader ends here, so that the same input makes the same batch.
+pub(crate) fn assemble(
+    input: &BatchInput,
+    hasher: &SubjectHasher,
+    content_hash: u64,
+    subjects: SubjectSet,
+    sensitive: SubjectSet,
+    summary: ReadSummary,
+) -> (StoredBatch, ReadSummary) {
+    let fingerprint = BatchIdentity {
+        flow: &input.flow,
+        date: input.date,
+        subject_column: &input.subject_column,
+        sensitive_column: input.sensitive_column.as_deref(),
+        all_sensitive: input.all_sensitive,
+        content_hash,
+    }
+    .default_id();
+    let meta = BatchMeta {
+        batch_id: input
+            .batch_id
+            .clone()
+            .unwrap_or_else(|| fingerprint.clone()),
+        flow_id: input.flow.clone(),
+        date: input.date,
+        recipient: input.recipient.clone(),
+        categories: input.categories.clone(),
+        key_id: hasher.key_id().to_string(),
+        records: summary.records,
+        individuals: subjects.len(),
+        sensitive_individuals: sensitive.len(),
+        fingerprint,
+    };
+    (
         StoredBatch {
             meta,
             subjects,
             sensitive,
         },
         summary,
-    ))
+    )
 }
 
 /// What ingesting did.

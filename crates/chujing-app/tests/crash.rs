@@ -58,6 +58,7 @@ fn batch(dir: &Path, id: &str, range: std::ops::Range<u32>) -> BatchInput {
         recipient: None,
         categories: Vec::new(),
         skip_bad_rows: false,
+        reader: chujing_app::ledger::Reader::Native,
     }
 }
 

@@ -51,6 +51,7 @@ fn input(file: &Path, date: &str) -> BatchInput {
         recipient: None,
         categories: Vec::new(),
         skip_bad_rows: false,
+        reader: chujing_app::ledger::Reader::Native,
     }
 }
 
@@ -429,6 +430,7 @@ async fn skipping_bad_rows_keeps_people_whose_flag_is_unreadable_and_refuses_emp
     std::fs::write(&file, "id,health\nP1,否\nP2,maybe\n,是\nP3,是\n").unwrap();
     let skipping = BatchInput {
         skip_bad_rows: true,
+        reader: chujing_app::ledger::Reader::Native,
         ..input(&file, "2026-03-01")
     };
     let (batch, summary) = ledger::read_batch(&skipping, &hasher(), |_| {}).unwrap();
@@ -450,6 +452,7 @@ async fn skipping_bad_rows_keeps_people_whose_flag_is_unreadable_and_refuses_emp
         std::fs::write(&empty, text).unwrap();
         let input = BatchInput {
             skip_bad_rows: true,
+            reader: chujing_app::ledger::Reader::Native,
             ..input(&empty, "2026-03-01")
         };
         let refused = ledger::read_batch(&input, &hasher(), |_| {}).unwrap_err();
@@ -567,4 +570,69 @@ async fn a_removed_batch_stops_counting_and_its_removal_is_kept() {
         .await
         .unwrap_err();
     assert!(again.to_string().contains("no batch"), "{again}");
+}
+
+/// The same input through DataFusion and through the native reader: the same batch — id, counts and every
+/// individual's hash — so that either may ingest it and the ledger counts it once.
+#[cfg(feature = "engine")]
+#[test]
+fn the_engine_reads_a_batch_as_the_native_reader_does() {
+    use chujing_app::ledger::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("batch.csv");
+    let (all, sensitive) = write_csv(
+        &file,
+        (0..30_000).chain(10_000..20_000).map(|i| i * 7 % 25_000),
+    );
+    let native = ledger::read_batch(&input(&file, "2026-03-01"), &hasher(), |_| {}).unwrap();
+    let on_engine = BatchInput {
+        reader: Reader::DataFusion,
+        ..input(&file, "2026-03-01")
+    };
+    let engine = ledger::read_batch(&on_engine, &hasher(), |_| {}).unwrap();
+    assert_eq!(engine.0.meta, native.0.meta);
+    assert_eq!(engine.0.subjects, native.0.subjects);
+    assert_eq!(engine.0.sensitive, native.0.sensitive);
+    assert_eq!(
+        (
+            engine.0.meta.individuals,
+            engine.0.meta.sensitive_individuals
+        ),
+        (all, sensitive)
+    );
+    assert!(native.1.rows_located && !engine.1.rows_located);
+}
+
+/// What the native reader refuses for an empty key, the engine refuses too (and counts with --skip-bad-rows).
+#[cfg(feature = "engine")]
+#[test]
+fn the_engine_refuses_empty_keys_unless_told_to_skip_them() {
+    use chujing_app::ledger::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("batch.csv");
+    std::fs::write(&file, "id,health\nP1,否\n,否\nP2,是\n").unwrap();
+    let on_engine = BatchInput {
+        reader: Reader::DataFusion,
+        ..input(&file, "2026-03-01")
+    };
+    let err = ledger::read_batch(&on_engine, &hasher(), |_| {}).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("1 record(s) have an empty subject key"),
+        "{err}"
+    );
+    assert!(ledger::read_batch(&input(&file, "2026-03-01"), &hasher(), |_| {}).is_err());
+    let skipping = BatchInput {
+        skip_bad_rows: true,
+        ..on_engine
+    };
+    let (batch, summary) = ledger::read_batch(&skipping, &hasher(), |_| {}).unwrap();
+    assert_eq!(
+        (
+            batch.meta.individuals,
+            summary.skipped_rows,
+            summary.records
+        ),
+        (2, 1, 2)
+    );
 }

@@ -175,6 +175,21 @@ fn combine(hashes: &[u64]) -> u64 {
     h.finish()
 }
 
+/// The content hash of a dataset: of its one file, the hash [`read`] gives it; of several, one hash of
+/// their hashes in the order given (so the same files make the same batch whichever reader counts them).
+pub fn content_hash(paths: &[std::path::PathBuf]) -> Result<u64> {
+    match paths {
+        [one] => hash_file(one),
+        many => {
+            let hashes = many
+                .iter()
+                .map(|p| hash_file(p))
+                .collect::<Result<Vec<u64>>>()?;
+            Ok(combine(&hashes))
+        }
+    }
+}
+
 /// The content hash of a file, read in the same fixed-size chunks as [`read_blocks`].
 fn hash_file(path: &Path) -> Result<u64> {
     let mut file = File::open(path)

@@ -1,0 +1,207 @@
+//! The ledger's count of one batch, on DataFusion: every record's key normalised and hashed, the distinct
+//! hashes of all and of sensitive records, and what could not be counted.
+
+use chujing_ledger::{SubjectHasher, SubjectSet};
+use datafusion::arrow::array::{Array, Int64Array, LargeBinaryArray, StringArray, UInt8Array};
+use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::prelude::SessionContext;
+
+use crate::dataset::{Dataset, DatasetFile, DatasetFormat};
+use crate::error::EngineError;
+use crate::udf::session;
+
+/// What to count.
+#[derive(Debug, Clone)]
+pub struct CountRequest {
+    /// A file, a directory or a glob.
+    pub dataset: String,
+    /// The column holding the subject key (JSON Lines and Parquet: a dotted path into nested fields).
+    pub subject_column: String,
+    /// A yes/no column saying whether the record carries sensitive PI.
+    pub sensitive_column: Option<String>,
+    /// Every record carries sensitive PI.
+    pub all_sensitive: bool,
+}
+
+/// The count of one batch.
+#[derive(Debug, Clone)]
+pub struct BatchCount {
+    /// The files read, sorted.
+    pub files: Vec<DatasetFile>,
+    /// Their format.
+    pub format: DatasetFormat,
+    /// Records whose key was counted.
+    pub records: u64,
+    /// Records whose subject key was empty once normalised (not counted: no one is named).
+    pub empty_keys: u64,
+    /// Counted records whose sensitivity flag could not be read: they are in `sensitive`, the conservative
+    /// reading; the caller refuses them unless told to count them so.
+    pub unreadable_flags: u64,
+    /// Every distinct individual.
+    pub subjects: SubjectSet,
+    /// The distinct individuals of records marked sensitive (and of those whose flag was unreadable).
+    pub sensitive: SubjectSet,
+}
+
+/// Counts `request` on this machine's cores. Runs its own multi-threaded runtime on a thread of its own, so
+/// that it may be called from synchronous code and from within another runtime alike.
+pub fn count(hasher: &SubjectHasher, request: &CountRequest) -> Result<BatchCount, EngineError> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(count_async(&session(hasher), hasher.key_id(), request))
+            })
+            .join()
+            .unwrap_or_else(|_| Err(EngineError::Input("the engine's thread failed".into())))
+    })
+}
+
+/// Counts `request` in `ctx`, which has chujing's functions registered; every worker must hash under the key
+/// `hasher_id` names.
+pub async fn count_async(
+    ctx: &SessionContext,
+    hasher_id: &str,
+    request: &CountRequest,
+) -> Result<BatchCount, EngineError> {
+    let dataset = Dataset::resolve(ctx, &request.dataset).await?;
+    dataset.register(ctx, "batch").await?;
+    let table = ctx
+        .table("batch")
+        .await
+        .map_err(EngineError::engine("cannot open the dataset"))?;
+    let schema = table.schema().as_arrow().clone();
+    let subject = column_expr(&schema, &request.subject_column, &dataset)?;
+    let flag = match &request.sensitive_column {
+        Some(name) => format!(
+            "chujing_sensitivity({})",
+            column_expr(&schema, name, &dataset)?
+        ),
+        None => format!("CAST({} AS TINYINT)", u8::from(request.all_sensitive)),
+    };
+    // One pass: the bucket of every hash (NULL for an empty key) splits the sets into disjoint ranges that
+    // DataFusion builds in parallel; the NULL bucket's row counts the empty keys.
+    let sql = format!(
+        "SELECT chujing_hash_bucket(h) AS bucket, count(*) AS records, \
+                sum(CASE WHEN f = 2 THEN 1 ELSE 0 END) AS unreadable, \
+                chujing_subject_set(h) AS subjects, \
+                chujing_subject_set(CASE WHEN f >= 1 THEN h END) AS sensitive, \
+                min(chujing_key_id(h)) AS key_min, max(chujing_key_id(h)) AS key_max \
+         FROM (SELECT chujing_subject_hash({subject}) AS h, {flag} AS f FROM batch) \
+         GROUP BY chujing_hash_bucket(h)"
+    );
+    let context = format!("{}: counting failed", dataset.location);
+    let batches = ctx
+        .sql(&sql)
+        .await
+        .map_err(EngineError::engine(context.clone()))?
+        .collect()
+        .await
+        .map_err(EngineError::engine(context))?;
+    let mut tally = Tally::default();
+    for batch in &batches {
+        tally.add(batch)?;
+    }
+    if let Some(other) = tally.key_ids.iter().find(|id| *id != hasher_id) {
+        return Err(EngineError::Input(format!(
+            "a worker hashed under key {other}, not this ledger's key {hasher_id}: its pseudonyms would not match the \
+             ledger's, so nothing was counted; start every executor with this ledger's key"
+        )));
+    }
+    Ok(BatchCount {
+        files: dataset.files,
+        format: dataset.format,
+        records: tally.records,
+        empty_keys: tally.empty_keys,
+        unreadable_flags: tally.unreadable,
+        subjects: SubjectSet::from_runs(tally.subjects),
+        sensitive: SubjectSet::from_runs(tally.sensitive),
+    })
+}
+
+/// A column as SQL: a quoted name, or for nested data a path of fields (`a.b` → `get_field("a", 'b')`). A name that is
+/// a top-level column as written wins over a path.
+fn column_expr(schema: &Schema, name: &str, dataset: &Dataset) -> Result<String, EngineError> {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    if schema.field_with_name(name).is_ok() {
+        return Ok(quote(name));
+    }
+    let nested = matches!(
+        dataset.format,
+        DatasetFormat::JsonLines | DatasetFormat::Parquet
+    );
+    let mut parts = name.split('.');
+    if let (true, Some(first)) = (nested, parts.next())
+        && let Ok(field) = schema.field_with_name(first)
+        && matches!(field.data_type(), DataType::Struct(_))
+    {
+        let expr = parts.fold(quote(first), |inner, field| {
+            format!("get_field({inner}, '{}')", field.replace('\'', "''"))
+        });
+        return Ok(expr);
+    }
+    let known: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    Err(EngineError::Input(format!(
+        "{}: no column `{name}` (the columns are: {}); nothing was read",
+        dataset.location,
+        known.join(", ")
+    )))
+}
+
+/// The rows of the count's result, summed.
+#[derive(Debug, Default)]
+struct Tally {
+    records: u64,
+    empty_keys: u64,
+    unreadable: u64,
+    subjects: Vec<Vec<u128>>,
+    sensitive: Vec<Vec<u128>>,
+    key_ids: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, batch: &RecordBatch) -> Result<(), EngineError> {
+        let bucket = typed::<UInt8Array>(batch, 0)?;
+        let records = typed::<Int64Array>(batch, 1)?;
+        let unreadable = typed::<Int64Array>(batch, 2)?;
+        let subjects = typed::<LargeBinaryArray>(batch, 3)?;
+        let sensitive = typed::<LargeBinaryArray>(batch, 4)?;
+        for i in [5, 6] {
+            let ids = typed::<StringArray>(batch, i)?;
+            self.key_ids
+                .extend(ids.iter().flatten().map(str::to_string));
+        }
+        for row in 0..batch.num_rows() {
+            let n = u64::try_from(records.value(row)).unwrap_or_default();
+            if bucket.is_null(row) {
+                self.empty_keys += n;
+                continue;
+            }
+            self.records += n;
+            self.unreadable += u64::try_from(unreadable.value(row)).unwrap_or_default();
+            self.subjects.push(decode(subjects, row)?);
+            self.sensitive.push(decode(sensitive, row)?);
+        }
+        Ok(())
+    }
+}
+
+/// Column `i` of the count's result, as the type the query gives it.
+fn typed<T: 'static>(batch: &RecordBatch, i: usize) -> Result<&T, EngineError> {
+    batch
+        .columns()
+        .get(i)
+        .and_then(|c| c.as_any().downcast_ref::<T>())
+        .ok_or_else(|| EngineError::Input(format!("the count's result lacks column {i}")))
+}
+
+/// One bucket's set, checked whole and strictly increasing.
+fn decode(sets: &LargeBinaryArray, row: usize) -> Result<Vec<u128>, EngineError> {
+    if sets.is_null(row) {
+        return Ok(Vec::new());
+    }
+    Ok(SubjectSet::from_bytes(sets.value(row))?.as_slice().to_vec())
+}

@@ -1,0 +1,225 @@
+//! A dataset: one file, a directory or a glob of files of one format, registered as a DataFusion table.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::listing::ListingTableUrl;
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use futures::TryStreamExt;
+use object_store::local::LocalFileSystem;
+
+use crate::error::EngineError;
+
+/// The formats the engine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatasetFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// JSON Lines (newline-delimited JSON objects).
+    JsonLines,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl DatasetFormat {
+    /// The format a file's name says, `None` for names the engine does not read.
+    fn of(name: &str) -> Option<(DatasetFormat, &'static str)> {
+        let lower = name.to_ascii_lowercase();
+        [
+            (".csv", DatasetFormat::Csv),
+            (".tsv", DatasetFormat::Tsv),
+            (".jsonl", DatasetFormat::JsonLines),
+            (".ndjson", DatasetFormat::JsonLines),
+            (".parquet", DatasetFormat::Parquet),
+        ]
+        .into_iter()
+        .find(|(ext, _)| lower.ends_with(ext))
+        .map(|(ext, format)| (format, ext))
+    }
+}
+
+impl fmt::Display for DatasetFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DatasetFormat::Csv => "CSV",
+            DatasetFormat::Tsv => "TSV",
+            DatasetFormat::JsonLines => "JSON Lines",
+            DatasetFormat::Parquet => "Parquet",
+        })
+    }
+}
+
+/// One file of a dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetFile {
+    /// Its path in the object store (for local files: the absolute path without its leading `/`).
+    pub location: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its path on this machine.
+    pub local_path: PathBuf,
+}
+
+/// The files of a dataset, of one format.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// What the user gave: a file, a directory or a glob.
+    pub location: String,
+    /// The files it holds, sorted by location.
+    pub files: Vec<DatasetFile>,
+    /// Their format.
+    pub format: DatasetFormat,
+    extension: &'static str,
+}
+
+/// Names that data-lake writers leave beside the data (`_SUCCESS`, `.crc` files): not data, so not read.
+fn is_bookkeeping(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+impl Dataset {
+    /// Lists the files at `location` and checks that they are of one format the engine reads.
+    pub async fn resolve(ctx: &SessionContext, location: &str) -> Result<Dataset, EngineError> {
+        let url = ListingTableUrl::parse(location).map_err(EngineError::engine(format!(
+            "{location}: not a path, directory or glob"
+        )))?;
+        let store = ctx
+            .runtime_env()
+            .object_store(url.object_store())
+            .map_err(EngineError::engine(format!("{location}: no object store")))?;
+        if url.scheme() != "file" {
+            return Err(EngineError::Input(format!(
+                "{location}: the engine reads local files, directories and globs for now; copy the dataset here"
+            )));
+        }
+        let local = LocalFileSystem::new();
+        let state = ctx.state();
+        let listed: Vec<_> = url
+            .list_all_files(&state, store.as_ref(), "")
+            .await
+            .map_err(EngineError::engine(format!("{location}: cannot list")))?
+            .try_collect()
+            .await
+            .map_err(EngineError::engine(format!("{location}: cannot list")))?;
+        let mut files = Vec::new();
+        let mut formats = Vec::new();
+        for meta in listed {
+            let path = meta.location.to_string();
+            let name = meta.location.filename().unwrap_or(&path).to_string();
+            if is_bookkeeping(&name) {
+                continue;
+            }
+            let Some((format, _)) = DatasetFormat::of(&name) else {
+                return Err(EngineError::Input(format!(
+                    "{location}: `{path}` is not a file the engine reads (expected .csv, .tsv, .jsonl, .ndjson or \
+                     .parquet; compressed text is read by the native ingest, without --engine); nothing was read"
+                )));
+            };
+            if !formats.contains(&format) {
+                formats.push(format);
+            }
+            let local_path = local
+                .path_to_filesystem(&meta.location)
+                .map_err(|e| EngineError::Input(format!("{location}: `{path}`: {e}")))?;
+            files.push(DatasetFile {
+                location: path,
+                size: meta.size,
+                local_path,
+            });
+        }
+        let (format, extension) = match formats.as_slice() {
+            [] => {
+                return Err(EngineError::Input(format!(
+                    "{location}: no data files found (expected .csv, .tsv, .jsonl, .ndjson or .parquet files)"
+                )));
+            }
+            [one] => {
+                let extension = files
+                    .first()
+                    .and_then(|f| DatasetFormat::of(&f.location))
+                    .map_or("", |(_, ext)| ext);
+                (*one, extension)
+            }
+            many => {
+                let named: Vec<String> = many.iter().map(ToString::to_string).collect();
+                return Err(EngineError::Input(format!(
+                    "{location}: the files are of several formats ({}); give one format per dataset",
+                    named.join(", ")
+                )));
+            }
+        };
+        if files
+            .iter()
+            .any(|f| !f.location.to_ascii_lowercase().ends_with(extension))
+        {
+            return Err(EngineError::Input(format!(
+                "{location}: the files mix extensions of one format (say .jsonl and .ndjson); rename them to one"
+            )));
+        }
+        files.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(Dataset {
+            location: location.to_string(),
+            files,
+            format,
+            extension,
+        })
+    }
+
+    /// Registers the dataset in `ctx` as `table`. Text columns are read as text, never inferred as numbers:
+    /// an inferred integer would drop a key's leading zeros and merge two people into one.
+    pub async fn register(&self, ctx: &SessionContext, table: &str) -> Result<(), EngineError> {
+        let context = || format!("{}: cannot read the {} files", self.location, self.format);
+        match self.format {
+            DatasetFormat::Csv | DatasetFormat::Tsv => {
+                let delimiter = if self.format == DatasetFormat::Tsv {
+                    b'\t'
+                } else {
+                    b','
+                };
+                // Quoted fields may hold line breaks: the reader must not split a file at any newline.
+                let options = CsvReadOptions::new()
+                    .has_header(true)
+                    .delimiter(delimiter)
+                    .newlines_in_values(true)
+                    .file_extension(self.extension);
+                let inferred = ctx
+                    .read_csv(&self.location, options.clone())
+                    .await
+                    .map_err(EngineError::engine(context()))?;
+                let text = all_text(inferred.schema().as_arrow());
+                ctx.register_csv(table, &self.location, options.schema(&text))
+                    .await
+                    .map_err(EngineError::engine(context()))
+            }
+            DatasetFormat::JsonLines => {
+                let options = JsonReadOptions {
+                    file_extension: self.extension,
+                    ..JsonReadOptions::default()
+                };
+                ctx.register_json(table, &self.location, options)
+                    .await
+                    .map_err(EngineError::engine(context()))
+            }
+            DatasetFormat::Parquet => {
+                let options = ParquetReadOptions::new().file_extension(self.extension);
+                ctx.register_parquet(table, &self.location, options)
+                    .await
+                    .map_err(EngineError::engine(context()))
+            }
+        }
+    }
+}
+
+/// The same columns, every one as nullable text.
+fn all_text(schema: &Schema) -> Schema {
+    Schema::new(
+        schema
+            .fields()
+            .iter()
+            .map(|f| Field::new(f.name(), DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    )
+}

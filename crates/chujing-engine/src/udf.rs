@@ -1,0 +1,362 @@
+//! The functions DataFusion runs: each calls the native path's code, so that both give one answer.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use chujing_ledger::{SubjectHasher, SubjectSet, normalise};
+use chujing_records::parse_flag;
+use datafusion::arrow::array::{
+    Array, ArrayRef, FixedSizeBinaryArray, FixedSizeBinaryBuilder, Int8Array, LargeBinaryArray,
+    StringArray, UInt8Array,
+};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::{Result, ScalarValue, exec_datafusion_err};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, ScalarFunctionArgs, ScalarUDF,
+    ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+/// Bytes of a subject's pseudonym: the ledger's 128-bit keyed hash.
+const HASH_BYTES: i32 = 16;
+
+/// A session with chujing's functions registered under `hasher`'s key, using every core.
+pub fn session(hasher: &SubjectHasher) -> SessionContext {
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(false));
+    register(&ctx, hasher);
+    ctx
+}
+
+/// Registers chujing's functions in `ctx`. The key stays in this process: a plan names the function, never
+/// the key, so that a worker hashes under the key it was started with (and a plan cannot carry it away).
+pub fn register(ctx: &SessionContext, hasher: &SubjectHasher) {
+    ctx.register_udf(ScalarUDF::from(SubjectHash::new(hasher.clone())));
+    ctx.register_udf(ScalarUDF::from(KeyId::new(hasher.clone())));
+    ctx.register_udf(ScalarUDF::from(Sensitivity::new()));
+    ctx.register_udf(ScalarUDF::from(HashBucket::new()));
+    ctx.register_udaf(AggregateUDF::from(SubjectSetAgg::new()));
+}
+
+/// The argument as a UTF-8 string array (casting Utf8View and LargeUtf8, and numbers — a phone number stored
+/// as an integer is the same digits).
+fn strings(args: &ScalarFunctionArgs) -> Result<StringArray> {
+    let value = args
+        .args
+        .first()
+        .ok_or_else(|| exec_datafusion_err!("expected one argument"))?;
+    let array = value.to_array(args.number_rows)?;
+    let utf8 = cast(&array, &DataType::Utf8)?;
+    utf8.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| exec_datafusion_err!("the argument is not text"))
+}
+
+/// The first argument as an array of hashes.
+fn hashes(values: &[ArrayRef]) -> Result<&FixedSizeBinaryArray> {
+    values
+        .first()
+        .and_then(|a| a.as_any().downcast_ref::<FixedSizeBinaryArray>())
+        .ok_or_else(|| exec_datafusion_err!("expected hashes from chujing_subject_hash"))
+}
+
+/// A hash back from its 16 little-endian bytes (the ledger's storage order).
+fn hash_of(bytes: &[u8]) -> Option<u128> {
+    bytes.try_into().ok().map(u128::from_le_bytes)
+}
+
+/// `chujing_subject_hash(key)`: normalise, then hash under the deployment's key.
+#[derive(Debug)]
+struct SubjectHash {
+    hasher: SubjectHasher,
+    signature: Signature,
+}
+
+impl SubjectHash {
+    fn new(hasher: SubjectHasher) -> SubjectHash {
+        SubjectHash {
+            hasher,
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+}
+
+/// Two instances are one function when they hash under the same key.
+impl PartialEq for SubjectHash {
+    fn eq(&self, other: &SubjectHash) -> bool {
+        self.hasher.key_id() == other.hasher.key_id()
+    }
+}
+impl Eq for SubjectHash {}
+impl Hash for SubjectHash {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.hasher.key_id().hash(state);
+    }
+}
+
+impl ScalarUDFImpl for SubjectHash {
+    fn name(&self) -> &str {
+        "chujing_subject_hash"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::FixedSizeBinary(HASH_BYTES))
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let keys = strings(&args)?;
+        let mut out = FixedSizeBinaryBuilder::with_capacity(keys.len(), HASH_BYTES);
+        for key in keys.iter() {
+            match key.and_then(normalise) {
+                Some(k) => out.append_value(self.hasher.hash(&k).to_le_bytes())?,
+                None => out.append_null(),
+            }
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+/// `chujing_key_id(any)`: the id of the key the worker evaluating it hashes under, one per row (it takes a
+/// column so that it runs where the rows are, not once at planning). A count checks it against the ledger's:
+/// a worker started with another key would make other pseudonyms, and other counts.
+#[derive(Debug)]
+struct KeyId {
+    hasher: SubjectHasher,
+    signature: Signature,
+}
+
+impl KeyId {
+    fn new(hasher: SubjectHasher) -> KeyId {
+        KeyId {
+            hasher,
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+}
+
+impl PartialEq for KeyId {
+    fn eq(&self, other: &KeyId) -> bool {
+        self.hasher.key_id() == other.hasher.key_id()
+    }
+}
+impl Eq for KeyId {}
+impl Hash for KeyId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.hasher.key_id().hash(state);
+    }
+}
+
+impl ScalarUDFImpl for KeyId {
+    fn name(&self) -> &str {
+        "chujing_key_id"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let ids = StringArray::from(vec![self.hasher.key_id(); args.number_rows]);
+        Ok(ColumnarValue::Array(Arc::new(ids)))
+    }
+}
+
+/// `chujing_sensitivity(flag)`: 0 no, 1 yes, 2 unreadable; NULL (no value) is no, as an empty cell is.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Sensitivity {
+    signature: Signature,
+}
+
+impl Sensitivity {
+    /// The code of a flag that [`parse_flag`] cannot read.
+    const UNREADABLE: i8 = 2;
+
+    fn new() -> Sensitivity {
+        Sensitivity {
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for Sensitivity {
+    fn name(&self) -> &str {
+        "chujing_sensitivity"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let flags = strings(&args)?;
+        let codes: Int8Array = flags
+            .iter()
+            .map(|flag| match flag.map(parse_flag) {
+                None | Some(Ok(false)) => Some(0),
+                Some(Ok(true)) => Some(1),
+                Some(Err(_)) => Some(Sensitivity::UNREADABLE),
+            })
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(codes)))
+    }
+}
+
+/// `chujing_hash_bucket(hash)`: the hash's top 8 bits. Sets of different buckets are disjoint, so that they
+/// are built in parallel and joined by concatenation — the ledger's partitions (`SubjectSet::partition`).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct HashBucket {
+    signature: Signature,
+}
+
+impl HashBucket {
+    fn new() -> HashBucket {
+        HashBucket {
+            signature: Signature::exact(
+                vec![DataType::FixedSizeBinary(HASH_BYTES)],
+                Volatility::Immutable,
+            ),
+        }
+    }
+}
+
+impl ScalarUDFImpl for HashBucket {
+    fn name(&self) -> &str {
+        "chujing_hash_bucket"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::UInt8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let array = args
+            .args
+            .first()
+            .ok_or_else(|| exec_datafusion_err!("expected one argument"))?
+            .to_array(args.number_rows)?;
+        let hashes = hashes(std::slice::from_ref(&array))?;
+        // Little-endian: the top bits are in the last byte.
+        let buckets: UInt8Array = hashes
+            .iter()
+            .map(|h| h.and_then(|b| b.last().copied()))
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(buckets)))
+    }
+}
+
+/// `chujing_subject_set(hash)`: every distinct hash, sorted — the set the ledger stores (`LargeBinary`, 16
+/// little-endian bytes per individual). Exact: duplicates are removed by sorting, never estimated.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SubjectSetAgg {
+    signature: Signature,
+}
+
+impl SubjectSetAgg {
+    fn new() -> SubjectSetAgg {
+        SubjectSetAgg {
+            signature: Signature::exact(
+                vec![DataType::FixedSizeBinary(HASH_BYTES)],
+                Volatility::Immutable,
+            ),
+        }
+    }
+}
+
+impl AggregateUDFImpl for SubjectSetAgg {
+    fn name(&self) -> &str {
+        "chujing_subject_set"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::LargeBinary)
+    }
+    fn accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(SetAccumulator::default()))
+    }
+    fn state_fields(&self, _: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        Ok(vec![Arc::new(Field::new(
+            "set",
+            DataType::LargeBinary,
+            true,
+        ))])
+    }
+}
+
+/// The hashes seen so far; sorted and deduplicated whenever they have doubled since the last time, so that
+/// memory stays within about twice the distinct individuals.
+#[derive(Debug, Default)]
+struct SetAccumulator {
+    hashes: Vec<u128>,
+    distinct_at_last_compaction: usize,
+}
+
+impl SetAccumulator {
+    fn compact(&mut self) {
+        let set = SubjectSet::from_hashes(std::mem::take(&mut self.hashes));
+        self.hashes = set.as_slice().to_vec();
+        self.distinct_at_last_compaction = self.hashes.len();
+    }
+
+    fn compact_if_grown(&mut self) {
+        if self.hashes.len() > 2 * self.distinct_at_last_compaction.max(1 << 16) {
+            self.compact();
+        }
+    }
+
+    fn value(&mut self) -> ScalarValue {
+        self.compact();
+        let mut bytes = Vec::with_capacity(self.hashes.len() * 16);
+        self.hashes
+            .iter()
+            .for_each(|h| bytes.extend_from_slice(&h.to_le_bytes()));
+        ScalarValue::LargeBinary(Some(bytes))
+    }
+}
+
+impl Accumulator for SetAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let array = hashes(values)?;
+        self.hashes
+            .extend(array.iter().flatten().filter_map(hash_of));
+        self.compact_if_grown();
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let sets = states
+            .first()
+            .and_then(|a| a.as_any().downcast_ref::<LargeBinaryArray>())
+            .ok_or_else(|| exec_datafusion_err!("expected the sets of chujing_subject_set"))?;
+        for set in sets.iter().flatten() {
+            if !set.len().is_multiple_of(16) {
+                return Err(exec_datafusion_err!(
+                    "a partial set of {} bytes is not a whole number of hashes",
+                    set.len()
+                ));
+            }
+            self.hashes.extend(set.chunks_exact(16).filter_map(hash_of));
+            self.compact_if_grown();
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![self.value()])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        Ok(self.value())
+    }
+
+    fn size(&self) -> usize {
+        size_of::<SetAccumulator>() + self.hashes.capacity() * size_of::<u128>()
+    }
+}
