@@ -14,7 +14,7 @@
 //! - `chujing_subject_set(hash)`: the aggregate — the sorted, deduplicated set of hashes, exactly (never a
 //!   sketch), as the ledger stores it.
 //!
-//! [`count`] runs the ledger's count of a batch over a dataset (CSV, TSV, JSON Lines or Parquet; one file, a
+//! [`count()`](count::count) runs the ledger's count of a batch over a dataset (CSV, TSV, JSON Lines or Parquet; one file, a
 //! directory or a glob) on all cores. The crate does I/O and runs its own Tokio runtime: it is an adapter, not a
 //! domain crate.
 

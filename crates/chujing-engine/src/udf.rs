@@ -6,16 +6,16 @@ use std::sync::Arc;
 use chujing_ledger::{SubjectHasher, SubjectSet, normalise};
 use chujing_records::parse_flag;
 use datafusion::arrow::array::{
-    Array, ArrayRef, FixedSizeBinaryArray, FixedSizeBinaryBuilder, Int8Array, LargeBinaryArray,
-    StringArray, UInt8Array,
+    Array, ArrayRef, BooleanArray, FixedSizeBinaryArray, FixedSizeBinaryBuilder, Int8Array,
+    LargeBinaryArray, StringArray, UInt8Array,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{Result, ScalarValue, exec_datafusion_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, ScalarFunctionArgs, ScalarUDF,
-    ScalarUDFImpl, Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator,
+    ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -288,6 +288,123 @@ impl AggregateUDFImpl for SubjectSetAgg {
             true,
         ))])
     }
+    fn groups_accumulator_supported(&self, _: AccumulatorArgs) -> bool {
+        true
+    }
+    fn create_groups_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(SetGroups::default()))
+    }
+}
+
+/// The sets of many groups at once (`GROUP BY chujing_hash_bucket(h)`): one vector of hashes per group,
+/// each compacted as [`SetAccumulator`]'s is.
+#[derive(Debug, Default)]
+struct SetGroups {
+    sets: Vec<SetAccumulator>,
+}
+
+impl SetGroups {
+    fn grow(&mut self, total_num_groups: usize) {
+        if self.sets.len() < total_num_groups {
+            self.sets
+                .resize_with(total_num_groups, SetAccumulator::default);
+        }
+    }
+
+    fn values(&mut self, emit_to: EmitTo) -> ArrayRef {
+        let sets: LargeBinaryArray = emit_to
+            .take_needed(&mut self.sets)
+            .iter_mut()
+            .map(|set| Some(set.bytes()))
+            .collect();
+        Arc::new(sets)
+    }
+}
+
+/// Whether row `row` passes the aggregate's `FILTER`.
+fn passes(filter: Option<&BooleanArray>, row: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(row) && f.value(row))
+}
+
+impl GroupsAccumulator for SetGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.grow(total_num_groups);
+        let array = hashes(values)?;
+        for (row, group) in group_indices.iter().enumerate() {
+            if !passes(opt_filter, row) || array.is_null(row) {
+                continue;
+            }
+            if let (Some(set), Some(h)) = (self.sets.get_mut(*group), hash_of(array.value(row))) {
+                set.hashes.push(h);
+            }
+        }
+        self.sets
+            .iter_mut()
+            .for_each(SetAccumulator::compact_if_grown);
+        Ok(())
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.grow(total_num_groups);
+        let sets = partial_sets(values)?;
+        for (row, group) in group_indices.iter().enumerate() {
+            if let Some(set) = self.sets.get_mut(*group)
+                && sets.is_valid(row)
+            {
+                set.merge(sets.value(row))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        Ok(self.values(emit_to))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.values(emit_to)])
+    }
+
+    /// Each row as the set of its one hash (empty when it is NULL or filtered out): how DataFusion skips a
+    /// partial aggregation that gains nothing.
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
+        let array = hashes(values)?;
+        let sets: LargeBinaryArray = (0..array.len())
+            .map(|row| {
+                let keep = passes(opt_filter, row) && array.is_valid(row);
+                Some(if keep { array.value(row) } else { &[][..] })
+            })
+            .collect();
+        Ok(vec![Arc::new(sets)])
+    }
+
+    fn size(&self) -> usize {
+        self.sets.iter().map(Accumulator::size).sum::<usize>()
+            + self.sets.capacity() * size_of::<SetAccumulator>()
+    }
+}
+
+/// The partial sets handed from one stage to the next.
+fn partial_sets(states: &[ArrayRef]) -> Result<&LargeBinaryArray> {
+    states
+        .first()
+        .and_then(|a| a.as_any().downcast_ref::<LargeBinaryArray>())
+        .ok_or_else(|| exec_datafusion_err!("expected the sets of chujing_subject_set"))
 }
 
 /// The hashes seen so far; sorted and deduplicated whenever they have doubled since the last time, so that
@@ -311,13 +428,31 @@ impl SetAccumulator {
         }
     }
 
-    fn value(&mut self) -> ScalarValue {
+    /// The set, sorted and deduplicated, as the ledger stores it.
+    fn bytes(&mut self) -> Vec<u8> {
         self.compact();
         let mut bytes = Vec::with_capacity(self.hashes.len() * 16);
         self.hashes
             .iter()
             .for_each(|h| bytes.extend_from_slice(&h.to_le_bytes()));
-        ScalarValue::LargeBinary(Some(bytes))
+        bytes
+    }
+
+    fn value(&mut self) -> ScalarValue {
+        ScalarValue::LargeBinary(Some(self.bytes()))
+    }
+
+    /// Adds a partial set (16 little-endian bytes per hash).
+    fn merge(&mut self, set: &[u8]) -> Result<()> {
+        if !set.len().is_multiple_of(16) {
+            return Err(exec_datafusion_err!(
+                "a partial set of {} bytes is not a whole number of hashes",
+                set.len()
+            ));
+        }
+        self.hashes.extend(set.chunks_exact(16).filter_map(hash_of));
+        self.compact_if_grown();
+        Ok(())
     }
 }
 
@@ -331,21 +466,10 @@ impl Accumulator for SetAccumulator {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let sets = states
-            .first()
-            .and_then(|a| a.as_any().downcast_ref::<LargeBinaryArray>())
-            .ok_or_else(|| exec_datafusion_err!("expected the sets of chujing_subject_set"))?;
-        for set in sets.iter().flatten() {
-            if !set.len().is_multiple_of(16) {
-                return Err(exec_datafusion_err!(
-                    "a partial set of {} bytes is not a whole number of hashes",
-                    set.len()
-                ));
-            }
-            self.hashes.extend(set.chunks_exact(16).filter_map(hash_of));
-            self.compact_if_grown();
-        }
-        Ok(())
+        partial_sets(states)?
+            .iter()
+            .flatten()
+            .try_for_each(|set| self.merge(set))
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {

@@ -217,3 +217,27 @@ fn refusals_name_the_dataset_and_what_was_expected() {
         err.map(|c| c.records)
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any keys: the engine's individuals are the independent count's, and every row is either counted or
+    /// counted as an empty key — none is lost.
+    #[test]
+    fn the_engine_counts_what_the_native_functions_count(
+        keys in proptest::collection::vec("[0-9a-zA-Z +()\\-@.]{0,8}", 1..120),
+        flags in proptest::collection::vec(proptest::bool::ANY, 120),
+    ) {
+        let rows: Vec<(&str, bool)> = keys.iter().map(String::as_str).zip(flags.iter().copied()).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("batch.csv");
+        std::fs::write(&file, csv(&rows, ',')).unwrap();
+        let counted = count(&hasher(), &request(&file, Some("sensitive"))).unwrap();
+        let (all, sensitive) = expected(&rows);
+        let empty = rows.iter().filter(|(k, _)| normalise(k).is_none()).count() as u64;
+        proptest::prop_assert_eq!(counted.subjects.len() as usize, all);
+        proptest::prop_assert_eq!(counted.sensitive.len() as usize, sensitive);
+        proptest::prop_assert_eq!(counted.empty_keys, empty);
+        proptest::prop_assert_eq!(counted.records + counted.empty_keys, rows.len() as u64);
+    }
+}
