@@ -20,7 +20,10 @@ pub(crate) fn read_batch(
         sensitive_column: input.sensitive_column.clone(),
         all_sensitive: input.all_sensitive,
     };
-    let counted = chujing_engine::count(hasher, &request).map_err(engine_error)?;
+    let counted = match &input.reader {
+        crate::ledger::Reader::Ballista(scheduler) => on_cluster(scheduler, hasher, &request)?,
+        _ => chujing_engine::count(hasher, &request).map_err(engine_error)?,
+    };
     let refuse = |n: u64, what: String| {
         AppError::Input(format!(
             "{location}: {n} record(s) {what}; nothing was ingested (--skip-bad-rows counts them as the native \
@@ -66,6 +69,36 @@ pub(crate) fn read_batch(
     ))
 }
 
+/// Counts on a Ballista cluster.
+#[cfg(all(feature = "engine", feature = "ballista"))]
+fn on_cluster(
+    scheduler: &str,
+    hasher: &SubjectHasher,
+    request: &chujing_engine::CountRequest,
+) -> Result<chujing_engine::BatchCount> {
+    chujing_engine::cluster::count(scheduler, hasher, request).map_err(engine_error)
+}
+
+/// This build has no Ballista client: say how to get one.
+#[cfg(all(feature = "engine", not(feature = "ballista")))]
+fn on_cluster(
+    _: &str,
+    _: &SubjectHasher,
+    _: &chujing_engine::CountRequest,
+) -> Result<chujing_engine::BatchCount> {
+    Err(no_ballista())
+}
+
+/// The refusal of a cluster command in a build without Ballista.
+#[cfg(not(feature = "ballista"))]
+fn no_ballista() -> AppError {
+    AppError::Input(
+        "this build of chujing has no Ballista client or workers: build it with `--features ballista`, or use \
+         `--engine datafusion` on one machine"
+            .into(),
+    )
+}
+
 /// The engine's refusal of its input (a missing column, a malformed file) is the user's to fix; a failure
 /// of the engine itself is not.
 #[cfg(feature = "engine")]
@@ -73,6 +106,10 @@ fn engine_error(e: chujing_engine::EngineError) -> AppError {
     use chujing_engine::EngineError;
     match e {
         EngineError::Input(_) | EngineError::Engine { .. } => AppError::Input(e.to_string()),
+        EngineError::Cluster(m) => AppError::Io {
+            context: "the Ballista cluster failed; nothing was ingested".into(),
+            source: std::io::Error::other(m),
+        },
         EngineError::Runtime(source) => AppError::Io {
             context: "cannot start the engine".into(),
             source,
@@ -89,4 +126,68 @@ pub(crate) fn read_batch(_: &BatchInput, _: &SubjectHasher) -> Result<(StoredBat
          --path crates/chujing --features engine), or leave out --engine to use the native reader"
             .into(),
     ))
+}
+
+/// Where a scheduler listens (`chujing engine scheduler`).
+#[derive(Debug, Clone)]
+pub struct SchedulerOptions {
+    /// The address of its gRPC service.
+    pub bind: std::net::SocketAddr,
+    /// An executor silent this long is taken for lost.
+    pub executor_timeout_seconds: Option<u64>,
+}
+
+/// Where an executor listens and which scheduler it serves (`chujing engine executor`).
+#[derive(Debug, Clone)]
+pub struct ExecutorOptions {
+    /// The scheduler's address.
+    pub scheduler: std::net::SocketAddr,
+    /// Its Arrow Flight address (shuffle data).
+    pub bind: std::net::SocketAddr,
+    /// Its gRPC port (tasks).
+    pub grpc_port: u16,
+    /// Where it keeps shuffle files.
+    pub work_dir: std::path::PathBuf,
+    /// Tasks at once (default: the cores).
+    pub concurrency: Option<usize>,
+    /// Seconds between heartbeats.
+    pub heartbeat_seconds: Option<u64>,
+}
+
+/// Runs a Ballista scheduler carrying chujing's functions until the process stops.
+pub fn run_scheduler(hasher: &SubjectHasher, options: &SchedulerOptions) -> Result<()> {
+    #[cfg(feature = "ballista")]
+    {
+        let options = chujing_engine::cluster::SchedulerOptions {
+            bind: options.bind,
+            executor_timeout_seconds: options.executor_timeout_seconds,
+        };
+        chujing_engine::cluster::run_scheduler(hasher, &options).map_err(engine_error)
+    }
+    #[cfg(not(feature = "ballista"))]
+    {
+        let _ = (hasher, options);
+        Err(no_ballista())
+    }
+}
+
+/// Runs a Ballista executor carrying chujing's functions, hashing under `hasher`'s key, until it stops.
+pub fn run_executor(hasher: &SubjectHasher, options: &ExecutorOptions) -> Result<()> {
+    #[cfg(feature = "ballista")]
+    {
+        let options = chujing_engine::cluster::ExecutorOptions {
+            scheduler: options.scheduler,
+            bind: options.bind,
+            grpc_port: options.grpc_port,
+            work_dir: options.work_dir.clone(),
+            concurrency: options.concurrency,
+            heartbeat_seconds: options.heartbeat_seconds,
+        };
+        chujing_engine::cluster::run_executor(hasher, &options).map_err(engine_error)
+    }
+    #[cfg(not(feature = "ballista"))]
+    {
+        let _ = (hasher, options);
+        Err(no_ballista())
+    }
 }

@@ -50,6 +50,9 @@ pub enum Reader {
     /// directory or a glob of CSV, TSV, JSON Lines or Parquet files, read as one batch. Bad rows are counted,
     /// not located: the native reader names their lines.
     DataFusion,
+    /// The same plan on the Apache Ballista cluster whose scheduler is at this `HOST:PORT` (builds with the
+    /// `ballista` feature; its executors are `chujing engine executor`, started with the ledger's key).
+    Ballista(String),
 }
 
 impl std::str::FromStr for Reader {
@@ -59,9 +62,12 @@ impl std::str::FromStr for Reader {
         match s {
             "native" => Ok(Reader::Native),
             "datafusion" => Ok(Reader::DataFusion),
-            other => Err(format!(
-                "unknown engine `{other}` (expected `native` or `datafusion`)"
-            )),
+            other => match other.strip_prefix("ballista://") {
+                Some(at) if at.contains(':') => Ok(Reader::Ballista(at.to_string())),
+                _ => Err(format!(
+                    "unknown engine `{other}` (expected `native`, `datafusion` or `ballista://HOST:PORT`)"
+                )),
+            },
         }
     }
 }
@@ -161,7 +167,7 @@ pub fn read_batch(
 ) -> Result<(StoredBatch, ReadSummary)> {
     match input.reader {
         Reader::Native => read_batch_natively(input, hasher, progress),
-        Reader::DataFusion => crate::engine::read_batch(input, hasher),
+        Reader::DataFusion | Reader::Ballista(_) => crate::engine::read_batch(input, hasher),
     }
 }
 

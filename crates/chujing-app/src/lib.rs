@@ -18,7 +18,7 @@ pub mod assess;
 pub mod certify;
 pub mod db;
 pub mod docx;
-mod engine;
+pub mod engine;
 pub mod error;
 pub mod ledger;
 pub mod report;

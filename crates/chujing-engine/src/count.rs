@@ -44,16 +44,28 @@ pub struct BatchCount {
     pub sensitive: SubjectSet,
 }
 
-/// Counts `request` on this machine's cores. Runs its own multi-threaded runtime on a thread of its own, so
-/// that it may be called from synchronous code and from within another runtime alike.
+/// Counts `request` on this machine's cores.
 pub fn count(hasher: &SubjectHasher, request: &CountRequest) -> Result<BatchCount, EngineError> {
+    on_own_runtime(|| async {
+        let ctx = session(hasher);
+        count_async(&ctx, hasher.key_id(), request).await
+    })
+}
+
+/// Runs `work` on a multi-threaded runtime of its own, on a thread of its own, so that the engine may be
+/// called from synchronous code and from within another runtime alike.
+pub(crate) fn on_own_runtime<T, F>(work: impl FnOnce() -> F + Send) -> Result<T, EngineError>
+where
+    T: Send,
+    F: std::future::Future<Output = Result<T, EngineError>>,
+{
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
                 let runtime = tokio::runtime::Builder::new_multi_thread()
                     .enable_all()
                     .build()?;
-                runtime.block_on(count_async(&session(hasher), hasher.key_id(), request))
+                runtime.block_on(work())
             })
             .join()
             .unwrap_or_else(|_| Err(EngineError::Input("the engine's thread failed".into())))
@@ -160,6 +172,7 @@ struct Tally {
     subjects: Vec<Vec<u128>>,
     sensitive: Vec<Vec<u128>>,
     key_ids: Vec<String>,
+    buckets: std::collections::HashSet<Option<u8>>,
 }
 
 impl Tally {
@@ -176,6 +189,13 @@ impl Tally {
         }
         for row in 0..batch.num_rows() {
             let n = u64::try_from(records.value(row)).unwrap_or_default();
+            // Each bucket is one group: an engine that returns one twice would count its rows twice.
+            let key = bucket.is_valid(row).then(|| bucket.value(row));
+            if !self.buckets.insert(key) {
+                return Err(EngineError::Input(format!(
+                    "the engine returned the group of hash bucket {key:?} twice; nothing was counted"
+                )));
+            }
             if bucket.is_null(row) {
                 self.empty_keys += n;
                 continue;

@@ -4,7 +4,10 @@ use std::fmt;
 use std::path::PathBuf;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::datasource::listing::ListingTableUrl;
+use std::sync::Arc;
+
+use datafusion::datasource::file_format::options::ReadOptions;
+use datafusion::datasource::listing::{ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use futures::TryStreamExt;
 use object_store::local::LocalFileSystem;
@@ -168,11 +171,21 @@ impl Dataset {
         })
     }
 
-    /// Registers the dataset in `ctx` as `table`. Text columns are read as text, never inferred as numbers:
-    /// an inferred integer would drop a key's leading zeros and merge two people into one.
+    /// Registers the dataset in `ctx` as `table`, as the list of its files (a plan that carried the glob or
+    /// the directory could be widened to more files by whoever reads it: Ballista's reads a glob's whole
+    /// directory). Text columns are read as text, never inferred as numbers: an inferred integer would drop
+    /// a key's leading zeros and merge two people into one.
     pub async fn register(&self, ctx: &SessionContext, table: &str) -> Result<(), EngineError> {
         let context = || format!("{}: cannot read the {} files", self.location, self.format);
-        match self.format {
+        let urls = self
+            .files
+            .iter()
+            .map(|f| ListingTableUrl::parse(f.local_path.to_string_lossy()))
+            .collect::<datafusion::error::Result<Vec<_>>>()
+            .map_err(EngineError::engine(context()))?;
+        let config = ctx.copied_config();
+        let options = ctx.copied_table_options();
+        let listing = match self.format {
             DatasetFormat::Csv | DatasetFormat::Tsv => {
                 let delimiter = if self.format == DatasetFormat::Tsv {
                     b'\t'
@@ -180,36 +193,77 @@ impl Dataset {
                     b','
                 };
                 // Quoted fields may hold line breaks: the reader must not split a file at any newline.
-                let options = CsvReadOptions::new()
+                CsvReadOptions::new()
                     .has_header(true)
                     .delimiter(delimiter)
                     .newlines_in_values(true)
-                    .file_extension(self.extension);
-                let inferred = ctx
-                    .read_csv(&self.location, options.clone())
-                    .await
-                    .map_err(EngineError::engine(context()))?;
-                let text = all_text(inferred.schema().as_arrow());
-                ctx.register_csv(table, &self.location, options.schema(&text))
-                    .await
-                    .map_err(EngineError::engine(context()))
+                    .file_extension(self.extension)
+                    .to_listing_options(&config, options)
             }
-            DatasetFormat::JsonLines => {
-                let options = JsonReadOptions {
-                    file_extension: self.extension,
-                    ..JsonReadOptions::default()
-                };
-                ctx.register_json(table, &self.location, options)
-                    .await
-                    .map_err(EngineError::engine(context()))
+            DatasetFormat::JsonLines => JsonReadOptions {
+                file_extension: self.extension,
+                ..JsonReadOptions::default()
             }
-            DatasetFormat::Parquet => {
-                let options = ParquetReadOptions::new().file_extension(self.extension);
-                ctx.register_parquet(table, &self.location, options)
-                    .await
-                    .map_err(EngineError::engine(context()))
-            }
+            .to_listing_options(&config, options),
+            DatasetFormat::Parquet => ParquetReadOptions::new()
+                .file_extension(self.extension)
+                .to_listing_options(&config, options),
+        };
+        let state = ctx.state();
+        let mut schemas = Vec::with_capacity(urls.len());
+        for url in &urls {
+            let schema = listing
+                .infer_schema(&state, url)
+                .await
+                .map_err(EngineError::engine(context()))?;
+            schemas.push(schema.as_ref().clone());
         }
+        let schema = match self.format {
+            DatasetFormat::Csv | DatasetFormat::Tsv => self.one_header(&schemas)?,
+            DatasetFormat::JsonLines | DatasetFormat::Parquet => Schema::try_merge(schemas)
+                .map_err(|e| {
+                    EngineError::Input(format!(
+                        "{}: the files' columns do not agree ({e}); give files of one layout",
+                        self.location
+                    ))
+                })?,
+        };
+        let table_config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(listing)
+            .with_schema(Arc::new(schema));
+        let provider =
+            ListingTable::try_new(table_config).map_err(EngineError::engine(context()))?;
+        ctx.register_table(table, Arc::new(provider))
+            .map(|_| ())
+            .map_err(EngineError::engine(context()))
+    }
+
+    /// The header every delimited file shares, as text columns. Delimited columns are read by position, so
+    /// files whose headers differ (another order, another column) are refused: read by the first file's
+    /// header, another file's key could be taken from the wrong column.
+    fn one_header(&self, schemas: &[Schema]) -> Result<Schema, EngineError> {
+        let names = |s: &Schema| {
+            s.fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect::<Vec<_>>()
+        };
+        let first = schemas.first().map(names).unwrap_or_default();
+        if let Some((file, other)) = self
+            .files
+            .iter()
+            .zip(schemas)
+            .find(|(_, s)| names(s) != first)
+        {
+            return Err(EngineError::Input(format!(
+                "{}: line 1: the header ({}) is not the first file's ({}); delimited files of one dataset must \
+                 share one header",
+                file.local_path.display(),
+                names(other).join(","),
+                first.join(",")
+            )));
+        }
+        Ok(schemas.first().map(all_text).unwrap_or_else(Schema::empty))
     }
 }
 

@@ -16,6 +16,9 @@ pub enum EngineError {
         #[source]
         source: datafusion::error::DataFusionError,
     },
+    /// The Ballista cluster refused or failed: unreachable scheduler, no executor, a lost worker.
+    #[error("{0}")]
+    Cluster(String),
     /// The engine's runtime could not be started.
     #[error("cannot start the engine's runtime: {0}")]
     Runtime(#[from] std::io::Error),

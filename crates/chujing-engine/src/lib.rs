@@ -20,6 +20,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "ballista")]
+pub mod cluster;
 pub mod count;
 pub mod dataset;
 pub mod error;
@@ -28,4 +30,4 @@ pub mod udf;
 pub use count::{BatchCount, CountRequest, count};
 pub use dataset::{Dataset, DatasetFormat};
 pub use error::EngineError;
-pub use udf::{register, session};
+pub use udf::{functions, register, session};

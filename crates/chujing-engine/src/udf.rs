@@ -32,11 +32,23 @@ pub fn session(hasher: &SubjectHasher) -> SessionContext {
 /// Registers chujing's functions in `ctx`. The key stays in this process: a plan names the function, never
 /// the key, so that a worker hashes under the key it was started with (and a plan cannot carry it away).
 pub fn register(ctx: &SessionContext, hasher: &SubjectHasher) {
-    ctx.register_udf(ScalarUDF::from(SubjectHash::new(hasher.clone())));
-    ctx.register_udf(ScalarUDF::from(KeyId::new(hasher.clone())));
-    ctx.register_udf(ScalarUDF::from(Sensitivity::new()));
-    ctx.register_udf(ScalarUDF::from(HashBucket::new()));
-    ctx.register_udaf(AggregateUDF::from(SubjectSetAgg::new()));
+    let (scalars, aggregates) = functions(hasher);
+    scalars.into_iter().for_each(|f| ctx.register_udf(f));
+    aggregates.into_iter().for_each(|f| ctx.register_udaf(f));
+}
+
+/// chujing's scalar and aggregate functions, hashing under `hasher`'s key: what a session, a scheduler and
+/// every executor register.
+pub fn functions(hasher: &SubjectHasher) -> (Vec<ScalarUDF>, Vec<AggregateUDF>) {
+    (
+        vec![
+            ScalarUDF::from(SubjectHash::new(hasher.clone())),
+            ScalarUDF::from(KeyId::new(hasher.clone())),
+            ScalarUDF::from(Sensitivity::new()),
+            ScalarUDF::from(HashBucket::new()),
+        ],
+        vec![AggregateUDF::from(SubjectSetAgg::new())],
+    )
 }
 
 /// The argument as a UTF-8 string array (casting Utf8View and LargeUtf8, and numbers — a phone number stored

@@ -241,3 +241,24 @@ proptest::proptest! {
         proptest::prop_assert_eq!(counted.records + counted.empty_keys, rows.len() as u64);
     }
 }
+
+#[test]
+fn delimited_files_with_different_headers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), "id,sensitive\n1,no\n").unwrap();
+    std::fs::write(dir.path().join("b.csv"), "sensitive,id\nno,2\n").unwrap();
+    let err = count(&hasher(), &request(dir.path(), Some("sensitive"))).unwrap_err();
+    assert!(
+        err.to_string().contains("b.csv: line 1: the header"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_glob_reads_the_files_it_names_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("part-1.csv"), "id\n1\n2\n").unwrap();
+    std::fs::write(dir.path().join("all.csv"), "id\n1\n2\n3\n").unwrap();
+    let counted = count(&hasher(), &request(&dir.path().join("part-*.csv"), None)).unwrap();
+    assert_eq!((counted.records, counted.files.len()), (2, 1));
+}

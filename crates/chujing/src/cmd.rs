@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod contract;
 pub mod demo;
+pub mod engine;
 pub mod filing;
 pub mod flow;
 pub mod ledger;

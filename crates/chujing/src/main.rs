@@ -35,6 +35,7 @@ Examples:
   chujing rules show cn-provisions-2024
   chujing rules check ./my-rules
   chujing ledger ingest transfers.csv --subject-column id_number --flow crm --date 2026-11-01
+  chujing ledger ingest 'lake/transfers/*.parquet' --engine datafusion --subject-column uid --flow app --date 2026-11-01
   chujing ledger status --as-of 2026-11-22
   chujing ledger check next-batch.csv --subject-column id_number --flow crm --date 2026-11-23
   chujing assess profile.toml --ledger
@@ -104,6 +105,10 @@ enum Command {
     /// The certification service's audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCommand),
+    /// The processes of an Apache Ballista cluster that carry chujing's functions, for counting datasets
+    /// past one machine (`ledger ingest --engine ballista://HOST:PORT`; builds with `--features ballista`).
+    #[command(subcommand)]
+    Engine(cmd::engine::Command),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::package::CompletionsArgs),
     /// Print the manual page chujing(1), or write one page per subcommand into a directory.
@@ -127,6 +132,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run_serve(&cli.db, cli.rules.as_deref(), args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
         Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),
+        Command::Engine(c) => cmd::engine::run(&cli.db, c),
         Command::Completions(args) => cmd::package::completions::<Cli>(&args),
         Command::Man(args) => cmd::package::man::<Cli>(&args),
     };

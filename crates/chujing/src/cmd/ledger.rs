@@ -85,8 +85,10 @@ pub struct BatchArgs {
     pub skip_bad_rows: bool,
     /// Which reader counts the batch: `native` (one file, also .gz or .zst; every bad row named by its line)
     /// or `datafusion` (Apache DataFusion on every core: FILE may then be a directory or a glob of .csv, .tsv,
-    /// .jsonl or .parquet files, counted as one batch; bad rows are counted, not located). Both count the
-    /// same individuals. `datafusion` needs a build with `--features engine`.
+    /// .jsonl or .parquet files, counted as one batch; bad rows are counted, not located) or
+    /// `ballista://HOST:PORT` (the same on an Apache Ballista cluster of `chujing engine` processes). All count
+    /// the same individuals. `datafusion` needs a build with `--features engine`, `ballista://` one with
+    /// `--features ballista`.
     #[arg(long, value_name = "ENGINE", default_value = "native")]
     pub engine: Reader,
     /// Print JSON.

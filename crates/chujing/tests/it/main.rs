@@ -9,6 +9,7 @@
 )]
 
 mod assess;
+mod cluster;
 mod contract;
 mod demo;
 mod faults;

@@ -140,6 +140,19 @@ pub fn parquet_built(test: &str) -> bool {
     built
 }
 
+/// Whether this chujing has the Ballista cluster (the `ballista` feature, which scripts/test builds); records
+/// the skip when it does not.
+pub fn ballista_built(test: &str) -> bool {
+    let built = cfg!(feature = "ballista");
+    if !built {
+        chujing_testkit::skip(
+            test,
+            "needs the `ballista` feature (scripts/test builds --all-features)",
+        );
+    }
+    built
+}
+
 /// One HTTP/1.1 request over a fresh connection, with one extra header line (`authorization: Bearer …`,
 /// `cookie: …`, or empty); returns the status, the head and the body. A connection refused or cut (a server
 /// killed mid-request) is status 0, so that the fault tests can tell "no answer" from an answer.
@@ -201,19 +214,21 @@ impl Server {
     }
 
     /// `chujing ARGS --listen 127.0.0.1:PORT` with `env`; waits until it listens.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let args: Vec<&str> = args.iter().copied().chain(["--listen", &listen]).collect();
+        Server::spawn(&args, port, env)
+    }
+
+    /// `chujing ARGS` with `env`, which listens on `port` (named in ARGS); waits until it listens.
     #[expect(
         clippy::disallowed_methods,
         reason = "waits for a real process to listen"
     )]
-    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+    pub fn spawn(args: &[&str], port: u16, env: &[(&str, &str)]) -> Server {
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
             .args(args)
-            .args(["--listen", &format!("127.0.0.1:{port}")])
             .current_dir(root())
             .envs(env.iter().copied())
             .env("CHUJING_LOG", "warn")
@@ -253,6 +268,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A port free on loopback now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A fixed master key, so that the command line and the servers read the same sealed secrets.
