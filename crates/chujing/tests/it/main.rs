@@ -15,6 +15,7 @@ mod demo;
 mod faults;
 mod ledger;
 mod package;
+mod proxy;
 mod readme;
 mod report;
 mod rules;

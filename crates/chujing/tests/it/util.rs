@@ -222,12 +222,17 @@ impl Server {
     }
 
     /// `chujing ARGS` with `env`, which listens on `port` (named in ARGS); waits until it listens.
+    pub fn spawn(args: &[&str], port: u16, env: &[(&str, &str)]) -> Server {
+        Server::spawn_program(env!("CARGO_BIN_EXE_chujing"), args, port, env)
+    }
+
+    /// `program ARGS` with `env`, which listens on `port`; waits until it listens.
     #[expect(
         clippy::disallowed_methods,
         reason = "waits for a real process to listen"
     )]
-    pub fn spawn(args: &[&str], port: u16, env: &[(&str, &str)]) -> Server {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_chujing"))
+    pub fn spawn_program(program: &str, args: &[&str], port: u16, env: &[(&str, &str)]) -> Server {
+        let child = std::process::Command::new(program)
             .args(args)
             .current_dir(root())
             .envs(env.iter().copied())
@@ -243,11 +248,11 @@ impl Server {
                 return server;
             }
             if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("chujing {args:?} exited before listening: {status}");
+                panic!("{program} {args:?} exited before listening: {status}");
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        panic!("chujing {args:?} did not start on port {port}");
+        panic!("{program} {args:?} did not start on port {port}");
     }
 
     /// SIGKILL, as the kernel's OOM killer or a pulled plug would stop it: no shutdown runs.

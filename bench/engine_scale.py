@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""The ledger's count at scale, in one run, on the same Parquet data: chujing's native reader, DataFusion on
+one node (every core), Ballista (a scheduler and two executors on this machine) and DuckDB's COUNT(DISTINCT).
+
+    python3 bench/engine_scale.py [ROWS] [FILES]      # default 100,000,000 rows in 16 files
+
+Generates the rows with DuckDB into FILES Parquet files (and the same rows as one file for the native reader,
+which reads one file per batch), builds chujing in release with `--features ballista`, runs each side once
+and prints wall time, peak memory (the largest resident set of each process: for Ballista the client, the
+scheduler and both executors, summed), and the distinct individuals and sensitive individuals each found. All
+four must agree exactly; the script exits 1 if they do not. Also prints the ledger's bytes per individual
+(the SQLite file after the native ingest, and the native ingest's peak memory, divided by the individuals).
+
+Keys are generated already normalised (11-digit mobile numbers), so that DuckDB's count of distinct strings is
+the count of distinct people; chujing still normalises and hashes every one of them.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000_000
+FILES = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+DISTINCT = ROWS * 3 // 5  # about 60% of rows are distinct people
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEY = "00112233445566778899aabbccddeeff"
+
+try:
+    import duckdb
+except ImportError:
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "duckdb"])
+    import duckdb
+
+subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "chujing", "--features", "ballista"], cwd=ROOT)
+target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+binary = os.path.join(target, "release", "chujing")
+
+tmp = tempfile.mkdtemp(prefix="chujing-scale-")
+parts = os.path.join(tmp, "parts")
+os.makedirs(parts)
+whole = os.path.join(tmp, "all.parquet")
+rows_sql = ("SELECT '1' || lpad((hash(i) % {d})::VARCHAR, 10, '0') AS subject, "
+            "CASE WHEN hash(i) % {d} % 20 = 0 THEN 'yes' ELSE 'no' END AS sensitive "
+            "FROM range({a}, {b}) t(i)")
+t0 = time.perf_counter()
+con = duckdb.connect()
+per = ROWS // FILES
+for f in range(FILES):
+    a, b = f * per, (ROWS if f == FILES - 1 else (f + 1) * per)
+    con.execute(f"COPY ({rows_sql.format(d=DISTINCT, a=a, b=b)}) TO '{parts}/part-{f:03}.parquet' (FORMAT parquet)")
+con.execute(f"COPY (SELECT * FROM read_parquet('{parts}/*.parquet')) TO '{whole}' (FORMAT parquet)")
+con.close()
+size = sum(os.path.getsize(os.path.join(parts, p)) for p in os.listdir(parts))
+print(f"generated {ROWS:,} rows in {FILES} Parquet files ({size / 1e9:.2f} GB) in {time.perf_counter() - t0:.0f} s; "
+      f"{os.cpu_count()} cores")
+
+
+def run(args, env=None):
+    """Runs a process to its end; returns (seconds, stdout, stderr)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = p.communicate()
+    seconds = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f"{args[0]} {' '.join(args[1:4])}… failed: {err.strip()[-2000:]}")
+    return seconds, out, err
+
+
+def measured(args, env=None):
+    """`run` under GNU time, which reports the process's peak resident set."""
+    seconds, out, err = run(["/usr/bin/time", "-f", "MAXRSS %M"] + args, env)
+    rss = next(int(l.split()[1]) * 1024 for l in err.splitlines() if l.startswith("MAXRSS"))
+    return seconds, rss, out
+
+
+env = dict(os.environ, CHUJING_LEDGER_KEY=KEY)
+results = {}
+
+
+def ingest(name, dataset, engine, extra_rss=0):
+    db = os.path.join(tmp, f"{name}.db")
+    seconds, rss, out = measured(
+        [binary, "--db", f"sqlite://{db}", "ledger", "ingest", dataset, "--engine", engine,
+         "--subject-column", "subject", "--sensitive-column", "sensitive", "--flow", "bench",
+         "--date", "2026-11-01", "--json"], env)
+    answer = json.loads(out)
+    results[name] = (seconds, rss + extra_rss, answer["individuals"], answer["sensitive_individuals"])
+    return db, answer
+
+
+native_db, native = ingest("chujing native (one file)", whole, "native")
+ingest("chujing DataFusion (one node)", parts, "datafusion")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+sched_port = free_port()
+procs = [subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M", binary, "engine", "scheduler", "--bind",
+                           f"127.0.0.1:{sched_port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)]
+time.sleep(1)
+for i in range(2):
+    work = os.path.join(tmp, f"executor-{i}")
+    procs.append(subprocess.Popen(
+        ["/usr/bin/time", "-f", "MAXRSS %M", binary, "engine", "executor", "--scheduler", f"127.0.0.1:{sched_port}",
+         "--bind", f"127.0.0.1:{free_port()}", "--grpc-port", str(free_port()), "--work-dir", work,
+         "--concurrency", str(max(1, (os.cpu_count() or 2) // 2))],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+time.sleep(3)
+ingest("chujing Ballista (2 executors)", parts, f"ballista://127.0.0.1:{sched_port}")
+cluster_rss = 0
+for p in procs:
+    # GNU time passes SIGTERM on to the process and still reports its peak memory.
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    cluster_rss += next((int(l.split()[1]) * 1024 for l in err.splitlines() if l.startswith("MAXRSS")), 0)
+name = "chujing Ballista (2 executors)"
+s, r, a, b = results[name]
+results[name] = (s, r + cluster_rss, a, b)
+
+duck = (f"import duckdb; c = duckdb.connect(); print(*c.execute(\"SELECT count(DISTINCT subject), "
+        f"count(DISTINCT subject) FILTER (WHERE sensitive = 'yes') FROM read_parquet('{parts}/*.parquet')\").fetchone())")
+seconds, rss, out = measured([sys.executable, "-c", duck])
+all_, sensitive = (int(x) for x in out.split())
+results[f"DuckDB {duckdb.__version__} COUNT(DISTINCT)"] = (seconds, rss, all_, sensitive)
+
+print(f"{'':34} {'wall':>9} {'peak memory':>12} {'individuals':>13} {'sensitive':>11}")
+for name, (s, r, a, b) in results.items():
+    print(f"{name:34} {s:8.1f}s {r / 2**20:9.0f} MB {a:13,} {b:11,}")
+counts = {(a, b) for (_, _, a, b) in results.values()}
+individuals = native["individuals"]
+db_bytes = os.path.getsize(native_db)
+print(f"ledger at this size: {db_bytes / individuals:.1f} bytes per individual in the SQLite file "
+      f"({db_bytes / 1e9:.2f} GB for {individuals:,} individuals and {native['sensitive_individuals']:,} sensitive); "
+      f"native ingest peak {results['chujing native (one file)'][1] / individuals:.1f} bytes per individual")
+duck_s = results[f"DuckDB {duckdb.__version__} COUNT(DISTINCT)"][0]
+for name, (s, _, _, _) in results.items():
+    if not name.startswith("DuckDB"):
+        print(f"ratio {name} / DuckDB: {s / duck_s:.2f}")
+shutil.rmtree(tmp, ignore_errors=True)
+if len(counts) != 1:
+    sys.exit(f"the counts differ: {counts}")
+print("all four agree exactly")

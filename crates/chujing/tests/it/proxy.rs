@@ -1,0 +1,183 @@
+//! Several `chujing serve` processes behind one address — haproxy from Debian's packages, round robin — on
+//! one PostgreSQL database, written to at once through the proxy: applications, regulator orders (numbered
+//! from the same kind of counter as certificates) and transfer batches. No number is issued twice or skipped,
+//! no write is lost, a batch id sent many times at once is recorded once, and the audit log stays one chain.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::util::{
+    Server, admin, api, audit_verifies, declare_the_flow, free_port, individuals_before, pairs,
+    service_with_a_processor,
+};
+
+/// haproxy in front of `ports`, listening on a port of its own; killed when dropped.
+fn haproxy(dir: &std::path::Path, ports: &[u16]) -> Server {
+    let port = free_port();
+    let servers: String = ports
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("    server s{i} 127.0.0.1:{p} check inter 500ms\n"))
+        .collect();
+    let config = format!(
+        "global\n    maxconn 512\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    \
+         timeout server 60s\nfrontend chujing\n    bind 127.0.0.1:{port}\n    default_backend servers\n\
+         backend servers\n    balance roundrobin\n    option httpchk GET /healthz\n{servers}"
+    );
+    let path = dir.join("haproxy.cfg");
+    std::fs::write(&path, config).unwrap();
+    let path = path.display().to_string();
+    Server::spawn_program("haproxy", &["-db", "-f", &path], port, &[])
+}
+
+#[test]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "a server sees another's writes within a bound of real time"
+)]
+fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number_once() {
+    let test = "three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number_once";
+    if !chujing_testkit::tool(test, "haproxy", "haproxy") {
+        return;
+    }
+    let Some(pg) = chujing_testkit::PgDatabase::create(test, "chujing_proxy") else {
+        return;
+    };
+    let (owned, processor, org) = service_with_a_processor(&pg.url);
+    let regulator = admin(
+        &owned,
+        &["admin", "token", "create", "--user", "admin@cac.example.cn"],
+    );
+    let body = admin(
+        &owned,
+        &[
+            "admin",
+            "org",
+            "add",
+            "--kind",
+            "certification_body",
+            "--name",
+            "CB",
+        ],
+    );
+    let env = pairs(&owned);
+    let servers = [
+        Server::serve(&env),
+        Server::serve(&env),
+        Server::serve(&env),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = haproxy(
+        dir.path(),
+        &servers.iter().map(|s| s.port).collect::<Vec<_>>(),
+    );
+    let port = proxy.port;
+    declare_the_flow(port, &processor);
+
+    const WRITERS: usize = 48;
+    let order = format!(r#"{{"processor": "{org}", "kind": "interview", "text": "explain"}}"#);
+    let application =
+        serde_json::json!({ "body": body, "profile": crate::util::HR_EXEMPT_BESIDE_80K })
+            .to_string();
+    let threads: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            let (regulator, processor, order, application) = (
+                regulator.clone(),
+                processor.clone(),
+                order.clone(),
+                application.clone(),
+            );
+            std::thread::spawn(move || match i % 4 {
+                0 => api(port, "POST", "/api/v1/orders", &regulator, &order),
+                1 => {
+                    let b = format!(r#"{{"batch_id": "b{i}", "flow": "hr", "individuals": 1000}}"#);
+                    api(port, "POST", "/api/v1/transfers", &processor, &b)
+                }
+                2 => {
+                    let b = r#"{"batch_id": "same", "flow": "hr", "individuals": 7}"#;
+                    api(port, "POST", "/api/v1/transfers", &processor, b)
+                }
+                _ => api(
+                    port,
+                    "POST",
+                    "/api/v1/applications",
+                    &processor,
+                    &application,
+                ),
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let of = |k: usize| answers.iter().skip(k).step_by(4).collect::<Vec<_>>();
+    let per_kind = WRITERS / 4;
+
+    let mut numbers: Vec<u64> = of(0)
+        .iter()
+        .map(|(s, b)| {
+            assert_eq!(*s, 201, "{b}");
+            let v: Value = serde_json::from_str(b).unwrap();
+            v["reference"]
+                .as_str()
+                .unwrap()
+                .split('-')
+                .nth(2)
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=per_kind as u64).collect::<Vec<_>>(),
+        "each number once, none skipped"
+    );
+
+    for (s, b) in of(1) {
+        assert_eq!(*s, 201, "{b}");
+    }
+    let same: Vec<u16> = of(2).iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        same.iter().filter(|s| **s == 201).count(),
+        1,
+        "recorded once: {same:?}"
+    );
+    assert!(same.iter().all(|s| [200, 201, 409].contains(s)), "{same:?}");
+
+    let created: BTreeSet<String> = of(3)
+        .iter()
+        .map(|(s, b)| {
+            assert_eq!(*s, 201, "{b}");
+            serde_json::from_str::<Value>(b).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(created.len(), per_kind, "every application its own id");
+    let (s, listed) = api(port, "GET", "/api/v1/applications", &processor, "");
+    assert_eq!(s, 200, "{listed}");
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    let items = listed
+        .as_array()
+        .or_else(|| listed["applications"].as_array())
+        .unwrap();
+    let listed: BTreeSet<String> = items
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, created, "every application created is listed, once");
+
+    // Every batch counted once, whichever server answers, once the staleness bound has passed.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    for _ in 0..3 {
+        assert_eq!(
+            individuals_before(port, &processor),
+            Some(per_kind as u64 * 1000 + 7)
+        );
+    }
+    drop(proxy);
+    drop(servers);
+    audit_verifies(&owned);
+}
