@@ -114,21 +114,106 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
-/// The address of the client, as the connection gives it (`ConnectInfo`); the unspecified address where
-/// there is no connection (a router called in-process). Behind a reverse proxy this is the proxy's.
+/// The address of the client: the connection's peer (`ConnectInfo`), or, when the peer is a trusted reverse
+/// proxy (`serve --trusted-proxy`), the address its `X-Forwarded-For` names; the unspecified address where
+/// there is no connection (a router called in-process).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub std::net::IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
                 c.0.ip()
             });
-        Ok(ClientAddr(addr))
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientAddr(client_address(
+            peer,
+            &forwarded,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+/// The client behind `peer`: walking `X-Forwarded-For` from the right (each proxy appends the address it
+/// was reached from), the first address that is not a trusted proxy. Only a trusted peer's header counts,
+/// and an entry that is not an address ends the walk at the proxy before it — the limiter then counts the
+/// proxy's address, which is stricter, never a client's choice.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded: &[&str],
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    let mut client = peer;
+    if !trusted.contains(&peer) {
+        return client;
+    }
+    for entry in forwarded.iter().rev().flat_map(|h| h.rsplit(',')) {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(addr) => {
+                client = addr;
+                if !trusted.contains(&addr) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_trusted_peer_names_the_client() {
+        let proxy = ip("10.0.0.1");
+        // From an untrusted peer the header is the client's own say-so: ignored.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &["198.51.100.7"], &[proxy]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(proxy, &["198.51.100.7"], &[proxy]),
+            ip("198.51.100.7")
+        );
+        // No header: the proxy itself.
+        assert_eq!(client_address(proxy, &[], &[proxy]), proxy);
+    }
+
+    #[test]
+    fn the_rightmost_untrusted_entry_is_the_client_never_one_the_client_wrote() {
+        let (edge, inner) = (ip("10.0.0.1"), ip("10.0.0.2"));
+        // The client wrote 1.2.3.4 itself; the edge proxy appended the real 198.51.100.7, the inner proxy the edge.
+        let header = ["1.2.3.4, 198.51.100.7", "10.0.0.1"];
+        assert_eq!(
+            client_address(inner, &header, &[edge, inner]),
+            ip("198.51.100.7")
+        );
+        // An entry that is not an address stops the walk at the last proxy: stricter, not the client's pick.
+        assert_eq!(
+            client_address(inner, &["1.2.3.4, garbage"], &[edge, inner]),
+            inner
+        );
     }
 }

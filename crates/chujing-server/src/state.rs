@@ -74,6 +74,8 @@ pub struct Shared {
     pub hasher: Arc<SubjectHasher>,
     /// Credentials, the registry and the gate's snapshots, kept while nothing changes.
     pub views: Arc<Views>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What the server reads once when it starts, never per request: the law (the embedded packs or
@@ -86,6 +88,9 @@ pub struct Config {
     pub pdf_font: Result<PathBuf, String>,
     /// The bearer token `/metrics` asks for; without one `/metrics` is off (404).
     pub metrics_token: Option<MetricsToken>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); from any other
+    /// peer the header is ignored, so that a client cannot pick the address the login limiter counts.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -95,6 +100,7 @@ impl Config {
             book,
             pdf_font: chujing_pdf::find_font(font).map_err(|e| e.to_string()),
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -102,6 +108,12 @@ impl Config {
     pub fn embedded() -> Result<Config, chujing_law::LawError> {
         let font = std::env::var_os("CHUJING_PDF_FONT").map(PathBuf::from);
         Ok(Config::new(RuleBook::embedded()?, font.as_deref()))
+    }
+
+    /// Trusting the `X-Forwarded-For` of these reverse proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Config {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// With the token `/metrics` asks for.
@@ -182,6 +194,7 @@ impl AppState {
             metrics_token: config.metrics_token,
             hasher: Arc::new(SubjectHasher::new(ledger_key)),
             views: Arc::default(),
+            trusted_proxies: config.trusted_proxies,
         }))
     }
 }

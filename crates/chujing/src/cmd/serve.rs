@@ -38,6 +38,16 @@ pub struct ServeArgs {
     /// WenQuanYi fonts found). Read when the server starts.
     #[arg(long, env = "CHUJING_PDF_FONT", value_name = "FILE")]
     pdf_font: Option<std::path::PathBuf>,
+    /// A reverse proxy in front of this server (repeatable): from its address, the client is the one its
+    /// `X-Forwarded-For` names (haproxy `option forwardfor`, nginx `proxy_add_x_forwarded_for`), so that the
+    /// login limiter counts each client, not the proxy. From any other address the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "CHUJING_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// `chujing admin …`: set up organisations, users and tokens from the machine the database is on.
@@ -163,7 +173,8 @@ pub(crate) fn init_logging(json: bool, default: LevelFilter) -> Result<()> {
 /// What the server reads once at start: the law (`--rules DIR` or built in), the PDF font, the metrics token.
 fn config(rules: Option<&std::path::Path>, args: &ServeArgs) -> Result<chujing_server::Config> {
     let book = crate::cmd::rules::load(rules)?;
-    let mut config = chujing_server::Config::new(book, args.pdf_font.as_deref());
+    let mut config = chujing_server::Config::new(book, args.pdf_font.as_deref())
+        .with_trusted_proxies(args.trusted_proxies.clone());
     if let Err(why) = &config.pdf_font {
         eprintln!("chujing serve: PDF downloads are off: {why}");
     }

@@ -181,3 +181,42 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
     drop(servers);
     audit_verifies(&owned);
 }
+
+/// `serve --trusted-proxy`: behind a trusted proxy the login limiter counts each client its `X-Forwarded-For`
+/// names, so that one client's failures do not lock out everyone behind the proxy; from an untrusted peer the
+/// header is ignored, so that a client cannot choose the address it is counted under.
+#[test]
+fn the_login_limiter_counts_the_client_a_trusted_proxy_names_and_ignores_the_header_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let (owned, _, _) = service_with_a_processor(&db);
+    let env = pairs(&owned);
+    let login = |port: u16, client: &str| {
+        let body = r#"{"email": "ops@acme.cn", "password": "not the password"}"#;
+        let header = format!("x-forwarded-for: {client}");
+        crate::util::http(port, "POST", "/api/v1/session", &header, body).0
+    };
+    let failures = chujing_server::limiter::PER_ACCOUNT;
+    for (trusted, other_client_refused) in [(true, false), (false, true)] {
+        let args: &[&str] = if trusted {
+            &["serve", "--trusted-proxy", "127.0.0.1"]
+        } else {
+            &["serve"]
+        };
+        let server = Server::start(args, &env);
+        for _ in 0..failures {
+            assert_eq!(login(server.port, "198.51.100.1"), 401);
+        }
+        assert_eq!(
+            login(server.port, "198.51.100.1"),
+            429,
+            "trusted: {trusted}"
+        );
+        let other = login(server.port, "198.51.100.2");
+        assert_eq!(
+            other == 429,
+            other_client_refused,
+            "trusted: {trusted}, answered {other}"
+        );
+    }
+}
