@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::util::{
-    Server, admin, api, audit_verifies, declare_the_flow, free_port, individuals_before, pairs,
-    service_with_a_processor,
+    Server, Write, Writers, admin, api, audit_verifies, declare_the_flow, free_port,
+    individuals_before, order_numbers, pairs, service_with_a_processor,
 };
 
 /// haproxy in front of `ports`, listening on a port of its own; killed when dropped.
@@ -76,60 +76,30 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
     declare_the_flow(port, &processor);
 
     const WRITERS: usize = 48;
-    let order = format!(r#"{{"processor": "{org}", "kind": "interview", "text": "explain"}}"#);
-    let application =
-        serde_json::json!({ "body": body, "profile": crate::util::HR_EXEMPT_BESIDE_80K })
-            .to_string();
+    let writers = Writers {
+        regulator,
+        processor: processor.clone(),
+        org,
+        body,
+    };
     let threads: Vec<_> = (0..WRITERS)
         .map(|i| {
-            let (regulator, processor, order, application) = (
-                regulator.clone(),
-                processor.clone(),
-                order.clone(),
-                application.clone(),
-            );
-            std::thread::spawn(move || match i % 4 {
-                0 => api(port, "POST", "/api/v1/orders", &regulator, &order),
-                1 => {
-                    let b = format!(r#"{{"batch_id": "b{i}", "flow": "hr", "individuals": 1000}}"#);
-                    api(port, "POST", "/api/v1/transfers", &processor, &b)
-                }
-                2 => {
-                    let b = r#"{"batch_id": "same", "flow": "hr", "individuals": 7}"#;
-                    api(port, "POST", "/api/v1/transfers", &processor, b)
-                }
-                _ => api(
-                    port,
-                    "POST",
-                    "/api/v1/applications",
-                    &processor,
-                    &application,
-                ),
-            })
+            let writers = writers.clone();
+            let write = [
+                Write::Order,
+                Write::Batch(i),
+                Write::SameBatch,
+                Write::Application,
+            ][i % 4];
+            std::thread::spawn(move || writers.send(port, write))
         })
         .collect();
     let answers: Vec<(u16, String)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
     let of = |k: usize| answers.iter().skip(k).step_by(4).collect::<Vec<_>>();
     let per_kind = WRITERS / 4;
 
-    let mut numbers: Vec<u64> = of(0)
-        .iter()
-        .map(|(s, b)| {
-            assert_eq!(*s, 201, "{b}");
-            let v: Value = serde_json::from_str(b).unwrap();
-            v["reference"]
-                .as_str()
-                .unwrap()
-                .split('-')
-                .nth(2)
-                .unwrap()
-                .parse()
-                .unwrap()
-        })
-        .collect();
-    numbers.sort_unstable();
     assert_eq!(
-        numbers,
+        order_numbers(of(0).into_iter()),
         (1..=per_kind as u64).collect::<Vec<_>>(),
         "each number once, none skipped"
     );

@@ -1,6 +1,7 @@
 //! `chujing admin` and `chujing audit verify`: set-up from the command line, and a log edited in the
 //! database caught with the entry named.
 
+use crate::util::Write;
 use crate::util::{Server, api as http, chujing_env};
 
 #[test]
@@ -131,43 +132,23 @@ fn two_servers_on_one_postgres_database_issue_each_number_once_and_lose_no_updat
     let ports = [servers[0].port, servers[1].port];
     crate::util::declare_the_flow(ports[0], &processor);
 
-    let order = format!(r#"{{"processor": "{org}", "kind": "interview", "text": "explain"}}"#);
+    let writers = crate::util::Writers {
+        regulator,
+        processor: processor.clone(),
+        org,
+        body: String::new(),
+    };
     let threads: Vec<_> = (0..24)
         .map(|i| {
-            let (port, regulator, processor, order) = (
-                ports[i % 2],
-                regulator.clone(),
-                processor.clone(),
-                order.clone(),
-            );
-            std::thread::spawn(move || match i % 3 {
-                0 => http(port, "POST", "/api/v1/orders", &regulator, &order),
-                1 => {
-                    let b = format!(r#"{{"batch_id": "b{i}", "flow": "hr", "individuals": 1000}}"#);
-                    http(port, "POST", "/api/v1/transfers", &processor, &b)
-                }
-                _ => {
-                    let b = r#"{"batch_id": "same", "flow": "hr", "individuals": 7}"#;
-                    http(port, "POST", "/api/v1/transfers", &processor, b)
-                }
-            })
+            let (port, writers) = (ports[i % 2], writers.clone());
+            let write = [Write::Order, Write::Batch(i), Write::SameBatch][i % 3];
+            std::thread::spawn(move || writers.send(port, write))
         })
         .collect();
     let answers: Vec<(u16, String)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
 
-    let mut numbers: Vec<u64> = answers
-        .iter()
-        .step_by(3)
-        .map(|(s, b)| {
-            assert_eq!(*s, 201, "{b}");
-            let v: serde_json::Value = serde_json::from_str(b).unwrap();
-            let reference = v["reference"].as_str().unwrap().to_string();
-            reference.split('-').nth(2).unwrap().parse().unwrap()
-        })
-        .collect();
-    numbers.sort_unstable();
     assert_eq!(
-        numbers,
+        crate::util::order_numbers(answers.iter().step_by(3)),
         (1..=8).collect::<Vec<u64>>(),
         "each order number once, none skipped"
     );

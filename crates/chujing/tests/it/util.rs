@@ -130,24 +130,20 @@ pub fn try_ingest_ids(
 /// Whether this chujing reads Parquet (the `parquet` feature, which scripts/test builds); records the skip
 /// when it does not.
 pub fn parquet_built(test: &str) -> bool {
-    let built = cfg!(feature = "parquet");
-    if !built {
-        chujing_testkit::skip(
-            test,
-            "needs the `parquet` feature (scripts/test builds --all-features)",
-        );
-    }
-    built
+    feature_built(test, cfg!(feature = "parquet"), "parquet")
 }
 
-/// Whether this chujing has the Ballista cluster (the `ballista` feature, which scripts/test builds); records
-/// the skip when it does not.
+/// Whether this chujing has the Ballista cluster (the `ballista` feature, which scripts/test builds);
+/// records the skip when it does not.
 pub fn ballista_built(test: &str) -> bool {
-    let built = cfg!(feature = "ballista");
+    feature_built(test, cfg!(feature = "ballista"), "ballista")
+}
+
+fn feature_built(test: &str, built: bool, feature: &str) -> bool {
     if !built {
         chujing_testkit::skip(
             test,
-            "needs the `ballista` feature (scripts/test builds --all-features)",
+            &format!("needs the `{feature}` feature (scripts/test builds --all-features)"),
         );
     }
     built
@@ -282,6 +278,72 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// One of the writes the multi-server tests send at once.
+#[derive(Debug, Clone, Copy)]
+pub enum Write {
+    /// A regulator's order to the processor (numbered from a counter, as certificates are).
+    Order,
+    /// A batch `b{n}` of 1,000 individuals.
+    Batch(usize),
+    /// The batch `same` of 7, sent by many at once.
+    SameBatch,
+    /// An application of the processor to the certification body.
+    Application,
+}
+
+/// Who sends the writes: the regulator's and the processor's tokens, the processor's organisation, and the
+/// certification body's.
+#[derive(Debug, Clone)]
+pub struct Writers {
+    pub regulator: String,
+    pub processor: String,
+    pub org: String,
+    pub body: String,
+}
+
+impl Writers {
+    /// Sends `write` to `port`; the status and body.
+    pub fn send(&self, port: u16, write: Write) -> (u16, String) {
+        let processor = |path: &str, body: &str| api(port, "POST", path, &self.processor, body);
+        match write {
+            Write::Order => {
+                let order = format!(
+                    r#"{{"processor": "{}", "kind": "interview", "text": "explain"}}"#,
+                    self.org
+                );
+                api(port, "POST", "/api/v1/orders", &self.regulator, &order)
+            }
+            Write::Batch(n) => processor(
+                "/api/v1/transfers",
+                &format!(r#"{{"batch_id": "b{n}", "flow": "hr", "individuals": 1000}}"#),
+            ),
+            Write::SameBatch => processor(
+                "/api/v1/transfers",
+                r#"{"batch_id": "same", "flow": "hr", "individuals": 7}"#,
+            ),
+            Write::Application => processor(
+                "/api/v1/applications",
+                &serde_json::json!({ "body": self.body, "profile": HR_EXEMPT_BESIDE_80K })
+                    .to_string(),
+            ),
+        }
+    }
+}
+
+/// The order numbers of answers to [`Write::Order`], sorted; each must be a 201.
+pub fn order_numbers<'a>(answers: impl Iterator<Item = &'a (u16, String)>) -> Vec<u64> {
+    let mut numbers: Vec<u64> = answers
+        .map(|(s, b)| {
+            assert_eq!(*s, 201, "{b}");
+            let v: serde_json::Value = serde_json::from_str(b).unwrap();
+            let reference = v["reference"].as_str().unwrap().to_string();
+            reference.split('-').nth(2).unwrap().parse().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers
 }
 
 /// A fixed master key, so that the command line and the servers read the same sealed secrets.
