@@ -79,32 +79,35 @@ fn hash_of(bytes: &[u8]) -> Option<u128> {
     bytes.try_into().ok().map(u128::from_le_bytes)
 }
 
+/// A hasher compared by its key's id: two instances of a function are one when they hash under one key.
+#[derive(Debug, Clone)]
+struct Keyed(SubjectHasher);
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Keyed) -> bool {
+        self.0.key_id() == other.0.key_id()
+    }
+}
+impl Eq for Keyed {}
+impl Hash for Keyed {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.key_id().hash(state);
+    }
+}
+
 /// `chujing_subject_hash(key)`: normalise, then hash under the deployment's key.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct SubjectHash {
-    hasher: SubjectHasher,
+    hasher: Keyed,
     signature: Signature,
 }
 
 impl SubjectHash {
     fn new(hasher: SubjectHasher) -> SubjectHash {
         SubjectHash {
-            hasher,
+            hasher: Keyed(hasher),
             signature: Signature::any(1, Volatility::Immutable),
         }
-    }
-}
-
-/// Two instances are one function when they hash under the same key.
-impl PartialEq for SubjectHash {
-    fn eq(&self, other: &SubjectHash) -> bool {
-        self.hasher.key_id() == other.hasher.key_id()
-    }
-}
-impl Eq for SubjectHash {}
-impl Hash for SubjectHash {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.hasher.key_id().hash(state);
     }
 }
 
@@ -123,7 +126,7 @@ impl ScalarUDFImpl for SubjectHash {
         let mut out = FixedSizeBinaryBuilder::with_capacity(keys.len(), HASH_BYTES);
         for key in keys.iter() {
             match key.and_then(normalise) {
-                Some(k) => out.append_value(self.hasher.hash(&k).to_le_bytes())?,
+                Some(k) => out.append_value(self.hasher.0.hash(&k).to_le_bytes())?,
                 None => out.append_null(),
             }
         }
@@ -134,30 +137,18 @@ impl ScalarUDFImpl for SubjectHash {
 /// `chujing_key_id(any)`: the id of the key the worker evaluating it hashes under, one per row (it takes a
 /// column so that it runs where the rows are, not once at planning). A count checks it against the ledger's:
 /// a worker started with another key would make other pseudonyms, and other counts.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct KeyId {
-    hasher: SubjectHasher,
+    hasher: Keyed,
     signature: Signature,
 }
 
 impl KeyId {
     fn new(hasher: SubjectHasher) -> KeyId {
         KeyId {
-            hasher,
+            hasher: Keyed(hasher),
             signature: Signature::any(1, Volatility::Immutable),
         }
-    }
-}
-
-impl PartialEq for KeyId {
-    fn eq(&self, other: &KeyId) -> bool {
-        self.hasher.key_id() == other.hasher.key_id()
-    }
-}
-impl Eq for KeyId {}
-impl Hash for KeyId {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.hasher.key_id().hash(state);
     }
 }
 
@@ -172,7 +163,7 @@ impl ScalarUDFImpl for KeyId {
         Ok(DataType::Utf8)
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let ids = StringArray::from(vec![self.hasher.key_id(); args.number_rows]);
+        let ids = StringArray::from(vec![self.hasher.0.key_id(); args.number_rows]);
         Ok(ColumnarValue::Array(Arc::new(ids)))
     }
 }
