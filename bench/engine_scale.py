@@ -17,7 +17,6 @@ the count of distinct people; chujing still normalises and hashes every one of t
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -56,6 +55,7 @@ for f in range(FILES):
 con.execute(f"COPY (SELECT * FROM read_parquet('{parts}/*.parquet')) TO '{whole}' (FORMAT parquet)")
 con.close()
 size = sum(os.path.getsize(os.path.join(parts, p)) for p in os.listdir(parts))
+print(flush=True)
 print(f"generated {ROWS:,} rows in {FILES} Parquet files ({size / 1e9:.2f} GB) in {time.perf_counter() - t0:.0f} s; "
       f"{os.cpu_count()} cores")
 
@@ -104,29 +104,30 @@ def free_port():
 
 
 sched_port = free_port()
-procs = [subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M", binary, "engine", "scheduler", "--bind",
-                           f"127.0.0.1:{sched_port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)]
+procs = [subprocess.Popen([binary, "engine", "scheduler", "--bind", f"127.0.0.1:{sched_port}"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
 time.sleep(1)
 for i in range(2):
     work = os.path.join(tmp, f"executor-{i}")
     procs.append(subprocess.Popen(
-        ["/usr/bin/time", "-f", "MAXRSS %M", binary, "engine", "executor", "--scheduler", f"127.0.0.1:{sched_port}",
-         "--bind", f"127.0.0.1:{free_port()}", "--grpc-port", str(free_port()), "--work-dir", work,
+        [binary, "engine", "executor", "--scheduler", f"127.0.0.1:{sched_port}", "--bind",
+         f"127.0.0.1:{free_port()}", "--grpc-port", str(free_port()), "--work-dir", work,
          "--concurrency", str(max(1, (os.cpu_count() or 2) // 2))],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 time.sleep(3)
 ingest("chujing Ballista (2 executors)", parts, f"ballista://127.0.0.1:{sched_port}")
-cluster_rss = 0
+
+
+def peak_rss(pid):
+    """The process's peak resident set (VmHWM) so far, in bytes."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM"))
+
+
+cluster_rss = sum(peak_rss(p.pid) for p in procs)
 for p in procs:
-    # GNU time passes SIGTERM on to the process and still reports its peak memory.
-    p.send_signal(signal.SIGTERM)
-    try:
-        _, err = p.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-    cluster_rss += next((int(l.split()[1]) * 1024 for l in err.splitlines() if l.startswith("MAXRSS")), 0)
+    p.kill()
+    p.wait()
 name = "chujing Ballista (2 executors)"
 s, r, a, b = results[name]
 results[name] = (s, r + cluster_rss, a, b)
