@@ -90,6 +90,8 @@ def ingest(name, dataset, engine, extra_rss=0):
          "--date", "2026-11-01", "--json"], env)
     answer = json.loads(out)
     results[name] = (seconds, rss + extra_rss, answer["individuals"], answer["sensitive_individuals"])
+    print(f"{name}: {seconds:.1f} s, {(rss + extra_rss) / 2**20:.0f} MB, {answer['individuals']:,} individuals",
+          flush=True)
     return db, answer
 
 
@@ -132,10 +134,10 @@ name = "chujing Ballista (2 executors)"
 s, r, a, b = results[name]
 results[name] = (s, r + cluster_rss, a, b)
 
-duck = (f"import duckdb; c = duckdb.connect(); print(*c.execute(\"SELECT count(DISTINCT subject), "
+duck = (f"import duckdb; c = duckdb.connect(); c.execute('SET enable_progress_bar = false'); print(*c.execute(\"SELECT count(DISTINCT subject), "
         f"count(DISTINCT subject) FILTER (WHERE sensitive = 'yes') FROM read_parquet('{parts}/*.parquet')\").fetchone())")
 seconds, rss, out = measured([sys.executable, "-c", duck])
-all_, sensitive = (int(x) for x in out.split())
+all_, sensitive = (int(x) for x in out.split()[-2:])
 results[f"DuckDB {duckdb.__version__} COUNT(DISTINCT)"] = (seconds, rss, all_, sensitive)
 
 print(f"{'':34} {'wall':>9} {'peak memory':>12} {'individuals':>13} {'sensitive':>11}")
