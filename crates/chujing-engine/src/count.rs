@@ -1,7 +1,7 @@
 //! The ledger's count of one batch, on DataFusion: every record's key normalised and hashed, the distinct
 //! hashes of all and of sensitive records, and what could not be counted.
 
-use chujing_ledger::{SubjectHasher, SubjectSet};
+use chujing_ledger::{SetBuilder, SubjectHasher, SubjectSet};
 use datafusion::arrow::array::{Array, Int64Array, LargeBinaryArray, StringArray, UInt8Array};
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -129,8 +129,8 @@ pub async fn count_async(
         records: tally.records,
         empty_keys: tally.empty_keys,
         unreadable_flags: tally.unreadable,
-        subjects: SubjectSet::from_runs(tally.subjects),
-        sensitive: SubjectSet::from_runs(tally.sensitive),
+        subjects: joined(tally.subjects)?,
+        sensitive: joined(tally.sensitive)?,
     })
 }
 
@@ -163,20 +163,21 @@ fn column_expr(schema: &Schema, name: &str, dataset: &Dataset) -> Result<String,
     )))
 }
 
-/// The rows of the count's result, summed.
+/// The rows of the count's result, summed; each bucket's sets as the engine returned them (borrowed from its
+/// batches), joined once at the end.
 #[derive(Debug, Default)]
-struct Tally {
+struct Tally<'a> {
     records: u64,
     empty_keys: u64,
     unreadable: u64,
-    subjects: Vec<Vec<u128>>,
-    sensitive: Vec<Vec<u128>>,
+    subjects: Vec<(u8, &'a [u8])>,
+    sensitive: Vec<(u8, &'a [u8])>,
     key_ids: Vec<String>,
     buckets: std::collections::HashSet<Option<u8>>,
 }
 
-impl Tally {
-    fn add(&mut self, batch: &RecordBatch) -> Result<(), EngineError> {
+impl<'a> Tally<'a> {
+    fn add(&mut self, batch: &'a RecordBatch) -> Result<(), EngineError> {
         let bucket = typed::<UInt8Array>(batch, 0)?;
         let records = typed::<Int64Array>(batch, 1)?;
         let unreadable = typed::<Int64Array>(batch, 2)?;
@@ -196,17 +197,35 @@ impl Tally {
                     "the engine returned the group of hash bucket {key:?} twice; nothing was counted"
                 )));
             }
-            if bucket.is_null(row) {
+            let Some(key) = key else {
                 self.empty_keys += n;
                 continue;
-            }
+            };
             self.records += n;
             self.unreadable += u64::try_from(unreadable.value(row)).unwrap_or_default();
-            self.subjects.push(decode(subjects, row)?);
-            self.sensitive.push(decode(sensitive, row)?);
+            for (sets, parts) in [
+                (subjects, &mut self.subjects),
+                (sensitive, &mut self.sensitive),
+            ] {
+                if sets.is_valid(row) {
+                    parts.push((key, sets.value(row)));
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// One set from the buckets' sets. A bucket is its hashes' top bits, so the sets laid end to end in bucket
+/// order are the whole set in order: no second sort; the builder checks that they are whole and strictly
+/// increasing throughout.
+fn joined(mut parts: Vec<(u8, &[u8])>) -> Result<SubjectSet, EngineError> {
+    parts.sort_unstable_by_key(|(bucket, _)| *bucket);
+    let mut builder = SetBuilder::with_capacity(parts.iter().map(|(_, p)| p.len() / 16).sum());
+    for (_, part) in parts {
+        builder.push_part(part)?;
+    }
+    Ok(builder.finish()?)
 }
 
 /// Column `i` of the count's result, as the type the query gives it.
@@ -216,12 +235,4 @@ fn typed<T: 'static>(batch: &RecordBatch, i: usize) -> Result<&T, EngineError> {
         .get(i)
         .and_then(|c| c.as_any().downcast_ref::<T>())
         .ok_or_else(|| EngineError::Input(format!("the count's result lacks column {i}")))
-}
-
-/// One bucket's set, checked whole and strictly increasing.
-fn decode(sets: &LargeBinaryArray, row: usize) -> Result<Vec<u128>, EngineError> {
-    if sets.is_null(row) {
-        return Ok(Vec::new());
-    }
-    Ok(SubjectSet::from_bytes(sets.value(row))?.as_slice().to_vec())
 }
