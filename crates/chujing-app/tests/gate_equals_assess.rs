@@ -312,10 +312,10 @@ fn anchors() -> Vec<Case> {
             kind: FlowKind::OffshoreProcessing,
             ..anchor("2024-06-01", 10, 0)
         },
-        // The Network Data Regulations read the individuals processed; not recorded.
+        // The Standard Contract Measures 2023 read the individuals processed (Art. 4(1)); not recorded.
         Case {
             processed_beyond: None,
-            ..anchor("2025-06-01", 10, 0)
+            ..anchor("2023-07-01", 10, 0)
         },
         // Under 100,000 individuals, no sensitive PI, not a CIIO (Provisions 2024 Art. 5(4)).
         anchor("2024-06-01", 500, 0),
