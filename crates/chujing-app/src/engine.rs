@@ -1,5 +1,6 @@
 //! `--engine datafusion`: a batch counted by Apache DataFusion on every core (chujing-engine), with the native
-//! reader's normaliser and keyed hash, and stored exactly as a natively read batch.
+//! reader's normaliser and keyed hash, and stored exactly as a natively read batch; a dataset scanned for
+//! personal information by the native scanner on the engine's partitions.
 
 use chujing_ledger::{StoredBatch, SubjectHasher};
 
@@ -22,7 +23,7 @@ pub(crate) fn read_batch(
     };
     let counted = match &input.reader {
         crate::ledger::Reader::Ballista(scheduler) => on_cluster(scheduler, hasher, &request)?,
-        _ => chujing_engine::count(hasher, &request).map_err(engine_error)?,
+        _ => chujing_engine::count(hasher, &request).map_err(engine_error(INGESTED))?,
     };
     let refuse = |n: u64, what: String| {
         AppError::Input(format!(
@@ -76,7 +77,7 @@ fn on_cluster(
     hasher: &SubjectHasher,
     request: &chujing_engine::CountRequest,
 ) -> Result<chujing_engine::BatchCount> {
-    chujing_engine::cluster::count(scheduler, hasher, request).map_err(engine_error)
+    chujing_engine::cluster::count(scheduler, hasher, request).map_err(engine_error(INGESTED))
 }
 
 /// This build has no Ballista client: say how to get one.
@@ -99,15 +100,24 @@ fn no_ballista() -> AppError {
     )
 }
 
-/// The engine's refusal of its input (a missing column, a malformed file) is the user's to fix; a failure
-/// of the engine itself is not.
+/// What a failed count leaves: nothing stored.
 #[cfg(feature = "engine")]
-fn engine_error(e: chujing_engine::EngineError) -> AppError {
+const INGESTED: &str = "nothing was ingested";
+
+/// The engine's refusal of its input (a missing column, a malformed file) is the user's to fix; a failure
+/// of the engine itself is not. `left` says what the failure left (`nothing was ingested`).
+#[cfg(feature = "engine")]
+fn engine_error(left: &'static str) -> impl Fn(chujing_engine::EngineError) -> AppError {
+    move |e| engine_error_leaving(e, left)
+}
+
+#[cfg(feature = "engine")]
+fn engine_error_leaving(e: chujing_engine::EngineError, left: &str) -> AppError {
     use chujing_engine::EngineError;
     match e {
         EngineError::Input(_) | EngineError::Engine { .. } => AppError::Input(e.to_string()),
         EngineError::Cluster(m) => AppError::Io {
-            context: "the Ballista cluster failed; nothing was ingested".into(),
+            context: format!("the Ballista cluster failed; {left}"),
             source: std::io::Error::other(m),
         },
         EngineError::Runtime(source) => AppError::Io {
@@ -121,11 +131,17 @@ fn engine_error(e: chujing_engine::EngineError) -> AppError {
 /// This build has no engine: say how to get one.
 #[cfg(not(feature = "engine"))]
 pub(crate) fn read_batch(_: &BatchInput, _: &SubjectHasher) -> Result<(StoredBatch, ReadSummary)> {
-    Err(AppError::Input(
+    Err(no_engine())
+}
+
+/// The refusal of `--engine` in a build without DataFusion.
+#[cfg(not(feature = "engine"))]
+fn no_engine() -> AppError {
+    AppError::Input(
         "this build of chujing has no DataFusion engine: build it with `--features engine` (cargo install \
          --path crates/chujing --features engine), or leave out --engine to use the native reader"
             .into(),
-    ))
+    )
 }
 
 /// Where a scheduler listens (`chujing engine scheduler`).
@@ -162,7 +178,7 @@ pub fn run_scheduler(hasher: &SubjectHasher, options: &SchedulerOptions) -> Resu
             bind: options.bind,
             executor_timeout_seconds: options.executor_timeout_seconds,
         };
-        chujing_engine::cluster::run_scheduler(hasher, &options).map_err(engine_error)
+        chujing_engine::cluster::run_scheduler(hasher, &options).map_err(engine_error("it stopped"))
     }
     #[cfg(not(feature = "ballista"))]
     {
@@ -183,11 +199,93 @@ pub fn run_executor(hasher: &SubjectHasher, options: &ExecutorOptions) -> Result
             concurrency: options.concurrency,
             heartbeat_seconds: options.heartbeat_seconds,
         };
-        chujing_engine::cluster::run_executor(hasher, &options).map_err(engine_error)
+        chujing_engine::cluster::run_executor(hasher, &options).map_err(engine_error("it stopped"))
     }
     #[cfg(not(feature = "ballista"))]
     {
         let _ = (hasher, options);
         Err(no_ballista())
     }
+}
+
+/// Scans the dataset at `location` (a file, a directory or a glob of one format) on `reader`'s engine as one
+/// table: one report for all its files, with the native scanner's findings and individuals for their rows
+/// together (the native scan reports each file alone).
+pub fn scan_dataset(
+    reader: &crate::ledger::Reader,
+    location: &str,
+    subject_column: Option<String>,
+    today: chujing_law::Date,
+) -> Result<crate::scan::FileOut> {
+    #[cfg(feature = "engine")]
+    {
+        let request = chujing_engine::ScanRequest {
+            dataset: location.to_string(),
+            subject_column,
+            today: today.to_jiff(),
+        };
+        let scanned = match reader {
+            crate::ledger::Reader::Ballista(scheduler) => scan_on_cluster(scheduler, &request)?,
+            _ => chujing_engine::scan(&request).map_err(engine_error(SCANNED))?,
+        };
+        Ok(file_out(location, scanned))
+    }
+    #[cfg(not(feature = "engine"))]
+    {
+        let _ = (reader, location, subject_column, today);
+        Err(no_engine())
+    }
+}
+
+/// What a failed scan leaves: no report.
+#[cfg(feature = "engine")]
+const SCANNED: &str = "nothing was scanned";
+
+/// The engine's scan as the native scan's report of one input.
+#[cfg(feature = "engine")]
+fn file_out(location: &str, scanned: chujing_engine::DatasetScan) -> crate::scan::FileOut {
+    use chujing_engine::DatasetFormat;
+    let (format, encoding) = match scanned.format {
+        DatasetFormat::Csv => ("csv", "utf-8"),
+        DatasetFormat::Tsv => ("tsv", "utf-8"),
+        DatasetFormat::JsonLines => ("jsonl", "utf-8"),
+        DatasetFormat::Parquet => ("parquet", "parquet"),
+    };
+    crate::scan::FileOut {
+        path: location.to_string(),
+        table: Some(chujing_scan::TableReport {
+            format: format.into(),
+            encoding: encoding.into(),
+            rows: scanned.rows,
+            sampled: false,
+            columns: scanned.columns,
+            individuals: scanned.individuals,
+            warnings: Vec::new(),
+        }),
+        skipped: None,
+        unreadable: false,
+        dataset_files: scanned
+            .files
+            .iter()
+            .map(|f| f.local_path.display().to_string())
+            .collect(),
+    }
+}
+
+/// Scans on a Ballista cluster.
+#[cfg(all(feature = "engine", feature = "ballista"))]
+fn scan_on_cluster(
+    scheduler: &str,
+    request: &chujing_engine::ScanRequest,
+) -> Result<chujing_engine::DatasetScan> {
+    chujing_engine::cluster::scan(scheduler, request).map_err(engine_error(SCANNED))
+}
+
+/// This build has no Ballista client: say how to get one.
+#[cfg(all(feature = "engine", not(feature = "ballista")))]
+fn scan_on_cluster(
+    _: &str,
+    _: &chujing_engine::ScanRequest,
+) -> Result<chujing_engine::DatasetScan> {
+    Err(no_ballista())
 }

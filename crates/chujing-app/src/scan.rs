@@ -26,6 +26,9 @@ pub struct FileOut {
     /// incomplete; a binary file met while walking a directory is skipped without this.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
+    /// With `--engine`, the files of the dataset `path` names, scanned together as one table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dataset_files: Vec<String>,
 }
 
 /// The whole scan.
@@ -116,6 +119,7 @@ pub fn scan_file(
             table: None,
             skipped: Some(why.clone()),
             unreadable: true,
+            dataset_files: Vec::new(),
         };
     }
     match scan_source(&file.path, options, progress) {
@@ -124,6 +128,7 @@ pub fn scan_file(
             table: Some(table),
             skipped: None,
             unreadable: false,
+            dataset_files: Vec::new(),
         },
         Err(e) => {
             // A binary file met in a directory is not a table, and walking past it is expected; anything
@@ -140,6 +145,7 @@ pub fn scan_file(
                 table: None,
                 skipped: Some(why),
                 unreadable,
+                dataset_files: Vec::new(),
             }
         }
     }

@@ -1,5 +1,5 @@
 //! An Apache Ballista cluster that carries chujing's functions: `chujing engine scheduler`, `chujing engine
-//! executor`, and counts run on it (`--engine ballista://HOST:PORT`).
+//! executor`, and counts and scans run on it (`--engine ballista://HOST:PORT`).
 //!
 //! Every process registers the functions itself, each hashing under the key it was started with; a plan names
 //! the functions and never holds the key. A count checks, from the rows, that every executor hashed under the
@@ -23,6 +23,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::count::{BatchCount, CountRequest, count_async, on_own_runtime};
 use crate::error::EngineError;
+use crate::scan::{DatasetScan, ScanRequest, scan_async};
 use crate::udf::{functions, register};
 
 /// The largest message between the processes: one hash bucket's set is one value (16 bytes per individual),
@@ -157,21 +158,36 @@ pub fn count(
     hasher: &SubjectHasher,
     request: &CountRequest,
 ) -> Result<BatchCount, EngineError> {
-    let url = format!("df://{scheduler}");
     on_own_runtime(|| async {
-        let config = SessionConfig::new_with_ballista()
-            .with_ballista_grpc_client_max_message_size(MAX_MESSAGE_BYTES)
-            .with_ballista_job_name("chujing ledger count");
-        let state = SessionStateBuilder::new()
-            .with_default_features()
-            .with_config(config)
-            .build();
-        let ctx = SessionContext::remote_with_state(&url, state)
-            .await
-            .map_err(EngineError::engine(format!(
-                "cannot reach the Ballista scheduler at {scheduler}"
-            )))?;
+        let ctx = remote(scheduler, "chujing ledger count").await?;
         register(&ctx, hasher);
         count_async(&ctx, hasher.key_id(), request).await
     })
+}
+
+/// Scans `request` on the Ballista cluster whose scheduler is at `scheduler` (`HOST:PORT`). The scan hashes
+/// nothing under the ledger's key (its fingerprints are the native scan's), so it needs none.
+pub fn scan(scheduler: &str, request: &ScanRequest) -> Result<DatasetScan, EngineError> {
+    on_own_runtime(|| async {
+        let ctx = remote(scheduler, "chujing scan").await?;
+        crate::scan::register(&ctx);
+        scan_async(&ctx, request).await
+    })
+}
+
+/// A session whose plans run on the cluster at `scheduler`, as job `job`.
+async fn remote(scheduler: &str, job: &str) -> Result<SessionContext, EngineError> {
+    let config = SessionConfig::new_with_ballista()
+        .with_ballista_grpc_client_max_message_size(MAX_MESSAGE_BYTES)
+        .with_ballista_job_name(job);
+    let state = SessionStateBuilder::new()
+        .with_default_features()
+        .with_config(config)
+        .build();
+    let ctx = SessionContext::remote_with_state(&format!("df://{scheduler}"), state)
+        .await
+        .map_err(EngineError::engine(format!(
+            "cannot reach the Ballista scheduler at {scheduler}"
+        )))?;
+    Ok(ctx)
 }

@@ -86,6 +86,19 @@ pub async fn count_async(
         .await
         .map_err(EngineError::engine("cannot open the dataset"))?;
     let schema = table.schema().as_arrow().clone();
+    if matches!(dataset.format, DatasetFormat::Csv | DatasetFormat::Tsv) {
+        let header = dataset.header()?;
+        let named = std::iter::once(&request.subject_column).chain(&request.sensitive_column);
+        for column in named {
+            if header.iter().filter(|h| *h == column).count() > 1 {
+                return Err(EngineError::Input(format!(
+                    "{}: line 1: the header names `{column}` more than once; which one holds it is ambiguous: \
+                     rename the duplicates; nothing was read",
+                    dataset.location
+                )));
+            }
+        }
+    }
     let subject = column_expr(&schema, &request.subject_column, &dataset)?;
     let flag = match &request.sensitive_column {
         Some(name) => format!(

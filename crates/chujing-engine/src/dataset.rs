@@ -187,21 +187,19 @@ impl Dataset {
         let options = ctx.copied_table_options();
         let listing = match self.format {
             DatasetFormat::Csv | DatasetFormat::Tsv => {
-                let delimiter = if self.format == DatasetFormat::Tsv {
-                    b'\t'
-                } else {
-                    b','
-                };
                 // Quoted fields may hold line breaks: the reader must not split a file at any newline.
                 CsvReadOptions::new()
                     .has_header(true)
-                    .delimiter(delimiter)
+                    .delimiter(self.delimiter())
                     .newlines_in_values(true)
                     .file_extension(self.extension)
                     .to_listing_options(&config, options)
             }
+            // Every line is read to infer the fields: inferred from the first thousand only, a field that
+            // first appears later would be left out of the table, unread.
             DatasetFormat::JsonLines => JsonReadOptions {
                 file_extension: self.extension,
+                schema_infer_max_records: usize::MAX,
                 ..JsonReadOptions::default()
             }
             .to_listing_options(&config, options),
@@ -209,24 +207,25 @@ impl Dataset {
                 .file_extension(self.extension)
                 .to_listing_options(&config, options),
         };
-        let state = ctx.state();
-        let mut schemas = Vec::with_capacity(urls.len());
-        for url in &urls {
-            let schema = listing
-                .infer_schema(&state, url)
-                .await
-                .map_err(EngineError::engine(context()))?;
-            schemas.push(schema.as_ref().clone());
-        }
         let schema = match self.format {
-            DatasetFormat::Csv | DatasetFormat::Tsv => self.one_header(&schemas)?,
-            DatasetFormat::JsonLines | DatasetFormat::Parquet => Schema::try_merge(schemas)
-                .map_err(|e| {
+            DatasetFormat::Csv | DatasetFormat::Tsv => all_text(&self.header()?),
+            DatasetFormat::JsonLines | DatasetFormat::Parquet => {
+                let state = ctx.state();
+                let mut schemas = Vec::with_capacity(urls.len());
+                for url in &urls {
+                    let schema = listing
+                        .infer_schema(&state, url)
+                        .await
+                        .map_err(EngineError::engine(context()))?;
+                    schemas.push(schema.as_ref().clone());
+                }
+                Schema::try_merge(schemas).map_err(|e| {
                     EngineError::Input(format!(
                         "{}: the files' columns do not agree ({e}); give files of one layout",
                         self.location
                     ))
-                })?,
+                })?
+            }
         };
         let table_config = ListingTableConfig::new_with_multi_paths(urls)
             .with_listing_options(listing)
@@ -238,42 +237,106 @@ impl Dataset {
             .map_err(EngineError::engine(context()))
     }
 
-    /// The header every delimited file shares, as text columns. Delimited columns are read by position, so
-    /// files whose headers differ (another order, another column) are refused: read by the first file's
-    /// header, another file's key could be taken from the wrong column.
-    fn one_header(&self, schemas: &[Schema]) -> Result<Schema, EngineError> {
-        let names = |s: &Schema| {
-            s.fields()
-                .iter()
-                .map(|f| f.name().clone())
-                .collect::<Vec<_>>()
-        };
-        let first = schemas.first().map(names).unwrap_or_default();
-        if let Some((file, other)) = self
-            .files
-            .iter()
-            .zip(schemas)
-            .find(|(_, s)| names(s) != first)
-        {
+    /// The header row every delimited file of the dataset shares, as written (the byte-order mark dropped),
+    /// read by chujing rather than DataFusion, whose inference splits a file at line breaks inside quotes.
+    /// Files that are not UTF-8, a `.csv` delimited by another character, and files whose headers differ
+    /// are refused: delimited columns are read by position, so read by the first file's header, another
+    /// file's key could be taken from the wrong column. Empty files (no header, no rows) are left out of the
+    /// comparison.
+    pub fn header(&self) -> Result<Vec<String>, EngineError> {
+        let mut first: Option<Vec<String>> = None;
+        for file in &self.files {
+            let Some(names) = self.header_of(file)? else {
+                continue;
+            };
+            match &first {
+                None => first = Some(names),
+                Some(shared) if *shared == names => {}
+                Some(shared) => {
+                    return Err(EngineError::Input(format!(
+                        "{}: line 1: the header ({}) is not the first file's ({}); delimited files of one \
+                         dataset must share one header",
+                        file.local_path.display(),
+                        names.join(","),
+                        shared.join(",")
+                    )));
+                }
+            }
+        }
+        Ok(first.unwrap_or_default())
+    }
+
+    /// One delimited file's header row (`None` for an empty file), refusing what the engine would read
+    /// otherwise than the native reader: text that is not UTF-8 (the native reader decodes GB18030 and
+    /// UTF-16; the engine would fail on it or misread it), or a `.csv` whose header is delimited by another
+    /// character (the native reader guesses it; the engine reads commas, and would take each line for one
+    /// column).
+    fn header_of(&self, file: &DatasetFile) -> Result<Option<Vec<String>>, EngineError> {
+        let name = file.local_path.display().to_string();
+        if file.size == 0 {
+            return Ok(None);
+        }
+        let opened = std::fs::File::open(&file.local_path)
+            .map_err(|e| EngineError::Input(format!("{name}: cannot open: {e}")))?;
+        let mut decoded = chujing_records::decode(&name, Box::new(opened))
+            .map_err(|e| EngineError::Input(e.to_string()))?;
+        let encoding = decoded.encoding;
+        if !matches!(
+            encoding,
+            chujing_records::Encoding::Utf8 | chujing_records::Encoding::Utf8Bom
+        ) {
             return Err(EngineError::Input(format!(
-                "{}: line 1: the header ({}) is not the first file's ({}); delimited files of one dataset must \
-                 share one header",
-                file.local_path.display(),
-                names(other).join(","),
-                first.join(",")
+                "{name}: the text is {}, and the engine reads UTF-8 only; convert it (iconv -f {} -t UTF-8) \
+                 or read it without --engine; nothing was read",
+                encoding.name(),
+                encoding.name()
             )));
         }
-        Ok(schemas.first().map(all_text).unwrap_or_else(Schema::empty))
+        let sniffed = decoded
+            .sniff_delimiter()
+            .map_err(|e| EngineError::Input(format!("{name}: {e}")))?;
+        let delimiter = self.delimiter();
+        if self.format == DatasetFormat::Csv && sniffed != delimiter {
+            return Err(EngineError::Input(format!(
+                "{name}: line 1: the header is delimited by `{}`, and the engine reads .csv files delimited by \
+                 commas; read it without --engine (which takes the header's delimiter); nothing was read",
+                char::from(sniffed).escape_default()
+            )));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(decoded.reader);
+        let mut record = csv::ByteRecord::new();
+        let read = reader.read_byte_record(&mut record).map_err(|e| {
+            EngineError::Input(format!("{name}: line 1: cannot read the header: {e}"))
+        })?;
+        Ok(read.then(|| {
+            record
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect()
+        }))
+    }
+
+    /// The delimiter of a delimited dataset.
+    fn delimiter(&self) -> u8 {
+        if self.format == DatasetFormat::Tsv {
+            b'\t'
+        } else {
+            b','
+        }
     }
 }
 
-/// The same columns, every one as nullable text.
-fn all_text(schema: &Schema) -> Schema {
+/// Text columns named by `header` (a name written twice is kept apart as `name (2)`, as the native scanner
+/// names it: DataFusion takes no two columns of one name).
+fn all_text(header: &[String]) -> Schema {
     Schema::new(
-        schema
-            .fields()
-            .iter()
-            .map(|f| Field::new(f.name(), DataType::Utf8, true))
+        chujing_scan::unique_headers(header)
+            .into_iter()
+            .map(|name| Field::new(name, DataType::Utf8, true))
             .collect::<Vec<_>>(),
     )
 }

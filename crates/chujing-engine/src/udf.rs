@@ -47,7 +47,10 @@ pub fn functions(hasher: &SubjectHasher) -> (Vec<ScalarUDF>, Vec<AggregateUDF>) 
             ScalarUDF::from(Sensitivity::new()),
             ScalarUDF::from(HashBucket::new()),
         ],
-        vec![AggregateUDF::from(SubjectSetAgg::new())],
+        vec![
+            AggregateUDF::from(SubjectSetAgg::new()),
+            AggregateUDF::from(crate::scan::ScanAgg::new()),
+        ],
     )
 }
 

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, StructArray};
+use arrow_array::{Array, ArrayRef, StringArray, StructArray};
 use arrow_buffer::NullBuffer;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
@@ -36,10 +36,7 @@ impl ParquetTable {
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
             RecordsError::Input(format!("{name}: not a readable Parquet file: {e}"))
         })?;
-        let mut columns = Vec::new();
-        for field in builder.schema().fields() {
-            flatten_names(field.name(), field.data_type(), &mut columns);
-        }
+        let columns = flattened_names(builder.schema().fields());
         let batches = builder
             .with_batch_size(BATCH_ROWS)
             .build()
@@ -77,7 +74,7 @@ impl ParquetTable {
         let first = self.rows + 1;
         self.rows += batch.num_rows() as u64;
         Ok(Some(TextBatch {
-            columns: text_columns(&batch),
+            columns: flattened_text(batch.columns()),
             rows: batch.num_rows(),
             first,
         }))
@@ -117,6 +114,16 @@ impl TextBatch {
     }
 }
 
+/// The names of `fields`' columns, nested struct fields as dotted paths (`user.id_number`), in schema order:
+/// the columns [`flattened_text`] gives.
+pub fn flattened_names(fields: &arrow_schema::Fields) -> Vec<String> {
+    let mut out = Vec::new();
+    for field in fields {
+        flatten_names(field.name(), field.data_type(), &mut out);
+    }
+    out
+}
+
 fn flatten_names(prefix: &str, data_type: &arrow_schema::DataType, out: &mut Vec<String>) {
     match data_type {
         arrow_schema::DataType::Struct(fields) => {
@@ -128,10 +135,11 @@ fn flatten_names(prefix: &str, data_type: &arrow_schema::DataType, out: &mut Vec
     }
 }
 
-/// The batch's columns as text, nested struct fields flattened in schema order.
-fn text_columns(batch: &RecordBatch) -> Vec<Option<StringArray>> {
+/// Columns as text, nested struct fields flattened in schema order (one per name of [`flattened_names`]); a
+/// column with no text form is `None`.
+pub fn flattened_text(columns: &[ArrayRef]) -> Vec<Option<StringArray>> {
     let mut out = Vec::new();
-    for column in batch.columns() {
+    for column in columns {
         flatten_column(column, None, &mut out);
     }
     out

@@ -46,7 +46,7 @@ pub fn mask(text: &str) -> String {
 /// and sorted and deduplicated whenever they have doubled since the last time: far cheaper than a hash set,
 /// whose every insert is a cache miss once it outgrows the cache. Memory stays under about twice the distinct
 /// values, and under twice the limit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Distinct {
     values: Vec<u64>,
     compacted: usize,
@@ -113,7 +113,7 @@ impl Distinct {
 }
 
 /// Values of one category that passed their check, of one kind of evidence.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Passes {
     count: u64,
     distinct: Distinct,
@@ -144,7 +144,7 @@ impl Passes {
 /// What one column holds of one category so far. Values named by the words before them
 /// ([`Evidence::Named`]) are kept apart from the rest: beside named cards, a column of notes may hold order
 /// numbers that pass a Luhn check by chance, and those are weighed on their own.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Tally {
     named: Passes,
     unnamed: Passes,
@@ -167,10 +167,12 @@ impl Tally {
     }
 }
 
-/// What one column holds so far.
-#[derive(Debug, Clone)]
+/// What one column holds so far. It serializes without its hint, which is its header's and is read again
+/// from the name by [`ColumnStats::rehint`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnStats {
     name: String,
+    #[serde(skip)]
     hint: Option<Hint>,
     non_empty: u64,
     tallies: Vec<Option<Tally>>,
@@ -185,6 +187,11 @@ impl ColumnStats {
             non_empty: 0,
             tallies: vec![None; Category::ALL.len()],
         }
+    }
+
+    /// Reads the hint from the name again (after deserializing, which leaves it out).
+    pub(crate) fn rehint(&mut self) {
+        self.hint = crate::header::hint(&self.name);
     }
 
     /// The column's name.

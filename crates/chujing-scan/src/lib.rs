@@ -25,7 +25,7 @@ pub use category::{Category, SensitiveClass, Sensitivity};
 pub use classify::Classifier;
 pub use column::{ColumnReport, ColumnStats, Finding};
 pub use reader::{Format, Options, TableReport, Warning, WarningKind, scan};
-pub use table::{Individuals, TableScanner, unique_headers};
+pub use table::{Individuals, ScannerState, TableScanner, unique_headers};
 
 /// What can stop a scan of one stream.
 #[derive(Debug, thiserror::Error)]

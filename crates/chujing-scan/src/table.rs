@@ -30,7 +30,7 @@ struct RowState {
 }
 
 /// Distinct individuals (fingerprints of the subject column) per category.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Subjects {
     per_category: Vec<Distinct>,
     /// Rows holding PI but no subject value, by the set of categories they held: each is counted as one
@@ -150,6 +150,39 @@ impl TableScanner {
         self.rows
     }
 
+    /// What the scanner has tallied, to be carried to another process and merged there (a distributed
+    /// engine's partial aggregate). Taken between rows: a row not ended is not in it.
+    pub fn into_state(self) -> ScannerState {
+        ScannerState {
+            columns: self.columns,
+            subject_column: self.subject_column,
+            subjects: self.subjects,
+            rows: self.rows,
+        }
+    }
+
+    /// A scanner holding `state`'s tallies, classifying further cells with `classifier`; merged into
+    /// another with [`TableScanner::merge`], it counts as the scanner that tallied them would.
+    pub fn from_state(classifier: Classifier, state: ScannerState) -> TableScanner {
+        let mut columns = state.columns;
+        columns.iter_mut().for_each(ColumnStats::rehint);
+        let by_name = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name().to_string(), i))
+            .collect();
+        TableScanner {
+            classifier,
+            columns,
+            by_name,
+            subject_column: state.subject_column,
+            subjects: state.subjects,
+            rows: state.rows,
+            row: RowState::default(),
+            buf: Vec::new(),
+        }
+    }
+
     /// The columns' reports and, with a subject column, the distinct individuals. Categories dismissed as
     /// chance in every column do not count towards individuals.
     pub fn finish(self) -> (Vec<ColumnReport>, Option<Individuals>) {
@@ -165,6 +198,16 @@ impl TableScanner {
             .map(|s| s.count(subject_column, |c| reported.contains(&c)));
         (columns, individuals)
     }
+}
+
+/// A scanner's tallies without its classifier: see [`TableScanner::into_state`]. Serializable; its layout is
+/// this version's (a state is read by the same build that wrote it, as a cluster's processes are).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScannerState {
+    columns: Vec<ColumnStats>,
+    subject_column: Option<String>,
+    subjects: Option<Subjects>,
+    rows: u64,
 }
 
 impl Subjects {

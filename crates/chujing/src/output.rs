@@ -133,6 +133,24 @@ pub fn byte_progress(len: u64, message: &str, quiet: bool) -> indicatif::Progres
     bar
 }
 
+/// A spinner with `message` on standard error for work of unknown length (an engine's query), ticking on its
+/// own; hidden when `quiet` or when standard error is not a terminal.
+pub fn spinner(message: &str, quiet: bool) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// A table with the project's look.
 pub fn table(header: Vec<&str>) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();

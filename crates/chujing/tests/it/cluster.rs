@@ -216,3 +216,61 @@ fn an_executor_killed_mid_job_fails_the_count_or_is_retried_never_a_smaller_coun
         assert!(!err.trim().is_empty(), "a failed count says why");
     }
 }
+
+#[test]
+fn the_cluster_scans_a_dataset_as_the_native_scanner_scans_its_rows() {
+    if !crate::util::ballista_built(
+        "the_cluster_scans_a_dataset_as_the_native_scanner_scans_its_rows",
+    ) {
+        return;
+    }
+    let cluster = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("parts")).unwrap();
+    let header = "id,手机号码,email,病历\n";
+    let mut whole = String::from(header);
+    for f in 0..4 {
+        let mut text = String::from(header);
+        for i in 0..2_000u64 {
+            let n = f * 2_000 + i;
+            let diagnosis = if n % 11 == 0 { "糖尿病" } else { "" };
+            let line = format!(
+                "u{},1{:010},p{}@example.cn,{diagnosis}\n",
+                n % 5_000,
+                3_800_000_000 + n * 7,
+                n % 3_000
+            );
+            text.push_str(&line);
+            whole.push_str(&line);
+        }
+        std::fs::write(dir.path().join("parts").join(format!("part-{f}.csv")), text).unwrap();
+    }
+    let all = dir.path().join("all.csv");
+    std::fs::write(&all, whole).unwrap();
+    let scan = |path: &Path, engine: &str| {
+        let path = path.display().to_string();
+        let (code, out, err) = chujing_env(
+            &[
+                "scan",
+                &path,
+                "--engine",
+                engine,
+                "--subject-column",
+                "id",
+                "--as-of",
+                "2026-12-07",
+                "--json",
+            ],
+            &[],
+        );
+        assert_eq!(code, 0, "{err}");
+        crate::util::comparable_scan(&out)
+    };
+    let native = scan(&all, "native");
+    let parts = dir.path().join("parts");
+    let local = scan(&parts, "datafusion");
+    let on_cluster = scan(&parts, &format!("ballista://{}", cluster.scheduler));
+    assert_eq!(native["individuals"]["with_personal_information"], 5_000);
+    assert_eq!(local, native);
+    assert_eq!(on_cluster, native);
+}

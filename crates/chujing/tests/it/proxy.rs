@@ -1,6 +1,6 @@
 //! Several `chujing serve` processes behind one address — haproxy from Debian's packages, round robin — on
-//! one PostgreSQL database, written to at once through the proxy: applications, regulator orders (numbered
-//! from the same kind of counter as certificates) and transfer batches. No number is issued twice or skipped,
+//! one PostgreSQL database, written to at once through the proxy: applications, regulator orders, transfer
+//! batches, and then certificates granted at once. No order or certificate number is issued twice or skipped,
 //! no write is lost, a batch id sent many times at once is recorded once, and the audit log stays one chain.
 
 use std::collections::BTreeSet;
@@ -60,6 +60,22 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
             "--name",
             "CB",
         ],
+    );
+    admin(
+        &owned,
+        &[
+            "admin",
+            "user",
+            "add",
+            "--org",
+            &body,
+            "--email",
+            "review@cb.cn",
+        ],
+    );
+    let reviewer = admin(
+        &owned,
+        &["admin", "token", "create", "--user", "review@cb.cn"],
     );
     let env = pairs(&owned);
     let servers = [
@@ -138,6 +154,53 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
         .map(|a| a["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, created, "every application created is listed, once");
+
+    // Every application to its audit through the proxy, then all granted at once: each certificate number
+    // once, none skipped, each certificate in the registry once.
+    for id in &created {
+        crate::util::to_audit(port, &processor, &reviewer, id);
+    }
+    let grants: Vec<_> = created
+        .iter()
+        .map(|id| {
+            let (reviewer, path) = (
+                reviewer.clone(),
+                format!("/api/v1/applications/{id}/actions/grant"),
+            );
+            std::thread::spawn(move || api(port, "POST", &path, &reviewer, "{}"))
+        })
+        .collect();
+    let mut numbers: Vec<String> = grants
+        .into_iter()
+        .map(|t| {
+            let (s, b) = t.join().unwrap();
+            assert_eq!(s, 200, "{b}");
+            let granted: Value = serde_json::from_str(&b).unwrap();
+            granted["certificate"].as_str().unwrap().to_string()
+        })
+        .collect();
+    numbers.sort();
+    let year = crate::util::today_in_china().year();
+    let expected: Vec<String> = (1..=per_kind as u64)
+        .map(|seq| chujing_cert::CertificateNumber::new(year, seq).to_string())
+        .collect();
+    assert_eq!(
+        numbers, expected,
+        "each certificate number once, none skipped"
+    );
+    let (s, registry) = api(port, "GET", "/api/v1/certificates", &reviewer, "");
+    assert_eq!(s, 200, "{registry}");
+    let registry: Value = serde_json::from_str(&registry).unwrap();
+    let entries = registry
+        .as_array()
+        .or_else(|| registry["certificates"].as_array())
+        .unwrap();
+    let mut listed: Vec<String> = entries
+        .iter()
+        .map(|c| c["number"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected, "every certificate listed once");
 
     // Every batch counted once, whichever server answers, once the staleness bound has passed.
     std::thread::sleep(std::time::Duration::from_millis(20));

@@ -328,6 +328,111 @@ fn parquet_struct_and_list_columns_are_scanned_field_by_field() {
     // A list of structs has no cast to text: it is scanned in its display form, not reported empty.
     assert_eq!(found("contacts"), Some("cn_mobile".into()), "{out}");
     assert_eq!(file["individuals"]["with_personal_information"], 2);
+    if crate::util::engine_built("parquet_struct_and_list_columns_are_scanned_field_by_field") {
+        // The engine reads the same columns through the same text conversion and the same scanner.
+        let (native, engine) = (
+            scan_with(&path, "user.id_number", "native"),
+            scan_with(&path, "user.id_number", "datafusion"),
+        );
+        assert_eq!(engine, native);
+    }
+}
+
+/// `chujing scan PATH --engine ENGINE --json` as of 2026-11-22, comparable across engines.
+fn scan_with(path: &std::path::Path, subject: &str, engine: &str) -> Value {
+    let (code, out, err) = chujing(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        "--subject-column",
+        subject,
+        "--engine",
+        engine,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    crate::util::comparable_scan(&out)
+}
+
+#[test]
+fn the_engine_scans_a_glob_as_one_table_and_refuses_what_it_would_misread() {
+    if !crate::util::engine_built(
+        "the_engine_scans_a_glob_as_one_table_and_refuses_what_it_would_misread",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let header = "身份证号,手机号码,诊断\n";
+    let rows = [
+        "11010519491231002X,13800138000,高血压",
+        "110105202001010015,13900139000,",
+        "11010519491231002X,13700137000,",
+    ];
+    let all = format!("{header}{}\n", rows.join("\n"));
+    std::fs::write(dir.path().join("all.csv"), &all).unwrap();
+    std::fs::create_dir(dir.path().join("parts")).unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        std::fs::write(
+            dir.path().join(format!("parts/p{i}.csv")),
+            format!("{header}{row}\n"),
+        )
+        .unwrap();
+    }
+    let glob = dir.path().join("parts/*.csv");
+    let native = scan_with(&dir.path().join("all.csv"), "身份证号", "native");
+    assert_eq!(scan_with(&glob, "身份证号", "datafusion"), native);
+    // The profile is written from the engine's figures as from the native scan's.
+    let profile = dir.path().join("profile.toml");
+    std::fs::copy(
+        root().join("examples/mid-size-standard-contract.toml"),
+        &profile,
+    )
+    .unwrap();
+    let (code, _, err) = chujing(&[
+        "scan",
+        glob.to_str().unwrap(),
+        "--engine",
+        "datafusion",
+        "--subject-column",
+        "身份证号",
+        "--as-of",
+        "2026-11-22",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--flow",
+        "loyalty-crm",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: toml::Table = std::fs::read_to_string(&profile).unwrap().parse().unwrap();
+    let flow = doc["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str() == Some("loyalty-crm"))
+        .unwrap();
+    // Two people: one with a diagnosis, one a minor under 14 by the birth date in the ID (both sensitive).
+    assert_eq!(flow["individuals"].as_integer(), Some(2));
+    assert_eq!(flow["sensitive_individuals"].as_integer(), Some(2));
+    // A .csv delimited by semicolons would be one column to the engine: refused, naming the file.
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(&semi, "身份证号;手机号码\n11010519491231002X;13800138000\n").unwrap();
+    let (code, _, err) = chujing(&["scan", semi.to_str().unwrap(), "--engine", "datafusion"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("semi.csv") && err.contains("delimited by `;`"),
+        "{err}"
+    );
+    // --sample reads the first rows of each file, which an engine's partitions do not have.
+    let (code, _, err) = chujing(&[
+        "scan",
+        semi.to_str().unwrap(),
+        "--engine",
+        "datafusion",
+        "--sample",
+        "5",
+    ]);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]

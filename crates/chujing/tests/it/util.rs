@@ -21,6 +21,13 @@ pub const HR_EXEMPT_BESIDE_80K: &str = "[processor]\nname = \"P\"\nciio = false\
     exemption = \"hr_management\"\n\
     [[flows]]\nid = \"crm\"\ncountry = \"SG\"\ncategories = [\"contact\"]\nindividuals = 80000\n";
 
+/// A processor in China sending 150,000 individuals' contact details to Singapore: the standard contract or
+/// certification (Provisions 2024 Art. 8), so that its application for certification may be granted.
+pub const CRM_150K: &str = "[processor]\nname = \"Acme (Shanghai) Co., Ltd.\"\nciio = false\n\
+    located_in_china = true\n[[flows]]\nid = \"crm\"\nrecipient = \"Acme Marketing Cloud Inc.\"\n\
+    country = \"SG\"\npurposes = [\"loyalty_programme\"]\ncategories = [\"identity\", \"contact\"]\n\
+    individuals = 150000\n";
+
 /// A fixed ledger key, so that runs against different databases hash alike.
 pub const TEST_KEY: &str = "000102030405060708090a0b0c0d0e0f";
 
@@ -131,6 +138,33 @@ pub fn try_ingest_ids(
 /// when it does not.
 pub fn parquet_built(test: &str) -> bool {
     feature_built(test, cfg!(feature = "parquet"), "parquet")
+}
+
+/// Whether this chujing has the DataFusion engine (the `engine` feature, which scripts/test builds); records
+/// the skip when it does not.
+pub fn engine_built(test: &str) -> bool {
+    feature_built(test, cfg!(feature = "engine"), "engine")
+}
+
+/// A `chujing scan --json` report's first file without its masked samples (which may be other rows' on the
+/// engine), columns by name, with the summary's sensitive categories: what the native scan and the engine's
+/// must agree on.
+pub fn comparable_scan(out: &str) -> serde_json::Value {
+    let report: serde_json::Value = serde_json::from_str(out).unwrap();
+    let file = &report["files"][0];
+    let mut columns: Vec<serde_json::Value> = file["columns"].as_array().unwrap().clone();
+    for c in &mut columns {
+        for f in c["findings"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("samples");
+        }
+    }
+    columns.sort_by_key(|c| c["name"].as_str().unwrap().to_string());
+    serde_json::json!({
+        "rows": file["rows"],
+        "columns": columns,
+        "individuals": file["individuals"],
+        "sensitive": report["summary"]["sensitive_categories"],
+    })
 }
 
 /// Whether this chujing has the Ballista cluster (the `ballista` feature, which scripts/test builds);
@@ -289,7 +323,7 @@ pub enum Write {
     Batch(usize),
     /// The batch `same` of 7, sent by many at once.
     SameBatch,
-    /// An application of the processor to the certification body.
+    /// An application of the processor to the certification body (of [`CRM_150K`], which may be granted).
     Application,
 }
 
@@ -325,8 +359,7 @@ impl Writers {
             ),
             Write::Application => processor(
                 "/api/v1/applications",
-                &serde_json::json!({ "body": self.body, "profile": HR_EXEMPT_BESIDE_80K })
-                    .to_string(),
+                &serde_json::json!({ "body": self.body, "profile": CRM_150K }).to_string(),
             ),
         }
     }
@@ -426,4 +459,69 @@ pub fn audit_verifies(env: &[(&'static str, String)]) {
     assert_eq!(code, 0, "audit verify: {out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ok"], true, "{v}");
+}
+
+/// Today in China (UTC+8), the date the service decides by.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the servers under test read the real clock; the test reads the same day"
+)]
+pub fn today_in_china() -> chujing_law::Date {
+    let offset = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let today = jiff::Timestamp::now().to_zoned(offset).date();
+    chujing_law::Date::parse(&today.to_string()).unwrap()
+}
+
+/// Walks the application `id` through the API from its draft to the audit, leaving only the grant: the
+/// processor uploads every material and submits; the body (`body`, a token) accepts it, starts the
+/// verification, passes every item of the review checklist and starts the audit.
+pub fn to_audit(port: u16, processor: &str, body: &str, id: &str) {
+    use chujing_cert::MaterialKind;
+    let path = |rest: &str| format!("/api/v1/applications/{id}{rest}");
+    let ok =
+        |(status, answer): (u16, String), what: &str| assert_eq!(status, 200, "{what}: {answer}");
+    let agreement = std::fs::read_to_string(root().join("examples/data/agreement.md")).unwrap();
+    for kind in MaterialKind::ALL {
+        let text = if kind == MaterialKind::Agreement {
+            agreement.clone()
+        } else {
+            kind.id().to_string()
+        };
+        let at = path(&format!("/materials/{}", kind.id()));
+        ok(api(port, "PUT", &at, processor, &text), kind.id());
+    }
+    ok(
+        api(port, "POST", &path("/actions/submit"), processor, "{}"),
+        "submit",
+    );
+    for step in ["accept", "start_verification"] {
+        ok(
+            api(port, "POST", &path(&format!("/actions/{step}")), body, "{}"),
+            step,
+        );
+    }
+    let book = chujing_law::RuleBook::embedded().unwrap();
+    let items = chujing_law::certification::review_checklist(
+        &book,
+        today_in_china(),
+        chujing_law::Lang::En,
+    )
+    .unwrap();
+    for item in items {
+        let review = r#"{"passed": true, "evidence": "seen"}"#;
+        ok(
+            api(
+                port,
+                "PUT",
+                &path(&format!("/review/{}", item.id)),
+                body,
+                review,
+            ),
+            item.id,
+        );
+    }
+    ok(
+        api(port, "POST", &path("/actions/start_audit"), body, "{}"),
+        "start_audit",
+    );
 }
