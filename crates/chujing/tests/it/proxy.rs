@@ -197,7 +197,7 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
         .unwrap();
     let mut listed: Vec<String> = entries
         .iter()
-        .map(|c| c["number"].as_str().unwrap().to_string())
+        .map(|c| c["certificate"]["number"].as_str().unwrap().to_string())
         .collect();
     listed.sort();
     assert_eq!(listed, expected, "every certificate listed once");
