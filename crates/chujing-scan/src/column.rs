@@ -168,7 +168,7 @@ impl Tally {
 }
 
 /// What one column holds so far. It serializes without its hint, which is its header's and is read again
-/// from the name by [`ColumnStats::rehint`].
+/// from the name when the scanner is rebuilt ([`crate::TableScanner::from_state`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnStats {
     name: String,
