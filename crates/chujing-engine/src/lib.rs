@@ -15,7 +15,9 @@
 //!   sketch), as the ledger stores it;
 //! - `chujing_scan(settings, column, …)`: the aggregate that runs the native [`chujing_scan::TableScanner`]
 //!   over its rows — the same validators, header hints, tallies and distinct individuals — and carries each
-//!   partition's state to be merged as the native scanner merges its threads'.
+//!   partition's state to be merged as the native scanner merges its threads';
+//! - `chujing_pi_categories(value, header, scan_date)`: the categories the native classifier finds valid in
+//!   one cell, for SQL over a dataset.
 //!
 //! [`count()`](count::count) runs the ledger's count of a batch over a dataset (CSV, TSV, JSON Lines or Parquet; one file, a
 //! directory or a glob) on all cores; [`scan()`](scan::scan) scans one for personal information. The crate does I/O and runs its own Tokio runtime: it is an adapter, not a

@@ -7,12 +7,15 @@
 use std::sync::Arc;
 
 use chujing_records::parquet::{flattened_names, flattened_text};
-use chujing_scan::{Classifier, ColumnReport, Individuals, ScannerState, TableScanner};
-use datafusion::arrow::array::{Array, ArrayRef, LargeBinaryArray};
+use chujing_scan::{Category, Classifier, ColumnReport, Individuals, ScannerState, TableScanner};
+use datafusion::arrow::array::{Array, ArrayRef, LargeBinaryArray, StringArray, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema};
 use datafusion::common::{Result, ScalarValue, exec_datafusion_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature,
+    Volatility,
+};
 use datafusion::physical_plan::expressions::Literal;
 use datafusion::prelude::SessionContext;
 use serde::{Deserialize, Serialize};
@@ -57,9 +60,13 @@ pub fn scan(request: &ScanRequest) -> Result<DatasetScan, EngineError> {
     })
 }
 
-/// Registers `chujing_scan` in `ctx` (a scan needs no key: [`crate::register`] registers it with the rest).
+/// Registers `chujing_scan` and `chujing_pi_categories` in `ctx` (a scan needs no key: [`crate::register`]
+/// registers them with the rest).
 pub fn register(ctx: &SessionContext) {
     ctx.register_udaf(datafusion::logical_expr::AggregateUDF::from(ScanAgg::new()));
+    ctx.register_udf(datafusion::logical_expr::ScalarUDF::from(
+        PiCategories::new(),
+    ));
 }
 
 /// Scans `request` in `ctx`, which has `chujing_scan` registered (as every chujing session, scheduler and
@@ -417,4 +424,96 @@ impl Accumulator for ScanAccumulator {
         // The scanner's sets are not measured; DataFusion's memory pool sees only this struct.
         size_of::<ScanAccumulator>()
     }
+}
+
+/// `chujing_pi_categories(value, header, scan_date)`: the categories of personal information the native
+/// classifier finds valid in one cell, in a column named `header`, on `scan_date` (`YYYY-MM-DD`, which
+/// decides minors): their ids in the scanner's order, separated by commas, or NULL for none. The per-cell
+/// detector for SQL over a dataset (`WHERE chujing_pi_categories(note, 'note', '2026-12-07') IS NOT NULL`).
+/// A column's verdict — passes of a check digit dismissed as chance among failures — needs the whole column:
+/// that is `chujing_scan`'s.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct PiCategories {
+    signature: Signature,
+}
+
+impl PiCategories {
+    pub(crate) fn new() -> PiCategories {
+        PiCategories {
+            signature: Signature::any(3, Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for PiCategories {
+    fn name(&self) -> &str {
+        "chujing_pi_categories"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let [values, headers, dates] = [0, 1, 2].map(|i| text_argument(&args, i));
+        let (values, headers, dates) = (values?, headers?, dates?);
+        let mut classifiers: Vec<(String, Classifier)> = Vec::new();
+        let mut buf = Vec::new();
+        let mut out = StringBuilder::with_capacity(values.len(), values.len() * 8);
+        for row in 0..values.len() {
+            let (Some(value), Some(date)) = (
+                values.is_valid(row).then(|| values.value(row)),
+                dates.is_valid(row).then(|| dates.value(row)),
+            ) else {
+                out.append_null();
+                continue;
+            };
+            let classifier = match classifiers.iter().find(|(d, _)| d == date) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let today: jiff::civil::Date = date.parse().map_err(|e| {
+                        exec_datafusion_err!("chujing_pi_categories: scan date `{date}`: {e}")
+                    })?;
+                    classifiers.push((date.to_string(), Classifier::new(today)));
+                    Classifier::new(today)
+                }
+            };
+            let hint = headers
+                .is_valid(row)
+                .then(|| chujing_scan::header::hint(headers.value(row)))
+                .flatten();
+            let mut found = 0u64;
+            classifier.cell(value, hint, &mut buf, &mut |f| {
+                if f.evidence.is_valid() {
+                    found |= 1 << (f.category as u32);
+                }
+            });
+            let ids: Vec<&str> = Category::ALL
+                .into_iter()
+                .filter(|c| found & (1 << (*c as u32)) != 0)
+                .map(Category::id)
+                .collect();
+            if ids.is_empty() {
+                out.append_null();
+            } else {
+                out.append_value(ids.join(","));
+            }
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+/// Argument `i` as text, one value per row (a literal repeated).
+fn text_argument(args: &ScalarFunctionArgs, i: usize) -> Result<StringArray> {
+    let value = args
+        .args
+        .get(i)
+        .ok_or_else(|| exec_datafusion_err!("chujing_pi_categories takes three arguments"))?;
+    let array = value.to_array(args.number_rows)?;
+    let text = datafusion::arrow::compute::cast(&array, &DataType::Utf8)?;
+    text.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| exec_datafusion_err!("chujing_pi_categories: argument {i} is not text"))
 }

@@ -46,6 +46,7 @@ pub fn functions(hasher: &SubjectHasher) -> (Vec<ScalarUDF>, Vec<AggregateUDF>) 
             ScalarUDF::from(KeyId::new(hasher.clone())),
             ScalarUDF::from(Sensitivity::new()),
             ScalarUDF::from(HashBucket::new()),
+            ScalarUDF::from(crate::scan::PiCategories::new()),
         ],
         vec![
             AggregateUDF::from(SubjectSetAgg::new()),

@@ -301,3 +301,69 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn the_cell_detector_in_sql_finds_what_the_native_classifier_finds() {
+    let cells = [
+        ("13800138000", "手机号码"),
+        ("11010519491231002X", "note"),
+        ("110105202001010015", "身份证号"),
+        ("call 13900139000 or li@example.cn", "备注"),
+        ("hello", "note"),
+        ("高血压", "诊断"),
+        ("", "note"),
+    ];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ctx = datafusion::prelude::SessionContext::new();
+    chujing_engine::scan::register(&ctx);
+    let values: Vec<String> = cells
+        .iter()
+        .map(|(v, h)| format!("('{v}', '{h}')"))
+        .collect();
+    let sql = format!(
+        "SELECT chujing_pi_categories(v, h, '2026-12-07') FROM (VALUES {}) t(v, h)",
+        values.join(", ")
+    );
+    let batches = rt.block_on(async { ctx.sql(&sql).await.unwrap().collect().await.unwrap() });
+    let found: Vec<Option<String>> = batches
+        .iter()
+        .flat_map(|b| {
+            let a = b
+                .column(0)
+                .as_any()
+                .downcast_ref::<datafusion::arrow::array::StringArray>()
+                .unwrap();
+            a.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>()
+        })
+        .collect();
+    let classifier = Classifier::new(today());
+    let expected: Vec<Option<String>> = cells
+        .iter()
+        .map(|(v, h)| {
+            let mut ids = std::collections::BTreeSet::new();
+            classifier.cell(
+                v,
+                chujing_scan::header::hint(h),
+                &mut Vec::new(),
+                &mut |f| {
+                    if f.evidence.is_valid() {
+                        ids.insert(f.category as u32);
+                    }
+                },
+            );
+            let ids: Vec<&str> = chujing_scan::Category::ALL
+                .into_iter()
+                .filter(|c| ids.contains(&(*c as u32)))
+                .map(chujing_scan::Category::id)
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(","))
+        })
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(found[0].as_deref(), Some("cn_mobile"));
+    assert!(
+        found[2].as_deref().unwrap().contains("minor_under_14"),
+        "{found:?}"
+    );
+    assert_eq!(found[4], None);
+}
