@@ -79,13 +79,7 @@ pub async fn count_async(
     hasher_id: &str,
     request: &CountRequest,
 ) -> Result<BatchCount, EngineError> {
-    let dataset = Dataset::resolve(ctx, &request.dataset).await?;
-    dataset.register(ctx, "batch").await?;
-    let table = ctx
-        .table("batch")
-        .await
-        .map_err(EngineError::engine("cannot open the dataset"))?;
-    let schema = table.schema().as_arrow().clone();
+    let (dataset, schema) = Dataset::open(ctx, &request.dataset, "batch").await?;
     if matches!(dataset.format, DatasetFormat::Csv | DatasetFormat::Tsv) {
         let header = dataset.header()?;
         let named = std::iter::once(&request.subject_column).chain(&request.sensitive_column);

@@ -171,6 +171,27 @@ impl Dataset {
         })
     }
 
+    /// Lists the dataset at `location`, registers it in `ctx` as `table` and returns it with the table's
+    /// schema: what a count and a scan start from.
+    pub async fn open(
+        ctx: &SessionContext,
+        location: &str,
+        table: &str,
+    ) -> Result<(Dataset, Schema), EngineError> {
+        let dataset = Dataset::resolve(ctx, location).await?;
+        dataset.register(ctx, table).await?;
+        let schema = ctx
+            .table(table)
+            .await
+            .map_err(EngineError::engine(format!(
+                "{location}: cannot open the dataset"
+            )))?
+            .schema()
+            .as_arrow()
+            .clone();
+        Ok((dataset, schema))
+    }
+
     /// Registers the dataset in `ctx` as `table`, as the list of its files (a plan that carried the glob or
     /// the directory could be widened to more files by whoever reads it: Ballista's reads a glob's whole
     /// directory). Text columns are read as text, never inferred as numbers: an inferred integer would drop

@@ -75,13 +75,7 @@ pub async fn scan_async(
     ctx: &SessionContext,
     request: &ScanRequest,
 ) -> Result<DatasetScan, EngineError> {
-    let dataset = Dataset::resolve(ctx, &request.dataset).await?;
-    dataset.register(ctx, "scanned").await?;
-    let table = ctx
-        .table("scanned")
-        .await
-        .map_err(EngineError::engine("cannot open the dataset"))?;
-    let schema = table.schema().as_arrow().clone();
+    let (dataset, schema) = Dataset::open(ctx, &request.dataset, "scanned").await?;
     let plan = ScanPlan::of(&schema, &dataset, request)?;
     let config = serde_json::to_string(&plan.config)
         .map_err(|e| EngineError::Input(format!("cannot write the scan's settings: {e}")))?;

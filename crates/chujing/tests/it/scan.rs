@@ -154,13 +154,7 @@ fn profile_is_updated_and_assess_reads_it() {
     let text = std::fs::read_to_string(&profile).unwrap();
     // The rest of the file, comments included, is kept.
     assert!(text.starts_with("# A consumer brand"));
-    let doc: toml::Table = text.parse().unwrap();
-    let flow = doc["flows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"].as_str() == Some("loyalty-crm"))
-        .unwrap();
+    let flow = flow_of(&text, "loyalty-crm");
     assert_eq!(flow["individuals"].as_integer(), Some(2));
     assert_eq!(flow["sensitive_individuals"].as_integer(), Some(2));
     let categories: Vec<&str> = flow["categories"]
@@ -218,6 +212,18 @@ fn parquet_columns_of_any_type_are_scanned() {
     assert_eq!(columns[0]["findings"][1]["category"], "minor_under_14");
     assert_eq!(columns[1]["findings"][0]["category"], "cn_mobile");
     assert_eq!(file["individuals"]["with_sensitive_information"], 1);
+}
+
+/// The flow `id` of the profile `text`.
+fn flow_of(text: &str, id: &str) -> toml::Value {
+    let doc: toml::Table = text.parse().unwrap();
+    doc["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str() == Some(id))
+        .unwrap()
+        .clone()
 }
 
 /// `chujing scan PATH --json` as of 2026-11-22 with `subject` as the subject column; it must succeed.
@@ -404,13 +410,7 @@ fn the_engine_scans_a_glob_as_one_table_and_refuses_what_it_would_misread() {
         "loyalty-crm",
     ]);
     assert_eq!(code, 0, "{err}");
-    let doc: toml::Table = std::fs::read_to_string(&profile).unwrap().parse().unwrap();
-    let flow = doc["flows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"].as_str() == Some("loyalty-crm"))
-        .unwrap();
+    let flow = flow_of(&std::fs::read_to_string(&profile).unwrap(), "loyalty-crm");
     // Two people: one with a diagnosis, one a minor under 14 by the birth date in the ID (both sensitive).
     assert_eq!(flow["individuals"].as_integer(), Some(2));
     assert_eq!(flow["sensitive_individuals"].as_integer(), Some(2));
