@@ -17,27 +17,18 @@ the count of distinct people; chujing still normalises and hashes every one of t
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
+import duckdb
+
+from engine_common import ENV, Cluster, measured, release_binary
+
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000_000
 FILES = int(sys.argv[2]) if len(sys.argv) > 2 else 16
 DISTINCT = ROWS * 3 // 5  # about 60% of rows are distinct people
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEY = "00112233445566778899aabbccddeeff"
-
-try:
-    import duckdb
-except ImportError:
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "duckdb"])
-    import duckdb
-
-subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "chujing", "--features", "ballista"], cwd=ROOT)
-target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-binary = os.path.join(target, "release", "chujing")
+binary = release_binary()
 
 tmp = tempfile.mkdtemp(prefix="chujing-scale-")
 parts = os.path.join(tmp, "parts")
@@ -60,25 +51,6 @@ print(f"generated {ROWS:,} rows in {FILES} Parquet files ({size / 1e9:.2f} GB) i
       f"{os.cpu_count()} cores")
 
 
-def run(args, env=None):
-    """Runs a process to its end; returns (seconds, stdout, stderr)."""
-    t = time.perf_counter()
-    p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = p.communicate()
-    seconds = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit(f"{args[0]} {' '.join(args[1:4])}… failed: {err.strip()[-2000:]}")
-    return seconds, out, err
-
-
-def measured(args, env=None):
-    """`run` under GNU time, which reports the process's peak resident set."""
-    seconds, out, err = run(["/usr/bin/time", "-f", "MAXRSS %M"] + args, env)
-    rss = next(int(l.split()[1]) * 1024 for l in err.splitlines() if l.startswith("MAXRSS"))
-    return seconds, rss, out
-
-
-env = dict(os.environ, CHUJING_LEDGER_KEY=KEY)
 results = {}
 
 
@@ -87,7 +59,7 @@ def ingest(name, dataset, engine, extra_rss=0):
     seconds, rss, out = measured(
         [binary, "--db", f"sqlite://{db}", "ledger", "ingest", dataset, "--engine", engine,
          "--subject-column", "subject", "--sensitive-column", "sensitive", "--flow", "bench",
-         "--date", "2026-11-01", "--json"], env)
+         "--date", "2026-11-01", "--json"], ENV)
     answer = json.loads(out)
     results[name] = (seconds, rss + extra_rss, answer["individuals"], answer["sensitive_individuals"])
     print(f"{name}: {seconds:.1f} s, {(rss + extra_rss) / 2**20:.0f} MB, {answer['individuals']:,} individuals",
@@ -99,40 +71,11 @@ native_db, native = ingest("chujing native (one file)", whole, "native")
 ingest("chujing DataFusion (one node)", parts, "datafusion")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-sched_port = free_port()
-procs = [subprocess.Popen([binary, "engine", "scheduler", "--bind", f"127.0.0.1:{sched_port}"], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-time.sleep(1)
-for i in range(2):
-    work = os.path.join(tmp, f"executor-{i}")
-    procs.append(subprocess.Popen(
-        [binary, "engine", "executor", "--scheduler", f"127.0.0.1:{sched_port}", "--bind",
-         f"127.0.0.1:{free_port()}", "--grpc-port", str(free_port()), "--work-dir", work,
-         "--concurrency", str(max(1, (os.cpu_count() or 2) // 2))],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-time.sleep(3)
-ingest("chujing Ballista (2 executors)", parts, f"ballista://127.0.0.1:{sched_port}")
-
-
-def peak_rss(pid):
-    """The process's peak resident set (VmHWM) so far, in bytes."""
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM"))
-
-
-cluster_rss = sum(peak_rss(p.pid) for p in procs)
-for p in procs:
-    p.kill()
-    p.wait()
+cluster = Cluster(binary, tmp)
 name = "chujing Ballista (2 executors)"
+ingest(name, parts, f"ballista://{cluster.scheduler}")
 s, r, a, b = results[name]
-results[name] = (s, r + cluster_rss, a, b)
+results[name] = (s, r + cluster.stop(), a, b)
 
 duck = (f"import duckdb; c = duckdb.connect(); c.execute('SET enable_progress_bar = false'); print(*c.execute(\"SELECT count(DISTINCT subject), "
         f"count(DISTINCT subject) FILTER (WHERE sensitive = 'yes') FROM read_parquet('{parts}/*.parquet')\").fetchone())")

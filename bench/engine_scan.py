@@ -15,27 +15,18 @@ validators (no number blocks, no header hints, no individuals): a floor for the 
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
+import duckdb
+
+from engine_common import ENV, Cluster, measured, release_binary
+
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000_000
 FILES = int(sys.argv[2]) if len(sys.argv) > 2 else 8
 PEOPLE = ROWS // 2
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEY = "00112233445566778899aabbccddeeff"
-
-try:
-    import duckdb
-except ImportError:
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "duckdb"])
-    import duckdb
-
-subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "chujing", "--features", "ballista"], cwd=ROOT)
-target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-binary = os.path.join(target, "release", "chujing")
+binary = release_binary()
 
 tmp = tempfile.mkdtemp(prefix="chujing-scan-scale-")
 parts = os.path.join(tmp, "parts")
@@ -63,19 +54,6 @@ print(f"generated {ROWS:,} rows in {FILES} Parquet files ({size / 1e9:.2f} GB) i
       f"{os.cpu_count()} cores", flush=True)
 
 
-def measured(args, env=None):
-    """Runs a process to its end under GNU time; returns (seconds, peak resident set in bytes, stdout)."""
-    t = time.perf_counter()
-    p = subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M"] + args, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    out, err = p.communicate()
-    seconds = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit(f"{args[0]} {' '.join(args[1:4])}… failed: {err.strip()[-2000:]}")
-    rss = next(int(l.split()[1]) * 1024 for l in err.splitlines() if l.startswith("MAXRSS"))
-    return seconds, rss, out
-
-
 def comparable(out):
     """The first file's columns (by name, without samples) and individuals."""
     report = json.loads(out)
@@ -87,7 +65,6 @@ def comparable(out):
     return {"rows": file["rows"], "columns": columns, "individuals": file.get("individuals")}
 
 
-env = dict(os.environ, CHUJING_LEDGER_KEY=KEY)
 results = {}
 answers = {}
 
@@ -95,7 +72,7 @@ answers = {}
 def scan(name, dataset, engine, extra_rss=0):
     seconds, rss, out = measured(
         [binary, "scan", dataset, "--engine", engine, "--subject-column", "id", "--as-of", "2026-12-07",
-         "--json"], env)
+         "--json"], ENV)
     answers[name] = comparable(out)
     people = answers[name]["individuals"]
     results[name] = [seconds, rss + extra_rss, people["with_personal_information"],
@@ -108,36 +85,10 @@ scan("chujing native (one file)", whole, "native")
 scan("chujing DataFusion (one node)", parts, "datafusion")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-sched_port = free_port()
-procs = [subprocess.Popen([binary, "engine", "scheduler", "--bind", f"127.0.0.1:{sched_port}"], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-time.sleep(1)
-for i in range(2):
-    procs.append(subprocess.Popen(
-        [binary, "engine", "executor", "--scheduler", f"127.0.0.1:{sched_port}", "--bind",
-         f"127.0.0.1:{free_port()}", "--grpc-port", str(free_port()), "--work-dir",
-         os.path.join(tmp, f"executor-{i}"), "--concurrency", str(max(1, (os.cpu_count() or 2) // 2))],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-time.sleep(3)
+cluster = Cluster(binary, tmp)
 name = "chujing Ballista (2 executors)"
-scan(name, parts, f"ballista://127.0.0.1:{sched_port}")
-
-
-def peak_rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM"))
-
-
-results[name][1] += sum(peak_rss(p.pid) for p in procs)
-for p in procs:
-    p.kill()
-    p.wait()
+scan(name, parts, f"ballista://{cluster.scheduler}")
+results[name][1] += cluster.stop()
 
 duck = ("import duckdb; c = duckdb.connect(); c.execute('SET enable_progress_bar = false'); print(*c.execute(\""
         "SELECT count(*) FILTER (WHERE regexp_full_match(手机号码, '1[3-9][0-9]{9}')), "

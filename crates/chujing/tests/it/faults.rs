@@ -102,7 +102,9 @@ fn sqlite_column(path: &std::path::Path, sql: &str) -> Vec<String> {
         .unwrap();
     rt.block_on(async {
         use sqlx::Row;
-        let url = format!("sqlite://{}?mode=ro", path.display());
+        // Read-write, not `mode=ro`: after a SIGKILL the write-ahead log may need recovery, which a read-only
+        // connection cannot run (SQLITE_READONLY_RECOVERY, code 776) — any process opening the file runs it.
+        let url = format!("sqlite://{}?mode=rw", path.display());
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_all(&pool)
