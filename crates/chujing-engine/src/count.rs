@@ -7,7 +7,7 @@ use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::prelude::SessionContext;
 
-use crate::dataset::{Dataset, DatasetFile, DatasetFormat};
+use crate::dataset::{Dataset, DatasetFile, DatasetFormat, collect, quoted};
 use crate::error::EngineError;
 use crate::udf::session;
 
@@ -80,17 +80,15 @@ pub async fn count_async(
     request: &CountRequest,
 ) -> Result<BatchCount, EngineError> {
     let (dataset, schema) = Dataset::open(ctx, &request.dataset, "batch").await?;
-    if matches!(dataset.format, DatasetFormat::Csv | DatasetFormat::Tsv) {
-        let header = dataset.header()?;
-        let named = std::iter::once(&request.subject_column).chain(&request.sensitive_column);
-        for column in named {
-            if header.iter().filter(|h| *h == column).count() > 1 {
-                return Err(EngineError::Input(format!(
-                    "{}: line 1: the header names `{column}` more than once; which one holds it is ambiguous: \
-                     rename the duplicates; nothing was read",
-                    dataset.location
-                )));
-            }
+    // A delimited header that names a column twice (JSON Lines and Parquet have no header to repeat a name).
+    let named = std::iter::once(&request.subject_column).chain(&request.sensitive_column);
+    for column in named {
+        if dataset.header.iter().filter(|h| *h == column).count() > 1 {
+            return Err(EngineError::Input(format!(
+                "{}: line 1: the header names `{column}` more than once; which one holds it is ambiguous: \
+                 rename the duplicates; nothing was read",
+                dataset.location
+            )));
         }
     }
     let subject = column_expr(&schema, &request.subject_column, &dataset)?;
@@ -112,14 +110,7 @@ pub async fn count_async(
          FROM (SELECT chujing_subject_hash({subject}) AS h, {flag} AS f FROM batch) \
          GROUP BY chujing_hash_bucket(h)"
     );
-    let context = format!("{}: counting failed", dataset.location);
-    let batches = ctx
-        .sql(&sql)
-        .await
-        .map_err(EngineError::engine(context.clone()))?
-        .collect()
-        .await
-        .map_err(EngineError::engine(context))?;
+    let batches = collect(ctx, &sql, format!("{}: counting failed", dataset.location)).await?;
     let mut tally = Tally::default();
     for batch in &batches {
         tally.add(batch)?;
@@ -144,9 +135,8 @@ pub async fn count_async(
 /// A column as SQL: a quoted name, or for nested data a path of fields (`a.b` → `get_field("a", 'b')`). A name that is
 /// a top-level column as written wins over a path.
 fn column_expr(schema: &Schema, name: &str, dataset: &Dataset) -> Result<String, EngineError> {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     if schema.field_with_name(name).is_ok() {
-        return Ok(quote(name));
+        return Ok(quoted(name));
     }
     let nested = matches!(
         dataset.format,
@@ -157,7 +147,7 @@ fn column_expr(schema: &Schema, name: &str, dataset: &Dataset) -> Result<String,
         && let Ok(field) = schema.field_with_name(first)
         && matches!(field.data_type(), DataType::Struct(_))
     {
-        let expr = parts.fold(quote(first), |inner, field| {
+        let expr = parts.fold(quoted(first), |inner, field| {
             format!("get_field({inner}, '{}')", field.replace('\'', "''"))
         });
         return Ok(expr);

@@ -75,6 +75,9 @@ pub struct Dataset {
     pub files: Vec<DatasetFile>,
     /// Their format.
     pub format: DatasetFormat,
+    /// For delimited files, the header row they share, as written (read once, when the dataset is
+    /// resolved); empty for JSON Lines and Parquet, whose columns come from their schema.
+    pub header: Vec<String>,
     extension: &'static str,
 }
 
@@ -163,12 +166,17 @@ impl Dataset {
             )));
         }
         files.sort_by(|a, b| a.location.cmp(&b.location));
-        Ok(Dataset {
+        let mut dataset = Dataset {
             location: location.to_string(),
             files,
             format,
+            header: Vec::new(),
             extension,
-        })
+        };
+        if matches!(format, DatasetFormat::Csv | DatasetFormat::Tsv) {
+            dataset.header = dataset.read_header()?;
+        }
+        Ok(dataset)
     }
 
     /// Lists the dataset at `location`, registers it in `ctx` as `table` and returns it with the table's
@@ -229,7 +237,7 @@ impl Dataset {
                 .to_listing_options(&config, options),
         };
         let schema = match self.format {
-            DatasetFormat::Csv | DatasetFormat::Tsv => all_text(&self.header()?),
+            DatasetFormat::Csv | DatasetFormat::Tsv => all_text(&self.header),
             DatasetFormat::JsonLines | DatasetFormat::Parquet => {
                 let state = ctx.state();
                 let mut schemas = Vec::with_capacity(urls.len());
@@ -264,7 +272,7 @@ impl Dataset {
     /// are refused: delimited columns are read by position, so read by the first file's header, another
     /// file's key could be taken from the wrong column. Empty files (no header, no rows) are left out of the
     /// comparison.
-    pub fn header(&self) -> Result<Vec<String>, EngineError> {
+    fn read_header(&self) -> Result<Vec<String>, EngineError> {
         let mut first: Option<Vec<String>> = None;
         for file in &self.files {
             let Some(names) = self.header_of(file)? else {
@@ -349,6 +357,25 @@ impl Dataset {
             b','
         }
     }
+}
+
+/// `name` as a quoted SQL identifier.
+pub(crate) fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Runs `sql` in `ctx` to its end; a failure is DataFusion's, said with `context`.
+pub(crate) async fn collect(
+    ctx: &SessionContext,
+    sql: &str,
+    context: String,
+) -> Result<Vec<datafusion::arrow::record_batch::RecordBatch>, EngineError> {
+    ctx.sql(sql)
+        .await
+        .map_err(EngineError::engine(context.clone()))?
+        .collect()
+        .await
+        .map_err(EngineError::engine(context))
 }
 
 /// Text columns named by `header` (a name written twice is kept apart as `name (2)`, as the native scanner

@@ -21,7 +21,7 @@ use datafusion::prelude::SessionContext;
 use serde::{Deserialize, Serialize};
 
 use crate::count::on_own_runtime;
-use crate::dataset::{Dataset, DatasetFile, DatasetFormat};
+use crate::dataset::{Dataset, DatasetFile, DatasetFormat, collect, quoted};
 use crate::error::EngineError;
 
 /// What to scan.
@@ -76,28 +76,16 @@ pub async fn scan_async(
     request: &ScanRequest,
 ) -> Result<DatasetScan, EngineError> {
     let (dataset, schema) = Dataset::open(ctx, &request.dataset, "scanned").await?;
-    let plan = ScanPlan::of(&schema, &dataset, request)?;
-    let config = serde_json::to_string(&plan.config)
+    let config = serde_json::to_string(&ScanConfig::of(&schema, &dataset, request)?)
         .map_err(|e| EngineError::Input(format!("cannot write the scan's settings: {e}")))?;
-    let columns: Vec<String> = schema
-        .fields()
-        .iter()
-        .map(|f| format!("\"{}\"", f.name().replace('"', "\"\"")))
-        .collect();
+    let columns: Vec<String> = schema.fields().iter().map(|f| quoted(f.name())).collect();
     let sql = format!(
         "SELECT chujing_scan('{}'{}{}) FROM scanned",
         config.replace('\'', "''"),
         if columns.is_empty() { "" } else { ", " },
         columns.join(", ")
     );
-    let context = format!("{}: scanning failed", dataset.location);
-    let batches = ctx
-        .sql(&sql)
-        .await
-        .map_err(EngineError::engine(context.clone()))?
-        .collect()
-        .await
-        .map_err(EngineError::engine(context))?;
+    let batches = collect(ctx, &sql, format!("{}: scanning failed", dataset.location)).await?;
     let states: Vec<&[u8]> = batches
         .iter()
         .filter_map(|b| b.columns().first())
@@ -135,19 +123,14 @@ struct ScanConfig {
     columns: Vec<Option<String>>,
 }
 
-/// What the query runs with.
-struct ScanPlan {
-    config: ScanConfig,
-}
-
-impl ScanPlan {
+impl ScanConfig {
     /// The settings for scanning `dataset` (of `schema`), refusing what the engine would read otherwise than
     /// the native scan.
     fn of(
         schema: &Schema,
         dataset: &Dataset,
         request: &ScanRequest,
-    ) -> Result<ScanPlan, EngineError> {
+    ) -> Result<ScanConfig, EngineError> {
         let json = dataset.format == DatasetFormat::JsonLines;
         let mut leaves = Vec::new();
         leaf_types(schema.fields(), &mut leaves);
@@ -162,7 +145,7 @@ impl ScanPlan {
         // The native scanner's names: a delimited header trimmed, then repeats kept apart; nested fields dotted.
         let written: Vec<String> = if delimited {
             dataset
-                .header()?
+                .header
                 .iter()
                 .map(|h| h.trim().to_string())
                 .collect()
@@ -182,12 +165,10 @@ impl ScanPlan {
                 (!(json && matches!(t, DataType::Boolean | DataType::Null))).then_some(name)
             })
             .collect();
-        Ok(ScanPlan {
-            config: ScanConfig {
-                today: request.today.to_string(),
-                subject: request.subject_column.clone(),
-                columns,
-            },
+        Ok(ScanConfig {
+            today: request.today.to_string(),
+            subject: request.subject_column.clone(),
+            columns,
         })
     }
 }

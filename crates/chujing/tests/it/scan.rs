@@ -228,7 +228,13 @@ fn flow_of(text: &str, id: &str) -> toml::Value {
 
 /// `chujing scan PATH --json` as of 2026-11-22 with `subject` as the subject column; it must succeed.
 fn scan_json(path: &std::path::Path, subject: &str) -> Value {
-    let (code, out, err) = chujing(&[
+    serde_json::from_str(&scan_out(path, subject, &[])).unwrap()
+}
+
+/// The standard output of `chujing scan PATH --json --as-of 2026-11-22 --subject-column SUBJECT EXTRA…`,
+/// which must succeed.
+fn scan_out(path: &std::path::Path, subject: &str, extra: &[&str]) -> String {
+    let mut args = vec![
         "scan",
         path.to_str().unwrap(),
         "--json",
@@ -236,9 +242,11 @@ fn scan_json(path: &std::path::Path, subject: &str) -> Value {
         "2026-11-22",
         "--subject-column",
         subject,
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = chujing(&args);
     assert_eq!(code, 0, "{err}");
-    serde_json::from_str(&out).unwrap()
+    out
 }
 
 /// Writes one record batch to `path` as Parquet.
@@ -346,19 +354,7 @@ fn parquet_struct_and_list_columns_are_scanned_field_by_field() {
 
 /// `chujing scan PATH --engine ENGINE --json` as of 2026-11-22, comparable across engines.
 fn scan_with(path: &std::path::Path, subject: &str, engine: &str) -> Value {
-    let (code, out, err) = chujing(&[
-        "scan",
-        path.to_str().unwrap(),
-        "--json",
-        "--as-of",
-        "2026-11-22",
-        "--subject-column",
-        subject,
-        "--engine",
-        engine,
-    ]);
-    assert_eq!(code, 0, "{err}");
-    crate::util::comparable_scan(&out)
+    crate::util::comparable_scan(&scan_out(path, subject, &["--engine", engine]))
 }
 
 #[test]
