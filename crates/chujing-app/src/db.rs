@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chujing_ledger::{HashKey, LedgerStore, SubjectHasher};
-use chujing_store::{Create, Store};
+use chujing_store::{Create, Journal, Store};
 
 use crate::error::{AppError, Result};
 
@@ -14,6 +14,13 @@ pub const DEFAULT_DB: &str = "sqlite://./chujing.db";
 /// Connects to `url`, creating and migrating the database as needed: for commands that record.
 pub async fn connect(url: &str) -> Result<Store> {
     open(url, Create::IfMissing).await
+}
+
+/// Connects to `url` for the service (`serve`, `demo`), creating and migrating the database as needed; a
+/// SQLite database keeps a write-ahead log from then on, so that reads go on while a write fails
+/// ([`chujing_store::Journal::WriteAhead`]).
+pub async fn connect_service(url: &str) -> Result<Store> {
+    open_with(url, Create::IfMissing, Journal::WriteAhead).await
 }
 
 /// Connects to an existing ledger at `url`: for commands that only read, which must never report from an
@@ -46,16 +53,22 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
 }
 
 async fn open(url: &str, create: Create) -> Result<Store> {
-    Store::open(url, create).await.map_err(|e| match e {
-        chujing_store::StoreError::Url(_) => AppError::Input(e.to_string()),
-        other => AppError::store(
-            &format!(
-                "cannot open the ledger database {}",
-                chujing_store::redact_url(url)
+    open_with(url, create, Journal::AsFound).await
+}
+
+async fn open_with(url: &str, create: Create, journal: Journal) -> Result<Store> {
+    Store::open_with(url, create, journal)
+        .await
+        .map_err(|e| match e {
+            chujing_store::StoreError::Url(_) => AppError::Input(e.to_string()),
+            other => AppError::store(
+                &format!(
+                    "cannot open the ledger database {}",
+                    chujing_store::redact_url(url)
+                ),
+                other,
             ),
-            other,
-        ),
-    })
+        })
 }
 
 /// Where the ledger key came from, for the user to hear about a new one.

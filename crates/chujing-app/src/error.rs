@@ -101,6 +101,32 @@ impl AppError {
         }
     }
 
+    /// Why the database is unavailable (see [`chujing_store::StoreError::unavailable_reason`]), for an error
+    /// of kind [`ErrorKind::Unavailable`].
+    pub fn unavailable_reason(&self) -> Option<&'static str> {
+        match self {
+            AppError::Store { source, .. } => source
+                .downcast_ref::<chujing_store::StoreError>()
+                .and_then(chujing_store::StoreError::unavailable_reason),
+            _ => None,
+        }
+    }
+
+    /// The message with every cause under it, for logs: `context: cause: cause …`.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
+            next = cause.source();
+        }
+        out
+    }
+
     /// A store failure, with what was being done; a conflict stays a conflict.
     pub fn from_store(context: &str, e: chujing_store::StoreError) -> AppError {
         match e {

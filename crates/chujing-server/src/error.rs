@@ -17,6 +17,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong and what to do.
     pub message: String,
+    /// Seconds after which the same request may succeed (`Retry-After`): a limit reached, the database
+    /// unavailable.
+    pub retry_after: Option<u64>,
 }
 
 /// The body of an error response.
@@ -42,7 +45,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, sent with `Retry-After: seconds`.
+    pub fn retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// 400.
@@ -95,17 +105,22 @@ impl From<AppError> for ApiError {
             // `processor_facts_missing` names what to record before the answer can be given.
             ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()),
             ErrorKind::Unavailable => {
-                tracing::warn!(error = %e, "the database is unavailable");
+                tracing::warn!(error = %e.chain(), "the database is unavailable");
+                let reason = e.unavailable_reason().unwrap_or("it does not answer");
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     e.code(),
-                    "the service's database is unavailable for now; send the request again shortly (a batch \
-                     sent again with the same batch id is recorded once)",
+                    format!(
+                        "the service's database is unavailable for now ({reason}); nothing was changed by \
+                         this request: send it again shortly (a batch sent again with the same batch id is \
+                         recorded once)"
+                    ),
                 )
+                .retry_after(UNAVAILABLE_RETRY_SECONDS)
             }
             ErrorKind::Failure => {
                 // The cause is logged; the answer does not carry internals.
-                tracing::error!(error = %e, "request failed");
+                tracing::error!(error = %e.chain(), "request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -116,15 +131,25 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// How long a client is told to wait before sending a request again that the database could not serve.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after;
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.into(),
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

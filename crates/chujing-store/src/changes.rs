@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::Row;
 
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 
 tokio::task_local! {
     /// When the request being served arrived (see [`during_request`]).

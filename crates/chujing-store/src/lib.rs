@@ -55,6 +55,16 @@ pub enum StoreError {
          that disk and run the command again"
     )]
     DiskFull(String),
+    /// The operating system failed to read or write the database's files (an I/O error, a file that cannot
+    /// be opened). The write was refused whole.
+    #[error(
+        "the database's files could not be read or written ({0}): nothing of this write was recorded; check \
+         the disk and the files' permissions, then run the command again"
+    )]
+    Io(String),
+    /// Another writer held the database for longer than the store waits (30 s). Nothing was written.
+    #[error("the database is busy ({0}): nothing was written; run the command again")]
+    Busy(String),
     /// Migrating the schema failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -78,7 +88,11 @@ impl StoreError {
     /// succeed later.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Unreachable(_) | StoreError::ReadOnly(_) | StoreError::DiskFull(_) => true,
+            StoreError::Unreachable(_)
+            | StoreError::ReadOnly(_)
+            | StoreError::DiskFull(_)
+            | StoreError::Io(_)
+            | StoreError::Busy(_) => true,
             StoreError::Database(e) => match e {
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
                 // PostgreSQL: connection exceptions (class 08) and the server shutting down or starting.
@@ -92,9 +106,28 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// Why the database is unavailable, in a few words for an answer that cannot carry the database's own
+    /// message: `None` when it is not unavailable.
+    pub fn unavailable_reason(&self) -> Option<&'static str> {
+        match self {
+            StoreError::ReadOnly(_) => {
+                Some("it cannot be written: the file or its file system is read-only")
+            }
+            StoreError::DiskFull(_) => Some("the disk holding it is full"),
+            StoreError::Io(_) => Some("its files could not be read or written"),
+            StoreError::Busy(_) => Some("it is busy with other writes"),
+            StoreError::Unreachable(_) => Some("its server does not answer"),
+            e if e.is_unavailable() => Some("its server is restarting or out of connections"),
+            _ => None,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
-    /// Names the two failures a user can fix without reading the database's code: a read-only database and a
-    /// full disk (SQLite result codes 8 and 13 with their extended forms; PostgreSQL SQLSTATE 25006 and 53100).
+    /// Names the failures of the machine rather than of the request: a read-only database, a full disk, an
+    /// I/O error and a database busy for too long (SQLite result codes 8, 13, 10 and 14, 5 and 6 with their
+    /// extended forms; PostgreSQL SQLSTATE 25006, 53100 and class 58).
     fn from(e: sqlx::Error) -> StoreError {
         let named: Option<fn(String) -> StoreError> = match &e {
             sqlx::Error::Database(d) => {
@@ -104,12 +137,15 @@ impl From<sqlx::Error> for StoreError {
                     match code.parse::<i64>().map(|c| c & 0xff) {
                         Ok(8) => Some(StoreError::ReadOnly),
                         Ok(13) => Some(StoreError::DiskFull),
+                        Ok(10 | 14) => Some(StoreError::Io),
+                        Ok(5 | 6) => Some(StoreError::Busy),
                         _ => None,
                     }
                 } else {
                     match code.as_ref() {
                         "25006" => Some(StoreError::ReadOnly),
                         "53100" => Some(StoreError::DiskFull),
+                        c if c.starts_with("58") => Some(StoreError::Io),
                         _ => None,
                     }
                 }
@@ -146,8 +182,8 @@ pub struct Store {
 macro_rules! on_pool {
     ($self:expr, $pool:ident => $body:expr) => {
         match &$self.backend {
-            Backend::Sqlite($pool) => $body,
-            Backend::Postgres($pool) => $body,
+            crate::Backend::Sqlite($pool) => $body,
+            crate::Backend::Postgres($pool) => $body,
         }
     };
 }
@@ -165,6 +201,7 @@ pub(crate) use bump_changes;
 pub mod changes;
 mod migrations;
 pub mod records;
+mod tx;
 
 /// A count as the databases store it (signed 64-bit); a count that does not fit is refused, never clamped.
 fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {
@@ -215,6 +252,20 @@ async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), StoreError> {
     }
 }
 
+/// A new connection keeps the write-ahead log where the file has one; otherwise it journals into a rollback
+/// journal truncated after each commit (the rollback journal mode is a connection's, not the file's).
+async fn journal_as_found(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        sqlx::query("PRAGMA journal_mode = TRUNCATE")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Whether opening a SQLite ledger may create it. Commands that only read never do: an empty ledger made by
 /// a typo in a path would report zero individuals as if counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +276,22 @@ pub enum Create {
     Never,
 }
 
+/// How a SQLite database journals its writes (no effect on PostgreSQL). Either way with FULL sync: a write
+/// acknowledged survives a crash of the process or the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Journal {
+    /// The command line's: a write-ahead log where the file already keeps one (a service's database, which
+    /// a command must not switch while the service runs), else a rollback journal, which writes a large
+    /// batch's pages once where the log writes them twice — into the log, then at the checkpoint (2.6 times
+    /// the time for 50 MB of sets; docs/benchmarks.md).
+    AsFound,
+    /// The service's: a write-ahead log. Readers never wait for a writer, and a write that fails (a file
+    /// made unwritable, a full disk) leaves the database readable: with a rollback journal, a COMMIT that
+    /// failed after its journal was written leaves a hot journal that every reader must first roll back,
+    /// which it cannot while the file is unwritable.
+    WriteAhead,
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://…`) and migrates the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
@@ -233,19 +300,34 @@ impl Store {
 
     /// Connects to `url` and migrates the schema; a SQLite file is created only with [`Create::IfMissing`].
     pub async fn open(url: &str, create: Create) -> Result<Store, StoreError> {
+        Store::open_with(url, create, Journal::AsFound).await
+    }
+
+    /// [`Store::open`] with the journal `journal`.
+    pub async fn open_with(
+        url: &str,
+        create: Create,
+        journal: Journal,
+    ) -> Result<Store, StoreError> {
         let backend = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
+            let mut options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(create == Create::IfMissing)
-                // A rollback journal with FULL sync: an acknowledged batch survives a crash of the process or the
-                // machine, and a batch is written once (WAL would write its large blobs twice, into the log and
-                // again at the checkpoint).
-                .journal_mode(SqliteJournalMode::Truncate)
                 // Large pages: subject sets are big blobs, stored in far fewer overflow pages.
                 .page_size(65536)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30));
+            if journal == Journal::WriteAhead {
+                // A checkpoint every 64 pages (4 MiB, SQLite's default in bytes: its 1,000 pages assume
+                // 4 KiB ones), and the log cut back to 16 MiB after one: with 64 KiB pages the default
+                // would let the log grow to 64 MiB of small writes before copying them into the file.
+                options = options
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .pragma("wal_autocheckpoint", "64")
+                    .pragma("journal_size_limit", "16777216");
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .after_connect(|conn, _| Box::pin(async move { journal_as_found(conn).await }))
                 .connect_with(options)
                 .await?;
             migrate_sqlite(&pool).await?;
@@ -320,21 +402,9 @@ impl Store {
 
     /// Stores a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(key)
-            .bind(value)
-            .execute(&mut *tx)
-            .await?;
-            bump_changes!(tx);
-            tx.commit().await?;
-        });
-        self.watch.committed();
-        Ok(())
+        let mut w = self.write().await?;
+        w.set_setting(key, value).await?;
+        w.commit().await
     }
 
     /// How many parts a stored batch's sets were split into (0 when the batch is absent).
@@ -578,20 +648,15 @@ impl LedgerStore for Store {
     type Error = StoreError;
 
     async fn insert_batch(&self, batch: &StoredBatch) -> Result<Insert, StoreError> {
-        let rows = BatchRows::new(batch, self.part_hashes)?;
-        let inserted = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let inserted = insert_batch_in!(tx, &self.processor, rows);
-            if inserted == Insert::Inserted {
-                bump_changes!(tx);
-                tx.commit().await?;
-                self.watch.committed();
-                fail::fail_point!("store::insert-batch::after-commit");
-            } else {
-                tx.rollback().await?;
-            }
-            inserted
-        });
+        let mut w = self.write().await?;
+        let inserted = w
+            .insert_batch(&self.processor, batch, self.part_hashes)
+            .await?;
+        // A batch already present: the write is dropped, which rolls it back.
+        if inserted == Insert::Inserted {
+            w.commit().await?;
+            fail::fail_point!("store::insert-batch::after-commit");
+        }
         Ok(inserted)
     }
 
@@ -613,34 +678,10 @@ impl LedgerStore for Store {
         let Some(batch) = self.batch_meta(batch_id).await? else {
             return Ok(None);
         };
-        let json = serde_json::to_string(&batch).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO removals (seq, batch_id, batch, reason, removed_at, processor) \
-                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM removals",
-            )
-            .bind(batch_id)
-            .bind(&json)
-            .bind(reason)
-            .bind(removed_at)
-            .bind(&self.processor)
-            .execute(&mut *tx)
+        let mut w = self.write().await?;
+        w.remove_batch(&self.processor, &batch, reason, removed_at)
             .await?;
-            sqlx::query("DELETE FROM batch_parts WHERE processor = $2 AND batch_id = $1")
-                .bind(batch_id)
-                .bind(&self.processor)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM batches WHERE processor = $2 AND batch_id = $1")
-                .bind(batch_id)
-                .bind(&self.processor)
-                .execute(&mut *tx)
-                .await?;
-            bump_changes!(tx);
-            tx.commit().await?;
-        });
-        self.watch.committed();
+        w.commit().await?;
         Ok(Some(Removal {
             batch,
             reason: reason.to_string(),
@@ -709,23 +750,9 @@ impl LedgerStore for Store {
     }
 
     async fn set_flow(&self, flow: &FlowSettings) -> Result<(), StoreError> {
-        let json = serde_json::to_string(flow).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO flows (processor, id, settings) VALUES ($3, $1, $2) \
-                 ON CONFLICT (processor, id) DO UPDATE SET settings = excluded.settings",
-            )
-            .bind(&flow.id)
-            .bind(&json)
-            .bind(&self.processor)
-            .execute(&mut *tx)
-            .await?;
-            bump_changes!(tx);
-            tx.commit().await?;
-        });
-        self.watch.committed();
-        Ok(())
+        let mut w = self.write().await?;
+        w.set_flow(&self.processor, flow).await?;
+        w.commit().await
     }
 
     async fn processor(&self) -> Result<Option<ProcessorSettings>, StoreError> {

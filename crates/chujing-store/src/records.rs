@@ -9,7 +9,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,26 +147,30 @@ pub fn verify_chain(entries: &[AuditEntry], head: (i64, &str)) -> Result<i64, Ch
     Ok(count)
 }
 
-#[derive(Debug)]
-enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-/// Runs `$body` with `$tx` bound to the write's open transaction, whichever backend it is.
+/// Runs `$body` with `$tx` bound to the write's connection, whichever backend it is, as one statement of the
+/// write's transaction: a statement that fails (or is cut short) leaves the transaction unsound, and its
+/// connection is closed rather than reused (see [`crate::tx`]).
 macro_rules! on_tx {
-    ($self:expr, $tx:ident => $body:expr) => {
-        match &mut $self.tx {
-            Tx::Sqlite($tx) => $body,
-            Tx::Postgres($tx) => $body,
+    ($self:expr, $tx:ident => $body:expr) => {{
+        let conn = $self.tx.statement()?;
+        let result: Result<_, StoreError> = async {
+            Ok(match conn {
+                crate::tx::Conn::Sqlite($tx) => $body,
+                crate::tx::Conn::Postgres($tx) => $body,
+            })
         }
-    };
+        .await;
+        if result.is_ok() {
+            $self.tx.succeeded();
+        }
+        result?
+    }};
 }
 
 /// One serialised write: records, counters, blobs and audit entries, committed together or not at all.
 #[derive(Debug)]
 pub struct Write {
-    tx: Tx,
+    tx: crate::tx::Tx,
     watch: std::sync::Arc<crate::changes::Watch>,
 }
 
@@ -192,16 +196,12 @@ const SELECT_RECORD: &str =
 impl Store {
     /// Starts a write: every other write, in any process, waits until this one commits or is dropped.
     pub async fn write(&self) -> Result<Write, StoreError> {
-        let tx = match &self.backend {
-            Backend::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
-        };
         let mut w = Write {
-            tx,
+            tx: crate::tx::Tx::begin(&self.backend).await?,
             watch: std::sync::Arc::clone(&self.watch),
         };
-        // A write first: SQLite takes its write lock now (a read first could not upgrade later without a
-        // deadlock), PostgreSQL locks the head row until commit. It is the change number's step.
+        // A write first: PostgreSQL locks the head row until commit (SQLite holds its write lock since BEGIN
+        // IMMEDIATE). It is the change number's step.
         on_tx!(w, tx => { crate::bump_changes!(&mut **tx); });
         Ok(w)
     }
@@ -423,13 +423,59 @@ impl Write {
         processor: &str,
         p: &chujing_ledger::ProcessorSettings,
     ) -> Result<(), StoreError> {
-        let key = crate::processor_key(processor);
         let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.set_setting(&crate::processor_key(processor), &json)
+            .await
+    }
+
+    /// Stores a setting with this write.
+    pub async fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         on_tx!(self, tx => sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(&key).bind(&json)
+            .bind(key).bind(value)
             .execute(&mut **tx).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Stores the settings of a flow of processor `processor` with this write.
+    pub async fn set_flow(
+        &mut self,
+        processor: &str,
+        flow: &chujing_ledger::FlowSettings,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(flow).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        on_tx!(self, tx => sqlx::query(
+            "INSERT INTO flows (processor, id, settings) VALUES ($3, $1, $2) \
+             ON CONFLICT (processor, id) DO UPDATE SET settings = excluded.settings")
+            .bind(&flow.id).bind(&json).bind(processor)
+            .execute(&mut **tx).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Takes batch `meta` of processor `processor` out of the ledger with this write, recording why and when
+    /// in the removals (a count never shrinks without a trace).
+    pub async fn remove_batch(
+        &mut self,
+        processor: &str,
+        meta: &chujing_ledger::BatchMeta,
+        reason: &str,
+        removed_at: &str,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(meta).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        on_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO removals (seq, batch_id, batch, reason, removed_at, processor) \
+                 SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5 FROM removals")
+                .bind(&meta.batch_id).bind(&json).bind(reason).bind(removed_at).bind(processor)
+                .execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM batch_parts WHERE processor = $2 AND batch_id = $1")
+                .bind(&meta.batch_id).bind(processor)
+                .execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM batches WHERE processor = $2 AND batch_id = $1")
+                .bind(&meta.batch_id).bind(processor)
+                .execute(&mut **tx).await?;
+        });
         Ok(())
     }
 
@@ -456,12 +502,10 @@ impl Write {
         Ok(now - 1)
     }
 
-    /// Commits everything written.
+    /// Commits everything written. `Ok` only once the database has made it durable; after an error nothing
+    /// of the write is to be taken as recorded (its connection is closed, which ends the transaction).
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-        }
+        self.tx.commit().await?;
         self.watch.committed();
         Ok(())
     }

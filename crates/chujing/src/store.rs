@@ -17,6 +17,11 @@ pub async fn connect(url: &str) -> Result<Store> {
     Ok(db::connect(url).await?)
 }
 
+/// Connects to `url` for the service (`serve`, `demo`): as [`connect`], with SQLite's write-ahead log.
+pub async fn connect_service(url: &str) -> Result<Store> {
+    Ok(db::connect_service(url).await?)
+}
+
 /// Connects to the existing ledger at `url`: for commands that only read (never creates one).
 pub async fn open_existing(url: &str) -> Result<Store> {
     Ok(db::open_existing(url).await?)

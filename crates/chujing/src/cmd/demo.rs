@@ -79,7 +79,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         .build()?;
     rt.block_on(async {
         let url = layout.url();
-        let store = store::connect(&url).await?;
+        let store = store::connect_service(&url).await?;
         let key = secret::for_database(&url, None)?;
         let ledger_key = store::ledger_key(&url)?;
         let state =

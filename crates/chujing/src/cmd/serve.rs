@@ -198,7 +198,7 @@ pub fn run_serve(db: &str, rules: Option<&std::path::Path>, args: ServeArgs) -> 
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = store::connect(db)
+        let store = store::connect_service(db)
             .await?
             .with_staleness(std::time::Duration::from_millis(args.staleness_ms));
         let key = secret::for_database(db, std::env::var("CHUJING_MASTER_KEY").ok().as_deref())?;

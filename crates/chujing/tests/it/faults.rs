@@ -629,3 +629,176 @@ fn postgres_restarted_under_load_gives_errors_not_wrong_answers_and_the_service_
         gate_errors.load(Ordering::SeqCst)
     );
 }
+
+/// `chattr +i` on files (immutable: no process may write them, root's included) until dropped; `None` (the
+/// test skipped) where this process may not set the attribute (it needs root and CAP_LINUX_IMMUTABLE).
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    fn new(test: &str, paths: &[std::path::PathBuf]) -> Option<Immutable> {
+        let mut made = Immutable(Vec::new());
+        for path in paths {
+            if let Err(why) = chattr("+i", path) {
+                chujing_testkit::skip(test, &format!("cannot make the database immutable: {why}"));
+                return None;
+            }
+            made.0.push(path.clone());
+        }
+        Some(made)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = chattr("-i", path);
+        }
+    }
+}
+
+fn chattr(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    let out = std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .output()
+        .map_err(|e| format!("chattr: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "chattr {flag}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// The reads a processor makes beside its writes: the overview and the gate's check. Each must answer 200
+/// whatever happens to writes (never a 500).
+fn reads_answer(port: u16, token: &str) -> Vec<(u16, String)> {
+    vec![
+        api(port, "GET", "/api/v1/overview", token, ""),
+        api(
+            port,
+            "POST",
+            "/api/v1/transfers/check",
+            token,
+            r#"{"flow": "hr", "individuals": 0}"#,
+        ),
+    ]
+}
+
+/// A write fault lived through by a real `serve` with six writers: writes before it, writes while `fault`
+/// holds (refused, never acknowledged), writes after it is undone (the service recovers by itself), then
+/// SIGKILL. Every batch answered 201 is seen by a separate reader before the kill and is in the database
+/// after it; every batch has its audit entry; the chain verifies; reads answered 200 throughout.
+fn writes_through_a_fault<F>(
+    test: &str,
+    dir: &std::path::Path,
+    fault: impl FnOnce(&std::path::Path) -> Option<F>,
+) {
+    let path = dir.join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    let (env, token, org) = service_with_a_processor(&db);
+    let server = Server::serve(&pairs(&env));
+    declare_the_flow(server.port, &token);
+
+    let (seen, writers) = burst(server.port, &token, 6, false);
+    wait_until("10 batches are acknowledged", || seen.acked() >= 10);
+    let Some(fault) = fault(&path) else {
+        seen.stop.store(true, Ordering::SeqCst);
+        writers.into_iter().for_each(|w| w.join().unwrap());
+        return;
+    };
+    let refused = || {
+        seen.statuses
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| **s >= 500)
+            .count()
+    };
+    wait_until("writes are refused while the fault holds", || {
+        refused() >= 12
+    });
+    for (status, body) in reads_answer(server.port, &token) {
+        assert_eq!(status, 200, "{test}: a read while writes fail: {body}");
+    }
+    drop(fault);
+    let after = seen.acked();
+    wait_until("the service acknowledges 30 more batches by itself", || {
+        seen.acked() >= after + 30
+    });
+    seen.stop.store(true, Ordering::SeqCst);
+    writers.into_iter().for_each(|w| w.join().unwrap());
+    let acknowledged = seen.acknowledged.lock().unwrap().clone();
+
+    // A separate reader, before the kill: an acknowledged batch is committed, not held in an open transaction.
+    let visible = batches_match_their_audit_entries(|sql| sqlite_column(&path, sql), &org);
+    let unseen: Vec<&String> = acknowledged.difference(&visible).collect();
+    assert!(
+        unseen.is_empty(),
+        "{test}: acknowledged but not committed: {unseen:?}"
+    );
+    for (status, body) in reads_answer(server.port, &token) {
+        assert_eq!(status, 200, "{test}: a read after the fault: {body}");
+    }
+    server.kill9();
+
+    integrity_ok(&path);
+    let recorded = batches_match_their_audit_entries(|sql| sqlite_column(&path, sql), &org);
+    let lost: Vec<&String> = acknowledged.difference(&recorded).collect();
+    assert!(lost.is_empty(), "{test}: acknowledged but lost: {lost:?}");
+    audit_verifies(&env);
+    let statuses = seen.statuses.lock().unwrap().clone();
+    assert!(
+        statuses.iter().all(|s| matches!(s, 201 | 409 | 503)),
+        "{test}: every write answered 201, 409 (send again) or 503 (unavailable), never a 500: {statuses:?}"
+    );
+    let server = Server::serve(&pairs(&env));
+    assert_eq!(
+        individuals_before(server.port, &token),
+        Some(PER_BATCH * recorded.len() as u64),
+        "{test}: the restarted service counts what the database holds"
+    );
+}
+
+#[test]
+fn serve_whose_database_was_briefly_unwritable_acknowledges_only_committed_batches_and_recovers_by_itself()
+ {
+    let test = "serve_whose_database_was_briefly_unwritable_acknowledges_only_committed_batches_and_recovers_by_itself";
+    let tmp = tempfile::tempdir().unwrap();
+    // The database file and its write-ahead log: the service's commits go to the log, so that the file alone
+    // unwritable would refuse nothing until a checkpoint (which waits for it to be writable again).
+    writes_through_a_fault(test, tmp.path(), |db| {
+        let log = db.with_extension("db-wal");
+        assert!(log.exists(), "the service keeps a write-ahead log");
+        Immutable::new(test, &[db.to_path_buf(), log])
+    });
+}
+
+#[test]
+fn serve_on_a_full_disk_acknowledges_only_committed_batches_and_recovers_once_space_is_freed() {
+    let test =
+        "serve_on_a_full_disk_acknowledges_only_committed_batches_and_recovers_once_space_is_freed";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    std::fs::create_dir(&dir).unwrap();
+    let Some(_disk) = Mount::new(test, &dir, &["-t", "tmpfs", "-o", "size=32m", "tmpfs"]) else {
+        return;
+    };
+    /// A file filling the disk to the last byte, removed when dropped.
+    struct Filler(std::path::PathBuf);
+    impl Drop for Filler {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    writes_through_a_fault(test, &dir, |db| {
+        use std::io::Write;
+        let filler = db.with_file_name("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0_u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        Some(Filler(filler))
+    });
+}
