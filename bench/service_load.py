@@ -161,7 +161,7 @@ def main():
         answer = call(port, "POST", "/api/v1/transfers/check", processor, {"flow": "crm", "individuals": 1000})
         assert answer["decision"] == "allow" and answer["window"]["individuals_before"] == 100000, answer
         found = call(port, "GET", "/api/v1/registry?q=PIC-2026-00500")
-        assert len(found) == 10, len(found)
+        assert len(found["items"]) == 10 and found["total"] == 10, found
         check = lua(os.path.join(work, "check.lua"), "POST",
                     {"Content-Type": "application/json", "Authorization": f"Bearer {processor}"},
                     '{"flow": "crm", "individuals": 1000}')

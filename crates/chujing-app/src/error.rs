@@ -131,6 +131,7 @@ impl AppError {
     pub fn from_store(context: &str, e: chujing_store::StoreError) -> AppError {
         match e {
             chujing_store::StoreError::Conflict(m) => AppError::Conflict(m),
+            chujing_store::StoreError::Page(m) => AppError::Input(m),
             e => AppError::store(context, e),
         }
     }

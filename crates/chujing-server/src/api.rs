@@ -25,6 +25,8 @@ use crate::authz::actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::limiter::Limited;
 use crate::ops::{self, AuditVerification, PlatformReportView};
+use crate::paging::{PageOf, PageQuery, Paged};
+use chujing_app::certify::AuditRecord;
 
 /// The API's routes, with their OpenAPI descriptions.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -46,6 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(platform_report_made))
         .routes(routes!(order_issue, orders_list))
         .routes(routes!(audit_verify))
+        .routes(routes!(audit_list))
         .routes(routes!(
             crate::ledger::processor_put,
             crate::ledger::processor_get
@@ -54,7 +57,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::ledger::flows_list))
         .routes(routes!(crate::ledger::transfer_check))
         .routes(routes!(crate::ledger::overview))
-        .routes(routes!(crate::ledger::transfer_record))
+        .routes(routes!(
+            crate::ledger::transfer_record,
+            crate::ledger::transfers_list
+        ))
         .routes(routes!(crate::ledger::scan_add, crate::ledger::scans_list))
         .routes(routes!(crate::contracts::contract_check))
         .routes(routes!(crate::ledger::cases_list))
@@ -112,17 +118,18 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiRes
 /// A registry search.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RegistryQuery {
-    /// Certificate number or holder name (part of it); empty lists all (at most 100).
+    /// Certificate number or holder name (part of it); empty lists all, page by page.
     #[serde(default)]
     pub q: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/registry", params(RegistryQuery), tag = "public",
-    responses((status = 200, body = Vec<RegistryEntry>)))]
+#[utoipa::path(get, path = "/api/v1/registry", params(RegistryQuery, PageQuery), tag = "public",
+    responses((status = 200, body = PageOf<RegistryEntry>), (status = 400, body = ErrorBody)))]
 async fn registry(
     State(s): State<AppState>,
     Query(q): Query<RegistryQuery>,
-) -> ApiResult<Json<Vec<RegistryEntry>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<RegistryEntry>>> {
     if q.q.chars().count() > 200 {
         return Err(ApiError::bad_request(
             "the query has at most 200 characters",
@@ -130,7 +137,9 @@ async fn registry(
     }
     let now = s.clock.now();
     Ok(Json(
-        certificates::registry(&s.store, &s.views, &q.q, now.today).await?,
+        certificates::registry(&s.store, &s.views, &q.q, now.today, &page)
+            .await?
+            .into(),
     ))
 }
 
@@ -162,11 +171,15 @@ async fn report_status(
     Ok(Json(public::status(&s.store, &receipt).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/reports", tag = "regulator",
-    responses((status = 200, body = Vec<Report>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn reports_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Report>>> {
+#[utoipa::path(get, path = "/api/v1/reports", tag = "regulator", params(PageQuery),
+    responses((status = 200, body = PageOf<Report>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn reports_list(
+    State(s): State<AppState>,
+    who: Principal,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Report>>> {
     let a = actor(&who)?;
-    Ok(Json(public::list(&s.store, a).await?))
+    Ok(Json(public::page(&s.store, a, &page).await?.into()))
 }
 
 /// A login.
@@ -270,9 +283,12 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", responses((status = 200, body = Vec<Org>)))]
-async fn orgs_list(State(s): State<AppState>) -> ApiResult<Json<Vec<Org>>> {
-    Ok(Json(accounts::orgs(&s.store, None).await?))
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageQuery),
+    responses((status = 200, body = PageOf<Org>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn orgs_list(State(s): State<AppState>, Paged(page): Paged) -> ApiResult<Json<PageOf<Org>>> {
+    Ok(Json(
+        accounts::org_page(&s.store, None, &page).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications", request_body = NewApplication, tag = "applications",
@@ -290,13 +306,15 @@ async fn application_create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", responses((status = 200, body = Vec<Application>)))]
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", params(PageQuery),
+    responses((status = 200, body = PageOf<Application>), (status = 400, body = ErrorBody)))]
 async fn applications_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<Application>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Application>>> {
     let a = actor(&who)?;
-    Ok(Json(applications::list(&s.store, a).await?))
+    Ok(Json(applications::page(&s.store, a, &page).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
@@ -379,14 +397,17 @@ async fn application_action(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", responses((status = 200, body = Vec<CertificateRecord>)))]
+#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", params(PageQuery),
+    responses((status = 200, body = PageOf<CertificateRecord>), (status = 400, body = ErrorBody)))]
 async fn certificates_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<CertificateRecord>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<CertificateRecord>>> {
     let a = actor(&who)?;
+    let today = s.clock.now().today;
     Ok(Json(
-        certificates::list(&s.store, a, s.clock.now().today).await?,
+        certificates::page(&s.store, a, today, &page).await?.into(),
     ))
 }
 
@@ -444,22 +465,25 @@ pub struct ExportQuery {
     pub overdue: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/platform-reports", tag = "certificates", params(ExportQuery),
-    responses((status = 200, body = Vec<PlatformReportView>, description = "JSON, or CSV with format=csv"),
+#[utoipa::path(get, path = "/api/v1/platform-reports", tag = "certificates", params(ExportQuery, PageQuery),
+    responses((status = 200, body = PageOf<PlatformReportView>,
+        description = "JSON, a page at a time; or with format=csv every report (the whole list, for export)"),
         (status = 400, body = ErrorBody)))]
 async fn platform_reports_list(
     State(s): State<AppState>,
     who: Principal,
     Query(q): Query<ExportQuery>,
+    Paged(page): Paged,
 ) -> ApiResult<Response> {
     let a = actor(&who)?;
-    let views: Vec<PlatformReportView> = ops::platform_reports(&s, a)
-        .await?
-        .into_iter()
-        .filter(|v| !q.overdue.unwrap_or(false) || v.overdue)
-        .collect();
+    let numbered = ops::platform_reports(&s, a, q.overdue.unwrap_or(false)).await?;
     match q.format.as_deref() {
-        None | Some("json") => Ok(Json(views).into_response()),
+        None | Some("json") => {
+            let listed = page
+                .page_of(&numbered)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            Ok(Json(PageOf::from(listed)).into_response())
+        }
         Some("csv") => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -468,7 +492,7 @@ async fn platform_reports_list(
                     "attachment; filename=\"platform-reports.csv\"",
                 ),
             ],
-            platform_reports_csv(&views),
+            platform_reports_csv(numbered.into_iter().map(|(_, v)| v)),
         )
             .into_response()),
         Some(other) => Err(ApiError::bad_request(format!(
@@ -478,7 +502,7 @@ async fn platform_reports_list(
 }
 
 /// The platform reports as CSV (RFC 4180: fields with a comma, quote or line break are quoted).
-fn platform_reports_csv(views: &[PlatformReportView]) -> String {
+fn platform_reports_csv(views: impl Iterator<Item = PlatformReportView>) -> String {
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -533,10 +557,28 @@ async fn order_issue(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/orders", tag = "regulator", responses((status = 200, body = Vec<Order>)))]
-async fn orders_list(State(s): State<AppState>, who: Principal) -> ApiResult<Json<Vec<Order>>> {
+#[utoipa::path(get, path = "/api/v1/orders", tag = "regulator", params(PageQuery),
+    responses((status = 200, body = PageOf<Order>), (status = 400, body = ErrorBody)))]
+async fn orders_list(
+    State(s): State<AppState>,
+    who: Principal,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Order>>> {
     let a = actor(&who)?;
-    Ok(Json(orders::list(&s.store, a).await?))
+    Ok(Json(orders::page(&s.store, a, &page).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "regulator", params(PageQuery),
+    responses((status = 200, body = PageOf<AuditRecord>), (status = 400, body = ErrorBody)))]
+async fn audit_list(
+    State(s): State<AppState>,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<AuditRecord>>> {
+    Ok(Json(
+        chujing_app::certify::audit_page(&s.store, &page)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "regulator", responses((status = 200, body = AuditVerification)))]

@@ -10,7 +10,7 @@ use chujing_app::certify::cases::{self, ScopeCase};
 use chujing_app::certify::flows::{self, FlowInput, FlowRecord};
 use chujing_app::certify::processor::{self, ProcessorInput, ProcessorRecord};
 use chujing_app::certify::transfers::{
-    self, GateAnswer, NewTransfer, Overview, Recorded, TransferCheck,
+    self, GateAnswer, NewTransfer, Overview, OverviewBatch, Recorded, TransferCheck,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -20,6 +20,7 @@ use crate::api::json_body;
 use crate::auth::Principal;
 use crate::authz::actor;
 use crate::error::{ApiResult, ErrorBody};
+use crate::paging::{PageOf, PageQuery, Paged};
 
 #[utoipa::path(put, path = "/api/v1/flows/{id}", tag = "ledger", request_body = FlowInput,
     params(("id" = String, Path, description = "the flow id, unique within the processor")),
@@ -62,13 +63,15 @@ pub(crate) async fn processor_get(
     Ok(Json(processor::get(&s.store, a).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/flows", tag = "ledger", responses((status = 200, body = Vec<FlowRecord>)))]
+#[utoipa::path(get, path = "/api/v1/flows", tag = "ledger", params(PageQuery),
+    responses((status = 200, body = PageOf<FlowRecord>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn flows_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<FlowRecord>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<FlowRecord>>> {
     let a = actor(&who)?;
-    Ok(Json(flows::visible(&s.store, a).await?))
+    Ok(Json(flows::page(&s.store, a, &page).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/transfers/check", tag = "ledger", request_body = TransferCheck,
@@ -126,13 +129,15 @@ pub(crate) async fn transfer_record(
     Ok((code, Json(r)))
 }
 
-#[utoipa::path(get, path = "/api/v1/scope-cases", tag = "certificates", responses((status = 200, body = Vec<ScopeCase>)))]
+#[utoipa::path(get, path = "/api/v1/scope-cases", tag = "certificates", params(PageQuery),
+    responses((status = 200, body = PageOf<ScopeCase>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn cases_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<ScopeCase>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<ScopeCase>>> {
     let a = actor(&who)?;
-    Ok(Json(cases::list(&s.store, a).await?))
+    Ok(Json(cases::page(&s.store, a, &page).await?.into()))
 }
 
 /// How a case was decided.
@@ -184,14 +189,30 @@ pub(crate) async fn scan_add(
     Ok((StatusCode::CREATED, Json(scan)))
 }
 
-#[utoipa::path(get, path = "/api/v1/scans", tag = "ledger",
-    responses((status = 200, body = Vec<chujing_app::certify::scans::Scan>)))]
+#[utoipa::path(get, path = "/api/v1/scans", tag = "ledger", params(PageQuery),
+    responses((status = 200, body = PageOf<chujing_app::certify::scans::Scan>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn scans_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<chujing_app::certify::scans::Scan>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<chujing_app::certify::scans::Scan>>> {
     let a = actor(&who)?;
     Ok(Json(
-        chujing_app::certify::scans::recent(&s.store, a).await?,
+        chujing_app::certify::scans::page(&s.store, a, &page)
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/transfers", tag = "ledger", params(PageQuery),
+    responses((status = 200, body = PageOf<OverviewBatch>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn transfers_list(
+    State(s): State<AppState>,
+    who: Principal,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<OverviewBatch>>> {
+    let a = actor(&who)?;
+    Ok(Json(
+        transfers::batch_page(&s.store, a, &page).await?.into(),
     ))
 }

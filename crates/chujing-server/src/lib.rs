@@ -22,6 +22,7 @@ pub mod limiter;
 pub mod metrics;
 pub mod ops;
 pub mod oversight;
+pub mod paging;
 pub mod state;
 pub mod web;
 

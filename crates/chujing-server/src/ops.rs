@@ -93,7 +93,7 @@ pub async fn step_certificate(
 }
 
 /// A platform report with whether it is overdue today.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlatformReportView {
     /// The report.
     #[serde(flatten)]
@@ -102,17 +102,25 @@ pub struct PlatformReportView {
     pub overdue: bool,
 }
 
-/// The platform reports the caller may list (a body its own, a regulator all), each with whether it is
-/// overdue today.
-pub async fn platform_reports(s: &AppState, a: &Actor) -> ApiResult<Vec<PlatformReportView>> {
+/// The platform reports the caller may list (a body its own, a regulator all), newest first, each with
+/// whether it is overdue today: all of them, or only the overdue ones; each with its record number.
+pub async fn platform_reports(
+    s: &AppState,
+    a: &Actor,
+    only_overdue: bool,
+) -> ApiResult<Vec<(i64, PlatformReportView)>> {
     let today = s.clock.now().today;
     let list = certificates::platform_reports(&s.store, a).await?;
     Ok(list
         .into_iter()
-        .map(|r| PlatformReportView {
-            overdue: r.overdue(today),
-            report: r,
+        .map(|(n, r)| {
+            let view = PlatformReportView {
+                overdue: r.overdue(today),
+                report: r,
+            };
+            (n, view)
         })
+        .filter(|(_, v)| !only_overdue || v.overdue)
         .collect())
 }
 

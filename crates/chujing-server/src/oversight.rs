@@ -15,6 +15,7 @@ use crate::api::json_body;
 use crate::auth::Principal;
 use crate::authz::actor;
 use crate::error::{ApiResult, ErrorBody};
+use crate::paging::{PageOf, PageQuery, Paged};
 
 #[utoipa::path(post, path = "/api/v1/filings", tag = "regulator", request_body = NewFiling,
     responses((status = 201, body = Filing), (status = 400, body = ErrorBody)))]
@@ -29,13 +30,15 @@ pub(crate) async fn filing_create(
     Ok((StatusCode::CREATED, Json(f)))
 }
 
-#[utoipa::path(get, path = "/api/v1/filings", tag = "regulator", responses((status = 200, body = Vec<Filing>)))]
+#[utoipa::path(get, path = "/api/v1/filings", tag = "regulator", params(PageQuery),
+    responses((status = 200, body = PageOf<Filing>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn filings_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<Filing>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Filing>>> {
     let a = actor(&who)?;
-    Ok(Json(filings::list(&s.store, a).await?))
+    Ok(Json(filings::page(&s.store, a, &page).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "regulator", params(("id" = String, Path)),
@@ -115,13 +118,16 @@ pub(crate) async fn supervision_audit(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/supervision", tag = "certificates", responses((status = 200, body = Vec<Supervision>)))]
+#[utoipa::path(get, path = "/api/v1/supervision", tag = "certificates", params(PageQuery),
+    responses((status = 200, body = PageOf<Supervision>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn supervision_list(
     State(s): State<AppState>,
     who: Principal,
-) -> ApiResult<Json<Vec<Supervision>>> {
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Supervision>>> {
     let a = actor(&who)?;
+    let today = s.clock.now().today;
     Ok(Json(
-        supervision::list(&s.store, a, s.clock.now().today).await?,
+        supervision::page(&s.store, a, today, &page).await?.into(),
     ))
 }

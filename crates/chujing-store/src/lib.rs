@@ -80,6 +80,9 @@ pub enum StoreError {
     /// A write based on a stale read, or a record that already exists.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A page asked for with a cursor no page gave, or a limit out of range.
+    #[error("{0}")]
+    Page(String),
 }
 
 impl StoreError {
@@ -200,6 +203,7 @@ pub(crate) use bump_changes;
 
 pub mod changes;
 mod migrations;
+pub mod page;
 pub mod records;
 mod tx;
 
@@ -569,10 +573,11 @@ macro_rules! select_meta {
         )
     };
 }
+pub(crate) use select_meta;
 
 macro_rules! meta_from_row {
     ($r:expr) => {
-        parse_meta(
+        $crate::parse_meta(
             $r.try_get("batch_id")?,
             $r.try_get("flow_id")?,
             $r.try_get("date")?,
@@ -587,6 +592,7 @@ macro_rules! meta_from_row {
         )
     };
 }
+pub(crate) use meta_from_row;
 
 impl Store {
     /// What is known of this processor's batches exported from `from` to `to`, in day order, without their
@@ -606,6 +612,37 @@ impl Store {
                 .await?;
             rows.iter().map(|r| meta_from_row!(r)).collect::<Result<Vec<_>, StoreError>>()?
         }))
+    }
+
+    /// A page of this processor's batches, newest first (by date, then id), without their subjects.
+    pub async fn batch_page(
+        &self,
+        req: &page::PageRequest,
+    ) -> Result<page::Page<BatchMeta>, StoreError> {
+        let after = req.after_batch()?;
+        let (date, id) = after.unwrap_or(("9999-12-31", ""));
+        let first = after.is_none();
+        on_pool!(self, pool => {
+            let rows = sqlx::query(select_meta!(
+                "WHERE processor = $1 AND ($4 OR date < $2 OR (date = $2 AND batch_id < $3)) \
+                 ORDER BY date DESC, batch_id DESC LIMIT $5"))
+                .bind(&self.processor)
+                .bind(date)
+                .bind(id)
+                .bind(first)
+                .bind(i64::from(req.limit()) + 1)
+                .fetch_all(pool)
+                .await?;
+            let metas = rows.iter().map(|r| meta_from_row!(r)).collect::<Result<Vec<_>, StoreError>>()?;
+            let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM batches WHERE processor = $1")
+                .bind(&self.processor)
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            Ok(req.page(metas, to_u64(total, "batch count")?, |m: &BatchMeta| {
+                page::Key::Batch(m.date.to_string(), m.batch_id.clone())
+            }))
+        })
     }
 
     /// One batch with its subjects, read from its parts and checked against what the batch records.

@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::page::{Key, Page, PageRequest};
 use crate::{Store, StoreError};
 
 /// A stored record.
@@ -32,6 +33,9 @@ pub struct Record {
     pub version: i64,
     /// When it last changed (RFC 3339).
     pub updated_at: String,
+    /// Its place among the records: assigned when it is inserted (whatever it is set to before), one more
+    /// than the record inserted before it, and kept when it changes. Lists are newest first by it.
+    pub seq: i64,
 }
 
 /// Which records of a kind to list.
@@ -47,8 +51,8 @@ pub struct Filter<'a> {
     pub state: Option<&'a str>,
     /// Whose search text contains this (lower-cased by the caller).
     pub search: Option<&'a str>,
-    /// At most this many (default 1,000).
-    pub limit: Option<i64>,
+    /// In one of these states.
+    pub states: Option<&'a [&'a str]>,
 }
 
 /// One entry of the audit log.
@@ -186,12 +190,52 @@ macro_rules! record_from_row {
             body: $r.try_get("body")?,
             version: $r.try_get("version")?,
             updated_at: $r.try_get("updated_at")?,
+            seq: $r.try_get("seq")?,
+        }
+    };
+}
+
+macro_rules! audit_entry {
+    ($r:expr) => {
+        AuditEntry {
+            seq: $r.try_get("seq")?,
+            at: $r.try_get("at")?,
+            actor: $r.try_get("actor")?,
+            action: $r.try_get("action")?,
+            subject: $r.try_get("subject")?,
+            content: $r.try_get("content")?,
+            prev: $r.try_get("prev")?,
+            hash: $r.try_get("hash")?,
         }
     };
 }
 
 const SELECT_RECORD: &str =
-    "SELECT kind, id, org, party, state, search, body, version, updated_at FROM records";
+    "SELECT kind, id, org, party, state, search, body, version, updated_at, seq FROM records";
+
+/// The conditions of a [`Filter`], on parameters `$2` to `$7` (`$1` is the kind); an absent one compares a
+/// NULL and passes. A set of states is bound as `,a,b,` and matched by the record's `,state,` in it.
+const FILTERED: &str = "WHERE kind = $1 AND ($2 IS NULL OR org = $2) AND ($3 IS NULL OR party = $3) \
+     AND ($4 IS NULL OR org = $4 OR party = $4) AND ($5 IS NULL OR state = $5) \
+     AND ($6 IS NULL OR search LIKE $6) AND ($7 IS NULL OR $7 LIKE '%,' || state || ',%')";
+
+/// Binds a filter's `$1` to `$7` to a query.
+macro_rules! bind_filter {
+    ($query:expr, $kind:expr, $f:expr) => {{
+        let f = $f;
+        let like = f.search.map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+        // States hold neither commas nor LIKE's wildcards (snake_case names).
+        let states = f.states.map(|s| format!(",{},", s.join(",")));
+        $query
+            .bind($kind)
+            .bind(f.org)
+            .bind(f.party)
+            .bind(f.org_or_party)
+            .bind(f.state)
+            .bind(like)
+            .bind(states)
+    }};
+}
 
 impl Store {
     /// Starts a write: every other write, in any process, waits until this one commits or is dropped.
@@ -221,24 +265,13 @@ impl Store {
         }))
     }
 
-    /// The records of `kind` that pass `f`, oldest change first.
+    /// Every record of `kind` that passes `f`, oldest first: for the use cases that must see all of them (a
+    /// processor's certificates at the gate, the registry). Lists shown to people are read by
+    /// [`Store::records_page`].
     pub async fn records(&self, kind: &str, f: &Filter<'_>) -> Result<Vec<Record>, StoreError> {
-        // Every condition is bound; an absent one compares a NULL and passes.
-        let sql = format!(
-            "{SELECT_RECORD} WHERE kind = $1 AND ($2 IS NULL OR org = $2) AND ($3 IS NULL OR party = $3) \
-             AND ($4 IS NULL OR org = $4 OR party = $4) AND ($5 IS NULL OR state = $5) \
-             AND ($6 IS NULL OR search LIKE $6) ORDER BY updated_at, id LIMIT $7"
-        );
-        let like = f.search.map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+        let sql = format!("{SELECT_RECORD} {FILTERED} ORDER BY seq");
         Ok(on_pool!(self, pool => {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(kind)
-                .bind(f.org)
-                .bind(f.party)
-                .bind(f.org_or_party)
-                .bind(f.state)
-                .bind(like)
-                .bind(f.limit.unwrap_or(1000))
+            let rows = bind_filter!(sqlx::query(sqlx::AssertSqlSafe(sql)), kind, f)
                 .fetch_all(pool)
                 .await?;
             let mut out = Vec::with_capacity(rows.len());
@@ -247,6 +280,34 @@ impl Store {
             }
             out
         }))
+    }
+
+    /// A page of the records of `kind` that pass `f`, newest first, with how many pass.
+    pub async fn records_page(
+        &self,
+        kind: &str,
+        f: &Filter<'_>,
+        req: &PageRequest,
+    ) -> Result<Page<Record>, StoreError> {
+        let sql = format!("{SELECT_RECORD} {FILTERED} AND seq < $8 ORDER BY seq DESC LIMIT $9");
+        let count = format!("SELECT COUNT(*) AS n FROM records {FILTERED}");
+        let after = req.after_seq()?;
+        on_pool!(self, pool => {
+            let rows = bind_filter!(sqlx::query(sqlx::AssertSqlSafe(sql)), kind, f)
+                .bind(after)
+                .bind(i64::from(req.limit()) + 1)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(record_from_row!(r));
+            }
+            let total: i64 = bind_filter!(sqlx::query(sqlx::AssertSqlSafe(count)), kind, f)
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            Ok(req.page(out, crate::to_u64(total, "record count")?, |r: &Record| Key::Seq(r.seq)))
+        })
     }
 
     /// A stored blob.
@@ -270,20 +331,34 @@ impl Store {
                 .await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in rows {
-                out.push(AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    subject: r.try_get("subject")?,
-                    content: r.try_get("content")?,
-                    prev: r.try_get("prev")?,
-                    hash: r.try_get("hash")?,
-                });
+                out.push(audit_entry!(r));
             }
             let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
             (out, (head.try_get("seq")?, head.try_get("hash")?))
         }))
+    }
+
+    /// A page of the audit log, newest entry first, with how many entries it holds.
+    pub async fn audit_page(&self, req: &PageRequest) -> Result<Page<AuditEntry>, StoreError> {
+        let after = req.after_seq()?;
+        on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, subject, content, prev, hash FROM audit_log \
+                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2")
+                .bind(after)
+                .bind(i64::from(req.limit()) + 1)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(audit_entry!(r));
+            }
+            let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            Ok(req.page(out, crate::to_u64(total, "audit count")?, |e: &AuditEntry| Key::Seq(e.seq)))
+        })
     }
 
     /// The size of the parts a batch's sets are stored in.
@@ -314,13 +389,16 @@ impl Write {
         }))
     }
 
-    /// Inserts a new record (its `version` is set to 1); one with the same kind and id is a conflict.
+    /// Inserts a new record (its `version` is set to 1, its `seq` to the next number); one with the same
+    /// kind and id is a conflict.
     pub async fn insert(&mut self, r: &Record) -> Result<(), StoreError> {
+        let seq = i64::try_from(self.next("records").await?)
+            .map_err(|_| StoreError::Range("record numbers are exhausted".into()))?;
         let n = on_tx!(self, tx => sqlx::query(
-            "INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (kind, id) DO NOTHING")
+            "INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT (kind, id) DO NOTHING")
             .bind(&r.kind).bind(&r.id).bind(&r.org).bind(&r.party).bind(&r.state).bind(&r.search)
-            .bind(&r.body).bind(&r.updated_at)
+            .bind(&r.body).bind(&r.updated_at).bind(seq)
             .execute(&mut **tx).await?.rows_affected());
         if n == 0 {
             return Err(StoreError::Conflict(format!(
@@ -451,6 +529,22 @@ impl Write {
             .bind(&flow.id).bind(&json).bind(processor)
             .execute(&mut **tx).await?.rows_affected());
         Ok(())
+    }
+
+    /// What is known of batch `batch_id` of processor `processor`, as this write sees it.
+    pub async fn batch_meta(
+        &mut self,
+        processor: &str,
+        batch_id: &str,
+    ) -> Result<Option<chujing_ledger::BatchMeta>, StoreError> {
+        Ok(on_tx!(self, tx => {
+            let row = sqlx::query(crate::select_meta!("WHERE processor = $2 AND batch_id = $1"))
+                .bind(batch_id)
+                .bind(processor)
+                .fetch_optional(&mut **tx)
+                .await?;
+            row.map(|r| crate::meta_from_row!(r)).transpose()?
+        }))
     }
 
     /// Takes batch `meta` of processor `processor` out of the ledger with this write, recording why and when

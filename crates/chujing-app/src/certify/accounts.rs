@@ -131,15 +131,9 @@ fn rfc3339_plus(now: &Now, hours: i64) -> Result<String> {
 /// password. Refused once any organisation exists.
 pub async fn init(store: &Store, name: &str, email: &str, now: &Now) -> Result<(Org, String)> {
     let any = st(store
-        .records(
-            "org",
-            &Filter {
-                limit: Some(1),
-                ..Filter::default()
-            },
-        )
+        .records_page("org", &Filter::default(), &super::first_of(1)?)
         .await)?;
-    if !any.is_empty() {
+    if any.total > 0 {
         return Err(AppError::Conflict(
             "already initialised: use `chujing admin org add` and `chujing admin user add`".into(),
         ));
@@ -507,6 +501,19 @@ pub async fn revoke(store: &Store, token: &str, actor: &str, now: &Now) -> Resul
 /// An organisation.
 pub async fn org(store: &Store, id: &str) -> Result<Org> {
     decode(&get(store, "org", id).await?)
+}
+
+/// A page of the organisations, optionally of one kind, newest first.
+pub async fn org_page(
+    store: &Store,
+    kind: Option<OrgKind>,
+    req: &super::PageRequest,
+) -> Result<super::Page<Org>> {
+    let f = Filter {
+        state: kind.map(OrgKind::id),
+        ..Filter::default()
+    };
+    super::page_where(store, "org", &f, req, |o| o).await
 }
 
 /// Every organisation, optionally of one kind.

@@ -275,6 +275,45 @@ fn seen(actor: &Actor, a: &Application, id: &str) -> Result<()> {
     }
 }
 
+/// A page of the applications the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Application>> {
+    super::page_where(
+        store,
+        "application",
+        &access::own_or_assigned(actor),
+        req,
+        |a| a,
+    )
+    .await
+}
+
+/// A page of the applications assigned to the actor's body that wait for the body to act (it has a step to
+/// take in their state), newest first.
+pub async fn queue_page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Application>> {
+    let waiting: Vec<&str> = chujing_cert::ApplicationState::ALL
+        .into_iter()
+        .filter(|s| {
+            s.allowed()
+                .iter()
+                .any(|a| a.party() == chujing_cert::Party::Body)
+        })
+        .map(chujing_cert::ApplicationState::id)
+        .collect();
+    let f = Filter {
+        states: Some(&waiting),
+        ..access::own_or_assigned(actor)
+    };
+    super::page_where(store, "application", &f, req, |a| a).await
+}
+
 /// The applications the actor may see: its own, or those made to its body; a regulator's, all.
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Application>> {
     list_where(store, &access::own_or_assigned(actor)).await

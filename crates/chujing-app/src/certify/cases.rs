@@ -105,6 +105,22 @@ pub(crate) async fn open(
     Ok(c.id)
 }
 
+/// A page of the scope cases the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<ScopeCase>> {
+    super::page_where(
+        store,
+        "scope_case",
+        &access::own_or_assigned(actor),
+        req,
+        |c| c,
+    )
+    .await
+}
+
 /// The scope cases the actor may see: its own, or those of its body's certificates; a regulator's, all.
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<ScopeCase>> {
     list_where(store, &access::own_or_assigned(actor)).await

@@ -195,9 +195,50 @@ pub async fn issued(
     }
 }
 
+/// A page of the certificates the actor may see beyond the registry, newest first, with their status on
+/// `today`.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    today: Date,
+    req: &super::PageRequest,
+) -> Result<super::Page<CertificateRecord>> {
+    super::page_where(
+        store,
+        "certificate",
+        &access::own_or_assigned(actor),
+        req,
+        |mut r: CertificateRecord| {
+            r.status_today = r.certificate.status_on(today);
+            r
+        },
+    )
+    .await
+}
+
 /// The certificates the actor may see beyond the registry, with their status on `today`.
 pub async fn list(store: &Store, actor: &Actor, today: Date) -> Result<Vec<CertificateRecord>> {
     list_where(store, &access::own_or_assigned(actor), today).await
+}
+
+/// Every certificate the actor may see beyond the registry, newest first, with its record number and its
+/// status on `today`.
+pub async fn numbered(
+    store: &Store,
+    actor: &Actor,
+    today: Date,
+) -> Result<Vec<(i64, CertificateRecord)>> {
+    st(store
+        .records("certificate", &access::own_or_assigned(actor))
+        .await)?
+    .iter()
+    .rev()
+    .map(|rec| {
+        let mut r: CertificateRecord = decode(rec)?;
+        r.status_today = r.certificate.status_on(today);
+        Ok((rec.seq, r))
+    })
+    .collect()
 }
 
 /// Certificates passing `f`, with their status on `today`.
@@ -282,15 +323,17 @@ pub async fn act(
     Ok(r)
 }
 
-/// The platform reports the actor may list (a body its own, a regulator all), oldest first.
-pub async fn platform_reports(store: &Store, actor: &Actor) -> Result<Vec<PlatformReport>> {
+/// The platform reports the actor may list (a body its own, a regulator all), newest first, each with its
+/// record number (for paging a list filtered by what is due today: [`super::PageRequest::page_of`]).
+pub async fn platform_reports(store: &Store, actor: &Actor) -> Result<Vec<(i64, PlatformReport)>> {
     let f = Filter {
         org: access::platform_reports_body(actor),
         ..Filter::default()
     };
     st(store.records("platform_report", &f).await)?
         .iter()
-        .map(decode)
+        .rev()
+        .map(|r| decode(r).map(|p| (r.seq, p)))
         .collect()
 }
 
@@ -355,15 +398,13 @@ pub struct RegistryEntry {
     pub expires_on: Date,
 }
 
-/// The most entries a registry search answers with.
-pub const REGISTRY_LIMIT: usize = 100;
-
-/// The public registry on a day: every certificate's entry, oldest change first, and the text a search matches
+/// The public registry on a day: every certificate's entry, newest first, and the text a search matches
 /// (each one's number and holder's name, lower case) laid end to end, one line per entry, so that a search is
 /// one pass of a substring finder over it instead of one per certificate.
 #[derive(Debug)]
 pub struct Registry {
-    entries: Vec<RegistryEntry>,
+    /// The entries with their record numbers, newest first.
+    entries: Vec<(i64, RegistryEntry)>,
     text: String,
     /// Where each entry's line starts in `text`.
     starts: Vec<usize>,
@@ -378,13 +419,10 @@ impl Registry {
             .map(|o| (o.id, o.name))
             .collect();
         let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
-        let all = Filter {
-            limit: Some(i64::MAX),
-            ..Filter::default()
-        };
-        let records = st(store.records("certificate", &all).await)?;
+        let records = st(store.records("certificate", &Filter::default()).await)?;
         let mut entries = Vec::with_capacity(records.len());
-        for rec in &records {
+        // Newest first: the store reads them oldest first.
+        for rec in records.iter().rev() {
             let r: CertificateRecord = decode(rec)?;
             let c = r.certificate;
             let entry = RegistryEntry {
@@ -397,20 +435,20 @@ impl Registry {
                 issued_on: c.issued_on,
                 expires_on: c.expires_on,
             };
-            entries.push((rec.search.as_str(), entry));
+            entries.push((rec.search.as_str(), rec.seq, entry));
         }
         Ok(Registry::new(entries))
     }
 
-    /// A registry of `entries`, each with the text a search matches.
-    fn new<'a>(entries: impl IntoIterator<Item = (&'a str, RegistryEntry)>) -> Registry {
+    /// A registry of `entries` (newest first), each with the text a search matches and its record number.
+    fn new<'a>(entries: impl IntoIterator<Item = (&'a str, i64, RegistryEntry)>) -> Registry {
         let mut r = Registry {
             entries: Vec::new(),
             text: String::new(),
             starts: Vec::new(),
         };
-        for (search, entry) in entries {
-            r.entries.push(entry);
+        for (search, seq, entry) in entries {
+            r.entries.push((seq, entry));
             r.starts.push(r.text.len());
             r.text.extend(search.to_lowercase().chars().map(one_line));
             r.text.push('\n');
@@ -418,28 +456,26 @@ impl Registry {
         r
     }
 
-    /// The entries whose search text contains `q` (every entry when `q` is empty), at most
-    /// [`REGISTRY_LIMIT`].
-    pub fn search(&self, q: &str) -> Vec<RegistryEntry> {
+    /// The page `req` of the entries whose search text contains `q` (every entry when `q` is empty), newest
+    /// first, with how many match.
+    pub fn search(&self, q: &str, req: &super::PageRequest) -> Result<super::Page<RegistryEntry>> {
         // A query is matched within one line, as the text it is matched against is.
         let q: String = q.trim().to_lowercase().chars().map(one_line).collect();
-        if q.is_empty() {
-            return self.entries.iter().take(REGISTRY_LIMIT).cloned().collect();
-        }
-        let mut found: Vec<usize> = Vec::new();
-        for at in memchr::memmem::find_iter(self.text.as_bytes(), q.as_bytes()) {
-            let entry = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
-            if found.last() != Some(&entry) {
-                found.push(entry);
+        let page = if q.is_empty() {
+            req.page_of(&self.entries)
+        } else {
+            let mut found: Vec<(i64, RegistryEntry)> = Vec::new();
+            let mut last = None;
+            for at in memchr::memmem::find_iter(self.text.as_bytes(), q.as_bytes()) {
+                let entry = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+                if last != Some(entry) {
+                    last = Some(entry);
+                    found.extend(self.entries.get(entry).cloned());
+                }
             }
-            if found.len() == REGISTRY_LIMIT {
-                break;
-            }
-        }
-        found
-            .into_iter()
-            .filter_map(|i| self.entries.get(i).cloned())
-            .collect()
+            req.page_of(&found)
+        };
+        page.map_err(|e| AppError::Input(e.to_string()))
     }
 }
 
@@ -448,19 +484,20 @@ fn one_line(c: char) -> char {
     if c == '\n' { ' ' } else { c }
 }
 
-/// The public registry: certificates whose number or holder contains `q` (all when empty), at most
-/// [`REGISTRY_LIMIT`]. The registry of the day is kept in `views` while nothing changes.
+/// The public registry: the page `req` of the certificates whose number or holder contains `q` (all when
+/// empty), newest first. The registry of the day is kept in `views` while nothing changes.
 pub async fn registry(
     store: &Store,
     views: &Views,
     q: &str,
     today: Date,
-) -> Result<Vec<RegistryEntry>> {
+    req: &super::PageRequest,
+) -> Result<super::Page<RegistryEntry>> {
     let r = views
         .registry
         .get(store, today, || Registry::load(store, today))
         .await?;
-    Ok(r.search(q))
+    r.search(q, req)
 }
 
 #[cfg(test)]
@@ -480,48 +517,76 @@ mod tests {
         }
     }
 
-    fn numbers(found: &[RegistryEntry]) -> Vec<&str> {
-        found.iter().map(|e| e.number.as_str()).collect()
+    fn numbers(found: &crate::certify::Page<RegistryEntry>) -> Vec<&str> {
+        found.items.iter().map(|e| e.number.as_str()).collect()
     }
 
+    /// Certificates 1 to `n`, each the newer the higher its number.
     fn registry(n: usize) -> Registry {
-        let rows: Vec<(String, RegistryEntry)> = (1..=n)
+        let rows: Vec<(String, i64, RegistryEntry)> = (1..=n)
+            .rev()
             .map(|i| {
                 let (number, holder) = (format!("PIC-2026-{i:06}"), format!("Acme {i} Co."));
-                (format!("{number} {holder}"), entry(&number, &holder))
+                (
+                    format!("{number} {holder}"),
+                    i as i64,
+                    entry(&number, &holder),
+                )
             })
             .collect();
-        Registry::new(rows.iter().map(|(s, e)| (s.as_str(), e.clone())))
+        Registry::new(rows.iter().map(|(s, n, e)| (s.as_str(), *n, e.clone())))
+    }
+
+    fn search(r: &Registry, q: &str) -> crate::certify::Page<RegistryEntry> {
+        r.search(q, &crate::certify::page_request(None, Some(500)).unwrap())
+            .unwrap()
     }
 
     #[test]
     fn a_search_finds_a_part_of_the_number_or_the_holder_in_any_case() {
         let r = registry(30);
-        assert_eq!(numbers(&r.search("pic-2026-000012")), ["PIC-2026-000012"]);
-        assert_eq!(numbers(&r.search("  ACME 7 co")), ["PIC-2026-000007"]);
-        assert_eq!(r.search("PIC-2026-00002").len(), 10, "20 to 29");
-        assert!(r.search("nobody").is_empty());
+        assert_eq!(numbers(&search(&r, "pic-2026-000012")), ["PIC-2026-000012"]);
+        assert_eq!(numbers(&search(&r, "  ACME 7 co")), ["PIC-2026-000007"]);
+        assert_eq!(search(&r, "PIC-2026-00002").items.len(), 10, "20 to 29");
+        assert!(search(&r, "nobody").items.is_empty());
     }
 
     #[test]
-    fn each_entry_is_found_once_and_at_most_the_limit() {
-        let r = registry(REGISTRY_LIMIT + 50);
+    fn each_entry_is_found_once_and_every_match_is_reached_page_by_page() {
+        let r = registry(1_234);
         // "2026" matches each entry's number once; "0" many times in each.
-        assert_eq!(r.search("2026").len(), REGISTRY_LIMIT);
-        let zeros = r.search("0");
-        assert_eq!(zeros.len(), REGISTRY_LIMIT);
-        assert_eq!(
-            zeros.first().map(|e| e.number.as_str()),
-            Some("PIC-2026-000001")
-        );
-        assert_eq!(r.search("").len(), REGISTRY_LIMIT);
+        for q in ["2026", "0", ""] {
+            let mut seen = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let req = crate::certify::page_request(after.as_deref(), Some(100)).unwrap();
+                let page = r.search(q, &req).unwrap();
+                assert_eq!(page.total, 1_234, "{q:?}");
+                seen.extend(page.items.into_iter().map(|e| e.number));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(seen.len(), 1_234, "{q:?}: every entry once");
+            assert_eq!(
+                seen.first().map(String::as_str),
+                Some("PIC-2026-001234"),
+                "newest first"
+            );
+            assert_eq!(
+                seen.last().map(String::as_str),
+                Some("PIC-2026-000001"),
+                "the oldest reached"
+            );
+        }
     }
 
     #[test]
     fn a_query_never_matches_across_two_entries() {
         let r = registry(3);
-        // The end of the first entry's line and the start of the second's.
-        assert!(r.search("co.\npic").is_empty());
-        assert!(r.search("co. pic").is_empty());
+        // The end of one entry's line and the start of the next one's.
+        assert!(search(&r, "co.\npic").items.is_empty());
+        assert!(search(&r, "co. pic").items.is_empty());
     }
 }

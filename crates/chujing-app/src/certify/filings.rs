@@ -236,6 +236,22 @@ fn seen(actor: &Actor, f: &Filing, id: &str) -> Result<()> {
     }
 }
 
+/// A page of the filings the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Filing>> {
+    super::page_where(
+        store,
+        "filing",
+        &access::jurisdiction_filter(actor),
+        req,
+        |f| f,
+    )
+    .await
+}
+
 /// The filings the actor may see: its own, or those filed with its regulator; the national regulator's, all.
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Filing>> {
     list_where(store, &access::jurisdiction_filter(actor)).await

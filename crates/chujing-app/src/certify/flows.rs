@@ -243,6 +243,22 @@ pub async fn put(
     Ok(flow)
 }
 
+/// A page of the flows the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<FlowRecord>> {
+    super::page_where(
+        store,
+        "flow",
+        &super::access::jurisdiction_filter(actor),
+        req,
+        |f| f,
+    )
+    .await
+}
+
 /// The flows the actor may see: its own; the national regulator's, all (no flow names a provincial one).
 pub async fn visible(store: &Store, actor: &Actor) -> Result<Vec<FlowRecord>> {
     list(store, &super::access::jurisdiction_filter(actor)).await

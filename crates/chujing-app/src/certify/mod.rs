@@ -26,6 +26,7 @@ pub mod transfers;
 
 use chujing_law::Date;
 use chujing_store::Store;
+pub use chujing_store::page::{Page, PageRequest};
 use chujing_store::records::{Record, Write};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
@@ -186,6 +187,7 @@ pub(crate) fn record<T: Serialize>(c: Columns<'_>, doc: &T, now: &Now) -> Result
         body: encode(doc)?,
         version: 1,
         updated_at: now.at.clone(),
+        seq: 0,
     })
 }
 
@@ -211,6 +213,28 @@ pub(crate) async fn write(store: &Store) -> Result<Write> {
         .write()
         .await
         .map_err(|e| AppError::from_store("cannot start a write", e))
+}
+
+/// Which page of a list a caller asks for: after the cursor `after` (a page's `next`), at most `limit` rows
+/// (default 50, at most 500); a cursor no page gave, or a limit out of range, is bad input.
+pub fn page_request(after: Option<&str>, limit: Option<u32>) -> Result<PageRequest> {
+    PageRequest::new(after, limit).map_err(|e| AppError::Input(e.to_string()))
+}
+
+/// The first page of `n` rows.
+pub(crate) fn first_of(n: u32) -> Result<PageRequest> {
+    page_request(None, Some(n))
+}
+
+/// A page of the records of `kind` passing `f`, newest first, each decoded and then mapped by `then`.
+pub(crate) async fn page_where<T: DeserializeOwned, U>(
+    store: &Store,
+    kind: &str,
+    f: &chujing_store::records::Filter<'_>,
+    req: &PageRequest,
+    mut then: impl FnMut(T) -> U,
+) -> Result<Page<U>> {
+    st(store.records_page(kind, f, req).await)?.try_map(|r| decode(&r).map(&mut then))
 }
 
 /// A store result as a use-case result.
@@ -239,6 +263,38 @@ pub(crate) async fn get(store: &Store, kind: &str, id: &str) -> Result<Record> {
 /// A record that must exist, as the write sees it.
 pub(crate) async fn get_in(w: &mut Write, kind: &str, id: &str) -> Result<Record> {
     st(w.get(kind, id).await)?.ok_or_else(|| AppError::NotFound(format!("no {kind} `{id}`")))
+}
+
+/// An entry of the audit log, as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AuditRecord {
+    /// Its position, from 1.
+    pub seq: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who: a user and organisation, `public`, `admin` or `system`.
+    pub actor: String,
+    /// What was done (`application.submit`, `certificate.suspend`, …).
+    pub action: String,
+    /// To what (`application/ID`, `certificate/NUMBER`, …).
+    pub subject: String,
+    /// The decision or change (JSON).
+    pub content: String,
+    /// Its hash, which the next entry commits to.
+    pub hash: String,
+}
+
+/// A page of the audit log, newest entry first.
+pub async fn audit_page(store: &Store, req: &PageRequest) -> Result<Page<AuditRecord>> {
+    Ok(st(store.audit_page(req).await)?.map(|e| AuditRecord {
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject,
+        content: e.content,
+        hash: e.hash,
+    }))
 }
 
 /// The audit log's verification: the number of entries, or the first bad entry.

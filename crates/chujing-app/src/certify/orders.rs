@@ -152,6 +152,22 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
     Ok(o)
 }
 
+/// A page of the orders the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Order>> {
+    super::page_where(
+        store,
+        "order",
+        &access::jurisdiction_filter(actor),
+        req,
+        |o| o,
+    )
+    .await
+}
+
 /// The orders the actor may see: its own, or those its regulator issued; the national regulator's, all.
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Order>> {
     list_where(store, &access::jurisdiction_filter(actor)).await

@@ -136,7 +136,6 @@ async fn record(
     // abroad (PIPL Art. 3(2)).
     let owned = Filter {
         org: Some(org),
-        limit: Some(100_000),
         ..Filter::default()
     };
     let flows = super::flows::list(store, &owned).await?;

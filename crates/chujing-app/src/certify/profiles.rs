@@ -190,8 +190,9 @@ async fn with_inputs<T>(
         .then_some(&ledger);
     let assessed = crate::assess::assess(book, &profile, as_of, lang, used).await?;
     // The newest scan report kept, for the categories found.
-    let scan = super::scans::recent(store, actor)
+    let scan = super::scans::page(store, actor, &super::first_of(1)?)
         .await?
+        .items
         .first()
         .map(super::scans::Scan::figures);
     Ok(f(&chujing_docs::Inputs {

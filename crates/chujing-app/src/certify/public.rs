@@ -128,6 +128,22 @@ pub async fn status(store: &Store, receipt: &str) -> Result<ReportStatus> {
     })
 }
 
+/// A page of the violation reports the actor may see, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &super::Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Report>> {
+    super::page_where(
+        store,
+        "report",
+        &super::access::reports_filter(actor),
+        req,
+        |r| r,
+    )
+    .await
+}
+
 /// The violation reports the actor may see: a provincial regulator those routed to it, the national one all,
 /// a body those about its certificates.
 pub async fn list(store: &Store, actor: &super::Actor) -> Result<Vec<Report>> {

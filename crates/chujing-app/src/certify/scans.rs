@@ -7,14 +7,11 @@ use chujing_store::Store;
 use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Columns, Now, audit, decode, random_hex, record, st, write};
+use super::{Actor, Columns, Now, audit, random_hex, record, st, write};
 use crate::Result;
 
 /// The largest scan report kept.
 pub const MAX_SCAN_REPORT: usize = 4 * 1024 * 1024;
-
-/// The most scans listed.
-const RECENT: usize = 20;
 
 /// A scan report as kept.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -103,17 +100,15 @@ pub async fn add(store: &Store, actor: &Actor, file: &str, text: &str, now: &Now
     Ok(scan)
 }
 
-/// The actor's scans, newest first (at most 20).
-pub async fn recent(store: &Store, actor: &Actor) -> Result<Vec<Scan>> {
+/// A page of the actor's scans, newest first.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<Scan>> {
     let own = Filter {
         org: Some(&actor.org.id),
         ..Filter::default()
     };
-    let mut scans: Vec<Scan> = st(store.records("scan", &own).await)?
-        .iter()
-        .map(decode)
-        .collect::<Result<_>>()?;
-    scans.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
-    scans.truncate(RECENT);
-    Ok(scans)
+    super::page_where(store, "scan", &own, req, |s| s).await
 }

@@ -207,6 +207,23 @@ pub async fn record_audit(
     Ok(s.as_of(now.today))
 }
 
+/// A page of the supervision plans the actor may see, newest first, as of `today`.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    today: Date,
+    req: &super::PageRequest,
+) -> Result<super::Page<Supervision>> {
+    super::page_where(
+        store,
+        "supervision",
+        &access::own_or_assigned(actor),
+        req,
+        |s: Supervision| s.as_of(today),
+    )
+    .await
+}
+
 /// The supervision records passing `f`, as of `today`.
 pub async fn list(store: &Store, actor: &Actor, today: Date) -> Result<Vec<Supervision>> {
     list_where(store, &access::own_or_assigned(actor), today).await

@@ -226,7 +226,6 @@ impl Snapshot {
     ) -> Result<Snapshot> {
         let owned = Filter {
             org: Some(processor),
-            limit: Some(100_000),
             ..Filter::default()
         };
         let flows = flows::list(store, &owned).await?;
@@ -1093,7 +1092,8 @@ impl Snapshot {
 }
 
 /// Takes one of the actor's batches out of its ledger, with the reason: the ledger keeps the removal and what
-/// the batch was, and the audit log records who removed it (a wrong batch is undone, never silently).
+/// the batch was, and the audit log records who removed it (a wrong batch is undone, never silently). The
+/// removal and its audit entry commit together.
 pub async fn remove_batch(
     store: &Store,
     actor: &Actor,
@@ -1101,20 +1101,48 @@ pub async fn remove_batch(
     reason: &str,
     now: &Now,
 ) -> Result<chujing_ledger::Removal> {
-    let ledger = store.for_processor(&actor.org.id);
-    let removal = crate::ledger::remove(&ledger, batch_id, reason, &now.at).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Input(
+            "say why the batch is removed: the ledger keeps the reason in its record of removals"
+                .into(),
+        ));
+    }
     let mut w = write(store).await?;
+    let meta = st(w.batch_meta(&actor.org.id, batch_id).await)?
+        .ok_or_else(|| AppError::NotFound(format!("no batch `{batch_id}` in your ledger")))?;
+    st(w.remove_batch(&actor.org.id, &meta, reason, &now.at).await)?;
     audit(
         &mut w,
         now,
         &actor.label(),
         "batch.remove",
         &format!("batch/{}/{batch_id}", actor.org.id),
-        &serde_json::json!({ "reason": reason.trim(), "individuals": removal.batch.individuals }),
+        &serde_json::json!({ "reason": reason, "individuals": meta.individuals }),
     )
     .await?;
     st(w.commit().await)?;
-    Ok(removal)
+    Ok(chujing_ledger::Removal {
+        batch: meta,
+        reason: reason.to_string(),
+        removed_at: now.at.clone(),
+    })
+}
+
+/// A page of the actor's batches, newest first (by date, then id), with how many its ledger holds.
+pub async fn batch_page(
+    store: &Store,
+    actor: &Actor,
+    req: &super::PageRequest,
+) -> Result<super::Page<OverviewBatch>> {
+    let page = st(store.for_processor(&actor.org.id).batch_page(req).await)?;
+    Ok(page.map(|m| OverviewBatch {
+        batch_id: m.batch_id,
+        flow: m.flow_id,
+        date: m.date,
+        individuals: m.individuals,
+        sensitive_individuals: m.sensitive_individuals,
+    }))
 }
 
 /// One of the actor's batches, by its id (what a removal would take out).

@@ -8,6 +8,7 @@
 
 mod assess;
 mod contract;
+mod pager;
 pub mod text;
 mod work;
 
@@ -310,6 +311,7 @@ struct RegistryPage {
     c: Chrome,
     q: String,
     entries: Vec<Row>,
+    pager: pager::Pager,
 }
 
 /// A registry search.
@@ -331,16 +333,25 @@ async fn registry(
         );
     }
     let today = s.clock.now().today;
-    match certificates::registry(&s.store, &s.views, &search.q, today).await {
+    let found = async {
+        let req = cx.table_page("registry")?;
+        Ok::<_, ApiError>(certificates::registry(&s.store, &s.views, &search.q, today, &req).await?)
+    };
+    match found.await {
         Ok(found) => page(
             StatusCode::OK,
             &RegistryPage {
                 c: cx.chrome(),
                 q: search.q,
-                entries: found.into_iter().map(|e| Row::new(cx.lang, e)).collect(),
+                pager: cx.pager("registry", &found),
+                entries: found
+                    .items
+                    .into_iter()
+                    .map(|e| Row::new(cx.lang, e))
+                    .collect(),
             },
         ),
-        Err(e) => error_page(&cx, e.into()),
+        Err(e) => error_page(&cx, e),
     }
 }
 
@@ -905,6 +916,10 @@ struct DashboardPage {
     documents: Vec<(&'static str, &'static str)>,
     /// The scan reports kept, newest first.
     scans: Vec<chujing_app::certify::scans::Scan>,
+    scans_pager: pager::Pager,
+    /// The ledger's batches, newest first.
+    batches: Vec<transfers::OverviewBatch>,
+    batches_pager: pager::Pager,
     pathway: &'static str,
     alerts: Vec<String>,
     flows: Vec<FlowRow>,
@@ -933,9 +948,15 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         Ok(d) => d,
         Err(e) => return error_page(&cx, e.into()),
     };
-    let scans = match chujing_app::certify::scans::recent(&s.store, a).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&cx, e.into()),
+    let lists = async {
+        let scans =
+            chujing_app::certify::scans::page(&s.store, a, &cx.table_page("scans")?).await?;
+        let batches = transfers::batch_page(&s.store, a, &cx.table_page("batches")?).await?;
+        Ok::<_, ApiError>((scans, batches))
+    };
+    let (scans, batches) = match lists.await {
+        Ok(l) => l,
+        Err(e) => return error_page(&cx, e),
     };
     let gauges = o
         .thresholds
@@ -976,7 +997,10 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         c: cx.chrome(),
         chart: chart(&o, t, &s.book, lang),
         deadlines,
-        scans,
+        scans_pager: cx.pager("scans", &scans),
+        scans: scans.items,
+        batches_pager: cx.pager("batches", &batches),
+        batches: batches.items,
         documents: chujing_docs::DocumentKind::ALL
             .into_iter()
             .map(|k| (k.id(), text::document(lang, k)))

@@ -33,6 +33,30 @@ words! {
     /// What the product is, under its name.
     tagline: "个人信息出境认证与合规",
         "Cross-border personal information: certification and compliance";
+    /// The audit log's column: the entry's number.
+    col_audit_seq: "序号",
+        "No.";
+    /// The audit log's column: when.
+    col_audit_at: "时间",
+        "When";
+    /// The audit log's column: who.
+    col_audit_actor: "操作者",
+        "Who";
+    /// The audit log's column: what was done.
+    col_audit_action: "操作",
+        "Action";
+    /// The audit log's column: to what.
+    col_audit_subject: "对象",
+        "Subject";
+    /// Before a table's count of rows shown of the whole list.
+    page_shown: "本页显示（新→旧）",
+        "Shown, newest first:";
+    /// The link to a table's next page.
+    page_next: "下一页",
+        "Next page";
+    /// The link back to a table's first page.
+    page_first: "回到第一页",
+        "First page";
     /// The link to the other language, in that language.
     other_language: "English",
         "中文";
@@ -220,8 +244,11 @@ words! {
     missing: "缺少有效机制",
         "missing";
     /// The batches.
-    batches_title: "出境批次（最近）",
-        "Batches (newest first)";
+    batches_title: "出境批次",
+        "Batches";
+    /// When the ledger holds no batch.
+    batches_none: "尚无出境批次记录。",
+        "No batch is recorded yet.";
     /// Column: batch.
     col_batch: "批次",
         "Batch";

@@ -22,6 +22,7 @@ use chujing_cert::{Action, CertificateAction, MaterialKind, Party};
 use chujing_law::Lang;
 use serde::Deserialize;
 
+use super::pager::Pager;
 use super::{
     Chrome, PageContext, error_page, file_field, form, multipart_fields, page, text, text_field,
 };
@@ -88,6 +89,7 @@ impl AppRow {
 struct ApplicationsPage {
     c: Chrome,
     rows: Vec<AppRow>,
+    pager: Pager,
     /// The bodies a processor may apply to (empty for the others: they do not apply).
     bodies: Vec<Org>,
     /// The profile saved on the assessment page, to apply with (empty when none is saved).
@@ -100,7 +102,7 @@ pub async fn applications(State(s): State<AppState>, cx: PageContext) -> Respons
     let r = async {
         let a = actor(&cx)?;
         let names = names(&s).await?;
-        let list = applications::list(&s.store, a).await?;
+        let list = applications::page(&s.store, a, &cx.table_page("applications")?).await?;
         let (bodies, profile) = if a.org.kind == OrgKind::Processor {
             let saved = chujing_app::certify::profiles::get(&s.store, a).await?;
             (
@@ -115,9 +117,11 @@ pub async fn applications(State(s): State<AppState>, cx: PageContext) -> Respons
             &ApplicationsPage {
                 c: cx.chrome(),
                 rows: list
+                    .items
                     .iter()
                     .map(|x| AppRow::new(cx.lang, x, &names))
                     .collect(),
+                pager: cx.pager("applications", &list),
                 bodies,
                 profile,
             },
@@ -586,10 +590,15 @@ struct PlatformRow {
 struct BodyPage {
     c: Chrome,
     queue: Vec<AppRow>,
+    queue_pager: Pager,
     certificates: Vec<CertRow>,
+    certificates_pager: Pager,
     supervision: Vec<SupervisionRow>,
+    supervision_pager: Pager,
     cases: Vec<CaseRow>,
+    cases_pager: Pager,
     platform: Vec<PlatformRow>,
+    platform_pager: Pager,
     /// The platform report's period and article, from the packs in force today.
     platform_intro: String,
 }
@@ -621,25 +630,35 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
         let a = actor(&cx)?;
         let (lang, today) = (cx.lang, s.clock.now().today);
         let names = names(&s).await?;
-        let queue = applications::list(&s.store, a)
-            .await?
+        let queue = applications::queue_page(&s.store, a, &cx.table_page("queue")?).await?;
+        let queue_pager = cx.pager("queue", &queue);
+        let queue = queue
+            .items
             .iter()
-            .filter(|x| !x.allowed.iter().all(|s| s.party() == Party::Applicant))
             .map(|x| AppRow::new(lang, x, &names))
             .collect();
-        let certs = certificates::list(&s.store, a, today).await?;
+        let certs = certificates::page(&s.store, a, today, &cx.table_page("certificates")?).await?;
+        let certificates_pager = cx.pager("certificates", &certs);
         let certificates = certs
+            .items
             .iter()
             .map(|c| CertRow::new(lang, c, &names, authz::may_act_on_certificate(a, c)))
             .collect();
         // Every certificate in force has a line: its plan, or the form to set one.
         let plans = supervision::list(&s.store, a, today).await?;
-        let supervision = certs
-            .iter()
-            .filter(|c| {
+        let in_force: Vec<(i64, CertificateRecord)> = certificates::numbered(&s.store, a, today)
+            .await?
+            .into_iter()
+            .filter(|(_, c)| {
                 use chujing_cert::CertificateStatus as S;
                 matches!(c.status_today, S::Valid | S::Suspended)
             })
+            .collect();
+        let in_force = cx.table_of("supervision", &in_force)?;
+        let supervision_pager = cx.pager("supervision", &in_force);
+        let supervision = in_force
+            .items
+            .iter()
             .map(|c| {
                 let number = c.certificate.number.to_string();
                 let plan = plans
@@ -655,13 +674,18 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
                 }
             })
             .collect();
-        let cases = cases::list(&s.store, a)
-            .await?
+        let cases = cases::page(&s.store, a, &cx.table_page("cases")?).await?;
+        let cases_pager = cx.pager("cases", &cases);
+        let cases = cases
+            .items
             .iter()
             .map(|c| CaseRow::new(lang, c, &names))
             .collect();
-        let platform = ops::platform_reports(&s, a)
-            .await?
+        let platform = ops::platform_reports(&s, a, false).await?;
+        let platform = cx.table_of("platform", &platform)?;
+        let platform_pager = cx.pager("platform", &platform);
+        let platform = platform
+            .items
             .into_iter()
             .map(|v| PlatformRow {
                 id: v.report.id,
@@ -682,10 +706,15 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
             &BodyPage {
                 c: cx.chrome(),
                 queue,
+                queue_pager,
                 certificates,
+                certificates_pager,
                 supervision,
+                supervision_pager,
                 cases,
+                cases_pager,
                 platform,
+                platform_pager,
                 platform_intro: platform_intro(&s, lang, today),
             },
         ))
@@ -791,10 +820,17 @@ struct RegulatorPage {
     c: Chrome,
     jurisdiction: String,
     filings: Vec<FilingRow>,
+    filings_pager: Pager,
     certificates: Vec<CertRow>,
+    certificates_pager: Pager,
     bodies: Vec<Org>,
     reports: Vec<ReportRow>,
+    reports_pager: Pager,
     orders: Vec<OrderRow>,
+    orders_pager: Pager,
+    /// The audit log's entries (the national regulator's page only: it is every party's record).
+    entries: Vec<chujing_app::certify::AuditRecord>,
+    entries_pager: Option<Pager>,
     processors: Vec<Org>,
     kinds: Vec<(&'static str, &'static str)>,
     audit: ops::AuditVerification,
@@ -820,8 +856,10 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
         let a = actor(&cx)?;
         let (lang, today) = (cx.lang, s.clock.now().today);
         let names = names(&s).await?;
-        let filings = filings::list(&s.store, a)
-            .await?
+        let filings = filings::page(&s.store, a, &cx.table_page("filings")?).await?;
+        let filings_pager = cx.pager("filings", &filings);
+        let filings = filings
+            .items
             .iter()
             .map(|f: &Filing| FilingRow {
                 id: f.id.clone(),
@@ -835,13 +873,18 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                     && authz::may_act_on_filing(a, f, FilingAction::Accept).is_ok(),
             })
             .collect();
-        let certificates = certificates::list(&s.store, a, today)
-            .await?
+        let certificates =
+            certificates::page(&s.store, a, today, &cx.table_page("certificates")?).await?;
+        let certificates_pager = cx.pager("certificates", &certificates);
+        let certificates = certificates
+            .items
             .iter()
             .map(|c| CertRow::new(lang, c, &names, false))
             .collect();
-        let orders = orders::list(&s.store, a)
-            .await?
+        let orders = orders::page(&s.store, a, &cx.table_page("orders")?).await?;
+        let orders_pager = cx.pager("orders", &orders);
+        let orders = orders
+            .items
             .iter()
             .map(|o: &Order| OrderRow {
                 reference: o.reference.clone(),
@@ -853,8 +896,10 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 issued_on: o.issued_on.to_string(),
             })
             .collect();
-        let reports = public::list(&s.store, a)
-            .await?
+        let reports = public::page(&s.store, a, &cx.table_page("reports")?).await?;
+        let reports_pager = cx.pager("reports", &reports);
+        let reports = reports
+            .items
             .into_iter()
             .map(|r: Report| ReportRow {
                 status: text::report_status(lang, &r.status).to_string(),
@@ -864,6 +909,13 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 received_at: r.received_at,
             })
             .collect();
+        let (entries, entries_pager) = if a.org.province.is_none() {
+            let log = chujing_app::certify::audit_page(&s.store, &cx.table_page("audit")?).await?;
+            let pager = cx.pager("audit", &log);
+            (log.items, Some(pager))
+        } else {
+            (Vec::new(), None)
+        };
         let processors = accounts::orgs(&s.store, Some(OrgKind::Processor))
             .await?
             .into_iter()
@@ -878,10 +930,16 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 },
                 c: cx.chrome(),
                 filings,
+                filings_pager,
                 certificates,
+                certificates_pager,
                 bodies: accounts::orgs(&s.store, Some(OrgKind::CertificationBody)).await?,
                 reports,
+                reports_pager,
                 orders,
+                orders_pager,
+                entries,
+                entries_pager,
                 processors,
                 kinds: order_kinds(lang),
                 audit: ops::verify_audit(&s).await?,

@@ -197,7 +197,7 @@ async fn lists_hide(kit: &Kit, other: &Actor, f: &Fixture, holder: &Actor) {
     let reports = public::list(s, other).await.unwrap();
     assert!(reports.iter().all(|r| r.receipt != f.receipt));
     let platform = certificates::platform_reports(s, other).await.unwrap();
-    assert!(platform.iter().all(|r| r.id != f.platform_report));
+    assert!(platform.iter().all(|(_, r)| r.id != f.platform_report));
 }
 
 #[tokio::test]

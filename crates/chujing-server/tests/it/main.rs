@@ -12,6 +12,7 @@ mod cross_org;
 mod hardening;
 mod http;
 mod kit;
+mod lists;
 mod matrix;
 mod oversight;
 mod pages;

@@ -79,7 +79,7 @@ pub(crate) async fn fixture(kit: &Kit, p: &str, body_id: &str, body: &str) -> Fi
         certificate,
         filing: f["id"].as_str().unwrap().into(),
         case,
-        platform_report: reports[0]["id"].as_str().unwrap().into(),
+        platform_report: reports["items"][0]["id"].as_str().unwrap().into(),
         receipt: receipt["receipt"].as_str().unwrap().into(),
     }
 }

@@ -819,7 +819,12 @@ async fn a_scan_report_uploaded_on_the_dashboard_is_listed_with_its_sensitive_ca
     assert_eq!(s, StatusCode::CREATED, "{kept}");
     assert_eq!(kept["rows"], 500);
     let (_, listed) = kit.get("/api/v1/scans", Some(&p)).await;
-    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(2),
+        "{listed}"
+    );
+    assert_eq!(listed["total"], 2, "{listed}");
 
     let en = [
         ("authorization", bearer.as_str()),

@@ -159,6 +159,7 @@ async fn story(kit: &Kit) {
     // The public registry shows it, without logging in.
     let (s, r) = kit.get("/api/v1/registry?q=acme", None).await;
     assert_eq!(s, StatusCode::OK);
+    let r = &r["items"];
     assert_eq!(r[0]["number"], number.as_str());
     assert_eq!(r[0]["status"], "valid");
     assert_eq!(r[0]["expires_on"], "2029-11-22");
@@ -185,6 +186,7 @@ async fn story(kit: &Kit) {
         .await;
     assert_eq!(s, StatusCode::OK, "{c}");
     let (_, r) = kit.get(&format!("/api/v1/registry?q={number}"), None).await;
+    let r = &r["items"];
     assert_eq!(r[0]["status"], "suspended");
     assert_eq!(r[0]["reason"], "exports to US outside the certified scope");
 
@@ -192,10 +194,12 @@ async fn story(kit: &Kit) {
 
     // Two platform reports are due within 5 working days (issue and suspension).
     let (_, pr) = kit.get("/api/v1/platform-reports", Some(&body)).await;
-    let pr = pr.as_array().unwrap();
+    let pr = pr["items"].as_array().unwrap();
     assert_eq!(pr.len(), 2, "{pr:?}");
-    assert_eq!(pr[0]["due_on"], "2026-11-30");
-    assert_eq!(pr[0]["overdue"], false);
+    // Newest first: the issue's report is the older one.
+    assert_eq!(pr[1]["event"], "issued");
+    assert_eq!(pr[1]["due_on"], "2026-11-30");
+    assert_eq!(pr[1]["overdue"], false);
 
     // The public reports a violation and follows it by receipt.
     let (s, receipt) = kit
@@ -215,7 +219,7 @@ async fn story(kit: &Kit) {
     assert!(st.get("text").is_none(), "the public sees the status only");
     let (_, reports) = kit.get("/api/v1/reports", Some(&body)).await;
     assert_eq!(
-        reports.as_array().unwrap().len(),
+        reports["items"].as_array().unwrap().len(),
         1,
         "routed to the body concerned"
     );
@@ -234,9 +238,9 @@ async fn story(kit: &Kit) {
     );
     gate_after_suspensions(kit, &p1, &body, &case, o["reference"].as_str().unwrap()).await;
     let (_, mine) = kit.get("/api/v1/orders", Some(&p1)).await;
-    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let (_, theirs) = kit.get("/api/v1/orders", Some(&p2)).await;
-    assert_eq!(theirs, json!([]));
+    assert_eq!(theirs, json!({"items": [], "next": null, "total": 0}));
 
     // The audit log verifies; only the regulator may ask.
     let (s, v) = kit.get("/api/v1/audit/verify", Some(&regulator)).await;
@@ -410,10 +414,14 @@ async fn transfers_within_and_outside_scope(
     assert_eq!(kinds, ["recipient", "country"], "{r}");
     let case = r["scope_case"].as_str().unwrap().to_string();
     let (_, cases) = kit.get("/api/v1/scope-cases", Some(body)).await;
+    let cases = &cases["items"];
     assert_eq!(cases[0]["id"], case.as_str(), "{cases}");
     assert_eq!(cases[0]["batch_id"], "us-1");
     assert_eq!(cases[0]["proposed"], "suspend");
-    assert_eq!(kit.get("/api/v1/scope-cases", Some(p2)).await.1, json!([]));
+    assert_eq!(
+        kit.get("/api/v1/scope-cases", Some(p2)).await.1["items"],
+        json!([])
+    );
     // The window now holds both batches: 120,003 individuals.
     let (_, a) = kit
         .post("/api/v1/transfers/check", Some(p1), check(0))
@@ -491,7 +499,7 @@ async fn supervision_and_export(kit: &Kit, body: &str, number: &str) {
         (Some(1), Some(1))
     );
     let (_, list) = kit.get("/api/v1/supervision", Some(body)).await;
-    assert_eq!(list[0]["certificate"], number);
+    assert_eq!(list["items"][0]["certificate"], number);
 
     let (s, csv) = kit
         .get("/api/v1/platform-reports?format=csv", Some(body))

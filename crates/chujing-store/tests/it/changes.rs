@@ -18,6 +18,7 @@ fn rec(id: &str) -> Record {
         body: "{}".into(),
         version: 1,
         updated_at: "2026-11-23T10:00:00Z".into(),
+        seq: 0,
     }
 }
 

@@ -142,13 +142,17 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
         })
         .collect();
     assert_eq!(created.len(), per_kind, "every application its own id");
-    let (s, listed) = api(port, "GET", "/api/v1/applications", &processor, "");
+    let (s, listed) = api(
+        port,
+        "GET",
+        "/api/v1/applications?limit=500",
+        &processor,
+        "",
+    );
     assert_eq!(s, 200, "{listed}");
     let listed: Value = serde_json::from_str(&listed).unwrap();
-    let items = listed
-        .as_array()
-        .or_else(|| listed["applications"].as_array())
-        .unwrap();
+    assert_eq!(listed["next"], Value::Null, "one page holds them all");
+    let items = listed["items"].as_array().unwrap();
     let listed: BTreeSet<String> = items
         .iter()
         .map(|a| a["id"].as_str().unwrap().to_string())
@@ -188,13 +192,11 @@ fn three_servers_behind_haproxy_on_one_postgres_database_lose_nothing_and_number
         numbers, expected,
         "each certificate number once, none skipped"
     );
-    let (s, registry) = api(port, "GET", "/api/v1/certificates", &reviewer, "");
+    let (s, registry) = api(port, "GET", "/api/v1/certificates?limit=500", &reviewer, "");
     assert_eq!(s, 200, "{registry}");
     let registry: Value = serde_json::from_str(&registry).unwrap();
-    let entries = registry
-        .as_array()
-        .or_else(|| registry["certificates"].as_array())
-        .unwrap();
+    assert_eq!(registry["next"], Value::Null, "one page holds them all");
+    let entries = registry["items"].as_array().unwrap();
     let mut listed: Vec<String> = entries
         .iter()
         .map(|c| c["certificate"]["number"].as_str().unwrap().to_string())
