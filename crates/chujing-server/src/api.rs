@@ -151,11 +151,14 @@ pub struct Receipt {
 }
 
 #[utoipa::path(post, path = "/api/v1/reports", request_body = NewReport, tag = "public",
-    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many reports from this address, or to this service, in the last hour; `Retry-After` says when to send again")))]
 async fn report_submit(
     State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    admit_public_write(&s, addr)?;
     let new: NewReport = json_body(&body)?;
     let r = public::submit(&s.store, new, &s.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Receipt { receipt: r.receipt })))
@@ -180,6 +183,38 @@ async fn reports_list(
 ) -> ApiResult<Json<PageOf<Report>>> {
     let a = actor(&who)?;
     Ok(Json(public::page(&s.store, a, &page).await?.into()))
+}
+
+/// Counts one anonymous write from `addr` (a violation report, by the API or the form), or answers 429 with
+/// `Retry-After`: the limits per address and in all are in [`crate::limiter::PublicLimits`].
+pub(crate) fn admit_public_write(s: &AppState, addr: std::net::IpAddr) -> Result<(), ApiError> {
+    let at: jiff::Timestamp = s
+        .clock
+        .now()
+        .at
+        .parse()
+        .map_err(|_| ApiError::bad_request("clock"))?;
+    s.public_writes.admit(addr, at).map_err(|refused| {
+        let limits = s.public_writes.limits();
+        let (whom, n) = if refused.by_address {
+            ("from your address", limits.per_address)
+        } else {
+            ("to this service from all addresses", limits.global)
+        };
+        let seconds = u64::try_from(refused.retry_after.as_secs())
+            .unwrap_or(1)
+            .max(1);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "at most {n} reports {whom} are taken in {} minutes: send again in {} minutes",
+                limits.window.as_mins(),
+                seconds.div_ceil(60)
+            ),
+        )
+        .retry_after(seconds)
+    })
 }
 
 /// A login.
@@ -251,7 +286,8 @@ pub(crate) async fn sign_in(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("too many failed logins {whom}: wait {minutes} minutes"),
-        ));
+        )
+        .retry_after(u64::try_from(crate::limiter::WINDOW.as_secs()).unwrap_or(900)));
     }
     match accounts::login(&s.store, email, password, &now).await? {
         Some(issued) => {

@@ -38,8 +38,8 @@ pub enum Limited {
 struct Failures(Vec<Timestamp>);
 
 impl Failures {
-    fn recent(&mut self, now: Timestamp) -> usize {
-        self.0.retain(|t| now.duration_since(*t) < WINDOW);
+    fn recent_within(&mut self, now: Timestamp, window: SignedDuration) -> usize {
+        self.0.retain(|t| now.duration_since(*t) < window);
         self.0.len()
     }
 
@@ -64,18 +64,26 @@ impl<K: Hash + Eq + Clone> Table<K> {
     }
 
     fn exceeded(&mut self, key: &K, now: Timestamp) -> bool {
+        self.exceeded_within(key, now, WINDOW)
+    }
+
+    fn exceeded_within(&mut self, key: &K, now: Timestamp, window: SignedDuration) -> bool {
         self.entries
             .get_mut(key)
-            .is_some_and(|f| f.recent(now) >= self.limit)
+            .is_some_and(|f| f.recent_within(now, window) >= self.limit)
     }
 
     fn fail(&mut self, key: K, now: Timestamp) {
+        self.fail_within(key, now, WINDOW);
+    }
+
+    fn fail_within(&mut self, key: K, now: Timestamp, window: SignedDuration) {
         if !self.entries.contains_key(&key) && self.entries.len() >= CAPACITY {
-            self.make_room(now);
+            self.make_room(now, window);
         }
         let limit = self.limit;
         let f = self.entries.entry(key).or_default();
-        f.recent(now);
+        f.recent_within(now, window);
         f.0.push(now);
         // Only the last `limit` failures decide; older ones are not kept.
         if f.0.len() > limit {
@@ -84,8 +92,8 @@ impl<K: Hash + Eq + Clone> Table<K> {
         }
     }
 
-    fn make_room(&mut self, now: Timestamp) {
-        self.entries.retain(|_, f| f.recent(now) > 0);
+    fn make_room(&mut self, now: Timestamp, window: SignedDuration) {
+        self.entries.retain(|_, f| f.recent_within(now, window) > 0);
         if self.entries.len() >= CAPACITY {
             let oldest = self
                 .entries
@@ -164,6 +172,117 @@ impl LoginLimiter {
     /// Whether the tables are empty.
     pub fn is_empty(&self) -> bool {
         self.len() == (0, 0)
+    }
+}
+
+/// How many anonymous writes (violation reports) the service takes in [`PublicLimits::window`]: from one
+/// client address, and from all of them together. Anyone may report (Certification Measures 2026 Art. 15),
+/// and no one may flood: a report is up to 10,000 characters, and 1,500 of them from one address in 25
+/// seconds once grew the database by 49 MB and the regulator's page to 28 MB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicLimits {
+    /// From one address (an IPv6 client counts by its /64 network: one host holds many addresses).
+    pub per_address: usize,
+    /// From all addresses together.
+    pub global: usize,
+    /// The window they are counted in.
+    pub window: SignedDuration,
+}
+
+impl Default for PublicLimits {
+    /// 10 an hour from one address, 500 an hour in all.
+    fn default() -> PublicLimits {
+        PublicLimits {
+            per_address: 10,
+            global: 500,
+            window: SignedDuration::from_hours(1),
+        }
+    }
+}
+
+/// Why an anonymous write is refused, and when the same client may send again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// Whether this address reached its own limit (else the service its global one).
+    pub by_address: bool,
+    /// How long until one more is taken (at least one second).
+    pub retry_after: SignedDuration,
+}
+
+/// The limiter every anonymous write goes through (the API's `POST /reports` and the report form), counted
+/// by the client address [`crate::auth::ClientAddr`] gives (behind `--trusted-proxy`, the client's).
+#[derive(Debug)]
+pub struct PublicWriteLimiter {
+    limits: PublicLimits,
+    tables: Mutex<(Table<IpAddr>, Failures)>,
+}
+
+impl PublicWriteLimiter {
+    /// A limiter with `limits`.
+    pub fn new(limits: PublicLimits) -> PublicWriteLimiter {
+        PublicWriteLimiter {
+            limits,
+            tables: Mutex::new((Table::new(limits.per_address), Failures::default())),
+        }
+    }
+
+    /// Counts one write from `addr` at `now`, or refuses it (counting nothing) with when to send again. A
+    /// poisoned lock refuses (fails closed).
+    pub fn admit(&self, addr: IpAddr, now: Timestamp) -> Result<(), Refused> {
+        let window = self.limits.window;
+        let key = network(addr);
+        let wait = |oldest: Option<Timestamp>| {
+            let left = oldest.map_or(window, |t| window - now.duration_since(t));
+            left.max(SignedDuration::from_secs(1))
+        };
+        let Ok(mut guard) = self.tables.lock() else {
+            return Err(Refused {
+                by_address: false,
+                retry_after: window,
+            });
+        };
+        let (addresses, all) = &mut *guard;
+        if addresses.exceeded_within(&key, now, window) {
+            let oldest = addresses
+                .entries
+                .get(&key)
+                .and_then(|f| f.0.first().copied());
+            return Err(Refused {
+                by_address: true,
+                retry_after: wait(oldest),
+            });
+        }
+        if all.recent_within(now, window) >= self.limits.global {
+            return Err(Refused {
+                by_address: false,
+                retry_after: wait(all.0.first().copied()),
+            });
+        }
+        addresses.fail_within(key, now, window);
+        all.0.push(now);
+        let excess = all.0.len().saturating_sub(self.limits.global);
+        all.0.drain(..excess);
+        Ok(())
+    }
+
+    /// The limits it applies.
+    pub fn limits(&self) -> PublicLimits {
+        self.limits
+    }
+}
+
+/// The key an address is counted under: an IPv4 address itself (an IPv4-mapped IPv6 one as IPv4), an IPv6
+/// address by its /64 network.
+fn network(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
     }
 }
 
@@ -251,5 +370,48 @@ mod tests {
                 prop_assert_eq!(l.check(ip(2), e, t0()), Ok(()));
             }
         }
+    }
+
+    #[test]
+    fn one_address_is_held_to_its_limit_and_told_when_to_send_again() {
+        let l = PublicWriteLimiter::new(PublicLimits::default());
+        for _ in 0..10 {
+            assert_eq!(l.admit(ip(1), t0()), Ok(()));
+        }
+        let refused = l.admit(ip(1), t0() + SignedDuration::from_mins(10));
+        assert_eq!(
+            refused,
+            Err(Refused {
+                by_address: true,
+                retry_after: SignedDuration::from_mins(50)
+            })
+        );
+        // Another address is not held by it; the first is taken again once the hour has passed.
+        assert_eq!(l.admit(ip(2), t0()), Ok(()));
+        assert_eq!(l.admit(ip(1), t0() + SignedDuration::from_hours(1)), Ok(()));
+    }
+
+    #[test]
+    fn an_ipv6_host_counts_as_its_network_and_many_addresses_meet_the_global_limit() {
+        let l = PublicWriteLimiter::new(PublicLimits {
+            per_address: 2,
+            global: 5,
+            window: SignedDuration::from_hours(1),
+        });
+        let v6 =
+            |last: u16| IpAddr::from(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
+        assert_eq!(l.admit(v6(1), t0()), Ok(()));
+        assert_eq!(l.admit(v6(2), t0()), Ok(()));
+        assert!(
+            l.admit(v6(3), t0()).is_err_and(|r| r.by_address),
+            "the same /64"
+        );
+        for n in 10..13 {
+            assert_eq!(l.admit(ip(n), t0()), Ok(()));
+        }
+        assert!(
+            l.admit(ip(99), t0()).is_err_and(|r| !r.by_address),
+            "the service's limit"
+        );
     }
 }

@@ -66,6 +66,8 @@ pub struct Shared {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Failed sign-ins by address and e-mail.
     pub logins: crate::limiter::LoginLimiter,
+    /// Anonymous writes (violation reports) by address and in all.
+    pub public_writes: crate::limiter::PublicWriteLimiter,
     /// The font PDFs are typeset with, found at start, or why there is none.
     pub pdf_font: Result<PathBuf, String>,
     /// The token `/metrics` asks for; none: metrics are off.
@@ -91,6 +93,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); from any other
     /// peer the header is ignored, so that a client cannot pick the address the login limiter counts.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many anonymous writes are taken per address and in all (`serve --public-writes-per-address`,
+    /// `--public-writes-per-hour`).
+    pub public_limits: crate::limiter::PublicLimits,
 }
 
 impl Config {
@@ -101,7 +106,14 @@ impl Config {
             pdf_font: chujing_pdf::find_font(font).map_err(|e| e.to_string()),
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            public_limits: crate::limiter::PublicLimits::default(),
         }
+    }
+
+    /// Taking at most `limits` anonymous writes.
+    pub fn with_public_limits(mut self, limits: crate::limiter::PublicLimits) -> Config {
+        self.public_limits = limits;
+        self
     }
 
     /// The embedded law, the font `CHUJING_PDF_FONT` names (or Debian's), no metrics token.
@@ -190,6 +202,7 @@ impl AppState {
             clock,
             metrics: Arc::default(),
             logins: crate::limiter::LoginLimiter::default(),
+            public_writes: crate::limiter::PublicWriteLimiter::new(config.public_limits),
             pdf_font: config.pdf_font,
             metrics_token: config.metrics_token,
             hasher: Arc::new(SubjectHasher::new(ledger_key)),

@@ -396,8 +396,24 @@ struct ReceiptPage {
 async fn report_send(
     State(s): State<AppState>,
     cx: PageContext,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
     Form(input): Form<ReportInput>,
 ) -> Response {
+    if let Err(e) = crate::api::admit_public_write(&s, addr) {
+        // The form again, as filled in, with when to send it.
+        let mut res = page(
+            e.status,
+            &ReportForm {
+                c: cx.chrome(),
+                problem: Some(e.message),
+                input,
+            },
+        );
+        if let Some(secs) = e.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        return res;
+    }
     let province = input.province.trim();
     let new = NewReport {
         about: input.about.clone(),

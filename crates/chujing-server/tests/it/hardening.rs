@@ -239,3 +239,107 @@ async fn a_sign_in_for_an_unknown_email_takes_as_long_as_a_wrong_password() {
         );
     }
 }
+
+/// A report sent through the API from `addr`.
+fn report(addr_header: Option<&str>) -> Request<Body> {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/reports")
+        .header("content-type", "application/json");
+    if let Some(forwarded) = addr_header {
+        req = req.header("x-forwarded-for", forwarded);
+    }
+    req.body(Body::from(
+        json!({ "about": "Acme", "text": "x".repeat(10_000) }).to_string(),
+    ))
+    .unwrap()
+}
+
+async fn reports_stored(kit: &Kit) -> usize {
+    kit.store
+        .records("report", &chujing_store::records::Filter::default())
+        .await
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn one_address_flooding_the_report_form_is_held_to_its_limit_and_told_when_to_send_again() {
+    let (_dir, kit) = kit().await;
+    for n in 0..10 {
+        let (s, _, b) = send(&kit.router, report(None), Some("203.0.113.7:5000")).await;
+        assert_eq!(s, StatusCode::CREATED, "report {n}: {b}");
+    }
+    let (s, headers, b) = send(&kit.router, report(None), Some("203.0.113.7:5001")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}");
+    assert!(
+        b.contains("rate_limited") && b.contains("from your address"),
+        "{b}"
+    );
+    let retry: u64 = headers[axum::http::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry), "Retry-After {retry}");
+    // The form is held to the same count.
+    let form = Request::builder()
+        .method("POST")
+        .uri("/reports/new")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("about=Acme&text=seen"))
+        .unwrap();
+    let (s, headers, _) = send(&kit.router, form, Some("203.0.113.7:5002")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key(axum::http::header::RETRY_AFTER));
+    assert_eq!(
+        reports_stored(&kit).await,
+        10,
+        "nothing past the limit was stored"
+    );
+    // Another address still reports.
+    let (s, _, b) = send(&kit.router, report(None), Some("198.51.100.2:5000")).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_report_limit_and_all_share_the_global_one()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let store = chujing_store::Store::connect(&format!("sqlite://{}/l.db", dir.path().display()))
+        .await
+        .unwrap();
+    let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+    let config = chujing_server::Config::embedded()
+        .unwrap()
+        .with_trusted_proxies(vec![proxy])
+        .with_public_limits(chujing_server::limiter::PublicLimits {
+            per_address: 2,
+            global: 5,
+            window: jiff::SignedDuration::from_hours(1),
+        });
+    let state = chujing_server::AppState::with_config(
+        store,
+        chujing_app::certify::secret::MasterKey::from_hex(&"42".repeat(32)).unwrap(),
+        &chujing_ledger::HashKey::new([7; 16]),
+        chujing_server::Clock::Fixed(crate::kit::now()),
+        config,
+    );
+    let router = chujing_server::router(state);
+    let via_proxy = "10.0.0.1:40000";
+    for client in ["192.0.2.1", "192.0.2.2"] {
+        for _ in 0..2 {
+            let (s, _, b) = send(&router, report(Some(client)), Some(via_proxy)).await;
+            assert_eq!(s, StatusCode::CREATED, "{client}: {b}");
+        }
+        let (s, _, b) = send(&router, report(Some(client)), Some(via_proxy)).await;
+        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{client}: {b}");
+    }
+    // A client naming itself in the header without the proxy counts as its own address.
+    let (s, _, b) = send(&router, report(Some("192.0.2.1")), Some("192.0.2.9:1")).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // The fifth report in all fills the service's hour; a new client is refused by the global limit.
+    let (s, _, b) = send(&router, report(Some("192.0.2.3")), Some(via_proxy)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}");
+    assert!(b.contains("from all addresses"), "{b}");
+}

@@ -48,6 +48,16 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Anonymous writes (violation reports, by the API or the form) taken from one client address in an
+    /// hour (an IPv6 client counts by its /64 network); more answer 429 with `Retry-After`.
+    #[arg(long, env = "CHUJING_PUBLIC_WRITES_PER_ADDRESS", value_name = "N", default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    public_writes_per_address: u32,
+    /// Anonymous writes taken from all addresses together in an hour: the most the public can add to the
+    /// database, whatever the number of addresses.
+    #[arg(long, env = "CHUJING_PUBLIC_WRITES_PER_HOUR", value_name = "N", default_value_t = 500,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    public_writes_per_hour: u32,
 }
 
 /// `chujing admin …`: set up organisations, users and tokens from the machine the database is on.
@@ -174,7 +184,12 @@ pub(crate) fn init_logging(json: bool, default: LevelFilter) -> Result<()> {
 fn config(rules: Option<&std::path::Path>, args: &ServeArgs) -> Result<chujing_server::Config> {
     let book = crate::cmd::rules::load(rules)?;
     let mut config = chujing_server::Config::new(book, args.pdf_font.as_deref())
-        .with_trusted_proxies(args.trusted_proxies.clone());
+        .with_trusted_proxies(args.trusted_proxies.clone())
+        .with_public_limits(chujing_server::limiter::PublicLimits {
+            per_address: args.public_writes_per_address as usize,
+            global: args.public_writes_per_hour as usize,
+            ..chujing_server::limiter::PublicLimits::default()
+        });
     if let Err(why) = &config.pdf_font {
         eprintln!("chujing serve: PDF downloads are off: {why}");
     }
