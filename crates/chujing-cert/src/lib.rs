@@ -17,7 +17,7 @@ pub mod scope;
 
 pub use application::{Action, ApplicationState, MaterialKind, Party};
 pub use certificate::{CertificateAction, CertificateNumber, CertificateStatus};
-pub use scope::{Scope, ScopeBreach, Transfer};
+pub use scope::{GrantRefusal, Scope, ScopeBreach, Transfer};
 
 /// A step the lifecycle does not allow, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -127,6 +127,194 @@ impl Scope {
     }
 }
 
+/// Why a certificate may not be granted with a scope (Certification Measures 2026 Art. 5, Art. 10): the body
+/// certifies what was applied for and reviewed, or less — never more — and only volumes that certification
+/// may cover under the law in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GrantRefusal {
+    /// The scope granted is wider than the scope applied for: each item outside it.
+    WiderThanApplied {
+        /// What the grant adds to the application's scope.
+        excess: Vec<ScopeBreach>,
+    },
+    /// The scope's volumes lead to another pathway under the law in force (the security assessment), which a
+    /// certificate cannot stand in for.
+    BeyondCertification {
+        /// The individuals the scope covers.
+        individuals: u64,
+        /// Of them, with sensitive PI.
+        sensitive_individuals: u64,
+        /// The pathway those volumes lead to (`Pathway` id).
+        pathway: String,
+    },
+}
+
+impl Scope {
+    /// What `granted` covers beyond `self` (the scope applied for): categories, purposes, recipients and
+    /// countries it adds, and caps above the ones applied for. Empty: `granted` is within `self`.
+    pub fn excess(&self, granted: &Scope) -> Vec<ScopeBreach> {
+        let outside = |mine: &BTreeSet<String>, theirs: &BTreeSet<String>| {
+            theirs.difference(mine).cloned().collect::<Vec<_>>()
+        };
+        let mut out: Vec<ScopeBreach> = Vec::new();
+        out.extend(
+            outside(&self.categories, &granted.categories)
+                .into_iter()
+                .map(|category| ScopeBreach::Category { category }),
+        );
+        out.extend(
+            outside(&self.purposes, &granted.purposes)
+                .into_iter()
+                .map(|purpose| ScopeBreach::Purpose { purpose }),
+        );
+        out.extend(
+            outside(&self.recipients, &granted.recipients)
+                .into_iter()
+                .map(|recipient| ScopeBreach::Recipient { recipient }),
+        );
+        out.extend(
+            outside(&self.countries, &granted.countries)
+                .into_iter()
+                .map(|country| ScopeBreach::Country { country }),
+        );
+        if granted.max_individuals > self.max_individuals {
+            out.push(ScopeBreach::Individuals {
+                count: granted.max_individuals,
+                cap: self.max_individuals,
+            });
+        }
+        if granted.max_sensitive_individuals > self.max_sensitive_individuals {
+            out.push(ScopeBreach::SensitiveIndividuals {
+                count: granted.max_sensitive_individuals,
+                cap: self.max_sensitive_individuals,
+            });
+        }
+        out
+    }
+
+    /// The guard of a grant: `granted` must lie within `self` (the scope applied for), and its volumes on the
+    /// pathway `pathway` (what the law in force makes of them: [`chujing_law::certification::pathway_for_volumes`])
+    /// must be ones a certificate can cover.
+    pub fn check_grant(
+        &self,
+        granted: &Scope,
+        pathway: chujing_law::Pathway,
+    ) -> Result<(), GrantRefusal> {
+        let excess = self.excess(granted);
+        if !excess.is_empty() {
+            return Err(GrantRefusal::WiderThanApplied { excess });
+        }
+        if pathway == chujing_law::Pathway::SecurityAssessment {
+            return Err(GrantRefusal::BeyondCertification {
+                individuals: granted.max_individuals,
+                sensitive_individuals: granted.max_sensitive_individuals,
+                pathway: pathway.id().to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl GrantRefusal {
+    /// The refusal in words, naming each excess.
+    pub fn describe(&self, lang: chujing_law::Lang) -> String {
+        use chujing_law::Lang::{En, Zh};
+        use chujing_law::explain::number;
+        match (self, lang) {
+            (GrantRefusal::WiderThanApplied { excess }, En) => format!(
+                "the scope granted is wider than the scope applied for: {}",
+                excess
+                    .iter()
+                    .map(ScopeBreach::applied_for_en)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            (GrantRefusal::WiderThanApplied { excess }, Zh) => format!(
+                "认证范围超出申请范围：{}",
+                excess
+                    .iter()
+                    .map(ScopeBreach::applied_for_zh)
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+            (
+                GrantRefusal::BeyondCertification {
+                    individuals,
+                    sensitive_individuals,
+                    ..
+                },
+                En,
+            ) => format!(
+                "a scope of {} individuals ({} with sensitive PI) needs a security assessment under the law in \
+                 force (Provisions 2024 Art. 7): certification cannot cover it",
+                number(*individuals),
+                number(*sensitive_individuals)
+            ),
+            (
+                GrantRefusal::BeyondCertification {
+                    individuals,
+                    sensitive_individuals,
+                    ..
+                },
+                Zh,
+            ) => format!(
+                "认证范围 {} 人（其中敏感个人信息 {} 人）依现行规定应当申报安全评估（《促进和规范数据跨境流动规定》第七条），不能以认证替代",
+                number(*individuals),
+                number(*sensitive_individuals)
+            ),
+        }
+    }
+}
+
+impl ScopeBreach {
+    /// What a grant adds beyond the scope applied for, in English.
+    fn applied_for_en(&self) -> String {
+        use chujing_law::explain::number;
+        match self {
+            ScopeBreach::Category { category } => {
+                format!("category `{category}` was not applied for")
+            }
+            ScopeBreach::Purpose { purpose } => format!("purpose `{purpose}` was not applied for"),
+            ScopeBreach::Recipient { recipient } => {
+                format!("recipient `{recipient}` was not applied for")
+            }
+            ScopeBreach::Country { country } => {
+                format!("destination {country} was not applied for")
+            }
+            ScopeBreach::Individuals { count, cap } => format!(
+                "{} individuals, over the {} applied for",
+                number(*count),
+                number(*cap)
+            ),
+            ScopeBreach::SensitiveIndividuals { count, cap } => format!(
+                "{} individuals with sensitive PI, over the {} applied for",
+                number(*count),
+                number(*cap)
+            ),
+        }
+    }
+
+    /// What a grant adds beyond the scope applied for, in Chinese.
+    fn applied_for_zh(&self) -> String {
+        use chujing_law::explain::number;
+        match self {
+            ScopeBreach::Category { category } => format!("个人信息类别“{category}”未申请"),
+            ScopeBreach::Purpose { purpose } => format!("目的“{purpose}”未申请"),
+            ScopeBreach::Recipient { recipient } => format!("境外接收方“{recipient}”未申请"),
+            ScopeBreach::Country { country } => format!("目的地 {country} 未申请"),
+            ScopeBreach::Individuals { count, cap } => {
+                format!("{} 人，超过申请的 {} 人", number(*count), number(*cap))
+            }
+            ScopeBreach::SensitiveIndividuals { count, cap } => format!(
+                "敏感个人信息 {} 人，超过申请的 {} 人",
+                number(*count),
+                number(*cap)
+            ),
+        }
+    }
+}
+
 impl ScopeBreach {
     /// The breach in words.
     pub fn describe(&self, lang: chujing_law::Lang) -> String {
@@ -234,5 +422,50 @@ mod tests {
                 "3 individuals' sensitive PI in the window, over the certified 0",
             ]
         );
+    }
+
+    #[test]
+    fn a_grant_within_the_application_passes_and_every_excess_is_named() {
+        let applied = scope();
+        let mut narrower = applied.clone();
+        narrower.categories.remove("identity");
+        narrower.max_individuals = 100_000;
+        assert_eq!(
+            applied.check_grant(
+                &narrower,
+                chujing_law::Pathway::StandardContractOrCertification
+            ),
+            Ok(())
+        );
+        let mut wider = applied.clone();
+        wider.categories.insert("health".into());
+        wider.recipients.insert("Other LLC".into());
+        wider.countries.extend(["US".to_string(), "RU".to_string()]);
+        wider.max_individuals = 9_999_999;
+        let refused = applied
+            .check_grant(&wider, chujing_law::Pathway::SecurityAssessment)
+            .unwrap_err();
+        assert_eq!(
+            refused.describe(chujing_law::Lang::En),
+            "the scope granted is wider than the scope applied for: category `health` was not applied for; \
+             recipient `Other LLC` was not applied for; destination RU was not applied for; destination US was \
+             not applied for; 9,999,999 individuals, over the 500,000 applied for"
+        );
+    }
+
+    #[test]
+    fn a_grant_whose_volumes_need_the_assessment_is_refused() {
+        let applied = scope();
+        let refused = applied
+            .check_grant(&applied, chujing_law::Pathway::SecurityAssessment)
+            .unwrap_err();
+        assert!(matches!(
+            refused,
+            GrantRefusal::BeyondCertification {
+                individuals: 500_000,
+                ..
+            }
+        ));
+        assert!(refused.describe(chujing_law::Lang::Zh).contains("安全评估"));
     }
 }

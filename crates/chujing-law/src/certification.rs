@@ -218,6 +218,27 @@ pub fn eligibility(
     })
 }
 
+/// The pathway that exports of `individuals` people in one counting window, `sensitive` of them with
+/// sensitive PI, lead to on `as_of` for a processor in China that is not a CIIO and exports no important
+/// data: what a certificate covering that many may stand in for. A scope certification cannot cover is one
+/// whose volumes lead to the security assessment (Provisions 2024 Art. 7 against Art. 8; Certification
+/// Measures 2026 Art. 5): decided by the rules in force, not by figures written here.
+pub fn pathway_for_volumes(
+    book: &RuleBook,
+    as_of: Date,
+    individuals: u64,
+    sensitive: u64,
+) -> Result<Pathway, LawError> {
+    let sensitive = sensitive.min(individuals);
+    let toml = format!(
+        "[processor]\nname = \"scope\"\nciio = false\nlocated_in_china = true\n\
+         [[flows]]\nid = \"scope\"\ncountry = \"SG\"\ncategories = [\"contact\"]\n\
+         individuals = {individuals}\nsensitive_individuals = {sensitive}\n"
+    );
+    let profile = Profile::parse("scope", &toml)?;
+    Ok(crate::assess(book, &profile, as_of, Lang::En)?.pathway)
+}
+
 fn split(a: &Assessment) -> bool {
     a.warnings
         .iter()

@@ -640,7 +640,18 @@ async fn grant(
     })?;
     let year = now.today.year();
     let seq = st(w.next(&format!("certificate-{year}")).await)?;
+    // The body certifies what was applied for and reviewed, or less, and only volumes certification may
+    // cover on the day of the grant (the guard is chujing-cert's; the pathway the law's).
     let scope = scope.unwrap_or_else(|| a.scope.clone());
+    let pathway = chujing_law::certification::pathway_for_volumes(
+        book,
+        now.today,
+        scope.max_individuals,
+        scope.max_sensitive_individuals,
+    )?;
+    a.scope.check_grant(&scope, pathway).map_err(|refusal| {
+        AppError::Input(format!("cannot grant: {}", refusal.describe(Lang::En)))
+    })?;
     Ok(Certificate::issue(
         CertificateNumber::new(year, seq),
         a.processor.clone(),

@@ -149,3 +149,26 @@ fn the_review_checklist_follows_the_certification_standard_in_force() {
     let items = review_checklist(&BOOK, d("2026-03-01"), Lang::Zh).unwrap();
     assert!(items.iter().any(|i| i.source == "GB/T 46068-2025"));
 }
+
+#[test]
+fn the_volumes_a_certificate_may_cover_end_where_the_security_assessment_begins() {
+    use chujing_law::Pathway::{Exempt, SecurityAssessment, StandardContractOrCertification};
+    use chujing_law::certification::pathway_for_volumes;
+    let book = chujing_law::RuleBook::embedded().unwrap();
+    let on = chujing_law::Date::parse("2026-12-07").unwrap();
+    for (individuals, sensitive, pathway) in [
+        (50_000, 0, Exempt),
+        (150_000, 0, StandardContractOrCertification),
+        (999_999, 0, StandardContractOrCertification),
+        (1_000_000, 0, SecurityAssessment),
+        (9_999_999, 0, SecurityAssessment),
+        (20_000, 9_999, StandardContractOrCertification),
+        (20_000, 10_000, SecurityAssessment),
+    ] {
+        assert_eq!(
+            pathway_for_volumes(&book, on, individuals, sensitive).unwrap(),
+            pathway,
+            "{individuals} individuals, {sensitive} sensitive"
+        );
+    }
+}

@@ -141,6 +141,16 @@ impl Kit {
     /// Walks an application of the processor `p` to body `body` (its id and token) from creation to grant;
     /// returns (application id, certificate number).
     pub async fn granted(&self, p: &str, body_id: &str, body: &str) -> (String, String) {
+        let id = self.to_audit(p, body_id, body).await;
+        let path = format!("/api/v1/applications/{id}/actions/grant");
+        let (s, a) = self.post(&path, Some(body), json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        (id, a["certificate"].as_str().unwrap().to_string())
+    }
+
+    /// Walks an application of the processor `p` to body `body` from creation to its audit, leaving the
+    /// grant; returns its id.
+    pub async fn to_audit(&self, p: &str, body_id: &str, body: &str) -> String {
         use chujing_cert::MaterialKind;
         use serde_json::json;
         let (s, app) = self
@@ -208,11 +218,7 @@ impl Kit {
                 .0,
             StatusCode::OK
         );
-        let (s, a) = self
-            .post(&path("/actions/grant"), Some(body), json!({}))
-            .await;
-        assert_eq!(s, StatusCode::OK, "{a}");
-        (id, a["certificate"].as_str().unwrap().to_string())
+        id
     }
 
     /// Sets the service up (`admin init`): a write token of the national regulator's first user.

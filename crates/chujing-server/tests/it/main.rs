@@ -9,6 +9,7 @@
 )]
 
 mod cross_org;
+mod grant;
 mod hardening;
 mod http;
 mod kit;
