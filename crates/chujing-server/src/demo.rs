@@ -485,10 +485,15 @@ async fn filing(
         json!({}),
     )
     .await?;
+    let correct_by = today
+        .to_jiff()
+        .checked_add(jiff::Span::new().days(14))
+        .map_or(today, Date::from);
     c.post(
         &format!("/api/v1/filings/{id}/actions/return"),
         regulator,
-        json!({ "reason": "Annex I names no retention period for the recipient; state it and file again." }),
+        json!({ "reason": "Annex I names no retention period for the recipient; state it and file again.",
+            "correct_by": correct_by.to_string() }),
     )
     .await?;
     Ok(())

@@ -96,6 +96,13 @@ impl ApiError {
     }
 }
 
+impl From<chujing_cert::CertError> for ApiError {
+    /// A name the lifecycle does not know, or a step it refuses, as the request's fault.
+    fn from(e: chujing_cert::CertError) -> ApiError {
+        ApiError::bad_request(e.to_string())
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         match e.kind() {

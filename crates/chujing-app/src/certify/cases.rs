@@ -47,7 +47,8 @@ pub struct ScopeCase {
     /// The article.
     pub citation: Option<String>,
     /// `open` or `closed`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: chujing_cert::CaseState,
     /// Opened on.
     #[schema(value_type = String)]
     pub opened_on: Date,
@@ -80,7 +81,7 @@ pub(crate) async fn open(
             .iter()
             .find(|r| r.code == super::transfers::ReasonCode::OutsideScope)
             .and_then(|r| r.citation.clone()),
-        status: "open".into(),
+        status: chujing_cert::CaseState::Open,
         opened_on: now.today,
         closed: None,
     };
@@ -89,7 +90,7 @@ pub(crate) async fn open(
         id: &c.id,
         org: &c.processor,
         party: &c.body,
-        state: "open",
+        state: c.status.id(),
         search: format!("{} {}", c.certificate, c.batch_id),
     };
     st(w.insert(&record(columns, &c, now)?).await)?;
@@ -149,22 +150,14 @@ pub async fn close(
         return Err(AppError::NotFound(format!("no scope case `{id}` of yours")));
     }
     // Who asks is checked before what is asked: another's case is not found, whatever the request holds.
-    if reason.trim().is_empty() {
-        return Err(AppError::Input(
-            "say what was decided (`reason`): it is kept with the case".into(),
-        ));
-    }
-    if c.status != "open" {
-        return Err(AppError::Conflict(format!("case `{id}` is closed already")));
-    }
-    c.status = "closed".into();
+    c.status = c.status.close(reason).map_err(super::refused)?;
     c.closed = Some(Step {
         action: "close".into(),
         by: actor.label(),
         at: now.at.clone(),
         reason: Some(reason.trim().into()),
     });
-    st(w.update(&revised(&rec, "closed", &c, now)?).await)?;
+    st(w.update(&revised(&rec, c.status.id(), &c, now)?).await)?;
     audit(
         &mut w,
         now,

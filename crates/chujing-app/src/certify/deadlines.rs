@@ -96,10 +96,12 @@ pub async fn upcoming(
             });
         }
     }
-    for f in filings
-        .iter()
-        .filter(|f| f.state == "draft" || f.state == "returned")
-    {
+    for f in filings.iter().filter(|f| {
+        matches!(
+            f.state,
+            chujing_cert::FilingState::Draft | chujing_cert::FilingState::Returned
+        )
+    }) {
         let Some(due) = f.due_on else { continue };
         out.push(Deadline {
             kind: DeadlineKind::Filing,
@@ -163,8 +165,8 @@ pub async fn upcoming(
         });
     }
     for o in orders::list_where(store, &own).await? {
-        let (OrderKind::Rectification, "in_force", Some(due)) =
-            (o.kind, o.status.as_str(), o.deadline)
+        let (OrderKind::Rectification, chujing_cert::OrderState::InForce, Some(due)) =
+            (o.kind, o.status, o.deadline)
         else {
             continue;
         };

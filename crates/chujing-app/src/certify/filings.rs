@@ -46,38 +46,13 @@ pub struct FilingStep {
     /// A corrected PIPIA report (with a resubmission).
     #[serde(default)]
     pub pipia: Option<String>,
+    /// The last day to correct (required to return a filing): until then the contract stays usable.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub correct_by: Option<Date>,
 }
 
-/// What a filing can be asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FilingAction {
-    /// The processor submits it (again, after a return).
-    Submit,
-    /// The regulator returns it for correction.
-    Return,
-    /// The regulator accepts it.
-    Accept,
-}
-
-impl FilingAction {
-    /// Parses an action's name.
-    pub fn parse(s: &str) -> Result<FilingAction> {
-        match s {
-            "submit" => Ok(FilingAction::Submit),
-            "return" => Ok(FilingAction::Return),
-            "accept" => Ok(FilingAction::Accept),
-            _ => Err(AppError::Input(format!(
-                "unknown filing action `{s}`; expected submit, return or accept"
-            ))),
-        }
-    }
-
-    /// Whether the processor takes it (otherwise the regulator).
-    pub fn by_processor(self) -> bool {
-        self == FilingAction::Submit
-    }
-}
+pub use chujing_cert::{FilingAction, FilingState};
 
 /// One round: a submission and what the regulator made of it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -93,6 +68,10 @@ pub struct Round {
     pub outcome: Option<String>,
     /// The regulator's reasons for a return.
     pub reason: Option<String>,
+    /// The last day to correct, set with a return.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub correct_by: Option<Date>,
     /// Who decided, and when.
     pub decided_by: Option<String>,
     /// When.
@@ -120,7 +99,8 @@ pub struct Filing {
     /// The article.
     pub citation: Option<String>,
     /// `draft`, `submitted`, `returned` or `accepted`.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: FilingState,
     /// Whether the first submission came after the due day.
     pub late: bool,
     /// Every round, oldest first.
@@ -192,7 +172,7 @@ pub async fn create(
         contract_effective: new.contract_effective,
         due_on: due.as_ref().map(|d| d.due.date),
         citation: due.map(|d| d.citation),
-        state: "draft".into(),
+        state: FilingState::Draft,
         late: false,
         rounds: Vec::new(),
     };
@@ -203,7 +183,7 @@ pub async fn create(
         id: &f.id,
         org: &f.processor,
         party: &f.regulator,
-        state: "draft",
+        state: f.state.id(),
         search: format!("{} {}", f.id, f.recipient),
     };
     st(w.insert(&record(columns, &f, now)?).await)?;
@@ -265,7 +245,7 @@ pub(crate) async fn list_where(store: &Store, f: &Filter<'_>) -> Result<Vec<Fili
         .collect()
 }
 
-/// The filing after `action`, or why the action is not open to it now.
+/// The filing after `action` (the lifecycle is chujing-cert's), or why the action is not open to it now.
 fn step(
     mut f: Filing,
     action: FilingAction,
@@ -273,26 +253,23 @@ fn step(
     by: &str,
     now: &Now,
 ) -> Result<Filing> {
-    let allowed = match f.state.as_str() {
-        "draft" | "returned" => "submit",
-        "submitted" => "return or accept",
-        _ => "nothing (it is accepted)",
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let cx = chujing_cert::FilingContext {
+        today: now.today,
+        due_on: f.due_on,
+        submitted_before: !f.rounds.is_empty(),
+        reason,
+        correct_by: input.correct_by,
     };
-    let refuse = || {
-        AppError::Conflict(format!(
-            "a {} filing cannot be {}; it allows {allowed}",
-            f.state,
-            match action {
-                FilingAction::Submit => "submitted",
-                FilingAction::Return => "returned",
-                FilingAction::Accept => "accepted",
-            }
-        ))
-    };
-    match (f.state.as_str(), action) {
-        ("draft" | "returned", FilingAction::Submit) => {
+    let next = f.state.apply(action, &cx).map_err(super::refused)?;
+    match next {
+        chujing_cert::FilingNext::Submitted { late } => {
             if f.rounds.is_empty() {
-                f.late = f.due_on.is_some_and(|d| now.today > d);
+                f.late = late;
             }
             f.rounds.push(Round {
                 number: u32::try_from(f.rounds.len())
@@ -302,37 +279,25 @@ fn step(
                 submitted_on: now.today,
                 outcome: None,
                 reason: None,
+                correct_by: None,
                 decided_by: None,
                 decided_at: None,
             });
-            f.state = "submitted".into();
         }
-        ("submitted", FilingAction::Return | FilingAction::Accept) => {
-            let reason = input
-                .reason
-                .as_deref()
-                .map(str::trim)
-                .filter(|r| !r.is_empty());
-            if action == FilingAction::Return && reason.is_none() {
-                return Err(AppError::Input(
-                    "a return for correction (补正) says what to correct (`reason`)".into(),
-                ));
-            }
-            let outcome = if action == FilingAction::Return {
-                "returned"
-            } else {
-                "accepted"
-            };
+        chujing_cert::FilingNext::Returned { .. } | chujing_cert::FilingNext::Accepted => {
             if let Some(round) = f.rounds.last_mut() {
-                round.outcome = Some(outcome.into());
+                round.outcome = Some(next.state().id().into());
                 round.reason = reason.map(str::to_string);
+                round.correct_by = match next {
+                    chujing_cert::FilingNext::Returned { correct_by } => Some(correct_by),
+                    _ => None,
+                };
                 round.decided_by = Some(by.into());
                 round.decided_at = Some(now.at.clone());
             }
-            f.state = outcome.into();
         }
-        _ => return Err(refuse()),
     }
+    f.state = next.state();
     Ok(f)
 }
 
@@ -357,6 +322,11 @@ pub async fn act(
             "documents are sent by the processor, with a submission".into(),
         ));
     }
+    if action != FilingAction::Return && input.correct_by.is_some() {
+        return Err(AppError::Input(
+            "`correct_by` is set by the regulator with a return".into(),
+        ));
+    }
     let f = step(current, action, &input, &actor.label(), now)?;
     put_documents(
         &mut w,
@@ -366,12 +336,12 @@ pub async fn act(
         input.pipia.as_deref(),
     )
     .await?;
-    st(w.update(&revised(&rec, &f.state, &f, now)?).await)?;
+    st(w.update(&revised(&rec, f.state.id(), &f, now)?).await)?;
     audit(
         &mut w,
         now,
         &actor.label(),
-        &format!("filing.{}", f.state),
+        &format!("filing.{}", f.state.id()),
         &format!("filing/{id}"),
         &serde_json::json!({ "round": f.rounds.last(), "state": f.state }),
     )

@@ -237,6 +237,17 @@ pub(crate) async fn page_where<T: DeserializeOwned, U>(
     st(store.records_page(kind, f, req).await)?.try_map(|r| decode(&r).map(&mut then))
 }
 
+/// A step the lifecycle refuses, as a use-case error: one its state does not allow now is a conflict (409),
+/// one that lacks what it must carry, or names what does not exist, is bad input (400).
+pub(crate) fn refused(e: chujing_cert::CertError) -> AppError {
+    match e {
+        chujing_cert::CertError::Incomplete(_) | chujing_cert::CertError::Unknown { .. } => {
+            AppError::Input(e.to_string())
+        }
+        _ => AppError::Conflict(e.to_string()),
+    }
+}
+
 /// A store result as a use-case result.
 pub(crate) fn st<T>(r: std::result::Result<T, chujing_store::StoreError>) -> Result<T> {
     r.map_err(|e| AppError::from_store("the database failed", e))

@@ -13,19 +13,7 @@ use super::{
 };
 use crate::{AppError, Result};
 
-/// What an order does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderKind {
-    /// Summons the processor to an interview (Art. 16).
-    Interview,
-    /// Orders rectification by a deadline.
-    Rectification,
-    /// Suspends the processor's transfers until lifted: the gate refuses its batches.
-    SuspendTransfers,
-    /// Lifts an earlier order (`lifts` names it).
-    Lift,
-}
+pub use chujing_cert::{OrderKind, OrderState};
 
 /// An order as the regulator issues it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -33,7 +21,8 @@ pub enum OrderKind {
 pub struct NewOrder {
     /// The processor (organisation id).
     pub processor: String,
-    /// What it does.
+    /// What it does: `interview`, `rectification`, `suspend_transfers` or `lift`.
+    #[schema(value_type = String)]
     pub kind: OrderKind,
     /// The order's text: grounds and what is required.
     pub text: String,
@@ -56,6 +45,7 @@ pub struct Order {
     /// The issuing regulator (organisation id).
     pub regulator: String,
     /// What it does.
+    #[schema(value_type = String)]
     pub kind: OrderKind,
     /// Its text.
     pub text: String,
@@ -64,8 +54,9 @@ pub struct Order {
     pub deadline: Option<Date>,
     /// The order it lifts.
     pub lifts: Option<String>,
-    /// `in_force` or `lifted`.
-    pub status: String,
+    /// `in_force`, `lifted`, or `done` (a lift).
+    #[schema(value_type = String)]
+    pub status: OrderState,
     /// Issued on.
     #[schema(value_type = String)]
     pub issued_on: Date,
@@ -75,16 +66,15 @@ pub struct Order {
 pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Result<Order> {
     let processor = super::accounts::org(store, &new.processor).await?;
     access::may_order(actor, &processor)?;
-    if new.text.trim().is_empty() {
-        return Err(AppError::Input(
-            "an order states its grounds and what is required (`text`)".into(),
-        ));
+    let status = chujing_cert::OrderDraft {
+        kind: new.kind,
+        text: &new.text,
+        deadline: new.deadline,
+        lifts: new.lifts.as_deref(),
+        today: now.today,
     }
-    if new.kind == OrderKind::Rectification && new.deadline.is_none() {
-        return Err(AppError::Input(
-            "a rectification order sets a `deadline`".into(),
-        ));
-    }
+    .issue()
+    .map_err(super::refused)?;
     let mut w = write(store).await?;
     let processor: super::Org = decode(&get_in(&mut w, "org", &new.processor).await?)?;
     if processor.kind != OrgKind::Processor {
@@ -93,21 +83,17 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
             new.processor
         )));
     }
-    if new.kind == OrderKind::Lift {
-        let target = new
-            .lifts
-            .as_deref()
-            .ok_or_else(|| AppError::Input("a `lift` names the order it lifts (`lifts`)".into()))?;
+    if let Some(target) = new.lifts.as_deref() {
         let rec = get_in(&mut w, "order", target).await?;
         let mut o: Order = decode(&rec)?;
-        if o.status != "in_force" || o.processor != processor.id {
+        if o.processor != processor.id {
             return Err(AppError::Conflict(format!(
-                "order `{target}` is not in force for `{}`",
+                "order `{target}` is not one of `{}`'s",
                 processor.id
             )));
         }
-        o.status = "lifted".into();
-        st(w.update(&revised(&rec, "lifted", &o, now)?).await)?;
+        o.status = o.status.lift().map_err(super::refused)?;
+        st(w.update(&revised(&rec, o.status.id(), &o, now)?).await)?;
     }
     let year = now.today.year();
     let seq = st(w.next(&format!("order-{year}")).await)?;
@@ -119,11 +105,7 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
         text: new.text.trim().into(),
         deadline: new.deadline,
         lifts: new.lifts,
-        status: if new.kind == OrderKind::Lift {
-            "done".into()
-        } else {
-            "in_force".into()
-        },
+        status,
         issued_on: now.today,
     };
     let rec = record(
@@ -132,7 +114,7 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
             id: &o.reference,
             org: &o.processor,
             party: &o.regulator,
-            state: &o.status,
+            state: o.status.id(),
             search: o.reference.clone(),
         },
         &o,

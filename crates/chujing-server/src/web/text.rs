@@ -33,6 +33,9 @@ words! {
     /// What the product is, under its name.
     tagline: "个人信息出境认证与合规",
         "Cross-border personal information: certification and compliance";
+    /// The last day to correct a filing returned for correction.
+    field_correct_by: "补正截止日期",
+        "Correct by";
     /// The audit log's column: the entry's number.
     col_audit_seq: "序号",
         "No.";

@@ -557,7 +557,7 @@ impl CaseRow {
                 .collect::<Vec<_>>()
                 .join("; "),
             proposed: c.proposed.clone(),
-            status: text::state(lang, &c.status).to_string(),
+            status: text::state(lang, c.status.id()).to_string(),
             open: c.closed.is_none(),
         }
     }
@@ -723,6 +723,15 @@ pub async fn body(State(s): State<AppState>, cx: PageContext) -> Response {
     answer(&cx, r)
 }
 
+/// A filing's step as the regulator's form sends it: a return's reason and last day to correct.
+#[derive(Debug, Default, Deserialize)]
+struct FilingForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    correct_by: String,
+}
+
 /// A reason, as the forms that need one send it.
 #[derive(Debug, Default, Deserialize)]
 struct ReasonForm {
@@ -868,8 +877,8 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 effective: f.contract_effective.to_string(),
                 due_on: f.due_on.map(|d| d.to_string()).unwrap_or_default(),
                 late: f.late,
-                state: text::state(lang, &f.state).to_string(),
-                decide: f.state == "submitted"
+                state: text::state(lang, f.state.id()).to_string(),
+                decide: f.state == chujing_cert::FilingState::Submitted
                     && authz::may_act_on_filing(a, f, FilingAction::Accept).is_ok(),
             })
             .collect();
@@ -892,7 +901,7 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
                 kind: text::order_kind(lang, o.kind),
                 text: o.text.clone(),
                 deadline: o.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                status: text::state(lang, &o.status).to_string(),
+                status: text::state(lang, o.status.id()).to_string(),
                 issued_on: o.issued_on.to_string(),
             })
             .collect();
@@ -960,9 +969,10 @@ pub async fn filing_step(
     let r = async {
         let a = actor(&cx)?;
         let action = FilingAction::parse(&action)?;
-        let f: ReasonForm = form(&body)?;
+        let f: FilingForm = form(&body)?;
         let input = FilingStep {
             reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
+            correct_by: form_date("correct_by", &f.correct_by)?,
             ..FilingStep::default()
         };
         ops::step_filing(&s, a, &id, action, input).await?;

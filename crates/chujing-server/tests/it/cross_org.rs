@@ -127,11 +127,7 @@ async fn as_other(kit: &Kit, other: &Actor, f: &Fixture, holder: &Actor) {
     );
     refused("filings::get", filings::get(s, other, &f.filing).await);
     for action in [FilingAction::Submit, FilingAction::Accept] {
-        let step = FilingStep {
-            reason: None,
-            contract: None,
-            pipia: None,
-        };
+        let step = FilingStep::default();
         refused(
             "filings::act",
             filings::act(s, &key, other, &f.filing, action, step, &n).await,

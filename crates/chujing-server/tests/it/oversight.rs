@@ -62,11 +62,30 @@ async fn jurisdiction(kit: &Kit) {
         kit.post(&act("return"), Some(&sh), json!({})).await.0,
         StatusCode::BAD_REQUEST
     );
-    let (s, f) = kit
+    let (s, e) = kit
         .post(
             &act("return"),
             Some(&sh),
             json!({ "reason": "附件一未填写出境规模" }),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "a return sets the day to correct by: {e}"
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("correct_by"),
+        "{e}"
+    );
+    let (s, f) = kit
+        .post(
+            &act("return"),
+            Some(&sh),
+            json!({ "reason": "附件一未填写出境规模", "correct_by": "2026-12-04" }),
         )
         .await;
     assert_eq!(
@@ -98,6 +117,7 @@ async fn jurisdiction(kit: &Kit) {
         (rounds[0]["outcome"].as_str(), rounds[0]["reason"].as_str()),
         (Some("returned"), Some("附件一未填写出境规模"))
     );
+    assert_eq!(rounds[0]["correct_by"], "2026-12-04");
     assert_eq!(rounds[1]["outcome"], "accepted");
 
     // Who sees filings: the national regulator all, a provincial one its own, the processor its own.
