@@ -1,6 +1,7 @@
 //! Organisations, users and credentials. Passwords are hashed with Argon2id; API tokens and browser sessions
 //! are random 256-bit values stored only as their SHA-256, scoped, expiring and revocable.
 
+use super::events::{Event, Subject};
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -9,6 +10,7 @@ use chujing_store::Store;
 use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use super::fresh::Views;
 use super::{
@@ -39,13 +41,32 @@ impl std::fmt::Debug for User {
     }
 }
 
+/// What a credential is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// An API token (`chujing admin token create`).
+    Api,
+    /// A session opened by signing in.
+    Session,
+}
+
+impl CredentialKind {
+    /// The audit event of its creation.
+    fn created(self) -> Event {
+        match self {
+            CredentialKind::Api => Event::TokenCreate,
+            CredentialKind::Session => Event::SessionCreate,
+        }
+    }
+}
+
 /// A stored credential (found by the SHA-256 of the token).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Credential {
     user: String,
     scope: Scope,
-    /// `api` or `session`.
-    kind: String,
+    kind: CredentialKind,
     expires_at: String,
     /// A session's CSRF token (sent back in a header with every change).
     csrf: Option<String>,
@@ -188,8 +209,8 @@ pub async fn add_org(
         &mut w,
         now,
         actor,
-        "org.add",
-        &format!("org/{}", org.id),
+        Event::OrgAdd,
+        Subject::Org(&org.id),
         &org,
     )
     .await?;
@@ -244,8 +265,8 @@ pub async fn add_user(
         &mut w,
         now,
         actor,
-        "user.add",
-        &format!("user/{email}"),
+        Event::UserAdd,
+        Subject::User(&email),
         &serde_json::json!({ "org": org }),
     )
     .await?;
@@ -257,17 +278,19 @@ async fn issue(
     store: &Store,
     user: &User,
     scope: Scope,
-    kind: &str,
+    kind: CredentialKind,
     hours: i64,
     actor: &str,
     now: &Now,
 ) -> Result<Issued> {
     let token = format!("cj_{}", random_hex(32)?);
-    let csrf = (kind == "session").then(|| random_hex(16)).transpose()?;
+    let csrf = (kind == CredentialKind::Session)
+        .then(|| random_hex(16))
+        .transpose()?;
     let cred = Credential {
         user: user.email.clone(),
         scope,
-        kind: kind.into(),
+        kind,
         expires_at: rfc3339_plus(now, hours)?,
         csrf: csrf.clone(),
     };
@@ -292,8 +315,8 @@ async fn issue(
         &mut w,
         now,
         actor,
-        &format!("{kind}.create"),
-        &format!("user/{}", user.email),
+        kind.created(),
+        Subject::User(&user.email),
         &content,
     )
     .await?;
@@ -320,7 +343,7 @@ pub async fn create_token(
         store,
         &user,
         scope,
-        "api",
+        CredentialKind::Api,
         i64::from(days.clamp(1, 366)) * 24,
         actor,
         now,
@@ -357,9 +380,17 @@ pub async fn login(
         return Ok(None);
     };
     let actor = format!("{} ({})", user.email, user.org);
-    issue(store, &user, Scope::Write, "session", 12, &actor, now)
-        .await
-        .map(Some)
+    issue(
+        store,
+        &user,
+        Scope::Write,
+        CredentialKind::Session,
+        12,
+        &actor,
+        now,
+    )
+    .await
+    .map(Some)
 }
 
 /// Whether `password` matches the stored hash; without one (an unknown e-mail), the same work against
@@ -490,8 +521,8 @@ pub async fn revoke(store: &Store, token: &str, actor: &str, now: &Now) -> Resul
         &mut w,
         now,
         actor,
-        "token.revoke",
-        &format!("user/{}", rec.party),
+        Event::TokenRevoke,
+        Subject::User(&rec.party),
         &serde_json::json!({ "id": id.get(..12) }),
     )
     .await?;

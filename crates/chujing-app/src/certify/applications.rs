@@ -2,6 +2,7 @@
 //! checked, submitted with eligibility checked by the law as of that day, reviewed item by item by the body,
 //! and granted (a certificate with a scope) or refused.
 
+use super::events::{Event, Subject};
 use chujing_cert::certificate::Certificate;
 use chujing_cert::{Action, ApplicationState, CertificateNumber, MaterialKind};
 use chujing_law::certification::{eligibility, review_checklist, terms};
@@ -250,8 +251,8 @@ pub async fn create(
         &mut w,
         now,
         &actor.label(),
-        "application.create",
-        &format!("application/{id}"),
+        Event::ApplicationCreate,
+        Subject::Application(&id),
         &serde_json::json!({ "body": a.body, "scope": a.scope }),
     )
     .await?;
@@ -391,8 +392,8 @@ pub async fn put_material(
         &mut w,
         now,
         &actor.label(),
-        "material.upload",
-        &format!("application/{id}"),
+        Event::MaterialUpload,
+        Subject::Application(id),
         &m,
     )
     .await?;
@@ -424,8 +425,8 @@ pub async fn read_material(
         &mut w,
         now,
         &actor.label(),
-        "material.read",
-        &format!("application/{id}"),
+        Event::MaterialRead,
+        Subject::Application(id),
         &serde_json::json!({ "kind": kind }),
     )
     .await?;
@@ -486,8 +487,8 @@ pub async fn review(
         &mut w,
         now,
         &actor.label(),
-        "application.review",
-        &format!("application/{id}"),
+        Event::ApplicationReview,
+        Subject::Application(id),
         &entry,
     )
     .await?;
@@ -559,8 +560,8 @@ pub async fn act(
         &mut w,
         now,
         &actor.label(),
-        &format!("application.{}", action.id()),
-        &format!("application/{id}"),
+        Event::ApplicationStep(action),
+        Subject::Application(id),
         &content,
     )
     .await?;

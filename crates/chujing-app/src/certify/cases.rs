@@ -3,6 +3,7 @@
 //! do not match the certified scope lead the body to suspend the certificate until it is revoked). The body
 //! acts on the certificate and closes the case with what it did.
 
+use super::events::{Event, Subject};
 use chujing_cert::scope::ScopeBreach;
 use chujing_law::Date;
 use chujing_ledger::BatchMeta;
@@ -98,8 +99,8 @@ pub(crate) async fn open(
         w,
         now,
         &actor.label(),
-        "scope_case.open",
-        &format!("certificate/{}", c.certificate),
+        Event::ScopeCaseOpen,
+        Subject::Certificate(&c.certificate),
         &c,
     )
     .await?;
@@ -162,8 +163,8 @@ pub async fn close(
         &mut w,
         now,
         &actor.label(),
-        "scope_case.close",
-        &format!("scope_case/{id}"),
+        Event::ScopeCaseClose,
+        Subject::ScopeCase(id),
         &c.closed,
     )
     .await?;

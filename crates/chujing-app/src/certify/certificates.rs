@@ -2,6 +2,7 @@
 //! body's report of each to the national platform, due within 5 working days (Certification Measures 2026
 //! Art. 9); the public registry.
 
+use super::events::{Event, Subject};
 use chujing_cert::certificate::Certificate;
 use chujing_cert::{CertificateAction, CertificateStatus};
 use chujing_law::certification::terms;
@@ -98,8 +99,8 @@ pub(crate) async fn record_issue(
         w,
         now,
         actor,
-        "certificate.issue",
-        &format!("certificate/{}", c.number),
+        Event::CertificateIssue,
+        Subject::Certificate(c.number.as_str()),
         c,
     )
     .await?;
@@ -153,8 +154,8 @@ async fn platform_report(
         w,
         now,
         actor,
-        "platform_report.due",
-        &format!("certificate/{}", c.number),
+        Event::PlatformReportDue,
+        Subject::Certificate(c.number.as_str()),
         &p,
     )
     .await
@@ -307,8 +308,8 @@ pub async fn act(
         &mut w,
         now,
         &actor.label(),
-        &format!("certificate.{}", action.id()),
-        &format!("certificate/{number}"),
+        Event::CertificateStep(action),
+        Subject::Certificate(number),
         &serde_json::json!({ "status": c.status, "reason": c.reason, "expires_on": c.expires_on }),
     )
     .await?;
@@ -364,8 +365,8 @@ pub async fn mark_reported(
         &mut w,
         now,
         &actor.label(),
-        "platform_report.made",
-        &format!("certificate/{}", p.certificate),
+        Event::PlatformReportMade,
+        Subject::Certificate(&p.certificate),
         &p,
     )
     .await?;

@@ -2,6 +2,7 @@
 //! its PIPIA report with the regulator of its province, within 10 working days of the contract taking effect;
 //! the regulator accepts the filing or returns it for correction (补正) with reasons, and every round is kept.
 
+use super::events::{Event, Subject};
 use chujing_law::filing::contract_filing_due;
 use chujing_law::{Date, Lang, RuleBook};
 use chujing_store::Store;
@@ -191,8 +192,8 @@ pub async fn create(
         &mut w,
         now,
         &actor.label(),
-        "filing.create",
-        &format!("filing/{}", f.id),
+        Event::FilingCreate,
+        Subject::Filing(&f.id),
         &f,
     )
     .await?;
@@ -341,8 +342,8 @@ pub async fn act(
         &mut w,
         now,
         &actor.label(),
-        &format!("filing.{}", f.state.id()),
-        &format!("filing/{id}"),
+        Event::FilingStep(f.state),
+        Subject::Filing(id),
         &serde_json::json!({ "round": f.rounds.last(), "state": f.state }),
     )
     .await?;

@@ -2,6 +2,7 @@
 //! organisation and says where PI goes (recipient, country), how, why, what, and under which mechanism. The
 //! ledger counts batches per flow, the gate decides them, and a certificate's scope is checked against them.
 
+use super::events::{Event, Subject};
 use chujing_law::profile::Mechanism;
 use chujing_law::{CountryCode, Date, ExemptionId, FlowKind, MechanismKind};
 use chujing_ledger::FlowSettings;
@@ -234,8 +235,8 @@ pub async fn put(
         &mut w,
         now,
         &actor.label(),
-        "flow.put",
-        &format!("flow/{rid}"),
+        Event::FlowPut,
+        Subject::Flow(&rid),
         &flow,
     )
     .await?;

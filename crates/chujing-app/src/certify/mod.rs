@@ -12,6 +12,7 @@ pub mod applications;
 pub mod cases;
 pub mod certificates;
 pub mod deadlines;
+pub mod events;
 pub mod filings;
 pub mod flows;
 pub mod fresh;
@@ -258,12 +259,13 @@ pub(crate) async fn audit<T: Serialize>(
     w: &mut Write,
     now: &Now,
     actor: &str,
-    action: &str,
-    subject: &str,
+    event: events::Event,
+    subject: events::Subject<'_>,
     content: &T,
 ) -> Result<()> {
     let content = encode(content)?;
-    st(w.audit(&now.at, actor, action, subject, &content).await).map(|_| ())
+    let (action, subject) = (event.name(), subject.to_string());
+    st(w.audit(&now.at, actor, &action, &subject, &content).await).map(|_| ())
 }
 
 /// A record that must exist.

@@ -1,6 +1,7 @@
 //! Regulator orders: an interview (Certification Measures 2026 Art. 16), rectification with a deadline, and
 //! the suspension of a processor's transfers, in force until lifted (each order states its own grounds).
 
+use super::events::{Event, Subject};
 use chujing_law::Date;
 use chujing_store::Store;
 use chujing_store::records::Filter;
@@ -125,8 +126,8 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
         &mut w,
         now,
         &actor.label(),
-        "order.issue",
-        &format!("org/{}", o.processor),
+        Event::OrderIssue,
+        Subject::Org(&o.processor),
         &o,
     )
     .await?;

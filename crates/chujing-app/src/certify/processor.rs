@@ -4,6 +4,7 @@
 //! writes them). Each change is checked by [`crate::settings::apply_processor_change`] and committed with its
 //! audit entry.
 
+use super::events::{Event, Subject};
 use chujing_ledger::{LedgerStore, ProcessorSettings};
 use chujing_store::Store;
 use chujing_store::records::Filter;
@@ -153,8 +154,8 @@ async fn record(
         &mut w,
         now,
         &actor.label(),
-        "processor.put",
-        &format!("processor/{org}"),
+        Event::ProcessorPut,
+        Subject::Processor(org),
         &facts,
     )
     .await?;

@@ -2,6 +2,7 @@
 //! TOML), saved from the assessment page so that the decision can be reviewed and revisited. Each save is
 //! checked first (a profile that does not parse is refused with its line) and recorded in the audit log.
 
+use super::events::{Event, Subject};
 use chujing_law::profile::Profile;
 use chujing_law::{Assessment, Date, Lang, RuleBook};
 use chujing_ledger::LedgerStore;
@@ -114,8 +115,8 @@ pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result
         &mut w,
         now,
         &actor.label(),
-        "profile.save",
-        &format!("profile/{}", actor.org.id),
+        Event::ProfileSave,
+        Subject::Profile(&actor.org.id),
         &serde_json::json!({ "bytes": toml.len() }),
     )
     .await?;

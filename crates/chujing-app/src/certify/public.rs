@@ -2,6 +2,7 @@
 //! receipt code, routed to the provincial regulator (and the national one sees all) and, when they name a
 //! certificate, to the body that issued it.
 
+use super::events::{Event, Subject};
 use chujing_store::Store;
 use chujing_store::records::Filter;
 use serde::{Deserialize, Serialize};
@@ -109,8 +110,8 @@ pub async fn submit(store: &Store, new: NewReport, now: &Now) -> Result<Report> 
         &mut w,
         now,
         "public",
-        "report.receive",
-        &format!("report/{}", r.receipt),
+        Event::ReportReceive,
+        Subject::Report(&r.receipt),
         &serde_json::json!({ "regulator": regulator, "body": body }),
     )
     .await?;

@@ -2,6 +2,7 @@
 //! categories of PI found and which are sensitive, individuals), shown on its dashboard and used by its
 //! documents. The report's cells are never sent: `chujing scan` reports counts, not values.
 
+use super::events::{Event, Subject};
 use chujing_law::Date;
 use chujing_store::Store;
 use chujing_store::records::Filter;
@@ -91,8 +92,8 @@ pub async fn add(store: &Store, actor: &Actor, file: &str, text: &str, now: &Now
         &mut w,
         now,
         &actor.label(),
-        "scan.add",
-        &format!("scan/{}", scan.id),
+        Event::ScanAdd,
+        Subject::Scan(&scan.id),
         &serde_json::json!({ "file": scan.file, "rows": scan.rows }),
     )
     .await?;

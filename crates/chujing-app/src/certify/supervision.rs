@@ -1,6 +1,7 @@
 //! Supervision of certificates (Certification Measures 2026): the body audits each certificate it issued at
 //! a frequency it sets, records findings with rectification deadlines, and sees when the next audit is due.
 
+use super::events::{Event, Subject};
 use chujing_law::Date;
 use chujing_store::Store;
 use chujing_store::records::Filter;
@@ -150,8 +151,8 @@ pub async fn set_frequency(
         &mut w,
         now,
         &actor.label(),
-        "supervision.schedule",
-        &format!("certificate/{number}"),
+        Event::SupervisionSchedule,
+        Subject::Certificate(&number),
         &every_months,
     )
     .await?;
@@ -198,8 +199,8 @@ pub async fn record_audit(
         &mut w,
         now,
         &actor.label(),
-        "supervision.audit",
-        &format!("certificate/{number}"),
+        Event::SupervisionAudit,
+        Subject::Certificate(&number),
         &s.audits.last(),
     )
     .await?;

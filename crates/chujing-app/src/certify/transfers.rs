@@ -7,6 +7,7 @@
 //! dropped because it should not have gone would be an undercount. A recorded batch outside its certificate's
 //! scope opens a scope case in the certification body's queue (Certification Measures 2026 Art. 10).
 
+use super::events::{Event, Subject};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -802,8 +803,11 @@ pub async fn record_batch(
         &mut w,
         now,
         &actor.label(),
-        "transfer.record",
-        &format!("batch/{processor}/{}", t.batch_id),
+        Event::TransferRecord,
+        Subject::Batch {
+            processor,
+            batch: &t.batch_id,
+        },
         &content,
     )
     .await?;
@@ -1116,8 +1120,11 @@ pub async fn remove_batch(
         &mut w,
         now,
         &actor.label(),
-        "batch.remove",
-        &format!("batch/{}/{batch_id}", actor.org.id),
+        Event::BatchRemove,
+        Subject::Batch {
+            processor: &actor.org.id,
+            batch: batch_id,
+        },
         &serde_json::json!({ "reason": reason, "individuals": meta.individuals }),
     )
     .await?;
