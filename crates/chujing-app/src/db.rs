@@ -13,14 +13,18 @@ pub const DEFAULT_DB: &str = "sqlite://./chujing.db";
 
 /// Connects to `url`, creating and migrating the database as needed: for commands that record.
 pub async fn connect(url: &str) -> Result<Store> {
-    open(url, Create::IfMissing).await
+    let store = open(url, Create::IfMissing).await?;
+    crate::certify::upgrade::fill_provinces(&store).await?;
+    Ok(store)
 }
 
 /// Connects to `url` for the service (`serve`, `demo`), creating and migrating the database as needed; a
 /// SQLite database keeps a write-ahead log from then on, so that reads go on while a write fails
 /// ([`chujing_store::Journal::WriteAhead`]).
 pub async fn connect_service(url: &str) -> Result<Store> {
-    open_with(url, Create::IfMissing, Journal::WriteAhead).await
+    let store = open_with(url, Create::IfMissing, Journal::WriteAhead).await?;
+    crate::certify::upgrade::fill_provinces(&store).await?;
+    Ok(store)
 }
 
 /// Connects to an existing ledger at `url`: for commands that only read, which must never report from an

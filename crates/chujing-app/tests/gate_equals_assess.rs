@@ -110,7 +110,7 @@ fn actor(org: &str) -> Actor {
             id: org.into(),
             kind: OrgKind::Processor,
             name: format!("Processor {org}"),
-            province: Some("31".into()),
+            province: Some(chujing_law::Province::parse("310000").unwrap()),
         },
         scope: Scope::Write,
     }

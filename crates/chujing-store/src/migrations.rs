@@ -25,13 +25,13 @@ macro_rules! files {
 /// SQLite's migrations, in `migrations/sqlite`.
 const SQLITE: &[File] = files!("sqlite":
     1 "0001_ledger", 2 "0002_batch_fingerprint", 3 "0003_removals", 4 "0004_certify",
-    5 "0005_processors", 6 "0006_changes", 7 "0007_record_order",
+    5 "0005_processors", 6 "0006_changes", 7 "0007_record_order", 8 "0008_record_province",
 );
 
 /// PostgreSQL's migrations, in `migrations/postgres`.
 const POSTGRES: &[File] = files!("postgres":
     1 "0001_ledger", 2 "0002_batch_fingerprint", 3 "0003_removals", 4 "0004_certify",
-    5 "0005_processors", 6 "0006_changes", 7 "0007_record_order",
+    5 "0005_processors", 6 "0006_changes", 7 "0007_record_order", 8 "0008_record_province",
 );
 
 /// The migrations of a SQLite ledger.

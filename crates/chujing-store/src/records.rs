@@ -33,6 +33,8 @@ pub struct Record {
     pub version: i64,
     /// When it last changed (RFC 3339).
     pub updated_at: String,
+    /// The province (GB/T 2260 code) whose regulator has jurisdiction over it, or empty.
+    pub province: String,
     /// Its place among the records: assigned when it is inserted (whatever it is set to before), one more
     /// than the record inserted before it, and kept when it changes. Lists are newest first by it.
     pub seq: i64,
@@ -53,6 +55,8 @@ pub struct Filter<'a> {
     pub search: Option<&'a str>,
     /// In one of these states.
     pub states: Option<&'a [&'a str]>,
+    /// In this province's jurisdiction (a GB/T 2260 code).
+    pub province: Option<&'a str>,
 }
 
 /// One entry of the audit log.
@@ -191,6 +195,7 @@ macro_rules! record_from_row {
             version: $r.try_get("version")?,
             updated_at: $r.try_get("updated_at")?,
             seq: $r.try_get("seq")?,
+            province: $r.try_get("province")?,
         }
     };
 }
@@ -210,16 +215,16 @@ macro_rules! audit_entry {
     };
 }
 
-const SELECT_RECORD: &str =
-    "SELECT kind, id, org, party, state, search, body, version, updated_at, seq FROM records";
+const SELECT_RECORD: &str = "SELECT kind, id, org, party, state, search, body, version, updated_at, seq, province FROM records";
 
-/// The conditions of a [`Filter`], on parameters `$2` to `$7` (`$1` is the kind); an absent one compares a
+/// The conditions of a [`Filter`], on parameters `$2` to `$8` (`$1` is the kind); an absent one compares a
 /// NULL and passes. A set of states is bound as `,a,b,` and matched by the record's `,state,` in it.
 const FILTERED: &str = "WHERE kind = $1 AND ($2 IS NULL OR org = $2) AND ($3 IS NULL OR party = $3) \
      AND ($4 IS NULL OR org = $4 OR party = $4) AND ($5 IS NULL OR state = $5) \
-     AND ($6 IS NULL OR search LIKE $6) AND ($7 IS NULL OR $7 LIKE '%,' || state || ',%')";
+     AND ($6 IS NULL OR search LIKE $6) AND ($7 IS NULL OR $7 LIKE '%,' || state || ',%') \
+     AND ($8 IS NULL OR province = $8)";
 
-/// Binds a filter's `$1` to `$7` to a query.
+/// Binds a filter's `$1` to `$8` to a query.
 macro_rules! bind_filter {
     ($query:expr, $kind:expr, $f:expr) => {{
         let f = $f;
@@ -234,6 +239,7 @@ macro_rules! bind_filter {
             .bind(f.state)
             .bind(like)
             .bind(states)
+            .bind(f.province)
     }};
 }
 
@@ -289,7 +295,7 @@ impl Store {
         f: &Filter<'_>,
         req: &PageRequest,
     ) -> Result<Page<Record>, StoreError> {
-        let sql = format!("{SELECT_RECORD} {FILTERED} AND seq < $8 ORDER BY seq DESC LIMIT $9");
+        let sql = format!("{SELECT_RECORD} {FILTERED} AND seq < $9 ORDER BY seq DESC LIMIT $10");
         let count = format!("SELECT COUNT(*) AS n FROM records {FILTERED}");
         let after = req.after_seq()?;
         on_pool!(self, pool => {
@@ -395,10 +401,10 @@ impl Write {
         let seq = i64::try_from(self.next("records").await?)
             .map_err(|_| StoreError::Range("record numbers are exhausted".into()))?;
         let n = on_tx!(self, tx => sqlx::query(
-            "INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT (kind, id) DO NOTHING")
+            "INSERT INTO records (kind, id, org, party, state, search, body, version, updated_at, seq, province) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10) ON CONFLICT (kind, id) DO NOTHING")
             .bind(&r.kind).bind(&r.id).bind(&r.org).bind(&r.party).bind(&r.state).bind(&r.search)
-            .bind(&r.body).bind(&r.updated_at).bind(seq)
+            .bind(&r.body).bind(&r.updated_at).bind(seq).bind(&r.province)
             .execute(&mut **tx).await?.rows_affected());
         if n == 0 {
             return Err(StoreError::Conflict(format!(
@@ -414,9 +420,9 @@ impl Write {
     pub async fn update(&mut self, r: &Record) -> Result<(), StoreError> {
         let n = on_tx!(self, tx => sqlx::query(
             "UPDATE records SET org = $3, party = $4, state = $5, search = $6, body = $7, \
-             version = version + 1, updated_at = $8 WHERE kind = $1 AND id = $2 AND version = $9")
+             version = version + 1, updated_at = $8, province = $10 WHERE kind = $1 AND id = $2 AND version = $9")
             .bind(&r.kind).bind(&r.id).bind(&r.org).bind(&r.party).bind(&r.state).bind(&r.search)
-            .bind(&r.body).bind(&r.updated_at).bind(r.version)
+            .bind(&r.body).bind(&r.updated_at).bind(r.version).bind(&r.province)
             .execute(&mut **tx).await?.rows_affected());
         if n == 0 {
             return Err(StoreError::Conflict(format!(
@@ -504,6 +510,18 @@ impl Write {
         let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.set_setting(&crate::processor_key(processor), &json)
             .await
+    }
+
+    /// A setting, as this write sees it.
+    pub async fn setting(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            on_tx!(self, tx => sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<String, _>("value"))
+            .transpose()?),
+        )
     }
 
     /// Stores a setting with this write.

@@ -3,7 +3,8 @@
 //! record in hand, and every list is filtered in its query by the filter this module gives, so that the
 //! command line, the API and the pages cannot differ. Deny by default: a processor sees only its own
 //! organisation's records; a certification body only the applications and certificates assigned to it; a
-//! provincial regulator those filed with or issued by it; the national regulator all.
+//! provincial regulator those of its province (each record carries the GB/T 2260 code of the province whose
+//! regulator has jurisdiction: the processor's, or the one a report names); the national regulator all.
 //!
 //! A record the actor may not see is answered as not found (its existence is not disclosed); a record it may
 //! see but not change is refused as forbidden, naming who may.
@@ -18,12 +19,19 @@ use super::filings::{Filing, FilingAction};
 use super::{Actor, Org, OrgKind};
 use crate::{AppError, Result};
 
-/// Whether `a` may see an application: its processor, its body, or a regulator.
-pub fn may_see_application(a: &Actor, app: &Application) -> bool {
+/// Whether a record of `province` (a GB/T 2260 code, empty when none) is in regulator `a`'s jurisdiction:
+/// the national regulator's always, a provincial one's when it is of its province.
+pub fn in_jurisdiction(a: &Actor, province: &str) -> bool {
+    a.org.kind == OrgKind::Regulator && a.org.province.is_none_or(|p| p.code() == province)
+}
+
+/// Whether `a` may see an application (kept in `province`): its processor, its body, or a regulator with
+/// jurisdiction.
+pub fn may_see_application(a: &Actor, app: &Application, province: &str) -> bool {
     match a.org.kind {
         OrgKind::Processor => app.processor == a.org.id,
         OrgKind::CertificationBody => app.body == a.org.id,
-        OrgKind::Regulator => true,
+        OrgKind::Regulator => in_jurisdiction(a, province),
         OrgKind::Recipient => false,
     }
 }
@@ -65,12 +73,13 @@ pub fn may_review(a: &Actor, app: &Application) -> bool {
     a.org.kind == OrgKind::CertificationBody && app.body == a.org.id
 }
 
-/// Whether `a` may see a certificate (beyond the public registry): its holder, its body, a regulator.
-pub fn may_see_certificate(a: &Actor, c: &CertificateRecord) -> bool {
+/// Whether `a` may see a certificate kept in `province` (beyond the public registry): its holder, its body, a
+/// regulator with jurisdiction.
+pub fn may_see_certificate(a: &Actor, c: &CertificateRecord, province: &str) -> bool {
     match a.org.kind {
         OrgKind::Processor => c.certificate.holder == a.org.id,
         OrgKind::CertificationBody => c.body == a.org.id,
-        OrgKind::Regulator => true,
+        OrgKind::Regulator => in_jurisdiction(a, province),
         OrgKind::Recipient => false,
     }
 }
@@ -80,7 +89,15 @@ pub fn may_act_on_certificate(a: &Actor, c: &CertificateRecord) -> bool {
     a.org.kind == OrgKind::CertificationBody && c.body == a.org.id
 }
 
-/// The applications or certificates `a` may list.
+/// What a regulator lists: the national regulator everything, a provincial one its province's records.
+fn regulator_filter(a: &Actor) -> Filter<'static> {
+    Filter {
+        province: a.org.province.map(chujing_law::Province::code),
+        ..Filter::default()
+    }
+}
+
+/// The applications, certificates, cases or supervision plans `a` may list.
 pub fn own_or_assigned(a: &Actor) -> Filter<'_> {
     match a.org.kind {
         OrgKind::Processor | OrgKind::Recipient => Filter {
@@ -91,19 +108,15 @@ pub fn own_or_assigned(a: &Actor) -> Filter<'_> {
             party: Some(&a.org.id),
             ..Filter::default()
         },
-        OrgKind::Regulator => Filter::default(),
+        OrgKind::Regulator => regulator_filter(a),
     }
 }
 
-/// The violation reports `a` may list: a provincial regulator those routed to it, the national one all, a
-/// body those about its certificates.
+/// The violation reports `a` may list: a regulator those of its jurisdiction, a body those about its
+/// certificates.
 pub fn reports_filter(a: &Actor) -> Filter<'_> {
-    match (a.org.kind, &a.org.province) {
-        (OrgKind::Regulator, None) => Filter::default(),
-        (OrgKind::Regulator, Some(_)) => Filter {
-            org: Some(&a.org.id),
-            ..Filter::default()
-        },
+    match a.org.kind {
+        OrgKind::Regulator => regulator_filter(a),
         _ => Filter {
             party: Some(&a.org.id),
             ..Filter::default()
@@ -111,16 +124,11 @@ pub fn reports_filter(a: &Actor) -> Filter<'_> {
     }
 }
 
-/// Records between a processor (`org`) and a regulator (`party`) — filings, orders, flows: the national
-/// regulator sees all, a provincial regulator those filed with or issued by it (no flow names one, so it lists
-/// none), a processor its own.
+/// Records between a processor (`org`) and a regulator — filings, orders, flows: a regulator those of its
+/// jurisdiction (the processor's province), a processor its own.
 pub fn jurisdiction_filter(a: &Actor) -> Filter<'_> {
-    match (a.org.kind, &a.org.province) {
-        (OrgKind::Regulator, None) => Filter::default(),
-        (OrgKind::Regulator, Some(_)) => Filter {
-            party: Some(&a.org.id),
-            ..Filter::default()
-        },
+    match a.org.kind {
+        OrgKind::Regulator => regulator_filter(a),
         _ => Filter {
             org: Some(&a.org.id),
             ..Filter::default()
@@ -134,8 +142,8 @@ pub fn may_order(a: &Actor, processor: &Org) -> Result<()> {
     if a.org.kind != OrgKind::Regulator {
         return Err(AppError::Forbidden("only a regulator issues orders".into()));
     }
-    match &a.org.province {
-        Some(p) if processor.province.as_ref() != Some(p) => Err(AppError::Forbidden(format!(
+    match a.org.province {
+        Some(p) if processor.province != Some(p) => Err(AppError::Forbidden(format!(
             "`{}` is registered outside your province ({p}); the national regulator or that province's acts",
             processor.id
         ))),
@@ -143,12 +151,11 @@ pub fn may_order(a: &Actor, processor: &Org) -> Result<()> {
     }
 }
 
-/// Whether `a` may see a filing: its processor, the regulator it is filed with, the national regulator.
-pub fn may_see_filing(a: &Actor, f: &Filing) -> bool {
-    match (a.org.kind, &a.org.province) {
-        (OrgKind::Processor, _) => f.processor == a.org.id,
-        (OrgKind::Regulator, None) => true,
-        (OrgKind::Regulator, Some(_)) => f.regulator == a.org.id,
+/// Whether `a` may see a filing kept in `province`: its processor, a regulator with jurisdiction.
+pub fn may_see_filing(a: &Actor, f: &Filing, province: &str) -> bool {
+    match a.org.kind {
+        OrgKind::Processor => f.processor == a.org.id,
+        OrgKind::Regulator => in_jurisdiction(a, province),
         _ => false,
     }
 }

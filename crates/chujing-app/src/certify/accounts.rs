@@ -179,7 +179,12 @@ pub async fn add_org(
             "an organisation needs a name of 1 to 200 characters".into(),
         ));
     }
-    let province = province.map(str::trim).filter(|p| !p.is_empty());
+    let province = province
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(chujing_law::Province::parse)
+        .transpose()
+        .map_err(|e| AppError::Input(format!("--province: {e}")))?;
     if kind == OrgKind::Processor && province.is_none() {
         return Err(AppError::Input(
             "a processor names the province where it is registered (--province, e.g. 310000 or Shanghai): its filings and reports go to that province's regulator".into(),
@@ -189,7 +194,7 @@ pub async fn add_org(
         id: format!("org-{}", random_hex(8)?),
         kind,
         name: name.to_string(),
-        province: province.map(str::to_string),
+        province,
     };
     let mut w = write(store).await?;
     let rec = record(
@@ -197,9 +202,10 @@ pub async fn add_org(
             kind: "org",
             id: &org.id,
             org: &org.id,
-            party: province.unwrap_or(""),
+            party: province.map_or("", chujing_law::Province::code),
             state: kind.id(),
             search: format!("{} {}", org.id, org.name),
+            province,
         },
         &org,
         now,
@@ -256,6 +262,7 @@ pub async fn add_user(
             party: "",
             state: "active",
             search: email.clone(),
+            province: None,
         },
         &user,
         now,
@@ -304,6 +311,7 @@ async fn issue(
             party: &user.email,
             state: "active",
             search: String::new(),
+            province: None,
         },
         &cred,
         now,

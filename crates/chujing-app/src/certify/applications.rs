@@ -8,13 +8,14 @@ use chujing_cert::{Action, ApplicationState, CertificateNumber, MaterialKind};
 use chujing_law::certification::{eligibility, review_checklist, terms};
 use chujing_law::{Date, Lang, Profile, RuleBook};
 use chujing_store::Store;
-use chujing_store::records::Filter;
+use chujing_store::records::{Filter, Record};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::secret::MasterKey;
 use super::{
-    Actor, Columns, Now, OrgKind, access, audit, decode, get_in, random_hex, record, st, write,
+    Actor, Columns, Now, OrgKind, access, audit, decode, get_in, random_hex, record, revised, st,
+    write,
 };
 use crate::{AppError, Result};
 
@@ -168,28 +169,20 @@ fn store_columns(a: &Application) -> (String, String) {
     )
 }
 
+/// Stores `a` over the record `rec` it was read from (its owner, party and province kept).
 async fn save(
     w: &mut chujing_store::records::Write,
     mut a: Application,
-    version: i64,
+    rec: &Record,
     now: &Now,
 ) -> Result<Application> {
     a.allowed = a.state.allowed();
     a.missing = MaterialKind::missing(&a.materials.iter().map(|m| m.kind).collect::<Vec<_>>());
     let (state, search) = store_columns(&a);
-    let mut rec = record(
-        Columns {
-            kind: "application",
-            id: &a.id,
-            org: &a.processor,
-            party: &a.body,
-            state: &state,
-            search,
-        },
-        &a,
-        now,
-    )?;
-    rec.version = version;
+    let rec = Record {
+        search: search.to_lowercase(),
+        ..revised(rec, &state, &a, now)?
+    };
     st(w.update(&rec).await)?;
     Ok(a)
 }
@@ -242,6 +235,7 @@ pub async fn create(
             party: &a.body,
             state: &state,
             search,
+            province: actor.org.province,
         },
         &a,
         now,
@@ -262,14 +256,15 @@ pub async fn create(
 
 /// An application the actor may see; another organisation's is not found.
 pub async fn get(store: &Store, actor: &Actor, id: &str) -> Result<Application> {
-    let a: Application = decode(&super::get(store, "application", id).await?)?;
-    seen(actor, &a, id)?;
+    let rec = super::get(store, "application", id).await?;
+    let a: Application = decode(&rec)?;
+    seen(actor, &a, &rec, id)?;
     Ok(a)
 }
 
 /// Whether the actor may see the application, as not found when not.
-fn seen(actor: &Actor, a: &Application, id: &str) -> Result<()> {
-    if access::may_see_application(actor, a) {
+fn seen(actor: &Actor, a: &Application, rec: &Record, id: &str) -> Result<()> {
+    if access::may_see_application(actor, a, &rec.province) {
         Ok(())
     } else {
         Err(AppError::NotFound(format!("no application `{id}`")))
@@ -341,7 +336,7 @@ pub async fn put_material(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
-    seen(actor, &a, id)?;
+    seen(actor, &a, &rec, id)?;
     if !access::may_upload(actor, &a) {
         return Err(AppError::Forbidden(
             "only the applicant uploads materials".into(),
@@ -387,7 +382,7 @@ pub async fn put_material(
     a.materials.retain(|x| x.kind != kind);
     a.materials.push(m.clone());
     a.materials.sort_by_key(|m| m.kind);
-    let a = save(&mut w, a, rec.version, now).await?;
+    let a = save(&mut w, a, &rec, now).await?;
     audit(
         &mut w,
         now,
@@ -447,7 +442,7 @@ pub async fn review(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
-    seen(actor, &a, id)?;
+    seen(actor, &a, &rec, id)?;
     if !access::may_review(actor, &a) {
         return Err(AppError::Forbidden(
             "only the certification body the application is made to reviews it".into(),
@@ -482,7 +477,7 @@ pub async fn review(
     };
     a.review.retain(|r| r.item != item);
     a.review.push(entry.clone());
-    let a = save(&mut w, a, rec.version, now).await?;
+    let a = save(&mut w, a, &rec, now).await?;
     audit(
         &mut w,
         now,
@@ -519,7 +514,7 @@ pub async fn act(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "application", id).await?;
     let mut a: Application = decode(&rec)?;
-    seen(actor, &a, id)?;
+    seen(actor, &a, &rec, id)?;
     access::may_step_application(actor, &a, action)?;
     let next = a
         .state
@@ -554,7 +549,7 @@ pub async fn act(
         at: now.at.clone(),
         reason: reason.clone(),
     });
-    let a = save(&mut w, a, rec.version, now).await?;
+    let a = save(&mut w, a, &rec, now).await?;
     let content = serde_json::json!({ "state": a.state, "reason": reason, "certificate": a.certificate, "eligibility": if action == Action::Submit { a.eligibility.as_ref() } else { None } });
     audit(
         &mut w,

@@ -93,6 +93,7 @@ pub(crate) async fn open(
         party: &c.body,
         state: c.status.id(),
         search: format!("{} {}", c.certificate, c.batch_id),
+        province: actor.org.province,
     };
     st(w.insert(&record(columns, &c, now)?).await)?;
     audit(

@@ -92,6 +92,7 @@ pub(crate) async fn record_issue(
         party: body,
         state: c.status.id(),
         search: format!("{} {}", c.number, holder.name),
+        province: holder.province,
     };
     let rec = record(columns, &r, now)?;
     st(w.insert(&rec).await)?;
@@ -145,6 +146,7 @@ async fn platform_report(
             party: &c.holder,
             state: "due",
             search: p.certificate.clone(),
+            province: None,
         },
         &p,
         now,
@@ -169,8 +171,9 @@ pub async fn get(
     number: &str,
     today: Date,
 ) -> Result<CertificateRecord> {
-    let mut r: CertificateRecord = decode(&super::get(store, "certificate", number).await?)?;
-    if !access::may_see_certificate(actor, &r) {
+    let rec = super::get(store, "certificate", number).await?;
+    let mut r: CertificateRecord = decode(&rec)?;
+    if !access::may_see_certificate(actor, &r, &rec.province) {
         return Err(AppError::NotFound(format!(
             "no certificate `{number}` of yours; the public registry shows every certificate"
         )));
@@ -277,7 +280,7 @@ pub async fn act(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "certificate", number).await?;
     let mut r: CertificateRecord = decode(&rec)?;
-    if !access::may_see_certificate(actor, &r) {
+    if !access::may_see_certificate(actor, &r, &rec.province) {
         return Err(AppError::NotFound(format!(
             "no certificate `{number}` of yours"
         )));

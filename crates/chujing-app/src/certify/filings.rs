@@ -108,12 +108,15 @@ pub struct Filing {
     pub rounds: Vec<Round>,
 }
 
-/// The regulator a processor of `province` files with and reports go to: that province's, or the national
-/// one.
-pub(crate) async fn regulator_for(store: &Store, province: Option<&str>) -> Result<Option<String>> {
+/// The regulator a processor of `province` files with and reports go to: that province's (by its GB/T 2260
+/// code, whatever name it was given by), or the national one where the province has none.
+pub(crate) async fn regulator_for(
+    store: &Store,
+    province: Option<chujing_law::Province>,
+) -> Result<Option<String>> {
     let regulators = super::accounts::orgs(store, Some(super::OrgKind::Regulator)).await?;
     Ok(province
-        .and_then(|p| regulators.iter().find(|r| r.province.as_deref() == Some(p)))
+        .and_then(|p| regulators.iter().find(|r| r.province == Some(p)))
         .or_else(|| regulators.iter().find(|r| r.province.is_none()))
         .map(|r| r.id.clone()))
 }
@@ -161,7 +164,7 @@ pub async fn create(
     }
     check_document("contract", &new.contract)?;
     check_document("PIPIA report", &new.pipia)?;
-    let regulator = regulator_for(store, actor.org.province.as_deref())
+    let regulator = regulator_for(store, actor.org.province)
         .await?
         .ok_or_else(|| AppError::Conflict("no regulator is registered to file with".into()))?;
     let due = contract_filing_due(book, new.contract_effective, Lang::En)?;
@@ -186,6 +189,7 @@ pub async fn create(
         party: &f.regulator,
         state: f.state.id(),
         search: format!("{} {}", f.id, f.recipient),
+        province: actor.org.province,
     };
     st(w.insert(&record(columns, &f, now)?).await)?;
     audit(
@@ -203,14 +207,15 @@ pub async fn create(
 
 /// A filing.
 pub async fn get(store: &Store, actor: &Actor, id: &str) -> Result<Filing> {
-    let f: Filing = decode(&super::get(store, "filing", id).await?)?;
-    seen(actor, &f, id)?;
+    let rec = super::get(store, "filing", id).await?;
+    let f: Filing = decode(&rec)?;
+    seen(actor, &f, &rec, id)?;
     Ok(f)
 }
 
 /// Whether the actor may see the filing, as not found when not.
-fn seen(actor: &Actor, f: &Filing, id: &str) -> Result<()> {
-    if access::may_see_filing(actor, f) {
+fn seen(actor: &Actor, f: &Filing, rec: &chujing_store::records::Record, id: &str) -> Result<()> {
+    if access::may_see_filing(actor, f, &rec.province) {
         Ok(())
     } else {
         Err(AppError::NotFound(format!("no filing `{id}` of yours")))
@@ -316,7 +321,7 @@ pub async fn act(
     let mut w = write(store).await?;
     let rec = get_in(&mut w, "filing", id).await?;
     let current: Filing = decode(&rec)?;
-    seen(actor, &current, id)?;
+    seen(actor, &current, &rec, id)?;
     access::may_act_on_filing(actor, &current, action)?;
     if !action.by_processor() && (input.contract.is_some() || input.pipia.is_some()) {
         return Err(AppError::Input(

@@ -227,6 +227,7 @@ pub async fn put(
                 party: "",
                 state: "declared",
                 search: format!("{id} {} {}", flow.recipient, flow.country),
+                province: actor.org.province,
             };
             st(w.insert(&record(columns, &flow, now)?).await)?;
         }

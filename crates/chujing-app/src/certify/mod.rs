@@ -24,6 +24,7 @@ pub mod scans;
 pub mod secret;
 pub mod supervision;
 pub mod transfers;
+pub mod upgrade;
 
 use chujing_law::Date;
 use chujing_store::Store;
@@ -86,9 +87,10 @@ pub struct Org {
     pub kind: OrgKind,
     /// Its name.
     pub name: String,
-    /// The province where it is registered (a processor), or whose regulator it is; `None` for the national
-    /// regulator.
-    pub province: Option<String>,
+    /// The province where it is registered (a processor), or whose regulator it is, as its GB/T 2260 code
+    /// (read from a code or a name); `None` for the national regulator.
+    #[schema(value_type = Option<String>)]
+    pub province: Option<chujing_law::Province>,
 }
 
 /// What a token or session may do.
@@ -174,6 +176,8 @@ pub(crate) struct Columns<'a> {
     pub party: &'a str,
     pub state: &'a str,
     pub search: String,
+    /// The province whose regulator has jurisdiction over the record.
+    pub province: Option<chujing_law::Province>,
 }
 
 /// A new record of `doc`.
@@ -189,6 +193,7 @@ pub(crate) fn record<T: Serialize>(c: Columns<'_>, doc: &T, now: &Now) -> Result
         version: 1,
         updated_at: now.at.clone(),
         seq: 0,
+        province: c.province.map(|p| p.code().to_string()).unwrap_or_default(),
     })
 }
 

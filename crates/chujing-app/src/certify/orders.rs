@@ -117,6 +117,7 @@ pub async fn issue(store: &Store, actor: &Actor, new: NewOrder, now: &Now) -> Re
             party: &o.regulator,
             state: o.status.id(),
             search: o.reference.clone(),
+            province: processor.province,
         },
         &o,
         now,

@@ -91,9 +91,16 @@ pub async fn put(
         ciio: Some(input.ciio),
         located_in_china: Some(input.located_in_china),
         individuals_processed: Some(set_or_clear(input.individuals_processed)),
-        province: Some(set_or_clear(
-            input.province.or_else(|| actor.org.province.clone()),
-        )),
+        province: Some(set_or_clear(match input.province {
+            // Stored as the GB/T 2260 code, whatever name it was given by.
+            Some(p) => Some(
+                chujing_law::Province::parse(&p)
+                    .map_err(|e| AppError::Input(format!("`province`: {e}")))?
+                    .code()
+                    .to_string(),
+            ),
+            None => actor.org.province.map(|p| p.code().to_string()),
+        })),
         representative_in_china: Some(set_or_clear(input.representative_in_china)),
     };
     record(store, actor, org, change, now).await

@@ -107,6 +107,7 @@ pub async fn save(store: &Store, actor: &Actor, toml: &str, now: &Now) -> Result
                 party: "",
                 state: "saved",
                 search: String::new(),
+                province: None,
             };
             st(w.insert(&record(columns, &saved, now)?).await)?;
         }

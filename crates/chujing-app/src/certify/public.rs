@@ -20,7 +20,8 @@ pub const MAX_REPORT_CHARS: usize = 10_000;
 pub struct NewReport {
     /// Whom it is about: a certificate number or an organisation's name.
     pub about: String,
-    /// The province concerned, if known (routes it to that province's regulator).
+    /// The province concerned, if known: its GB/T 2260 code or its name (routes it to that province's
+    /// regulator; a report about a certificate without one goes to the holder's province).
     #[serde(default)]
     pub province: Option<String>,
     /// What happened.
@@ -73,19 +74,26 @@ pub async fn submit(store: &Store, new: NewReport, now: &Now) -> Result<Report> 
             "a report's text has at most {MAX_REPORT_CHARS} characters and `about` at most 200"
         )));
     }
-    let province = new
+    let named = new
         .province
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty());
-    let regulator = super::filings::regulator_for(store, province.as_deref()).await?;
-    let body = match st(store.record("certificate", about).await)? {
-        Some(rec) => Some(rec.party),
-        None => None,
-    };
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(chujing_law::Province::parse)
+        .transpose()
+        .map_err(|e| AppError::Input(format!("`province`: {e}")))?;
+    let certificate = st(store.record("certificate", about).await)?;
+    let province = named.or_else(|| {
+        certificate
+            .as_ref()
+            .and_then(|rec| chujing_law::Province::parse(&rec.province).ok())
+    });
+    let regulator = super::filings::regulator_for(store, province).await?;
+    let body = certificate.map(|rec| rec.party);
     let r = Report {
         receipt: format!("R-{}", random_hex(8)?.to_uppercase()),
         about: about.into(),
-        province,
+        province: province.map(|p| p.code().to_string()),
         text: text.into(),
         regulator: regulator.clone(),
         body: body.clone(),
@@ -101,6 +109,7 @@ pub async fn submit(store: &Store, new: NewReport, now: &Now) -> Result<Report> 
             party: body.as_deref().unwrap_or(""),
             state: "received",
             search: r.about.clone(),
+            province,
         },
         &r,
         now,

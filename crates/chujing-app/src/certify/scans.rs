@@ -86,6 +86,7 @@ pub async fn add(store: &Store, actor: &Actor, file: &str, text: &str, now: &Now
         party: "",
         state: "kept",
         search: scan.file.clone(),
+        province: None,
     };
     st(w.insert(&record(columns, &scan, now)?).await)?;
     audit(

@@ -143,6 +143,7 @@ pub async fn set_frequency(
                 party: &s.body,
                 state: "scheduled",
                 search: number.clone(),
+                province: None,
             };
             st(w.insert(&record(columns, &s, now)?).await)?;
         }

@@ -934,7 +934,7 @@ pub async fn regulator(State(s): State<AppState>, cx: PageContext) -> Response {
             StatusCode::OK,
             &RegulatorPage {
                 jurisdiction: match &a.org.province {
-                    Some(p) => p.clone(),
+                    Some(p) => p.name(lang).to_string(),
                     None => text::text(lang).national.to_string(),
                 },
                 c: cx.chrome(),

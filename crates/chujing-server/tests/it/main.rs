@@ -12,6 +12,7 @@ mod cross_org;
 mod grant;
 mod hardening;
 mod http;
+mod jurisdiction;
 mod kit;
 mod lists;
 mod matrix;

@@ -6,8 +6,8 @@
 //! Route level: anonymous callers of a non-public route get 401; a kind the policy does not name, or a
 //! read-only credential on a change, gets 403 `route_forbidden`; everyone else passes the route. Record level:
 //! a processor or body other than the one a record concerns gets 403 or 404 for it, never its content or
-//! state, and never sees it in a list. (Regulators see certificates and applications nationwide; their
-//! provincial limits on filings, orders and reports are tested in `oversight.rs`.)
+//! state, and never sees it in a list. (The national regulator sees every record; a provincial regulator's
+//! limits to its province are tested in `jurisdiction.rs` and `oversight.rs`.)
 
 use axum::http::{Method, StatusCode};
 use chujing_app::certify::OrgKind;

@@ -19,6 +19,7 @@ fn rec(id: &str) -> Record {
         version: 1,
         updated_at: "2026-11-23T10:00:00Z".into(),
         seq: 0,
+        province: String::new(),
     }
 }
 

@@ -296,7 +296,7 @@ pub fn run_admin(db: &str, c: AdminCommand) -> Result<ExitCode> {
                             "{}\t{}\t{}\t{}",
                             o.id,
                             o.kind.id(),
-                            o.province.as_deref().unwrap_or("-"),
+                            o.province.map_or("-", chujing_law::Province::code),
                             o.name
                         );
                     }
