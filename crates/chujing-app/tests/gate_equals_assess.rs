@@ -15,6 +15,7 @@
 use std::cell::Cell;
 
 use chujing_app::AppError;
+use chujing_app::certify::filings;
 use chujing_app::certify::flows::{self, FlowInput, FlowMechanism};
 use chujing_app::certify::fresh::Views;
 use chujing_app::certify::processor::{self, ProcessorInput};
@@ -197,6 +198,32 @@ async fn gate(
         return None;
     }
     declared.unwrap();
+    if c.mechanism == Some(MechanismKind::StandardContract) {
+        // A profile's standard contract is one "in force and filed"; the gate reads the filing itself, so the
+        // case files it (submitted, on the day the contract took effect) to give both sides the same facts.
+        let key = chujing_app::certify::secret::MasterKey::from_hex(&"42".repeat(32)).unwrap();
+        let new = filings::NewFiling {
+            recipient: "R".into(),
+            contract_effective: since(c),
+            contract: "contract".into(),
+            pipia: "pipia".into(),
+        };
+        let f = filings::create(store, &key, book, &actor, new, &now)
+            .await
+            .unwrap();
+        let submit = filings::FilingAction::Submit;
+        filings::act(
+            store,
+            &key,
+            &actor,
+            &f.id,
+            submit,
+            filings::FilingStep::default(),
+            &now,
+        )
+        .await
+        .unwrap();
+    }
     let q = TransferCheck {
         flow: "crm".into(),
         date: Some(day(c.date)),
@@ -341,6 +368,15 @@ fn the_gate_decides_every_generated_case_as_assess_does() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("gate.db").display());
     let store = rt.block_on(Store::connect(&url)).unwrap();
+    // The regulator the cases' contracts are filed with.
+    let at = Now::at_instant(jiff::Timestamp::from_second(1_780_000_000).unwrap());
+    rt.block_on(chujing_app::certify::accounts::init(
+        &store,
+        "CAC",
+        "admin@cac.example.cn",
+        &at,
+    ))
+    .unwrap();
     let book = RuleBook::embedded().unwrap();
     let views = Views::default();
     let parts = (&book, &store, &views);

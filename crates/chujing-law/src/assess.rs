@@ -1098,43 +1098,44 @@ fn exemption_step(
     })
 }
 
-fn flow_trace(
+/// Why a claimed exemption is not upheld for a flow with `facts` on `as_of` — its conditions fail (with the
+/// figures that fail them), or the law in force does not know it (with where it is defined) — as a step of
+/// the trace; `None` when nothing was claimed or the claim is upheld. The assessment's trace and the gate's
+/// reasons both say it from here.
+pub fn claim_rejection(
     book: &RuleBook,
     regime: &Regime,
     facts: &Facts,
-    outcome: &crate::regime::Outcome,
+    claim: Claim,
     as_of: Date,
     lang: Lang,
-    trace: &mut Vec<Step>,
-) {
+) -> Option<Step> {
     let meta = |pack: usize| book.packs().get(pack).map(|p| &p.meta);
     let cite_of = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang));
-    match outcome.claim {
-        Claim::None => {}
-        Claim::Accepted(i) => trace.extend(exemption_step(regime, book, i, facts, lang)),
+    match claim {
+        Claim::None | Claim::Accepted(_) => None,
         Claim::ConditionFailed(i) => {
-            if let Some(e) = regime.exemptions.get(i) {
-                let mut figures = Vec::new();
-                e.body.when.failing_figures(facts, &mut figures);
-                let text = match lang {
-                    Lang::En => format!(
-                        "the claimed exemption `{}` does not apply: {}",
-                        e.body.id,
-                        explain::figures(&figures, lang)
-                    ),
-                    Lang::Zh => format!(
-                        "所主张的豁免“{}”不适用：{}",
-                        e.body.id,
-                        explain::figures(&figures, lang)
-                    ),
-                };
-                trace.push(Step {
-                    rule: Some(e.id.clone()),
-                    figures,
-                    citation: cite_of(e.pack, &e.article),
-                    ..Step::plain(StepKind::ExemptionRejected, text)
-                });
-            }
+            let e = regime.exemptions.get(i)?;
+            let mut figures = Vec::new();
+            e.body.when.failing_figures(facts, &mut figures);
+            let text = match lang {
+                Lang::En => format!(
+                    "the claimed exemption `{}` does not apply: {}",
+                    e.body.id,
+                    explain::figures(&figures, lang)
+                ),
+                Lang::Zh => format!(
+                    "所主张的豁免“{}”不适用：{}",
+                    e.body.id,
+                    explain::figures(&figures, lang)
+                ),
+            };
+            Some(Step {
+                rule: Some(e.id.clone()),
+                figures,
+                citation: cite_of(e.pack, &e.article),
+                ..Step::plain(StepKind::ExemptionRejected, text)
+            })
         }
         Claim::NotRecognised(id) => {
             let elsewhere = book
@@ -1148,13 +1149,39 @@ fn flow_trace(
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            trace.push(Step::plain(StepKind::ExemptionRejected, match (lang, elsewhere.is_empty()) {
-                    (Lang::En, true) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of}"),
-                    (Lang::En, false) => format!("the claimed exemption `{id}` is not recognised by the law in force on {as_of} (it is defined by {elsewhere})"),
+            Some(Step::plain(
+                StepKind::ExemptionRejected,
+                match (lang, elsewhere.is_empty()) {
+                    (Lang::En, true) => format!(
+                        "the claimed exemption `{id}` is not recognised by the law in force on {as_of}"
+                    ),
+                    (Lang::En, false) => format!(
+                        "the claimed exemption `{id}` is not recognised by the law in force on {as_of} (it is defined by {elsewhere})"
+                    ),
                     (Lang::Zh, true) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在"),
-                    (Lang::Zh, false) => format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在（见{elsewhere}）"),
-                }));
+                    (Lang::Zh, false) => {
+                        format!("所主张的豁免“{id}”在{as_of}有效的规定中不存在（见{elsewhere}）")
+                    }
+                },
+            ))
         }
+    }
+}
+
+fn flow_trace(
+    book: &RuleBook,
+    regime: &Regime,
+    facts: &Facts,
+    outcome: &crate::regime::Outcome,
+    as_of: Date,
+    lang: Lang,
+    trace: &mut Vec<Step>,
+) {
+    let meta = |pack: usize| book.packs().get(pack).map(|p| &p.meta);
+    let cite_of = |pack: usize, article: &Text| meta(pack).map(|m| cite(m, article, lang));
+    match outcome.claim {
+        Claim::Accepted(i) => trace.extend(exemption_step(regime, book, i, facts, lang)),
+        claim => trace.extend(claim_rejection(book, regime, facts, claim, as_of, lang)),
     }
     if matches!(outcome.claim, Claim::Accepted(_)) {
         return;

@@ -37,6 +37,18 @@ impl CountryCode {
     pub fn is_mainland_china(&self) -> bool {
         &self.0 == b"CN"
     }
+
+    /// Refuses mainland China as the destination of flow `flow`: what goes there is not abroad. The one
+    /// check a profile's flow and a flow declared to the service both go through.
+    pub fn check_abroad(&self, flow: &str) -> Result<(), String> {
+        if self.is_mainland_china() {
+            return Err(format!(
+                "flow `{flow}`: country `CN` is mainland China, which is not abroad; use the recipient's country \
+                 (Hong Kong `HK`, Macao `MO` and Taiwan `TW` count as abroad, 境外)"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for CountryCode {

@@ -324,6 +324,17 @@ impl MechanismKind {
     pub fn parse(id: &str) -> Option<MechanismKind> {
         MechanismKind::ALL.into_iter().find(|k| k.id() == id)
     }
+
+    /// Its name: `the standard contract` / `标准合同`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            MechanismKind::StandardContract => lang.pick("standard contract", "标准合同"),
+            MechanismKind::Certification => lang.pick("certification", "个人信息保护认证"),
+            MechanismKind::SecurityAssessment => {
+                lang.pick("security assessment", "数据出境安全评估")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

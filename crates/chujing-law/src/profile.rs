@@ -257,13 +257,7 @@ impl TryFrom<FlowSpec> for Flow {
                 s.id, s.sensitive_individuals, individuals
             ));
         }
-        if s.country.is_mainland_china() {
-            return Err(format!(
-                "flow `{}`: country `CN` is mainland China, which is not abroad; use the recipient's country \
-                 (Hong Kong `HK`, Macao `MO` and Taiwan `TW` count as abroad, 境外)",
-                s.id
-            ));
-        }
+        s.country.check_abroad(&s.id)?;
         if let Some(m) = &s.mechanism
             && m.until.is_some_and(|u| u < m.since)
         {

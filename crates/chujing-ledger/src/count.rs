@@ -162,6 +162,23 @@ pub struct FlowPathway {
     pub exemption: Option<ExemptionId>,
     /// Whether the flow counts towards the thresholds.
     pub counted: bool,
+    /// Why the exemption the flow claims is not upheld, when it claims one that is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_claim: Option<RejectedClaim>,
+}
+
+/// Why the exemption a flow claims is not upheld (its conditions fail, or the law in force does not know
+/// it), as the law's explanation gives it in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedClaim {
+    /// The exemption claimed.
+    pub exemption: ExemptionId,
+    /// Why not, in English.
+    pub text: String,
+    /// Why not, in Chinese.
+    pub text_zh: String,
+    /// The exemption's article, in English, where it is one the law knows.
+    pub citation: Option<String>,
 }
 
 /// Distinct individuals exported up to each day on which a batch was exported, for a chart of the window:
@@ -225,13 +242,15 @@ pub fn cumulative_by_date(batches: &[BatchRef<'_>]) -> Vec<(Date, u64)> {
 /// own `(individuals, sensitive_individuals)`. Individuals processed is not known to the ledger; the exported
 /// total is used as its lower bound, as `assess` does.
 pub fn decide_flows(
+    book: &RuleBook,
+    as_of: Date,
     regime: &Regime,
-    processor: ProcessorFacts,
-    individuals_processed: Option<u64>,
+    settings: &crate::ProcessorSettings,
     flows: &[FlowSettings],
     window: &WindowCount,
     per_flow: &[(String, u64, u64)],
 ) -> Vec<FlowPathway> {
+    let (processor, individuals_processed) = (settings.facts(), settings.individuals_processed);
     let status = counted_flows(regime, processor, flows);
     per_flow
         .iter()
@@ -250,6 +269,28 @@ pub fn decide_flows(
                 ..settings_facts(processor, &settings)
             };
             let outcome = regime.decide(&facts, settings.exemption);
+            let rejected = |lang| {
+                chujing_law::assess::claim_rejection(
+                    book,
+                    regime,
+                    &facts,
+                    outcome.claim,
+                    as_of,
+                    lang,
+                )
+            };
+            let rejected_claim =
+                settings
+                    .exemption
+                    .zip(rejected(chujing_law::Lang::En))
+                    .map(|(exemption, en)| RejectedClaim {
+                        exemption,
+                        text: en.text,
+                        text_zh: rejected(chujing_law::Lang::Zh)
+                            .map(|s| s.text)
+                            .unwrap_or_default(),
+                        citation: en.citation,
+                    });
             FlowPathway {
                 flow: id.clone(),
                 individuals: *individuals,
@@ -260,6 +301,7 @@ pub fn decide_flows(
                     .and_then(|i| regime.exemptions.get(i))
                     .map(|e| e.body.id),
                 counted: status.iter().find(|(f, _)| f == id).is_none_or(|(_, c)| *c),
+                rejected_claim,
             }
         })
         .collect()

@@ -245,9 +245,10 @@ pub fn decide_counts(
 ) -> Result<Status, LedgerError> {
     let regime = book.regime_at(as_of)?;
     let decisions = decide_flows(
+        book,
+        as_of,
         regime,
-        processor.facts(),
-        processor.individuals_processed,
+        processor,
         flows,
         &window,
         counts,

@@ -157,6 +157,14 @@ async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> 
     if input.recipient.trim().is_empty() {
         return Err(AppError::Input("a flow names its recipient".into()));
     }
+    // The checks the command line and a profile make of the same facts.
+    input.country.check_abroad(id).map_err(AppError::Input)?;
+    if let Some(e) = input.exemption {
+        crate::settings::exemption(e.id())?;
+    }
+    if let Some(m) = input.mechanism.as_ref().filter(|m| m.since.is_some()) {
+        crate::settings::mechanism(m.kind.id(), m.since, m.until)?;
+    }
     let recorded = store
         .for_processor(&actor.org.id)
         .processor()

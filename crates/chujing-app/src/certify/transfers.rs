@@ -112,6 +112,65 @@ pub enum ReasonCode {
     /// The processor's facts that the law in force reads are not recorded (`facts` names them): the gate
     /// decides nothing on assumed ones, and denies.
     ProcessorFactsMissing,
+    /// The mechanism recorded for the flow expired before the day (an assessment's approval, a contract's
+    /// term): the message names the day it ended.
+    MechanismExpired,
+    /// The mechanism recorded for the flow takes effect only after the day.
+    MechanismNotYetInForce,
+    /// The exemption the flow claims is not upheld: the message says why. With a mechanism missing, the
+    /// rejection is the cause.
+    ExemptionRejected,
+    /// The flow's standard contract was not filed by its deadline (Standard Contract Measures Art. 7): denied
+    /// until a filing is made.
+    ContractNotFiled,
+    /// The flow's standard contract filing was returned for correction and the day the regulator set to
+    /// correct it by has passed.
+    FilingCorrectionOverdue,
+    /// The standard contract's filing is still due (the message gives the deadline); the flow is allowed
+    /// meanwhile.
+    ContractFilingDue,
+    /// The standard contract's filing was returned for correction; the flow is allowed until the day the
+    /// regulator set.
+    FilingBeingCorrected,
+}
+
+impl ReasonCode {
+    /// Whether the reason denies the batch on its own.
+    pub fn denies(self) -> bool {
+        matches!(
+            self,
+            ReasonCode::TransfersSuspended
+                | ReasonCode::ProcessorFactsMissing
+                | ReasonCode::MechanismMissing
+                | ReasonCode::MechanismExpired
+                | ReasonCode::MechanismNotYetInForce
+                | ReasonCode::CertificateNotValid
+                | ReasonCode::OutsideScope
+                | ReasonCode::ContractNotFiled
+                | ReasonCode::FilingCorrectionOverdue
+        )
+    }
+
+    /// Where the reason stands in the answer: what decided it first — the regulator's order, missing facts,
+    /// a rejected claim that made a mechanism necessary, then the mechanism's own failings — then what only
+    /// informs.
+    fn rank(self) -> u8 {
+        match self {
+            ReasonCode::TransfersSuspended => 0,
+            ReasonCode::ProcessorFactsMissing => 1,
+            ReasonCode::ExemptionRejected => 2,
+            ReasonCode::MechanismExpired
+            | ReasonCode::MechanismNotYetInForce
+            | ReasonCode::MechanismMissing
+            | ReasonCode::CertificateNotValid
+            | ReasonCode::ContractNotFiled
+            | ReasonCode::FilingCorrectionOverdue => 3,
+            ReasonCode::OutsideScope => 4,
+            ReasonCode::ContractFilingDue | ReasonCode::FilingBeingCorrected => 5,
+            ReasonCode::MechanismInForce | ReasonCode::NoMechanismNeeded => 6,
+            ReasonCode::CountedBySize => 7,
+        }
+    }
 }
 
 /// One reason, in both languages.
@@ -209,6 +268,8 @@ pub struct Snapshot {
     settings: Vec<FlowSettings>,
     certificates: HashMap<String, CertificateRecord>,
     suspension: Option<Order>,
+    /// The processor's standard contract filings.
+    filings: Vec<super::filings::Filing>,
     batches: Vec<Arc<StoredBatch>>,
     /// The status before any new batch.
     before: Status,
@@ -276,6 +337,7 @@ impl Snapshot {
             processor: processor_settings,
             missing,
             suspension: orders::suspension(store, processor).await?,
+            filings: super::filings::list_where(store, &owned).await?,
             flows,
             settings,
             certificates,
@@ -413,27 +475,22 @@ fn answer(
     let status = after.flow(&flow.id);
     let pathway = status.and_then(|f| f.decision.pathway);
     let satisfied = status.is_none_or(|f| f.satisfied);
+    let mechanism = status.and_then(|f| f.mechanism);
     match (pathway, satisfied) {
-        (Some(p), false) => reasons.push(reason(
-            ReasonCode::MechanismMissing,
-            format!(
-                "flow `{}` needs {} and has no such mechanism in force on {date}",
-                flow.id,
-                p.label(Lang::En)
-            ),
-            format!(
-                "数据流“{}”须{}，{date} 无有效的相应机制",
-                flow.id,
-                p.label(Lang::Zh)
-            ),
-            None,
-        )),
-        (Some(p), true) if !p.is_satisfied_by(None) => reasons.push(reason(
-            ReasonCode::MechanismInForce,
-            format!("{} is satisfied by a mechanism in force", p.label(Lang::En)),
-            format!("{}已由有效机制满足", p.label(Lang::Zh)),
-            None,
-        )),
+        (Some(p), false) => reasons.push(mechanism_problem(book, flow, mechanism, p, date)),
+        (Some(p), true) if !p.is_satisfied_by(None) => {
+            if let Some(m) =
+                mechanism.filter(|m| m.kind == chujing_law::MechanismKind::StandardContract)
+            {
+                reasons.extend(filing_check(book, snap, flow, m, date)?);
+            }
+            reasons.push(reason(
+                ReasonCode::MechanismInForce,
+                format!("{} is satisfied by a mechanism in force", p.label(Lang::En)),
+                format!("{}已由有效机制满足", p.label(Lang::Zh)),
+                None,
+            ));
+        }
         _ => reasons.push(reason(
             ReasonCode::NoMechanismNeeded,
             format!("flow `{}` needs no mechanism on {date}", flow.id),
@@ -441,24 +498,30 @@ fn answer(
             None,
         )),
     }
+    if let Some(r) = status.and_then(|f| f.decision.rejected_claim.as_ref()) {
+        reasons.push(reason(
+            ReasonCode::ExemptionRejected,
+            format!("flow `{}`: {}", flow.id, r.text),
+            format!("数据流“{}”：{}", flow.id, r.text_zh),
+            r.citation.clone(),
+        ));
+    }
     let (certificate, breaches) = certificate_check(book, snap, flow, date, after, &mut reasons)?;
     for t in after.windows.iter().flat_map(|w| &w.thresholds) {
         if t.reached {
             citations.extend(t.rules.iter().cloned());
         }
     }
+    let deny = reasons.iter().any(|r| r.code.denies());
+    // A mechanism that does not carry this batch (a certificate out of scope or not valid, a contract not
+    // filed) is not "a mechanism in force" for it: the answer does not say both.
+    if deny {
+        reasons.retain(|r| r.code != ReasonCode::MechanismInForce);
+    }
+    // The decisive reason first.
+    reasons.sort_by_key(|r| r.code.rank());
     citations.extend(reasons.iter().filter_map(|r| r.citation.clone()));
     citations.dedup();
-    let deny = reasons.iter().any(|r| {
-        matches!(
-            r.code,
-            ReasonCode::TransfersSuspended
-                | ReasonCode::ProcessorFactsMissing
-                | ReasonCode::MechanismMissing
-                | ReasonCode::CertificateNotValid
-                | ReasonCode::OutsideScope
-        )
-    });
     Ok(GateAnswer {
         decision: if deny { Verdict::Deny } else { Verdict::Allow },
         processor: snap.processor_id.clone(),
@@ -473,6 +536,200 @@ fn answer(
         certificate,
         scope_breaches: breaches,
     })
+}
+
+/// Why the flow's pathway is not satisfied on `date`: the mechanism recorded expired (on the day it ended), or
+/// takes effect later, or is of a kind that does not satisfy the pathway, or there is none.
+fn mechanism_problem(
+    book: &RuleBook,
+    flow: &FlowRecord,
+    mechanism: Option<chujing_law::profile::Mechanism>,
+    p: chujing_law::Pathway,
+    date: Date,
+) -> Reason {
+    let needs = |lang| p.label(lang);
+    match mechanism {
+        Some(m) if m.since > date => reason(
+            ReasonCode::MechanismNotYetInForce,
+            format!(
+                "flow `{}` needs {}; the {} recorded takes effect on {}, after {date}",
+                flow.id,
+                needs(Lang::En),
+                m.kind.label(Lang::En),
+                m.since
+            ),
+            format!(
+                "数据流“{}”须{}；所记录的{}自 {} 起生效，晚于 {date}",
+                flow.id,
+                needs(Lang::Zh),
+                m.kind.label(Lang::Zh),
+                m.since
+            ),
+            None,
+        ),
+        Some(m) if p.is_satisfied_by(Some(m.kind)) => {
+            let ended = chujing_law::assess::valid_until(book, &m);
+            let day = ended.map_or_else(|| "?".to_string(), |d| d.to_string());
+            reason(
+                ReasonCode::MechanismExpired,
+                format!(
+                    "flow `{}` needs {}; the {} recorded (in effect from {}) expired on {day}",
+                    flow.id,
+                    needs(Lang::En),
+                    m.kind.label(Lang::En),
+                    m.since
+                ),
+                format!(
+                    "数据流“{}”须{}；所记录的{}（自 {} 起生效）已于 {day} 届满",
+                    flow.id,
+                    needs(Lang::Zh),
+                    m.kind.label(Lang::Zh),
+                    m.since
+                ),
+                None,
+            )
+        }
+        Some(m) => reason(
+            ReasonCode::MechanismMissing,
+            format!(
+                "flow `{}` needs {} on {date}; the {} recorded does not satisfy it",
+                flow.id,
+                needs(Lang::En),
+                m.kind.label(Lang::En)
+            ),
+            format!(
+                "数据流“{}”于 {date} 须{}；所记录的{}不能满足",
+                flow.id,
+                needs(Lang::Zh),
+                m.kind.label(Lang::Zh)
+            ),
+            None,
+        ),
+        None => reason(
+            ReasonCode::MechanismMissing,
+            format!(
+                "flow `{}` needs {} and has no such mechanism in force on {date}",
+                flow.id,
+                needs(Lang::En)
+            ),
+            format!(
+                "数据流“{}”须{}，{date} 无有效的相应机制",
+                flow.id,
+                needs(Lang::Zh)
+            ),
+            None,
+        ),
+    }
+}
+
+/// The recipient named alike: trimmed, spaces collapsed, case ignored.
+fn same_recipient(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// The filing of the standard contract `m` a flow relies on (Standard Contract Measures Art. 7: within 10
+/// working days of the contract taking effect), as of `date`: a filing submitted or accepted for the flow's
+/// recipient satisfies it; one returned for correction keeps the flow allowed until the day the regulator set
+/// to correct it by; without either, the flow is allowed until the deadline and denied after it.
+fn filing_check(
+    book: &RuleBook,
+    snap: &Snapshot,
+    flow: &FlowRecord,
+    m: chujing_law::profile::Mechanism,
+    date: Date,
+) -> Result<Option<Reason>> {
+    use super::filings::FilingState as S;
+    let filings: Vec<&super::filings::Filing> = snap
+        .filings
+        .iter()
+        .filter(|f| same_recipient(&f.recipient, &flow.recipient))
+        .collect();
+    if filings
+        .iter()
+        .any(|f| matches!(f.state, S::Submitted | S::Accepted))
+    {
+        return Ok(None);
+    }
+    if let Some(f) = filings.iter().find(|f| f.state == S::Returned) {
+        return Ok(Some(returned_filing(f, flow, date)));
+    }
+    let Some(due) = chujing_law::filing::contract_filing_due(book, m.since, Lang::En)? else {
+        return Ok(None);
+    };
+    let due_zh = chujing_law::filing::contract_filing_due(book, m.since, Lang::Zh)?
+        .map_or_else(|| due.citation.clone(), |d| d.citation);
+    let day = due.due.date;
+    Ok(Some(if date > day {
+        reason(
+            ReasonCode::ContractNotFiled,
+            format!(
+                "the standard contract with {} took effect on {}; its filing was due by {day} ({}) and has \
+                 not been made: transfers under it are denied until it is",
+                flow.recipient, m.since, due.citation
+            ),
+            format!(
+                "与{}的标准合同自 {} 生效，应于 {day} 前备案（{due_zh}），至今未备案：备案前不予出境",
+                flow.recipient, m.since
+            ),
+            Some(due.citation),
+        )
+    } else {
+        reason(
+            ReasonCode::ContractFilingDue,
+            format!(
+                "the standard contract with {} took effect on {}: file it by {day} ({})",
+                flow.recipient, m.since, due.citation
+            ),
+            format!(
+                "与{}的标准合同自 {} 生效：应于 {day} 前备案（{due_zh}）",
+                flow.recipient, m.since
+            ),
+            Some(due.citation),
+        )
+    }))
+}
+
+/// A filing returned for correction: the flow stays allowed until the day the regulator set, denied after.
+fn returned_filing(f: &super::filings::Filing, flow: &FlowRecord, date: Date) -> Reason {
+    let by = f.rounds.last().and_then(|r| r.correct_by);
+    match by {
+        Some(by) if date <= by => reason(
+            ReasonCode::FilingBeingCorrected,
+            format!(
+                "the filing {} of the standard contract with {} was returned for correction; the contract \
+                 stays usable until {by}, the day set to correct it by",
+                f.id, flow.recipient
+            ),
+            format!(
+                "与{}的标准合同备案 {} 已被退回补正；补正期限 {by} 前可继续使用该合同",
+                flow.recipient, f.id
+            ),
+            f.citation.clone(),
+        ),
+        _ => {
+            let day = by.map_or_else(|| "a day not recorded".to_string(), |d| d.to_string());
+            let day_zh = by.map_or_else(|| "未记录".to_string(), |d| d.to_string());
+            reason(
+                ReasonCode::FilingCorrectionOverdue,
+                format!(
+                    "the filing {} of the standard contract with {} was returned for correction by {day} and \
+                     has not been submitted again: no filing stands for the contract",
+                    f.id, flow.recipient
+                ),
+                format!(
+                    "与{}的标准合同备案 {} 已被退回补正，补正期限 {day_zh} 已过且未重新提交",
+                    flow.recipient, f.id
+                ),
+                f.citation.clone(),
+            )
+        }
+    }
 }
 
 /// The answer while the processor's facts are missing: deny, naming them, with the window's figures and no

@@ -9,6 +9,7 @@
 )]
 
 mod cross_org;
+mod gate;
 mod grant;
 mod hardening;
 mod http;
