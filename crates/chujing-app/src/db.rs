@@ -61,6 +61,11 @@ async fn open(url: &str, create: Create) -> Result<Store> {
 }
 
 async fn open_with(url: &str, create: Create, journal: Journal) -> Result<Store> {
+    if create == Create::IfMissing
+        && let Some(path) = sqlite_path(url)
+    {
+        create_private(&path)?;
+    }
     Store::open_with(url, create, journal)
         .await
         .map_err(|e| match e {
@@ -128,6 +133,27 @@ pub fn ledger_key(url: &str, env_key: Option<&str>) -> Result<(HashKey, KeySourc
         Ok(()) => Ok((key, KeySource::Created(path))),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
         Err(e) => Err(io("create", e)),
+    }
+}
+
+/// Creates an empty SQLite database file at `path`, readable and writable by its owner only, unless a file is
+/// there: SQLite creates its rollback journal, write-ahead log and shared-memory files with the database's
+/// permissions, so that none of the ledger's files is readable by others (the default would be 0644).
+fn create_private(path: &std::path::Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(AppError::Io {
+            context: format!("cannot create the database file {}", path.display()),
+            source: e,
+        }),
     }
 }
 

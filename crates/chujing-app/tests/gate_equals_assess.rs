@@ -114,6 +114,7 @@ fn actor(org: &str) -> Actor {
             province: Some(chujing_law::Province::parse("310000").unwrap()),
         },
         scope: Scope::Write,
+        password_change_required: false,
     }
 }
 

@@ -244,15 +244,7 @@ pub fn decide_counts(
     alert_share: f64,
 ) -> Result<Status, LedgerError> {
     let regime = book.regime_at(as_of)?;
-    let decisions = decide_flows(
-        book,
-        as_of,
-        regime,
-        processor,
-        flows,
-        &window,
-        counts,
-    );
+    let decisions = decide_flows(book, as_of, regime, processor, flows, &window, counts);
     let flows_out: Vec<FlowStatus> = decisions
         .into_iter()
         .map(|d| {

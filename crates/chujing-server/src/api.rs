@@ -36,6 +36,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(report_status))
         .routes(routes!(login, logout))
         .routes(routes!(orgs_list))
+        .routes(routes!(bodies_list))
+        .routes(routes!(password_change))
+        .routes(routes!(tokens_list))
+        .routes(routes!(token_revoke))
         .routes(routes!(application_create, applications_list))
         .routes(routes!(application_get))
         .routes(routes!(material_put, material_get))
@@ -61,6 +65,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             crate::ledger::transfer_record,
             crate::ledger::transfers_list
         ))
+        .routes(routes!(crate::ledger::transfer_remove))
         .routes(routes!(crate::ledger::scan_add, crate::ledger::scans_list))
         .routes(routes!(crate::contracts::contract_check))
         .routes(routes!(crate::ledger::cases_list))
@@ -217,6 +222,85 @@ pub(crate) fn admit_public_write(s: &AppState, addr: std::net::IpAddr) -> Result
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/bodies", tag = "organisations", params(PageQuery),
+    description = "The certification bodies, which a processor applies to: open to every signed-in party.",
+    responses((status = 200, body = PageOf<Org>), (status = 400, body = ErrorBody)))]
+async fn bodies_list(
+    State(s): State<AppState>,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<Org>>> {
+    let kind = Some(chujing_app::certify::OrgKind::CertificationBody);
+    Ok(Json(
+        accounts::org_page(&s.store, kind, &page).await?.into(),
+    ))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The current password (the one-time password after a reset).
+    pub current: String,
+    /// The new one: at least 12 characters, not the e-mail address.
+    pub new: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "session", request_body = PasswordChange,
+    description = "Changes the caller's password; the caller's other sessions end. After a reset (a one-time password) this is the only change a session may make.",
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "the current password is not right")))]
+async fn password_change(
+    State(s): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let a = actor(&who)?;
+    let input: PasswordChange = json_body(&body)?;
+    let session = crate::auth::credential(&headers).map(|(t, _)| t);
+    accounts::change_password(
+        &s.store,
+        a,
+        &input.current,
+        &input.new,
+        session,
+        &s.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/account/tokens", tag = "session", params(PageQuery),
+    description = "The caller's sessions and API tokens, newest first: each by its id (never the token).",
+    responses((status = 200, body = PageOf<accounts::TokenInfo>), (status = 400, body = ErrorBody)))]
+async fn tokens_list(
+    State(s): State<AppState>,
+    who: Principal,
+    Paged(page): Paged,
+) -> ApiResult<Json<PageOf<accounts::TokenInfo>>> {
+    let a = actor(&who)?;
+    let mine = accounts::tokens(&s.store, Some(&a.user)).await?;
+    let listed = page
+        .page_of(&mine)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(listed.into()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/account/tokens/{id}", tag = "session",
+    params(("id" = String, Path, description = "the token's id as the list gives it (at least 8 characters)")),
+    description = "Revokes one of the caller's sessions or API tokens: it stops answering at once.",
+    responses((status = 200, body = accounts::TokenInfo), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn token_revoke(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<accounts::TokenInfo>> {
+    let a = actor(&who)?;
+    let now = s.clock.now();
+    Ok(Json(
+        accounts::revoke_by_id(&s.store, &id, Some(&a.user), &a.label(), &now).await?,
+    ))
+}
+
 /// A login.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -320,6 +404,7 @@ async fn logout(
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", params(PageQuery),
+    description = "Every organisation: the regulators' list (403 for the other parties).",
     responses((status = 200, body = PageOf<Org>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn orgs_list(State(s): State<AppState>, Paged(page): Paged) -> ApiResult<Json<PageOf<Org>>> {
     Ok(Json(
@@ -394,7 +479,7 @@ async fn material_get(
     let a = actor(&who)?;
     let kind = material_kind(&kind)?;
     let bytes = ops::read_material(&s, a, &id, kind).await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+    Ok(ops::material_download(&id, kind, bytes))
 }
 
 #[utoipa::path(put, path = "/api/v1/applications/{id}/review/{item}", tag = "applications",

@@ -73,6 +73,7 @@ impl RoutePolicy {
             "/api/v1/session",
             "/api/v1/openapi",
             "/api/v1/orgs",
+            "/api/v1/bodies",
             "/api/v1/audit",
         ];
         let p = self.path;
@@ -184,7 +185,18 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/api/v1/reports/{receipt}", Policy::Public),
     route("POST", "/api/v1/session", Policy::Public),
     route("DELETE", "/api/v1/session", Policy::Authenticated),
-    route("GET", "/api/v1/orgs", Policy::Authenticated),
+    route("GET", "/api/v1/orgs", Policy::Roles(&[R])),
+    route("POST", "/api/v1/account/password", Policy::Authenticated),
+    route("GET", "/api/v1/account/tokens", Policy::Authenticated),
+    route(
+        "DELETE",
+        "/api/v1/account/tokens/{id}",
+        Policy::Authenticated,
+    ),
+    route("GET", "/account", Policy::Authenticated),
+    route("POST", "/account/password", Policy::Authenticated),
+    route("POST", "/account/tokens/{id}/revoke", Policy::Authenticated),
+    route("GET", "/api/v1/bodies", Policy::Authenticated),
     route("GET", "/api/v1/reports", Policy::Roles(&[B, R])),
     route("POST", "/api/v1/applications", Policy::Roles(&[P])),
     route("GET", "/api/v1/applications", Policy::Roles(&[P, B, R])),
@@ -242,6 +254,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     route("GET", "/api/v1/overview", Policy::Roles(&[P])),
     route("POST", "/api/v1/transfers", Policy::Roles(&[P])),
     route("GET", "/api/v1/transfers", Policy::Roles(&[P])),
+    route("DELETE", "/api/v1/transfers/{batch}", Policy::Roles(&[P])),
     route("POST", "/api/v1/scans", Policy::Roles(&[P])),
     route("GET", "/api/v1/scans", Policy::Roles(&[P])),
     route("POST", "/api/v1/contracts/check", Policy::Roles(&[P])),
@@ -352,11 +365,41 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         }
         return e.into_response();
     }
+    if let Principal::User(a) = &who
+        && a.password_change_required
+        && !open_until_password_changed(&method, &path)
+    {
+        // A one-time password opens the password change and little else.
+        if is_page(&path) {
+            return axum::response::Redirect::to("/account").into_response();
+        }
+        return ApiError::forbidden(
+            "you signed in with a one-time password: choose your own first (POST /api/v1/account/password \
+             or the account page)",
+        )
+        .with_code("password_change_required")
+        .into_response();
+    }
     req.extensions_mut().insert(who);
     if let Some(c) = csrf {
         req.extensions_mut().insert(c);
     }
     next.run(req).await
+}
+
+/// What a session signed in with a one-time password may do: change the password, read the account page, sign
+/// out, switch language.
+fn open_until_password_changed(method: &str, path: &str) -> bool {
+    matches!(
+        (method, path),
+        ("GET", "/account")
+            | ("POST", "/account/password")
+            | ("POST", "/api/v1/account/password")
+            | ("POST", "/logout")
+            | ("DELETE", "/api/v1/session")
+            | ("GET", "/lang/{lang}")
+            | ("GET", "/static/{file}")
+    ) || policy_of(method, path) == Some(Policy::Public)
 }
 
 /// The operator's routes: the bearer token must be the configured metrics token; without one configured

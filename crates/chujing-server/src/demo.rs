@@ -145,13 +145,15 @@ async fn member(
 ) -> Result<(SignIn, String, String), ApiError> {
     let store = &state.store;
     let org = accounts::add_org(store, kind, name, province, "demo", now).await?;
-    let (_, password) = accounts::add_user(store, &org.id, email, None, "demo", now).await?;
+    // A password of the demo's own, not a one-time one: the demo is explored with the sign-ins it prints.
+    let password = accounts::new_password()?;
+    accounts::add_user(store, &org.id, email, Some(&password), "demo", now).await?;
     let token = accounts::create_token(store, email, Scope::Write, 1, "demo", now).await?;
     let sign_in = SignIn {
         role: kind.id().replace('_', " "),
         organisation: name.into(),
         email: email.into(),
-        password: password.unwrap_or_default(),
+        password,
     };
     Ok((sign_in, org.id, token.token))
 }

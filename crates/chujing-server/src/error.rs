@@ -49,6 +49,12 @@ impl ApiError {
         }
     }
 
+    /// The same error under another stable code.
+    pub fn with_code(mut self, code: &'static str) -> ApiError {
+        self.code = code;
+        self
+    }
+
     /// The same error, sent with `Retry-After: seconds`.
     pub fn retry_after(mut self, seconds: u64) -> ApiError {
         self.retry_after = Some(seconds.max(1));

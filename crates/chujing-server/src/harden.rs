@@ -38,7 +38,9 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
 /// The router with the security headers on every response and panics caught: the outermost layers, so that
 /// the limits' and the fallback's answers carry the headers too.
 pub fn harden(router: Router) -> Router {
-    let mut router = router.layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
+    let mut router = router
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(no_store));
     for (name, value) in SECURITY_HEADERS {
         router = router.layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
@@ -48,6 +50,27 @@ pub fn harden(router: Router) -> Router {
         );
     }
     router
+}
+
+/// `Cache-Control: no-store` on every answer to a request that carries a credential (a bearer token or the
+/// session cookie) and on every answer that sets a cookie: what a signed-in user sees — pages, API answers,
+/// downloaded materials — is kept by no browser or proxy cache. The vendored static files are the exception.
+async fn no_store(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let credential = req.headers().contains_key(header::AUTHORIZATION)
+        || req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.contains(crate::auth::SESSION_COOKIE));
+    let asset = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let private = credential || res.headers().contains_key(header::SET_COOKIE);
+    if private && !asset {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// A handler that panicked: logged with its message (chujing's own text, never a request's secrets), and

@@ -100,6 +100,53 @@ pub(crate) async fn overview(
     ))
 }
 
+/// Why a batch is taken out of the ledger.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRemoval {
+    /// Why (kept in the ledger's record of removals and in the audit log).
+    pub reason: String,
+}
+
+/// A batch taken out of the ledger.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct RemovedBatch {
+    /// The batch as it was.
+    pub batch: OverviewBatch,
+    /// Why it was removed.
+    pub reason: String,
+    /// When.
+    pub removed_at: String,
+}
+
+#[utoipa::path(delete, path = "/api/v1/transfers/{batch}", tag = "ledger", request_body = BatchRemoval,
+    params(("batch" = String, Path, description = "the batch id, percent-encoded (a `/` in it as %2F)")),
+    description = "Takes a batch out of the ledger with the reason: the ledger keeps what it was, and the audit log who removed it.",
+    responses((status = 200, body = RemovedBatch), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn transfer_remove(
+    State(s): State<AppState>,
+    who: Principal,
+    Path(batch): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<RemovedBatch>> {
+    let a = actor(&who)?;
+    // Who asks before what is asked: a batch not in the caller's ledger is not found, whatever the body.
+    transfers::batch(&s.store, a, &batch).await?;
+    let input: BatchRemoval = json_body(&body)?;
+    let r = transfers::remove_batch(&s.store, a, &batch, &input.reason, &s.clock.now()).await?;
+    Ok(Json(RemovedBatch {
+        batch: OverviewBatch {
+            batch_id: r.batch.batch_id,
+            flow: r.batch.flow_id,
+            date: r.batch.date,
+            individuals: r.batch.individuals,
+            sensitive_individuals: r.batch.sensitive_individuals,
+        },
+        reason: r.reason,
+        removed_at: r.removed_at,
+    }))
+}
+
 #[utoipa::path(post, path = "/api/v1/transfers", tag = "ledger", request_body = NewTransfer,
     responses((status = 201, body = Recorded, description = "recorded"),
         (status = 200, body = Recorded, description = "recorded before: nothing changed"),

@@ -92,6 +92,54 @@ pub async fn step_certificate(
     Ok(certificates::act(&s.store, a, number, action, reason, &s.book, &now).await?)
 }
 
+/// A material's file as it is downloaded: a name from the application, its kind and what its bytes are, and
+/// that type — a PDF, a Word document, text, or bytes.
+pub fn material_file(
+    application: &str,
+    kind: chujing_cert::MaterialKind,
+    bytes: &[u8],
+) -> (String, &'static str) {
+    let (ext, mime) = if bytes.starts_with(b"%PDF-") {
+        ("pdf", "application/pdf")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    } else if std::str::from_utf8(bytes).is_ok() {
+        ("txt", "text/plain; charset=utf-8")
+    } else {
+        ("bin", "application/octet-stream")
+    };
+    // The id is the service's own (`app-…`), safe in a header; the name is ASCII.
+    let id: String = application
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (format!("{id}-{}.{ext}", kind.id()), mime)
+}
+
+/// A material as a download: its name and type, never shown inline.
+pub fn material_download(
+    application: &str,
+    kind: chujing_cert::MaterialKind,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (name, mime) = material_file(application, kind, &bytes);
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, mime.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A platform report with whether it is overdue today.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlatformReportView {

@@ -395,6 +395,21 @@ impl Write {
         }))
     }
 
+    /// Every record of `kind` that passes `f`, oldest first, as this write sees them.
+    pub async fn records(&mut self, kind: &str, f: &Filter<'_>) -> Result<Vec<Record>, StoreError> {
+        let sql = format!("{SELECT_RECORD} {FILTERED} ORDER BY seq");
+        Ok(on_tx!(self, tx => {
+            let rows = bind_filter!(sqlx::query(sqlx::AssertSqlSafe(sql)), kind, f)
+                .fetch_all(&mut **tx)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(record_from_row!(r));
+            }
+            out
+        }))
+    }
+
     /// Inserts a new record (its `version` is set to 1, its `seq` to the next number); one with the same
     /// kind and id is a conflict.
     pub async fn insert(&mut self, r: &Record) -> Result<(), StoreError> {

@@ -30,6 +30,13 @@ pub struct User {
     /// The language the user chose for the pages, remembered across browsers.
     #[serde(default)]
     pub lang: Option<chujing_law::Lang>,
+    /// Disabled by an administrator: no sign-in, and every session and token of the user ends at once.
+    #[serde(default)]
+    pub disabled: bool,
+    /// The password is a one-time password (generated for a new user, or by a reset): the user chooses their
+    /// own before doing anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for User {
@@ -109,7 +116,7 @@ fn hash_password(password: &str) -> Result<String> {
 }
 
 /// A new random password (24 characters, about 120 bits).
-fn new_password() -> Result<String> {
+pub fn new_password() -> Result<String> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let hex = random_hex(24)?;
     let bytes = hex::decode(hex).unwrap_or_default();
@@ -224,7 +231,8 @@ pub async fn add_org(
     Ok(org)
 }
 
-/// Adds a user to an organisation; without a password, one is generated and returned (shown once).
+/// Adds a user to an organisation; without a password, a one-time password is generated and returned (shown
+/// once), which the user replaces at their first sign-in.
 pub async fn add_user(
     store: &Store,
     org: &str,
@@ -253,6 +261,8 @@ pub async fn add_user(
         org: org.to_string(),
         password_hash,
         lang: None,
+        disabled: false,
+        must_change_password: generated.is_some(),
     };
     let rec = record(
         Columns {
@@ -384,7 +394,8 @@ pub async fn login(
             context: "the password check stopped".into(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled user is refused as a wrong password is: the answer does not tell which.
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
         return Ok(None);
     };
     let actor = format!("{} ({})", user.email, user.org);
@@ -505,12 +516,18 @@ async fn credential(store: &Store, id: String) -> Result<Option<Authenticated>> 
     }
     let cred: Credential = decode(&rec)?;
     let user: User = decode(&get(store, "user", &cred.user).await?)?;
+    if user.disabled {
+        return Ok(None);
+    }
     let org: Org = decode(&get(store, "org", &user.org).await?)?;
     Ok(Some(Authenticated {
         actor: std::sync::Arc::new(Actor {
             user: user.email,
             org,
             scope: cred.scope,
+            // An API token is made by the operator for a program; the one-time password binds sessions.
+            password_change_required: user.must_change_password
+                && cred.kind == CredentialKind::Session,
         }),
         csrf: cred.csrf,
         expires_at: cred.expires_at.parse().ok(),
@@ -535,6 +552,301 @@ pub async fn revoke(store: &Store, token: &str, actor: &str, now: &Now) -> Resul
     )
     .await?;
     st(w.commit().await)
+}
+
+/// The shortest password a user may choose.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Checks a password a user chose: long enough, not their e-mail.
+fn check_new_password(email: &str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::Input(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if password.trim().eq_ignore_ascii_case(email) {
+        return Err(AppError::Input(
+            "a password is not the e-mail address".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes the actor's password: the current one is checked (on a blocking thread, as a sign-in's), the new
+/// one must differ and be at least [`MIN_PASSWORD_CHARS`] long; the one-time password's hold ends, and every
+/// other session of the user ends (a changed password is often a suspected one).
+pub async fn change_password(
+    store: &Store,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    session: Option<&str>,
+    now: &Now,
+) -> Result<()> {
+    check_new_password(&actor.user, new)?;
+    if current == new {
+        return Err(AppError::Input(
+            "the new password is the current one: choose another".into(),
+        ));
+    }
+    let rec = get(store, "user", &actor.user).await?;
+    let user: User = decode(&rec)?;
+    let (stored, given) = (user.password_hash.clone(), current.to_owned());
+    let ok = tokio::task::spawn_blocking(move || verify(Some(&stored), &given))
+        .await
+        .map_err(|e| AppError::Io {
+            context: "the password check stopped".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    if !ok {
+        return Err(AppError::Forbidden(
+            "the current password is not right".into(),
+        ));
+    }
+    let hash = hash_password(new)?;
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "user", &actor.user).await?;
+    let mut user: User = decode(&rec)?;
+    user.password_hash = hash;
+    user.must_change_password = false;
+    st(w.update(&super::revised(&rec, &rec.state, &user, now)?)
+        .await)?;
+    let kept = session.map(token_hash);
+    let ended = end_credentials(
+        &mut w,
+        &user.email,
+        Some(CredentialKind::Session),
+        kept.as_deref(),
+        now,
+    )
+    .await?;
+    audit(
+        &mut w,
+        now,
+        &actor.label(),
+        Event::UserPassword,
+        Subject::User(&user.email),
+        &serde_json::json!({ "sessions_ended": ended }),
+    )
+    .await?;
+    st(w.commit().await)
+}
+
+/// Resets a user's password (an administrator's act): a new one-time password, returned to be passed on, which
+/// the user must replace at their next sign-in; every session of the user ends.
+pub async fn reset_password(store: &Store, email: &str, actor: &str, now: &Now) -> Result<String> {
+    let email = check_email(email)?;
+    let password = new_password()?;
+    let hash = hash_password(&password)?;
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "user", &email).await?;
+    let mut user: User = decode(&rec)?;
+    user.password_hash = hash;
+    user.must_change_password = true;
+    st(w.update(&super::revised(&rec, &rec.state, &user, now)?)
+        .await)?;
+    let ended = end_credentials(&mut w, &email, Some(CredentialKind::Session), None, now).await?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        Event::UserReset,
+        Subject::User(&email),
+        &serde_json::json!({ "sessions_ended": ended }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(password)
+}
+
+/// Disables (or enables again) a user: a disabled user cannot sign in, and their sessions and tokens stop
+/// answering at once (each request looks the credential's user up; a disabled one is no one). Their
+/// sessions and tokens are also revoked, so that enabling the user again does not bring them back.
+pub async fn set_disabled(
+    store: &Store,
+    email: &str,
+    disabled: bool,
+    actor: &str,
+    now: &Now,
+) -> Result<u64> {
+    let email = check_email(email)?;
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "user", &email).await?;
+    let mut user: User = decode(&rec)?;
+    if user.disabled == disabled {
+        return Err(AppError::Conflict(format!(
+            "{email} is {} already",
+            if disabled { "disabled" } else { "enabled" }
+        )));
+    }
+    user.disabled = disabled;
+    let state = if disabled { "disabled" } else { "active" };
+    st(w.update(&super::revised(&rec, state, &user, now)?).await)?;
+    let ended = if disabled {
+        end_credentials(&mut w, &email, None, None, now).await?
+    } else {
+        0
+    };
+    let event = if disabled {
+        Event::UserDisable
+    } else {
+        Event::UserEnable
+    };
+    audit(
+        &mut w,
+        now,
+        actor,
+        event,
+        Subject::User(&email),
+        &serde_json::json!({ "credentials_ended": ended }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(ended)
+}
+
+/// Revokes, inside `w`, the active credentials of `email` (of `kind`, or all), but the one stored under
+/// `keep`; returns how many.
+async fn end_credentials(
+    w: &mut chujing_store::records::Write,
+    email: &str,
+    kind: Option<CredentialKind>,
+    keep: Option<&str>,
+    now: &Now,
+) -> Result<u64> {
+    let mut ended = 0;
+    let theirs = Filter {
+        party: Some(email),
+        ..Filter::default()
+    };
+    for rec in st(w.records("token", &theirs).await)? {
+        if rec.state != "active" || Some(rec.id.as_str()) == keep {
+            continue;
+        }
+        let cred: Credential = decode(&rec)?;
+        if kind.is_some_and(|k| k != cred.kind) {
+            continue;
+        }
+        st(w.update(&chujing_store::records::Record {
+            state: "revoked".into(),
+            updated_at: now.at.clone(),
+            ..rec
+        })
+        .await)?;
+        ended += 1;
+    }
+    Ok(ended)
+}
+
+/// A credential as listed: never the token, its id (the first 12 characters of the token's SHA-256) only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenInfo {
+    /// The id to revoke it by.
+    pub id: String,
+    /// The user it stands for.
+    pub user: String,
+    /// An API token or a session.
+    pub kind: CredentialKind,
+    /// `read` or `write`.
+    pub scope: Scope,
+    /// When it expires.
+    pub expires_at: String,
+    /// `active` or `revoked`.
+    pub state: String,
+    /// When it was made or last changed.
+    pub updated_at: String,
+}
+
+/// The credentials of `user` (all users' when `None`), newest first, each with its record number (for
+/// paging): what `chujing admin token list`, the account page and `GET /api/v1/account/tokens` show.
+pub async fn tokens(store: &Store, user: Option<&str>) -> Result<Vec<(i64, TokenInfo)>> {
+    let email = user.map(check_email).transpose()?;
+    let f = Filter {
+        party: email.as_deref(),
+        ..Filter::default()
+    };
+    st(store.records("token", &f).await)?
+        .iter()
+        .rev()
+        .map(|rec| {
+            let cred: Credential = decode(rec)?;
+            let info = TokenInfo {
+                id: rec.id.get(..12).unwrap_or(&rec.id).to_string(),
+                user: cred.user,
+                kind: cred.kind,
+                scope: cred.scope,
+                expires_at: cred.expires_at,
+                state: rec.state.clone(),
+                updated_at: rec.updated_at.clone(),
+            };
+            Ok((rec.seq, info))
+        })
+        .collect()
+}
+
+/// Revokes the credential whose id begins with `id` (at least 8 characters, one credential only), of `user`
+/// when given (a user revokes their own; the administrator anyone's).
+pub async fn revoke_by_id(
+    store: &Store,
+    id: &str,
+    user: Option<&str>,
+    actor: &str,
+    now: &Now,
+) -> Result<TokenInfo> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() < 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::Input(
+            "a token's id is 8 to 64 hexadecimal characters, as `chujing admin token list` shows it".into(),
+        ));
+    }
+    let found: Vec<TokenInfo> = tokens(store, user)
+        .await?
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| id.starts_with(&t.id) || t.id.starts_with(&id))
+        .collect();
+    let [one] = found.as_slice() else {
+        return Err(if found.is_empty() {
+            AppError::NotFound(format!("no token `{id}`"))
+        } else {
+            AppError::Input(format!("`{id}` names several tokens: give more of it"))
+        });
+    };
+    let mut w = write(store).await?;
+    let theirs = Filter {
+        party: Some(&one.user),
+        ..Filter::default()
+    };
+    let full = st(w.records("token", &theirs).await)?
+        .into_iter()
+        .find(|r| r.id.starts_with(&one.id))
+        .ok_or_else(|| AppError::NotFound(format!("no token `{id}`")))?;
+    if full.state != "active" {
+        return Err(AppError::Conflict(format!(
+            "token `{}` is revoked already",
+            one.id
+        )));
+    }
+    st(w.update(&chujing_store::records::Record {
+        state: "revoked".into(),
+        updated_at: now.at.clone(),
+        ..full
+    })
+    .await)?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        Event::TokenRevoke,
+        Subject::User(&one.user),
+        &serde_json::json!({ "id": one.id }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(TokenInfo {
+        state: "revoked".into(),
+        ..one.clone()
+    })
 }
 
 /// An organisation.

@@ -112,6 +112,9 @@ pub struct Actor {
     pub org: Org,
     /// What their credential allows.
     pub scope: Scope,
+    /// Whether the user signed in with a one-time password (a new account, or an administrator's reset) and
+    /// must choose their own before doing anything else.
+    pub password_change_required: bool,
 }
 
 impl Actor {

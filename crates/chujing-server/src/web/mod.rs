@@ -6,6 +6,7 @@
 //! A form sent with the session cookie carries the session's CSRF token in a hidden `csrf` field;
 //! [`csrf_from_form`] moves it into the header the authentication checks, so pages and API share one check.
 
+mod account;
 mod assess;
 mod contract;
 mod pager;
@@ -50,6 +51,9 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/reports/{receipt}", get(report_status))
         .route("/login", get(login_form).post(login_send))
         .route("/logout", post(logout))
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::password))
+        .route("/account/tokens/{id}/revoke", post(account::revoke))
         .route("/lang/{lang}", get(switch_language))
         .route("/static/{file}", get(asset))
         .route("/dashboard", get(dashboard))
@@ -602,13 +606,26 @@ async fn switch_language(
         // The cookie still carries the choice in this browser.
         tracing::warn!(error = %e, "the language choice was not saved for the user");
     }
-    let local = b.back.starts_with('/') && !b.back.starts_with("//") && !b.back.contains('\\');
-    let back = if local { b.back.as_str() } else { "/registry" };
+    let back = local_path(&b.back).unwrap_or("/registry");
     (
         [(header::SET_COOKIE, lang_cookie(code(chosen)))],
         Redirect::to(back),
     )
         .into_response()
+}
+
+/// `back` when it is a path on this site and nothing else: it starts with one `/`, and holds no backslash,
+/// no white space and no control character — browsers drop tabs and line breaks from an address, so that
+/// `/\t/evil.example` would leave as `//evil.example`, another site — and fits a header.
+pub(crate) fn local_path(back: &str) -> Option<&str> {
+    let mut chars = back.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && back.len() <= 2048
+        && !back
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    local.then_some(back)
 }
 
 /// The vendored assets.
@@ -1032,4 +1049,35 @@ async fn dashboard(State(s): State<AppState>, cx: PageContext) -> Response {
         o,
     };
     page(StatusCode::OK, &page_)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_a_path_on_this_site_is_gone_back_to() {
+        for ok in [
+            "/",
+            "/dashboard",
+            "/registry?q=PIC-2026-000001#results",
+            "/a/b",
+        ] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "evil",
+            "/ /evil",
+            "/\u{0}",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -36,6 +36,51 @@ words! {
     /// The last day to correct a filing returned for correction.
     field_correct_by: "补正截止日期",
         "Correct by";
+    /// The account page's title.
+    account_title: "账户",
+        "Account";
+    /// Said to a user signed in with a one-time password.
+    password_must_change: "您使用一次性密码登录：请先设置自己的密码，之后方可使用其他功能。",
+        "You signed in with a one-time password: choose your own before doing anything else.";
+    /// Said once the password is changed.
+    password_changed: "密码已修改；您的其他会话已结束。",
+        "Your password is changed; your other sessions have ended.";
+    /// The password section's title.
+    password_title: "修改密码",
+        "Change the password";
+    /// The current password's label.
+    password_current: "当前密码（或一次性密码）",
+        "Current password (or the one-time password)";
+    /// The new password's label.
+    password_new: "新密码（至少12个字符）",
+        "New password (at least 12 characters)";
+    /// The repeated new password's label.
+    password_confirm: "再次输入新密码",
+        "The new password again";
+    /// The password form's button.
+    password_button: "修改密码",
+        "Change the password";
+    /// When the new password and its repetition differ.
+    password_mismatch: "两次输入的新密码不一致。",
+        "The new password and its repetition differ.";
+    /// The sessions and tokens section's title.
+    tokens_title: "会话与API令牌",
+        "Sessions and API tokens";
+    /// Column: a token's id.
+    col_token: "标识",
+        "Id";
+    /// Column: when a token expires.
+    col_expires: "到期时间",
+        "Expires";
+    /// An API token.
+    token_api: "API令牌",
+        "API token";
+    /// A session.
+    token_session: "登录会话",
+        "Session";
+    /// The button that revokes a token.
+    token_revoke: "撤销",
+        "Revoke";
     /// The audit log's column: the entry's number.
     col_audit_seq: "序号",
         "No.";

@@ -366,18 +366,7 @@ pub async fn material_download(
         let a = actor(&cx)?;
         let kind = MaterialKind::parse(&kind).map_err(|e| ApiError::bad_request(e.to_string()))?;
         let bytes = ops::read_material(&s, a, &id, kind).await?;
-        let disposition = format!("attachment; filename=\"{id}-{}\"", kind.id());
-        Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/octet-stream".to_string(),
-                ),
-                (axum::http::header::CONTENT_DISPOSITION, disposition),
-            ],
-            bytes,
-        )
-            .into_response())
+        Ok(ops::material_download(&id, kind, bytes))
     }
     .await;
     answer(&cx, r)

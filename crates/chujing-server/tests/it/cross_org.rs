@@ -25,6 +25,7 @@ async fn actor(kit: &Kit, org: &str) -> Actor {
         user: format!("{org}@example.cn"),
         org: accounts::org(&kit.store, org).await.unwrap(),
         scope: Scope::Write,
+        password_change_required: false,
     }
 }
 

@@ -8,6 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod accounts;
 mod cross_org;
 mod gate;
 mod grant;

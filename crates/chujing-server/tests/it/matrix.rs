@@ -123,6 +123,9 @@ fn request(r: &RoutePolicy, f: &Fixture) -> (String, Option<Vec<u8>>) {
         .replace("/filings/{id}", &format!("/filings/{}", f.filing))
         .replace("/flows/{id}", "/flows/matrix")
         .replace("/batches/{id}", "/batches/b1")
+        .replace("/transfers/{batch}", "/transfers/b1")
+        // No credential of this id: every caller the route admits is answered 404.
+        .replace("/tokens/{id}", "/tokens/0000000000ab")
         .replace("/documents/{kind}/{format}", "/documents/pipia/md")
         .replace("/lang/{lang}", "/lang/en")
         .replace("/static/{file}", "/static/chujing.css");

@@ -630,6 +630,7 @@ async fn facts_recorded_through_the_api_after_a_profile_is_saved_decide_the_page
         user: format!("{org}@example.cn"),
         org: accounts::org(&kit.store, &org).await.unwrap(),
         scope: chujing_app::certify::Scope::Write,
+        password_change_required: false,
     };
     let profiles = chujing_app::certify::profiles::save;
     // The saved profile states a non-CIIO (the certification band), then the API records a CIIO.

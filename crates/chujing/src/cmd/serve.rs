@@ -112,11 +112,32 @@ pub enum OrgCommand {
 /// `chujing admin user …`.
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add a user to an organisation; prints a one-time password.
+    /// Add a user to an organisation; prints a one-time password, which the user replaces at their first
+    /// sign-in.
     Add {
         /// The organisation's id (`chujing admin org list`).
         #[arg(long)]
         org: String,
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Reset a user's password: prints a new one-time password (the user replaces it at their next sign-in)
+    /// and ends the user's sessions.
+    Reset {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Disable a user: no sign-in, and their sessions and API tokens stop answering at once (they are
+    /// revoked).
+    Disable {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled user again (new sessions and tokens are needed).
+    Enable {
         /// The user's e-mail.
         #[arg(long)]
         email: String,
@@ -137,6 +158,21 @@ pub enum TokenCommand {
         /// Days until it expires (1 to 366).
         #[arg(long, default_value_t = 90)]
         days: u16,
+    },
+    /// List sessions and API tokens, newest first, by their ids (never the tokens).
+    List {
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a session or API token by its id (as `list` shows it, at least 8 characters): it stops
+    /// answering at once.
+    Revoke {
+        /// The id.
+        id: String,
     },
 }
 
@@ -263,7 +299,9 @@ pub fn run_admin(db: &str, c: AdminCommand) -> Result<ExitCode> {
                     "created the regulator `{}` ({}) and its user {email}",
                     org.name, org.id
                 );
-                println!("one-time password (shown once; change it after logging in): {password}");
+                println!(
+                    "one-time password (shown once; you choose your own at the first sign-in): {password}"
+                );
             }
             AdminCommand::Org(OrgCommand::Add {
                 kind,
@@ -310,6 +348,41 @@ pub fn run_admin(db: &str, c: AdminCommand) -> Result<ExitCode> {
                     "one-time password (shown once): {}",
                     password.unwrap_or_default()
                 );
+            }
+            AdminCommand::User(UserCommand::Reset { email }) => {
+                let password = accounts::reset_password(&store, &email, "admin", &now).await?;
+                println!("reset the password of {email}; their sessions have ended");
+                println!("one-time password (shown once; replaced at the next sign-in): {password}");
+            }
+            AdminCommand::User(UserCommand::Disable { email }) => {
+                let ended = accounts::set_disabled(&store, &email, true, "admin", &now).await?;
+                println!("disabled {email}; {ended} sessions and tokens revoked");
+            }
+            AdminCommand::User(UserCommand::Enable { email }) => {
+                accounts::set_disabled(&store, &email, false, "admin", &now).await?;
+                println!("enabled {email}; they sign in again with their password");
+            }
+            AdminCommand::Token(TokenCommand::List { user, json }) => {
+                let listed: Vec<accounts::TokenInfo> = accounts::tokens(&store, user.as_deref())
+                    .await?
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect();
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&listed)?);
+                } else {
+                    for t in &listed {
+                        let kind = match t.kind {
+                            accounts::CredentialKind::Api => "api",
+                            accounts::CredentialKind::Session => "session",
+                        };
+                        println!("{}  {kind:7}  {:7}  expires {}  {}", t.id, t.state, t.expires_at, t.user);
+                    }
+                }
+            }
+            AdminCommand::Token(TokenCommand::Revoke { id }) => {
+                let t = accounts::revoke_by_id(&store, &id, None, "admin", &now).await?;
+                println!("revoked {} of {}", t.id, t.user);
             }
             AdminCommand::Token(TokenCommand::Create { user, scope, days }) => {
                 let scope = match scope.as_str() {

@@ -223,3 +223,131 @@ fn serve_reads_its_rules_and_metrics_token_at_start_and_refuses_bad_ones() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("chujing_http_requests_total"), "{body}");
 }
+
+/// The mode bits of `path`.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_journal_and_its_key_are_readable_by_their_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    // The command line's database (a rollback journal) and its key.
+    let (code, _, err) = chujing_env(
+        &["admin", "init", "--email", "admin@cac.example.cn"],
+        &[("CHUJING_DATABASE_URL", &db)],
+    );
+    assert_eq!(code, 0, "{err}");
+    let csv = dir.path().join("ids.csv");
+    std::fs::write(&csv, "id_number\n110101199003071234\n").unwrap();
+    let (code, _, err) = crate::util::chujing(&[
+        "--db",
+        &db,
+        "ledger",
+        "ingest",
+        csv.to_str().unwrap(),
+        "--subject-column",
+        "id_number",
+        "--flow",
+        "hr",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("c.db") {
+            assert_eq!(mode(&p), 0o600, "{name} is readable by its owner only");
+            checked.push(name);
+        }
+    }
+    assert!(
+        checked.iter().any(|n| n == "c.db") && checked.iter().any(|n| n == "c.db.key"),
+        "{checked:?}"
+    );
+    // The service's write-ahead log and shared memory follow the database's mode.
+    let env = [("CHUJING_DATABASE_URL", db.as_str())];
+    let server = crate::util::Server::serve(&env);
+    assert_eq!(
+        crate::util::http(server.port, "GET", "/healthz", "", "").0,
+        200
+    );
+    for suffix in ["-wal", "-shm"] {
+        let p = dir.path().join(format!("c.db{suffix}"));
+        assert!(p.exists(), "{}", p.display());
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+}
+
+#[test]
+fn the_administrator_resets_disables_and_revokes_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    let env = [("CHUJING_DATABASE_URL", db.as_str())];
+    let run = |args: &[&str]| {
+        let (code, out, err) = chujing_env(args, &env);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
+    let org = run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Acme",
+        "--province",
+        "上海",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "add",
+        "--org",
+        org.trim(),
+        "--email",
+        "ops@acme.cn",
+    ]);
+    let token = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+    let listed: serde_json::Value = serde_json::from_str(&run(&[
+        "admin",
+        "token",
+        "list",
+        "--user",
+        "ops@acme.cn",
+        "--json",
+    ]))
+    .unwrap();
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    assert!(
+        !listed.to_string().contains(token.trim()),
+        "never the token itself"
+    );
+    let reset = run(&["admin", "user", "reset", "--email", "ops@acme.cn"]);
+    assert!(reset.contains("one-time password"), "{reset}");
+    let server = crate::util::Server::serve(&env);
+    let (status, _) = crate::util::api(server.port, "GET", "/api/v1/flows", token.trim(), "");
+    assert_eq!(status, 200, "a reset ends sessions, not API tokens");
+    run(&["admin", "token", "revoke", &id]);
+    let (status, _) = crate::util::api(server.port, "GET", "/api/v1/flows", token.trim(), "");
+    assert_eq!(status, 401, "revoked: it stops at once");
+    let token = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+    let disabled = run(&["admin", "user", "disable", "--email", "ops@acme.cn"]);
+    assert!(
+        disabled.contains("1 sessions and tokens revoked"),
+        "{disabled}"
+    );
+    let (status, _) = crate::util::api(server.port, "GET", "/api/v1/flows", token.trim(), "");
+    assert_eq!(status, 401, "a disabled user's token stops at once");
+    let (code, _, err) = chujing_env(&["admin", "token", "revoke", "zz"], &env);
+    assert_eq!(code, 2, "a malformed id is bad input: {err}");
+}
