@@ -90,8 +90,17 @@ fn openapi_info() -> utoipa::openapi::OpenApi {
                 .version(env!("CARGO_PKG_VERSION"))
                 .description(Some(
                     "Personal information outbound-transfer certification (CAC & SAMR Order No. 20): applications, \
-                     review, certificates, the public registry, violation reports, regulator orders, audit log. \
-                     Errors are {\"error\": {\"code\", \"message\"}}.",
+                     review, certificates, the public registry, violation reports, regulator orders, audit log.\n\n\
+                     Errors are {\"error\": {\"code\", \"message\"}}; codes: bad_request, unauthorized, forbidden, \
+                     route_forbidden, not_found, conflict, too_large, rate_limited (429, with Retry-After in \
+                     seconds), unavailable (503: the database cannot serve the request now, with the reason and \
+                     Retry-After; nothing was changed), password_change_required (403: a session signed in with a \
+                     one-time password may only change it), processor_facts_missing, internal.\n\n\
+                     Lists answer one page, newest first: {\"items\", \"next\", \"total\"}; send ?after=NEXT for the \
+                     following page and ?limit=1..500 (default 50). A cursor no page gave is a 400.\n\n\
+                     Violation reports (POST /api/v1/reports) are limited to 10 an hour per client address and 500 \
+                     an hour in all by default. Sessions and API tokens are listed and revoked under \
+                     /api/v1/account/tokens.",
                 ))
                 .build(),
         )
@@ -288,7 +297,7 @@ async fn tokens_list(
 #[utoipa::path(delete, path = "/api/v1/account/tokens/{id}", tag = "session",
     params(("id" = String, Path, description = "the token's id as the list gives it (at least 8 characters)")),
     description = "Revokes one of the caller's sessions or API tokens: it stops answering at once.",
-    responses((status = 200, body = accounts::TokenInfo), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = accounts::TokenInfo), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn token_revoke(
     State(s): State<AppState>,
     who: Principal,

@@ -167,10 +167,12 @@ pub async fn seed(
     now: &Now,
 ) -> Result<Vec<SignIn>, ApiError> {
     let store = &state.store;
-    let (_, regulator_password) = accounts::init(
+    // The demo's passwords are its own, not one-time ones (see `member`).
+    let (_, regulator_password) = accounts::init_with(
         store,
         "国家互联网信息办公室",
         "regulator@demo.chujing.cn",
+        Some(&accounts::new_password()?),
         now,
     )
     .await?;

@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// A stable code (`bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `too_large`,
-    /// `rate_limited`, `internal`, `processor_facts_missing`).
+    /// A stable code (`bad_request`, `unauthorized`, `forbidden`, `route_forbidden`, `not_found`, `conflict`,
+    /// `too_large`, `rate_limited`, `unavailable`, `password_change_required`, `processor_facts_missing`,
+    /// `internal`).
     pub code: &'static str,
     /// What went wrong and what to do.
     pub message: String,

@@ -158,6 +158,17 @@ fn rfc3339_plus(now: &Now, hours: i64) -> Result<String> {
 /// Creates the first regulator organisation (national) and its first user; returns them with a one-time
 /// password. Refused once any organisation exists.
 pub async fn init(store: &Store, name: &str, email: &str, now: &Now) -> Result<(Org, String)> {
+    init_with(store, name, email, None, now).await
+}
+
+/// [`init`] with the first user's password given (`None`: a one-time password, returned).
+pub async fn init_with(
+    store: &Store,
+    name: &str,
+    email: &str,
+    password: Option<&str>,
+    now: &Now,
+) -> Result<(Org, String)> {
     let any = st(store
         .records_page("org", &Filter::default(), &super::first_of(1)?)
         .await)?;
@@ -167,8 +178,13 @@ pub async fn init(store: &Store, name: &str, email: &str, now: &Now) -> Result<(
         ));
     }
     let org = add_org(store, OrgKind::Regulator, name, None, "admin", now).await?;
-    let (_, password) = add_user(store, &org.id, email, None, "admin", now).await?;
-    Ok((org, password.unwrap_or_default()))
+    let (_, generated) = add_user(store, &org.id, email, password, "admin", now).await?;
+    Ok((
+        org,
+        generated
+            .or(password.map(str::to_string))
+            .unwrap_or_default(),
+    ))
 }
 
 /// Adds an organisation. A processor and a provincial regulator name their province.
