@@ -327,13 +327,9 @@ async fn a_batch_whose_id_holds_a_slash_is_removed_over_the_api_and_the_page_lin
     let (_dir, kit) = kit().await;
     let (_, p) = kit.member(OrgKind::Processor, "P", Some("310000")).await;
     kit.facts(&p, false).await;
-    let flow = json!({ "recipient": "R", "country": "DE" })
-        .to_string()
-        .into_bytes();
+    let flow = json!({ "recipient": "R", "country": "DE" });
     assert_eq!(
-        kit.call(Method::PUT, "/api/v1/flows/hr", Some(&p), Some(flow))
-            .await
-            .0,
+        kit.put("/api/v1/flows/hr", Some(&p), flow).await.0,
         StatusCode::OK
     );
     let batch = json!({ "batch_id": "2026/11/run 1", "flow": "hr", "individuals": 10 });

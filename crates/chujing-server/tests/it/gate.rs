@@ -15,16 +15,6 @@ async fn kit() -> (tempfile::TempDir, Kit) {
     (dir, kit)
 }
 
-async fn put(kit: &Kit, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    kit.call(
-        Method::PUT,
-        path,
-        Some(token),
-        Some(body.to_string().into_bytes()),
-    )
-    .await
-}
-
 /// The gate's answer for a batch of `n` on `flow` on `date`.
 async fn check(kit: &Kit, token: &str, flow: &str, n: u64, date: &str) -> Value {
     let (s, a) = kit
@@ -56,7 +46,7 @@ async fn a_standard_contract_not_filed_by_its_deadline_is_denied_until_it_is_fil
     // working days (Saturday 10 October a working day in 2026) end on 22 October.
     let flow = json!({ "recipient": "Acme Pte. Ltd.", "country": "SG", "categories": ["contact"],
         "mechanism": { "kind": "standard_contract", "since": "2026-10-09" } });
-    let (s, f) = put(&kit, "/api/v1/flows/crm", &p, flow).await;
+    let (s, f) = kit.put("/api/v1/flows/crm", Some(&p), flow).await;
     assert_eq!(s, StatusCode::OK, "{f}");
 
     // Within the 10 working days: allowed, the deadline said.
@@ -143,7 +133,7 @@ async fn an_expired_assessment_and_a_rejected_claim_are_named_as_the_cause() {
     let flow = json!({ "recipient": "Grid GmbH", "country": "DE", "categories": ["contact"],
         "mechanism": { "kind": "security_assessment", "since": "2022-10-01", "until": "2024-09-30" } });
     assert_eq!(
-        put(&kit, "/api/v1/flows/ops", &p, flow).await.0,
+        kit.put("/api/v1/flows/ops", Some(&p), flow).await.0,
         StatusCode::OK
     );
     let a = check(&kit, &p, "ops", 10, "2026-11-23").await;
@@ -159,7 +149,7 @@ async fn an_expired_assessment_and_a_rejected_claim_are_named_as_the_cause() {
     kit.facts(&q, false).await;
     let hr = json!({ "recipient": "HR GmbH", "country": "DE", "categories": ["employment"],
         "exemption": "hr_management", "important_data": true });
-    let (s, v) = put(&kit, "/api/v1/flows/hr", &q, hr).await;
+    let (s, v) = kit.put("/api/v1/flows/hr", Some(&q), hr).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let a = check(&kit, &q, "hr", 10, "2026-11-23").await;
     assert_eq!(a["decision"], "deny", "{a}");
@@ -180,7 +170,7 @@ async fn a_batch_outside_the_certificates_scope_is_denied_with_that_reason_first
     let flow = json!({ "recipient": "Elsewhere Ltd", "country": "US", "categories": ["identity"],
         "mechanism": { "kind": "certification", "certificate": number } });
     assert_eq!(
-        put(&kit, "/api/v1/flows/us", &p, flow).await.0,
+        kit.put("/api/v1/flows/us", Some(&p), flow).await.0,
         StatusCode::OK
     );
     let a = check(&kit, &p, "us", 150_000, "2026-11-23").await;
@@ -217,7 +207,7 @@ async fn the_api_refuses_what_the_command_line_refuses() {
             "before the day it took effect",
         ),
     ] {
-        let (s, e) = put(&kit, "/api/v1/flows/f", &p, flow).await;
+        let (s, e) = kit.put("/api/v1/flows/f", Some(&p), flow).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
         assert!(
             e["error"]["message"].as_str().unwrap().contains(expected),

@@ -76,6 +76,16 @@ impl Kit {
         self.call(Method::GET, path, token, None).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, json: Value) -> (StatusCode, Value) {
+        self.call(
+            Method::PUT,
+            path,
+            token,
+            Some(json.to_string().into_bytes()),
+        )
+        .await
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, json: Value) -> (StatusCode, Value) {
         self.call(
             Method::POST,

@@ -90,15 +90,29 @@ fn field(name: &'static str) -> impl Fn(&Value) -> String {
     }
 }
 
+/// Files `n` violation reports through the use case (past the public limits, which a test of lists is not
+/// about); their receipts, oldest first.
+async fn reports(kit: &Kit, n: usize) -> Vec<String> {
+    let mut receipts = Vec::with_capacity(n);
+    for i in 0..n {
+        let new = NewReport {
+            about: format!("Company {i}"),
+            province: None,
+            text: "seen".into(),
+        };
+        receipts.push(
+            public::submit(&kit.store, new, &now())
+                .await
+                .unwrap()
+                .receipt,
+        );
+    }
+    receipts
+}
+
+/// `PUT path` with `body`, which must answer 200.
 async fn put(kit: &Kit, path: &str, token: &str, body: Value) {
-    let (s, v) = kit
-        .call(
-            Method::PUT,
-            path,
-            Some(token),
-            Some(body.to_string().into_bytes()),
-        )
-        .await;
+    let (s, v) = kit.put(path, Some(token), body).await;
     assert_eq!(s, StatusCode::OK, "{path}: {v}");
 }
 
@@ -312,20 +326,7 @@ async fn lists(kit: &Kit) {
     .await;
 
     // 1,050 violation reports: the one filed after the 1,000th is listed first, the first one last.
-    let mut receipts = Vec::new();
-    for n in 0..1_050 {
-        let new = NewReport {
-            about: format!("Company {n}"),
-            province: None,
-            text: "seen".into(),
-        };
-        receipts.push(
-            public::submit(&kit.store, new, &now())
-                .await
-                .unwrap()
-                .receipt,
-        );
-    }
+    let receipts = reports(&kit, 1_050).await;
     let (oldest, newest) = (receipts.first().unwrap(), receipts.last().unwrap());
     newest_to_oldest(
         kit,
@@ -407,20 +408,7 @@ async fn the_regulators_report_table_pages_to_the_first_report_filed() {
     let dir = tempfile::tempdir().unwrap();
     let kit = Kit::new(&format!("sqlite://{}/c.db", dir.path().display())).await;
     let national = kit.national().await;
-    let mut receipts = Vec::new();
-    for n in 0..1_050 {
-        let new = NewReport {
-            about: format!("Company {n}"),
-            province: None,
-            text: "seen".into(),
-        };
-        receipts.push(
-            public::submit(&kit.store, new, &now())
-                .await
-                .unwrap()
-                .receipt,
-        );
-    }
+    let receipts = reports(&kit, 1_050).await;
     let mut path = "/regulator".to_string();
     let (mut pages, mut seen) = (0, 0);
     loop {

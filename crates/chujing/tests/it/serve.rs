@@ -290,12 +290,9 @@ fn the_database_its_journal_and_its_key_are_readable_by_their_owner_only() {
 fn the_administrator_resets_disables_and_revokes_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("c.db").display());
-    let env = [("CHUJING_DATABASE_URL", db.as_str())];
-    let run = |args: &[&str]| {
-        let (code, out, err) = chujing_env(args, &env);
-        assert_eq!(code, 0, "{args:?}: {err}");
-        out
-    };
+    let owned = vec![("CHUJING_DATABASE_URL", db.clone())];
+    let env = crate::util::pairs(&owned);
+    let run = |args: &[&str]| crate::util::admin(&owned, args);
     run(&["admin", "init", "--email", "admin@cac.example.cn"]);
     let org = run(&[
         "admin",
