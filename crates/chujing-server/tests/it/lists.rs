@@ -110,6 +110,23 @@ async fn reports(kit: &Kit, n: usize) -> Vec<String> {
     receipts
 }
 
+/// Posts each of `bodies` to `path`, which must answer 201; the field `id` of each answer, oldest first.
+async fn created(
+    kit: &Kit,
+    path: &str,
+    token: &str,
+    bodies: impl Iterator<Item = Value>,
+    id: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for body in bodies {
+        let (s, v) = kit.post(path, Some(token), body).await;
+        assert_eq!(s, StatusCode::CREATED, "{path}: {v}");
+        out.push(v[id].as_str().unwrap().to_string());
+    }
+    out
+}
+
 /// `PUT path` with `body`, which must answer 200.
 async fn put(kit: &Kit, path: &str, token: &str, body: Value) {
     let (s, v) = kit.put(path, Some(token), body).await;
@@ -260,19 +277,11 @@ async fn lists(kit: &Kit) {
     .await;
 
     // Filings, orders and scans.
-    let mut filings = Vec::new();
-    for n in 0..3 {
-        let (s, f) = kit
-            .post(
-                "/api/v1/filings",
-                Some(&p),
-                json!({ "recipient": format!("Recipient {n}"), "contract_effective": "2026-11-20",
-                    "contract": "contract", "pipia": "pipia" }),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{f}");
-        filings.push(f["id"].as_str().unwrap().to_string());
-    }
+    let filing = |n: usize| {
+        json!({ "recipient": format!("Recipient {n}"), "contract_effective": "2026-11-20",
+            "contract": "contract", "pipia": "pipia" })
+    };
+    let filings = created(kit, "/api/v1/filings", &p, (0..3).map(filing), "id").await;
     newest_to_oldest(
         kit,
         "/api/v1/filings",
@@ -282,18 +291,15 @@ async fn lists(kit: &Kit) {
         (&filings[2], &filings[0], 3),
     )
     .await;
-    let mut orders = Vec::new();
-    for n in 0..3 {
-        let (s, o) = kit
-            .post(
-                "/api/v1/orders",
-                Some(&national),
-                json!({ "processor": p_id, "kind": "interview", "text": format!("explain {n}") }),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{o}");
-        orders.push(o["reference"].as_str().unwrap().to_string());
-    }
+    let order = |n: usize| json!({ "processor": p_id, "kind": "interview", "text": format!("explain {n}") });
+    let orders = created(
+        kit,
+        "/api/v1/orders",
+        &national,
+        (0..3).map(order),
+        "reference",
+    )
+    .await;
     newest_to_oldest(
         kit,
         "/api/v1/orders",
