@@ -3,7 +3,7 @@
 //! assessment expired on a day, a batch outside a certificate's scope, a claimed exemption rejected. And the
 //! API refuses what the command line refuses: an exemption decided from the counts, a flow to mainland China.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chujing_app::certify::OrgKind;
 use serde_json::{Value, json};
 

@@ -332,7 +332,7 @@ async fn lists(kit: &Kit) {
     .await;
 
     // 1,050 violation reports: the one filed after the 1,000th is listed first, the first one last.
-    let receipts = reports(&kit, 1_050).await;
+    let receipts = reports(kit, 1_050).await;
     let (oldest, newest) = (receipts.first().unwrap(), receipts.last().unwrap());
     newest_to_oldest(
         kit,
