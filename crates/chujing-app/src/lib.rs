@@ -21,6 +21,7 @@ pub mod docx;
 pub mod engine;
 pub mod error;
 pub mod ledger;
+pub mod org;
 pub mod report;
 pub mod scan;
 pub mod settings;

@@ -268,7 +268,11 @@ pub fn apply_processor_change(
         p.individuals_processed = n.value();
     }
     if let Some(v) = change.province {
-        p.province = text_fact(v.value(), "province")?;
+        // Kept as its GB/T 2260 code, whatever name it was given by (the one reading of a province).
+        p.province = text_fact(v.value(), "province")?
+            .map(|t| chujing_law::Province::parse(&t).map(|p| p.code().to_string()))
+            .transpose()
+            .map_err(|e| AppError::Input(format!("the province: {e}")))?;
     }
     if let Some(v) = change.representative_in_china {
         p.representative_in_china = text_fact(v.value(), "representative in China")?;

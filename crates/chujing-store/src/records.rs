@@ -580,6 +580,38 @@ impl Write {
         }))
     }
 
+    /// Moves everything of ledger processor `from` — batches with their parts, flows, removals and facts — to
+    /// processor `to`, with this write (the command line's unnamed processor becoming an organisation).
+    pub async fn move_processor(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        let to_key = crate::processor_key(to);
+        let from_key = crate::processor_key(from);
+        on_tx!(self, tx => {
+            // The parts refer to their batch: the batches are copied first, the parts moved, the old rows
+            // taken away.
+            sqlx::query(
+                "INSERT INTO batches (processor, batch_id, flow_id, date, recipient, categories, key_id, records, \
+                 individuals, sensitive_individuals, parts, fingerprint) \
+                 SELECT $2, batch_id, flow_id, date, recipient, categories, key_id, records, individuals, \
+                 sensitive_individuals, parts, fingerprint FROM batches WHERE processor = $1")
+                .bind(from).bind(to).execute(&mut **tx).await?;
+            for sql in [
+                "UPDATE batch_parts SET processor = $2 WHERE processor = $1",
+                "DELETE FROM batches WHERE processor = $1 AND $2 <> ''",
+                "UPDATE flows SET processor = $2 WHERE processor = $1",
+                "UPDATE removals SET processor = $2 WHERE processor = $1",
+            ] {
+                sqlx::query(sql).bind(from).bind(to).execute(&mut **tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO settings (key, value) SELECT $2, value FROM settings WHERE key = $1 \
+                 ON CONFLICT (key) DO NOTHING")
+                .bind(&from_key).bind(&to_key).execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM settings WHERE key = $1")
+                .bind(&from_key).execute(&mut **tx).await?;
+        });
+        Ok(())
+    }
+
     /// Takes batch `meta` of processor `processor` out of the ledger with this write, recording why and when
     /// in the removals (a count never shrinks without a trace).
     pub async fn remove_batch(

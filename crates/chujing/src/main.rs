@@ -60,6 +60,12 @@ struct Cli {
     #[arg(long, global = true, value_name = "URL", env = "CHUJING_DATABASE_URL", default_value = chujing_app::db::DEFAULT_DB)]
     db: String,
 
+    /// The processor organisation the ledger, flow and processor commands act on: its id or its name. Default:
+    /// the database's one processor (`chujing processor set --name NAME` makes it on a new database). The
+    /// service (`chujing serve`) sees the same organisation's records.
+    #[arg(long, global = true, value_name = "NAME|ID", env = "CHUJING_ORG")]
+    org: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -117,18 +123,23 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let db = store::Db {
+        url: &cli.db,
+        org: cli.org.as_deref(),
+    };
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
-        Command::Assess(args) => cmd::assess::run(cli.rules.as_deref(), &cli.db, args),
+        Command::Assess(args) => cmd::assess::run(cli.rules.as_deref(), db, args),
         Command::Rules(c) => cmd::rules::run(cli.rules.as_deref(), c),
-        Command::Ledger(c) => cmd::rules::load(cli.rules.as_deref())
-            .and_then(|book| cmd::ledger::run(&book, &cli.db, c)),
-        Command::Flow(c) => cmd::flow::run_flow(&cli.db, c),
-        Command::Processor(c) => cmd::flow::run_processor(&cli.db, c),
+        Command::Ledger(c) => {
+            cmd::rules::load(cli.rules.as_deref()).and_then(|book| cmd::ledger::run(&book, db, c))
+        }
+        Command::Flow(c) => cmd::flow::run_flow(db, c),
+        Command::Processor(c) => cmd::flow::run_processor(db, c),
         Command::Scan(args) => cmd::scan::run(args),
-        Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), &cli.db, args),
-        Command::Filing(args) => cmd::filing::run(cli.rules.as_deref(), &cli.db, args),
-        Command::Contract(c) => cmd::contract::run(cli.rules.as_deref(), &cli.db, c),
+        Command::Report(args) => cmd::report::run_report(cli.rules.as_deref(), db, args),
+        Command::Filing(args) => cmd::filing::run(cli.rules.as_deref(), db, args),
+        Command::Contract(c) => cmd::contract::run(cli.rules.as_deref(), db, c),
         Command::Serve(args) => cmd::serve::run_serve(&cli.db, cli.rules.as_deref(), args),
         Command::Admin(c) => cmd::serve::run_admin(&cli.db, c),
         Command::Audit(c) => cmd::serve::run_audit(&cli.db, c),

@@ -1,9 +1,19 @@
 //! The one place the command line opens the ledger: a runtime for one command, the database, the key.
 
 use anyhow::Result;
+use chujing_app::certify::audited::AuditedLedger;
 use chujing_app::db::{self, KeySource};
 use chujing_ledger::{HashKey, SubjectHasher};
 use chujing_store::Store;
+
+/// The database a command works on, and the processor organisation it names (`--db`, `--org`).
+#[derive(Debug, Clone, Copy)]
+pub struct Db<'a> {
+    /// The database URL.
+    pub url: &'a str,
+    /// The processor organisation, by id or name, when named.
+    pub org: Option<&'a str>,
+}
 
 /// A single-threaded async runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -29,7 +39,7 @@ pub async fn open_existing(url: &str) -> Result<Store> {
 
 /// The ledger key's hasher for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database),
 /// checked against the stored batches; says so when a new key file was created.
-pub async fn hasher(store: &Store, url: &str) -> Result<SubjectHasher> {
+pub async fn hasher<S: chujing_ledger::LedgerStore>(store: &S, url: &str) -> Result<SubjectHasher> {
     Ok(db::checked_hasher(store, &ledger_key(url)?).await?)
 }
 
@@ -45,4 +55,38 @@ pub fn ledger_key(url: &str) -> Result<HashKey> {
         );
     }
     Ok(key)
+}
+
+/// Who the audit log names for what the command line writes: `cli:USER` of the machine's account.
+pub fn operator_label() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// The processor organisation a command acts on (`--org`, or the database's one processor; `create` makes
+/// it, from `processor set --name`, on a database that has none), and its ledger, whose changes are audited
+/// as the command line's. A database still holding the command line's unnamed processor has it made an
+/// organisation first.
+pub async fn processor_ledger(
+    store: &Store,
+    org: Option<&str>,
+    create: Option<(&str, Option<&str>)>,
+) -> Result<(chujing_app::certify::Org, AuditedLedger)> {
+    let now = chujing_app::certify::Now::at_instant(crate::clock::instant());
+    let actor = operator_label();
+    if let Some(adopted) =
+        chujing_app::certify::upgrade::adopt_unnamed_processor(store, &actor, &now).await?
+    {
+        eprintln!(
+            "the ledger's processor is now the organisation `{}` ({}): name it with --org where the \
+             database holds several",
+            adopted.name, adopted.id
+        );
+    }
+    let org = chujing_app::org::processor(store, org, create, &actor, &now).await?;
+    let label = format!("{actor} ({})", org.id);
+    let ledger = AuditedLedger::new(store, &org.id, &label, now);
+    Ok((org, ledger))
 }

@@ -156,7 +156,7 @@ fn rfc3339_plus(now: &Now, hours: i64) -> Result<String> {
 }
 
 /// Creates the first regulator organisation (national) and its first user; returns them with a one-time
-/// password. Refused once any organisation exists.
+/// password. Refused once a regulator exists (a database the command line made holds its processor only).
 pub async fn init(store: &Store, name: &str, email: &str, now: &Now) -> Result<(Org, String)> {
     init_with(store, name, email, None, now).await
 }
@@ -169,8 +169,12 @@ pub async fn init_with(
     password: Option<&str>,
     now: &Now,
 ) -> Result<(Org, String)> {
+    let regulators = Filter {
+        state: Some(OrgKind::Regulator.id()),
+        ..Filter::default()
+    };
     let any = st(store
-        .records_page("org", &Filter::default(), &super::first_of(1)?)
+        .records_page("org", &regulators, &super::first_of(1)?)
         .await)?;
     if any.total > 0 {
         return Err(AppError::Conflict(
@@ -196,6 +200,43 @@ pub async fn add_org(
     actor: &str,
     now: &Now,
 ) -> Result<Org> {
+    new_org(
+        store,
+        kind,
+        name,
+        province,
+        kind == OrgKind::Processor,
+        actor,
+        now,
+    )
+    .await
+}
+
+async fn new_org(
+    store: &Store,
+    kind: OrgKind,
+    name: &str,
+    province: Option<&str>,
+    province_required: bool,
+    actor: &str,
+    now: &Now,
+) -> Result<Org> {
+    let mut w = write(store).await?;
+    let org = new_org_in(&mut w, kind, name, province, province_required, actor, now).await?;
+    st(w.commit().await)?;
+    Ok(org)
+}
+
+/// Adds an organisation with the write `w`, with its audit entry.
+pub(crate) async fn new_org_in(
+    w: &mut chujing_store::records::Write,
+    kind: OrgKind,
+    name: &str,
+    province: Option<&str>,
+    province_required: bool,
+    actor: &str,
+    now: &Now,
+) -> Result<Org> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::Input(
@@ -208,7 +249,7 @@ pub async fn add_org(
         .map(chujing_law::Province::parse)
         .transpose()
         .map_err(|e| AppError::Input(format!("--province: {e}")))?;
-    if kind == OrgKind::Processor && province.is_none() {
+    if province_required && province.is_none() {
         return Err(AppError::Input(
             "a processor names the province where it is registered (--province, e.g. 310000 or Shanghai): its filings and reports go to that province's regulator".into(),
         ));
@@ -219,7 +260,6 @@ pub async fn add_org(
         name: name.to_string(),
         province,
     };
-    let mut w = write(store).await?;
     let rec = record(
         Columns {
             kind: "org",
@@ -234,16 +274,7 @@ pub async fn add_org(
         now,
     )?;
     st(w.insert(&rec).await)?;
-    audit(
-        &mut w,
-        now,
-        actor,
-        Event::OrgAdd,
-        Subject::Org(&org.id),
-        &org,
-    )
-    .await?;
-    st(w.commit().await)?;
+    audit(w, now, actor, Event::OrgAdd, Subject::Org(&org.id), &org).await?;
     Ok(org)
 }
 
@@ -863,6 +894,42 @@ pub async fn revoke_by_id(
         state: "revoked".into(),
         ..one.clone()
     })
+}
+
+/// Gives organisation `id` the name `name` (the command line's processor, made before it was named).
+pub async fn rename_org(
+    store: &Store,
+    id: &str,
+    name: &str,
+    actor: &str,
+    now: &Now,
+) -> Result<Org> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::Input(
+            "an organisation needs a name of 1 to 200 characters".into(),
+        ));
+    }
+    let mut w = write(store).await?;
+    let rec = get_in(&mut w, "org", id).await?;
+    let mut org: Org = decode(&rec)?;
+    org.name = name.to_string();
+    let updated = chujing_store::records::Record {
+        search: format!("{} {}", org.id, org.name).to_lowercase(),
+        ..super::revised(&rec, &rec.state, &org, now)?
+    };
+    st(w.update(&updated).await)?;
+    audit(
+        &mut w,
+        now,
+        actor,
+        Event::OrgRename,
+        Subject::Org(&org.id),
+        &org,
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(org)
 }
 
 /// An organisation.

@@ -12,6 +12,8 @@ use chujing_cert::{Action, CertificateAction, FilingState};
 pub enum Event {
     /// An organisation added.
     OrgAdd,
+    /// An organisation renamed.
+    OrgRename,
     /// A user added.
     UserAdd,
     /// A user changed their password.
@@ -64,6 +66,8 @@ pub enum Event {
     ReportReceive,
     /// A processor's facts recorded.
     ProcessorPut,
+    /// The command line's unnamed processor's ledger made an organisation's.
+    ProcessorAdopt,
     /// A flow recorded.
     FlowPut,
     /// A profile saved.
@@ -84,6 +88,7 @@ impl Event {
             Event::CertificateStep(a) => return format!("certificate.{}", a.id()),
             Event::FilingStep(s) => return format!("filing.{}", s.id()),
             Event::OrgAdd => "org.add",
+            Event::OrgRename => "org.rename",
             Event::UserAdd => "user.add",
             Event::UserPassword => "user.password",
             Event::UserReset => "user.reset",
@@ -108,6 +113,7 @@ impl Event {
             Event::OrderIssue => "order.issue",
             Event::ReportReceive => "report.receive",
             Event::ProcessorPut => "processor.put",
+            Event::ProcessorAdopt => "processor.adopt",
             Event::FlowPut => "flow.put",
             Event::ProfileSave => "profile.save",
             Event::ScanAdd => "scan.add",

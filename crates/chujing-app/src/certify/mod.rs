@@ -9,6 +9,7 @@
 pub mod access;
 pub mod accounts;
 pub mod applications;
+pub mod audited;
 pub mod cases;
 pub mod certificates;
 pub mod deadlines;

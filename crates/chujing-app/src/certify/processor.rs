@@ -91,17 +91,30 @@ pub async fn put(
         ciio: Some(input.ciio),
         located_in_china: Some(input.located_in_china),
         individuals_processed: Some(set_or_clear(input.individuals_processed)),
-        province: Some(set_or_clear(match input.province {
-            // Stored as the GB/T 2260 code, whatever name it was given by.
-            Some(p) => Some(
-                chujing_law::Province::parse(&p)
-                    .map_err(|e| AppError::Input(format!("`province`: {e}")))?
-                    .code()
-                    .to_string(),
-            ),
-            None => actor.org.province.map(|p| p.code().to_string()),
-        })),
+        // Kept as its GB/T 2260 code by `apply_processor_change`, whatever name it is given by.
+        province: Some(set_or_clear(
+            input
+                .province
+                .or_else(|| actor.org.province.map(|p| p.code().to_string())),
+        )),
         representative_in_china: Some(set_or_clear(input.representative_in_china)),
+    };
+    record(store, actor, org, change, now).await
+}
+
+/// Records a change of the actor's facts (what the change leaves out is kept): the command line's
+/// `chujing processor set`, with the same checks and audit as [`put`].
+pub async fn change(
+    store: &Store,
+    actor: &Actor,
+    change: ProcessorChange,
+    now: &Now,
+) -> Result<ProcessorRecord> {
+    let org = own_processor(actor)?;
+    // The facts name the organisation as it is named, unless the change names it.
+    let change = ProcessorChange {
+        name: change.name.or_else(|| Some(actor.org.name.clone())),
+        ..change
     };
     record(store, actor, org, change, now).await
 }

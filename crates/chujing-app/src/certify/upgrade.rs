@@ -98,3 +98,57 @@ pub async fn fill_provinces(store: &Store) -> Result<u64> {
     st(w.commit().await)?;
     Ok(changed)
 }
+
+/// Makes the command line's unnamed processor an organisation, once: a database whose ledger has batches,
+/// flows, removals or facts of the processor `''` (written before every processor was an organisation) gets a
+/// processor organisation — named as its facts name it, in the province they give — and every one of those
+/// records moves to it, with the organisation's creation, in one write. Returns the organisation made.
+pub async fn adopt_unnamed_processor(
+    store: &Store,
+    actor: &str,
+    now: &super::Now,
+) -> Result<Option<Org>> {
+    use chujing_ledger::LedgerStore;
+    let unnamed = store.for_processor("");
+    let read = |e| crate::AppError::from_store("cannot read the unnamed processor's ledger", e);
+    let facts = unnamed.processor().await.map_err(read)?;
+    let holds = facts.is_some()
+        || !unnamed.batch_metas().await.map_err(read)?.is_empty()
+        || !unnamed.flows().await.map_err(read)?.is_empty()
+        || !unnamed.removals().await.map_err(read)?.is_empty();
+    if !holds {
+        return Ok(None);
+    }
+    let name = facts
+        .as_ref()
+        .map(|f| f.name.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| crate::org::UNNAMED.to_string());
+    let province = facts
+        .as_ref()
+        .and_then(|f| f.province.as_deref())
+        .filter(|p| Province::parse(p).is_ok());
+    let mut w = write(store).await?;
+    let org = super::accounts::new_org_in(
+        &mut w,
+        super::OrgKind::Processor,
+        &name,
+        province,
+        false,
+        actor,
+        now,
+    )
+    .await?;
+    st(w.move_processor("", &org.id).await)?;
+    super::audit(
+        &mut w,
+        now,
+        actor,
+        super::events::Event::ProcessorAdopt,
+        super::events::Subject::Org(&org.id),
+        &serde_json::json!({ "from": "the command line's unnamed processor" }),
+    )
+    .await?;
+    st(w.commit().await)?;
+    Ok(Some(org))
+}

@@ -77,16 +77,10 @@ pub(crate) fn read_profile(
     Ok((profile, as_of))
 }
 
-pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
+pub fn run(rules: Option<&Path>, db: crate::store::Db<'_>, args: Args) -> Result<ExitCode> {
     let book = load(rules)?;
     let (profile, as_of) = read_profile(&args.file, args.as_of, &args.reading)?;
-    let assessed = assess_with(
-        &book,
-        &profile,
-        as_of,
-        args.lang,
-        args.ledger.then_some(db_url),
-    )?;
+    let assessed = assess_with(&book, &profile, as_of, args.lang, args.ledger.then_some(db))?;
     let assessment = assessed.assessment;
     if args.json {
         output::print_json(&assessment)?;
@@ -96,23 +90,25 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Assesses `profile`, with the ledger at `ledger_url` when given (opened read-only, closed after).
+/// Assesses `profile`, with the ledger of the processor `ledger` names when given (opened, closed after).
 pub fn assess_with(
     book: &chujing_law::RuleBook,
     profile: &Profile,
     as_of: Date,
     lang: Lang,
-    ledger_url: Option<&str>,
+    ledger: Option<crate::store::Db<'_>>,
 ) -> Result<chujing_app::assess::Assessed> {
     crate::store::runtime()?.block_on(async {
-        let db = match ledger_url {
-            Some(url) => Some(crate::store::open_existing(url).await?),
-            None => None,
+        let Some(db) = ledger else {
+            let none: Option<&chujing_store::Store> = None;
+            return anyhow::Ok(
+                chujing_app::assess::assess(book, profile, as_of, lang, none).await?,
+            );
         };
-        let a = chujing_app::assess::assess(book, profile, as_of, lang, db.as_ref()).await;
-        if let Some(db) = db {
-            db.close().await;
-        }
+        let store = crate::store::open_existing(db.url).await?;
+        let (_, processor) = crate::store::processor_ledger(&store, db.org, None).await?;
+        let a = chujing_app::assess::assess(book, profile, as_of, lang, Some(&processor)).await;
+        store.close().await;
         anyhow::Ok(a?)
     })
 }

@@ -108,7 +108,11 @@ pub struct FingerprintArgs {
 }
 
 /// Runs `contract check` or `contract fingerprint`.
-pub fn run(rules: Option<&Path>, db_url: &str, command: ContractCommand) -> Result<ExitCode> {
+pub fn run(
+    rules: Option<&Path>,
+    db: crate::store::Db<'_>,
+    command: ContractCommand,
+) -> Result<ExitCode> {
     match command {
         ContractCommand::Check(args) => match args.form {
             FormArg::CertificationAgreement => {
@@ -122,7 +126,7 @@ pub fn run(rules: Option<&Path>, db_url: &str, command: ContractCommand) -> Resu
                 }
                 run_agreement(rules, args)
             }
-            FormArg::StandardContract => run_standard_contract(rules, db_url, args),
+            FormArg::StandardContract => run_standard_contract(rules, db, args),
         },
         ContractCommand::Fingerprint(args) => run_fingerprint(args),
     }
@@ -168,7 +172,7 @@ fn run_fingerprint(args: FingerprintArgs) -> Result<ExitCode> {
 
 fn run_standard_contract(
     rules: Option<&Path>,
-    db_url: &str,
+    db: crate::store::Db<'_>,
     args: ContractArgs,
 ) -> Result<ExitCode> {
     let name = args.file.display().to_string();
@@ -183,7 +187,7 @@ fn run_standard_contract(
                 args.as_of,
                 &[],
                 args.lang,
-                args.ledger.then_some(db_url),
+                args.ledger.then_some(db),
                 args.scan.as_deref(),
             )?;
             let inputs = prepared.inputs();

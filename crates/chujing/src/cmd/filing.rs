@@ -40,7 +40,7 @@ pub struct FilingArgs {
 }
 
 /// Writes the package.
-pub fn run(rules: Option<&Path>, db_url: &str, args: FilingArgs) -> Result<ExitCode> {
+pub fn run(rules: Option<&Path>, db: crate::store::Db<'_>, args: FilingArgs) -> Result<ExitCode> {
     let book = crate::cmd::rules::load(rules)?;
     let prepared = prepare(
         &book,
@@ -48,7 +48,7 @@ pub fn run(rules: Option<&Path>, db_url: &str, args: FilingArgs) -> Result<ExitC
         args.as_of,
         &[],
         Lang::Zh,
-        args.ledger.then_some(db_url),
+        args.ledger.then_some(db),
         args.scan.as_deref(),
     )?;
     std::fs::create_dir_all(&args.output)

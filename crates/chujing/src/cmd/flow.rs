@@ -99,12 +99,15 @@ fn parse_text_change(s: &str) -> Result<Change<String>, String> {
     })
 }
 
-pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
+pub fn run_flow(at: db::Db<'_>, command: FlowCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
-        let store = match command {
-            FlowCommand::Set(_) => db::connect(url).await?,
-            FlowCommand::List { .. } => db::open_existing(url).await?,
+        let database = match command {
+            FlowCommand::Set(_) => db::connect(at.url).await?,
+            FlowCommand::List { .. } => db::open_existing(at.url).await?,
         };
+        let create = matches!(command, FlowCommand::Set(_))
+            .then(|| (at.org.unwrap_or(chujing_app::org::UNNAMED), None));
+        let (_, store) = db::processor_ledger(&database, at.org, create).await?;
         match command {
             FlowCommand::Set(args) => {
                 let change = FlowChange {
@@ -157,17 +160,34 @@ pub fn run_flow(url: &str, command: FlowCommand) -> Result<ExitCode> {
                 }
             }
         }
-        store.close().await;
+        database.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
+pub fn run_processor(at: db::Db<'_>, command: ProcessorCommand) -> Result<ExitCode> {
     db::runtime()?.block_on(async {
-        let store = match command {
-            ProcessorCommand::Set { .. } => db::connect(url).await?,
-            ProcessorCommand::Show { .. } => db::open_existing(url).await?,
+        let database = match command {
+            ProcessorCommand::Set { .. } => db::connect(at.url).await?,
+            ProcessorCommand::Show { .. } => db::open_existing(at.url).await?,
         };
+        // `processor set --name NAME` makes the organisation on a database that has none.
+        let create = match &command {
+            ProcessorCommand::Set { name: Some(n), province, .. } => {
+                let province = match province {
+                    Some(Change::Set(p)) => Some(p.as_str()),
+                    _ => None,
+                };
+                Some((n.as_str(), province))
+            }
+            _ => None,
+        };
+        let (mut org, store) = db::processor_ledger(&database, at.org, create).await?;
+        let now = chujing_app::certify::Now::at_instant(crate::clock::instant());
+        if let Some((name, _)) = create.filter(|_| org.name == chujing_app::org::UNNAMED) {
+            org = chujing_app::certify::accounts::rename_org(&database, &org.id, name, &db::operator_label(), &now)
+                .await?;
+        }
         match command {
             ProcessorCommand::Set {
                 name,
@@ -185,8 +205,15 @@ pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
                     province,
                     representative_in_china,
                 };
-                let p = settings::set_processor(&store, change).await?;
-                writeln!(anstream::stdout(), "processor `{}` recorded", p.name)?;
+                // The service's use case: the same checks (a flow of processing abroad needs a processor
+                // abroad) and the same audit entry.
+                let actor = chujing_app::org::operator(org.clone(), &db::operator_label());
+                let p = chujing_app::certify::processor::change(&database, &actor, change, &now).await?;
+                writeln!(
+                    anstream::stdout(),
+                    "processor `{}` recorded (organisation {})",
+                    p.facts.name, org.id
+                )?;
             }
             ProcessorCommand::Show { json } => {
                 let recorded = store.processor().await?;
@@ -218,7 +245,7 @@ pub fn run_processor(url: &str, command: ProcessorCommand) -> Result<ExitCode> {
                 }
             }
         }
-        store.close().await;
+        database.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }

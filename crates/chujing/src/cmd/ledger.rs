@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use chujing_app::certify::audited::AuditedLedger as Ledger;
 use chujing_app::ledger::{self as app, BatchInput, Checked, Ingested, Reader};
 use chujing_law::explain::number;
 use chujing_law::{Date, Lang, RuleBook};
 use chujing_ledger::Status;
-use chujing_store::Store;
 use indicatif::ProgressBar;
 
 use crate::clock;
@@ -113,17 +113,23 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
-pub fn run(book: &RuleBook, url: &str, command: Command) -> Result<ExitCode> {
+pub fn run(book: &RuleBook, at: store::Db<'_>, command: Command) -> Result<ExitCode> {
+    let url = at.url;
     store::runtime()?.block_on(async {
         // Only ingest creates a ledger; the others need an existing one (a removal from a ledger that does not
         // exist is a mistake in --db).
-        let db = match command {
+        let database = match command {
             Command::Ingest(_) => store::connect(url).await?,
             Command::Status(_)
             | Command::Check(_)
             | Command::Batches { .. }
             | Command::Remove { .. } => store::open_existing(url).await?,
         };
+        // A batch needs its processor: ingest on a database without one makes it (named by --org, or to be
+        // named by `processor set --name`).
+        let create = matches!(command, Command::Ingest(_))
+            .then(|| (at.org.unwrap_or(chujing_app::org::UNNAMED), None));
+        let (_, db) = store::processor_ledger(&database, at.org, create).await?;
         let result = match command {
             Command::Ingest(args) => ingest(&db, url, args).await,
             Command::Batches { json } => batches(&db, json).await,
@@ -135,7 +141,7 @@ pub fn run(book: &RuleBook, url: &str, command: Command) -> Result<ExitCode> {
             Command::Status(args) => status(book, &db, args).await,
             Command::Check(args) => check(book, &db, url, args).await,
         };
-        db.close().await;
+        database.close().await;
         result
     })
 }
@@ -163,7 +169,7 @@ fn progress_bar(path: &Path, quiet: bool) -> ProgressBar {
     crate::output::byte_progress(len, &format!("reading {}", path.display()), quiet)
 }
 
-async fn ingest(db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
+async fn ingest(db: &Ledger, url: &str, args: BatchArgs) -> Result<ExitCode> {
     if let Some(w) =
         chujing_app::settings::unusual_date(args.date, clock::today_in_china(), "--date")
     {
@@ -177,7 +183,7 @@ async fn ingest(db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
     report_ingest(&args, &done?)
 }
 
-async fn batches(db: &Store, json: bool) -> Result<ExitCode> {
+async fn batches(db: &Ledger, json: bool) -> Result<ExitCode> {
     let (metas, removals) = app::batches(db).await?;
     if json {
         output::print_json(&serde_json::json!({"batches": metas, "removals": removals}))?;
@@ -218,7 +224,7 @@ async fn batches(db: &Store, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn remove(db: &Store, batch_id: &str, reason: &str, json: bool) -> Result<ExitCode> {
+async fn remove(db: &Ledger, batch_id: &str, reason: &str, json: bool) -> Result<ExitCode> {
     let removal = app::remove(db, batch_id, reason, &clock::now()).await?;
     if json {
         output::print_json(&removal)?;
@@ -318,7 +324,7 @@ fn report_ingest(args: &BatchArgs, done: &Ingested) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn status(book: &RuleBook, db: &Store, args: StatusArgs) -> Result<ExitCode> {
+async fn status(book: &RuleBook, db: &Ledger, args: StatusArgs) -> Result<ExitCode> {
     let as_of = args.as_of.unwrap_or_else(clock::today_in_china);
     let (view, status) = app::status(book, db, as_of, args.alert_share).await?;
     if args.json {
@@ -425,7 +431,7 @@ fn print_status(name: &str, s: &Status) -> Result<()> {
     Ok(())
 }
 
-async fn check(book: &RuleBook, db: &Store, url: &str, args: BatchArgs) -> Result<ExitCode> {
+async fn check(book: &RuleBook, db: &Ledger, url: &str, args: BatchArgs) -> Result<ExitCode> {
     let hasher = store::hasher(db, url).await?;
     let bar = progress_bar(&args.file, args.json);
     let ticker = bar.clone();

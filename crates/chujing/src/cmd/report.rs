@@ -79,7 +79,11 @@ pub struct ReportArgs {
 }
 
 /// The parts of a `chujing scan --json` report the documents use; parsed at the edge, unknown fields ignored.
-pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Result<ExitCode> {
+pub fn run_report(
+    rules: Option<&Path>,
+    db: crate::store::Db<'_>,
+    args: ReportArgs,
+) -> Result<ExitCode> {
     // PDF is binary: refuse standard output before doing any work.
     if args.output.is_none() && matches!(args.format, Some(ReportFormat::Pdf | ReportFormat::Docx))
     {
@@ -95,7 +99,7 @@ pub fn run_report(rules: Option<&Path>, db_url: &str, args: ReportArgs) -> Resul
         args.as_of,
         &args.reading,
         args.lang,
-        args.ledger.then_some(db_url),
+        args.ledger.then_some(db),
         args.scan.as_deref(),
     )?;
     let today = crate::clock::today_in_china();
@@ -177,18 +181,18 @@ impl Prepared {
 }
 
 /// Reads the profile (with `reading`s decided otherwise), assesses it as of `as_of` in `lang` (with the ledger
-/// at `ledger_url` when given) and reads the scan report, for `report` and `filing`.
+/// of the processor `ledger` names, when given) and reads the scan report, for `report` and `filing`.
 pub fn prepare(
     book: &chujing_law::RuleBook,
     profile_path: &Path,
     as_of: Option<Date>,
     reading: &[(String, chujing_law::profile::ReadingChoice)],
     lang: Lang,
-    ledger_url: Option<&str>,
+    ledger: Option<crate::store::Db<'_>>,
     scan: Option<&Path>,
 ) -> Result<Prepared> {
     let (profile, as_of) = crate::cmd::assess::read_profile(profile_path, as_of, reading)?;
-    let assessed = crate::cmd::assess::assess_with(book, &profile, as_of, lang, ledger_url)?;
+    let assessed = crate::cmd::assess::assess_with(book, &profile, as_of, lang, ledger)?;
     let scan = scan.map(chujing_app::report::read_scan).transpose()?;
     let profile_file = profile_path.file_name().map_or_else(
         || profile_path.display().to_string(),

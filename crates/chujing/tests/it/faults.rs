@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+use crate::util::sqlite_rows as sqlite_column;
 use crate::util::{
     Server, api, audit_verifies, chujing, chujing_env, declare_the_flow, individuals_before, pairs,
     service_with_a_processor, try_ingest_ids,
@@ -92,32 +93,6 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     panic!("timed out waiting until {what}");
-}
-
-/// Runs `sql` on the SQLite database at `path` and returns the first column of every row as text.
-fn sqlite_column(path: &std::path::Path, sql: &str) -> Vec<String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        use sqlx::Row;
-        // Read-write, not `mode=ro`: after a SIGKILL the write-ahead log may need recovery, which a read-only
-        // connection cannot run (SQLITE_READONLY_RECOVERY, code 776) — any process opening the file runs it.
-        let url = format!("sqlite://{}?mode=rw", path.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        rows.iter()
-            .map(|r| {
-                r.try_get::<String, _>(0)
-                    .or_else(|_| r.try_get::<i64, _>(0).map(|n| n.to_string()))
-                    .unwrap()
-            })
-            .collect()
-    })
 }
 
 /// The ledger and the audit log agree: each batch of `org` in the database has its `transfer.record` entry and

@@ -348,3 +348,198 @@ fn the_administrator_resets_disables_and_revokes_from_the_command_line() {
     let (code, _, err) = chujing_env(&["admin", "token", "revoke", "zz"], &env);
     assert_eq!(code, 2, "a malformed id is bad input: {err}");
 }
+
+/// One database, two doors: what the command line records for a processor organisation is that
+/// organisation's in the service, and the other way round.
+#[test]
+fn the_command_line_and_the_service_act_on_one_processor_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    let owned = vec![
+        ("CHUJING_DATABASE_URL", db.clone()),
+        ("CHUJING_LEDGER_KEY", crate::util::TEST_KEY.to_string()),
+        ("CHUJING_MASTER_KEY", crate::util::MASTER_KEY.to_string()),
+    ];
+    let env = crate::util::pairs(&owned);
+    let run = |args: &[&str]| crate::util::admin(&owned, args);
+    run(&["admin", "init", "--email", "admin@cac.example.cn"]);
+    let acme = run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Acme",
+        "--province",
+        "310000",
+    ]);
+    run(&[
+        "admin",
+        "org",
+        "add",
+        "--kind",
+        "processor",
+        "--name",
+        "Other",
+        "--province",
+        "330000",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "add",
+        "--org",
+        &acme,
+        "--email",
+        "ops@acme.cn",
+    ]);
+    let token = run(&["admin", "token", "create", "--user", "ops@acme.cn"]);
+
+    // Two processors: a ledger command names one.
+    let (code, _, err) = chujing_env(&["processor", "set", "--ciio", "true"], &env);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--org") && err.contains("Acme") && err.contains("Other"),
+        "{err}"
+    );
+    run(&[
+        "processor",
+        "set",
+        "--org",
+        "Acme",
+        "--ciio",
+        "true",
+        "--located-in-china",
+        "true",
+    ]);
+    let csv = dir.path().join("ids.csv");
+    std::fs::write(&csv, "id_number\n110101199003071234\n110101199003075678\n").unwrap();
+    run(&[
+        "ledger",
+        "ingest",
+        csv.to_str().unwrap(),
+        "--subject-column",
+        "id_number",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-03-01",
+        "--batch-id",
+        "from-cli",
+        "--org",
+        &acme,
+    ]);
+
+    let server = crate::util::Server::serve(&env);
+    let (status, facts) = crate::util::api(server.port, "GET", "/api/v1/processor", &token, "");
+    assert_eq!(status, 200, "{facts}");
+    let facts: serde_json::Value = serde_json::from_str(&facts).unwrap();
+    assert_eq!(
+        (facts["name"].as_str(), facts["ciio"].as_bool()),
+        (Some("Acme"), Some(true))
+    );
+    let (_, listed) = crate::util::api(server.port, "GET", "/api/v1/transfers", &token, "");
+    assert!(
+        listed.contains("\"from-cli\""),
+        "the command line's batch is the organisation's: {listed}"
+    );
+    let flow = r#"{"recipient": "Acme GmbH", "country": "DE"}"#;
+    assert_eq!(
+        crate::util::api(server.port, "PUT", "/api/v1/flows/hr", &token, flow).0,
+        200
+    );
+    let batch = r#"{"batch_id": "from-api", "flow": "hr", "individuals": 5}"#;
+    let (status, body) = crate::util::api(server.port, "POST", "/api/v1/transfers", &token, batch);
+    assert_eq!(status, 201, "{body}");
+    drop(server);
+
+    let batches = run(&["ledger", "batches", "--org", "Acme", "--json"]);
+    assert!(
+        batches.contains("\"from-api\"") && batches.contains("\"from-cli\""),
+        "{batches}"
+    );
+    // The command line's writes are in the audit log, as the organisation's.
+    let (code, out, err) = chujing_env(&["audit", "verify", "--json"], &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let log = crate::util::sqlite_rows(
+        &dir.path().join("c.db"),
+        "SELECT action || ' ' || subject FROM audit_log",
+    );
+    assert!(
+        log.iter()
+            .any(|l| l == &format!("transfer.record batch/{acme}/from-cli")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l == &format!("processor.put processor/{acme}")),
+        "{log:?}"
+    );
+}
+
+/// A ledger written before every processor was an organisation (the processor `''`) becomes one
+/// organisation's, once, with nothing lost.
+#[test]
+fn a_ledger_of_the_unnamed_processor_becomes_an_organisations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let db = format!("sqlite://{}", path.display());
+    let owned = vec![
+        ("CHUJING_DATABASE_URL", db.clone()),
+        ("CHUJING_LEDGER_KEY", crate::util::TEST_KEY.to_string()),
+    ];
+    let run = |args: &[&str]| crate::util::admin(&owned, args);
+    let csv = dir.path().join("ids.csv");
+    std::fs::write(&csv, "id_number\n110101199003071234\n").unwrap();
+    run(&[
+        "ledger",
+        "ingest",
+        csv.to_str().unwrap(),
+        "--subject-column",
+        "id_number",
+        "--flow",
+        "crm",
+        "--date",
+        "2026-03-01",
+    ]);
+    run(&[
+        "processor",
+        "set",
+        "--name",
+        "Acme",
+        "--ciio",
+        "false",
+        "--located-in-china",
+        "true",
+    ]);
+    // As an earlier chujing left it: every row of the processor '' and no organisation.
+    let org = crate::util::sqlite_rows(&path, "SELECT id FROM records WHERE kind = 'org'");
+    let o = &org[0];
+    for sql in [
+        // The parts refer to their batch: a copy of the batch first, the parts moved, the old batch taken away.
+        format!(
+            "INSERT INTO batches SELECT '', batch_id, flow_id, date, recipient, categories, key_id, records, \
+             individuals, sensitive_individuals, parts, fingerprint FROM batches WHERE processor = '{o}'"
+        ),
+        format!("UPDATE batch_parts SET processor = '' WHERE processor = '{o}'"),
+        format!("DELETE FROM batches WHERE processor = '{o}'"),
+        format!("UPDATE settings SET key = 'processor' WHERE key = 'processor/{o}'"),
+        "DELETE FROM records WHERE kind = 'org'".to_string(),
+    ] {
+        crate::util::sqlite_rows(&path, &sql);
+    }
+    let status = run(&["ledger", "status", "--json", "--as-of", "2026-03-02"]);
+    let v: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(v["windows"][0]["individuals"], 1, "{v}");
+    let orgs = crate::util::sqlite_rows(&path, "SELECT body FROM records WHERE kind = 'org'");
+    assert_eq!(orgs.len(), 1, "{orgs:?}");
+    assert!(
+        orgs[0].contains("\"Acme\""),
+        "named as its facts name it: {orgs:?}"
+    );
+    assert!(
+        crate::util::sqlite_rows(&path, "SELECT batch_id FROM batches WHERE processor = ''")
+            .is_empty()
+    );
+}

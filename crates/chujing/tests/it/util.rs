@@ -525,3 +525,29 @@ pub fn to_audit(port: u16, processor: &str, body: &str, id: &str) {
         "start_audit",
     );
 }
+
+/// Runs `sql` on the SQLite database at `path` and returns the first column of every row as text.
+pub fn sqlite_rows(path: &std::path::Path, sql: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Row;
+        // Read-write, not `mode=ro`: after a SIGKILL the write-ahead log may need recovery, which a read-only
+        // connection cannot run (SQLITE_READONLY_RECOVERY, code 776) — any process opening the file runs it.
+        let url = format!("sqlite://{}?mode=rw", path.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                r.try_get::<String, _>(0)
+                    .or_else(|_| r.try_get::<i64, _>(0).map(|n| n.to_string()))
+                    .unwrap()
+            })
+            .collect()
+    })
+}
