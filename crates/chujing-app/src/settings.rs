@@ -18,7 +18,8 @@ pub enum Change<T> {
 }
 
 impl<T> Change<T> {
-    fn value(self) -> Option<T> {
+    /// The value it sets, or `None` for a clearing.
+    pub fn value(self) -> Option<T> {
         match self {
             Change::Set(v) => Some(v),
             Change::Clear => None,

@@ -580,6 +580,17 @@ impl Write {
         }))
     }
 
+    /// Takes the rows of processor `processor` out of the ledger's own flows table (their flows now kept as
+    /// records).
+    pub async fn clear_ledger_flows(&mut self, processor: &str) -> Result<(), StoreError> {
+        on_tx!(self, tx => sqlx::query("DELETE FROM flows WHERE processor = $1")
+            .bind(processor)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
     /// Moves everything of ledger processor `from` — batches with their parts, flows, removals and facts — to
     /// processor `to`, with this write (the command line's unnamed processor becoming an organisation).
     pub async fn move_processor(&mut self, from: &str, to: &str) -> Result<(), StoreError> {

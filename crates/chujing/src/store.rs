@@ -24,17 +24,32 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Connects to `url`, creating and migrating the database as needed: for commands that record.
 pub async fn connect(url: &str) -> Result<Store> {
-    Ok(db::connect(url).await?)
+    upgraded(db::connect(url).await?).await
 }
 
 /// Connects to `url` for the service (`serve`, `demo`): as [`connect`], with SQLite's write-ahead log.
 pub async fn connect_service(url: &str) -> Result<Store> {
-    Ok(db::connect_service(url).await?)
+    upgraded(db::connect_service(url).await?).await
+}
+
+/// The store after the data upgrades a database written by an earlier chujing needs (each runs once).
+async fn upgraded(store: Store) -> Result<Store> {
+    let now = chujing_app::certify::Now::at_instant(crate::clock::instant());
+    if let Some(adopted) =
+        chujing_app::certify::upgrade::all(&store, &operator_label(), &now).await?
+    {
+        eprintln!(
+            "the ledger's processor is now the organisation `{}` ({}): name it with --org where the \
+             database holds several",
+            adopted.name, adopted.id
+        );
+    }
+    Ok(store)
 }
 
 /// Connects to the existing ledger at `url`: for commands that only read (never creates one).
 pub async fn open_existing(url: &str) -> Result<Store> {
-    Ok(db::open_existing(url).await?)
+    upgraded(db::open_existing(url).await?).await
 }
 
 /// The ledger key's hasher for `url` (from `CHUJING_LEDGER_KEY` or the key file beside a SQLite database),
@@ -67,8 +82,7 @@ pub fn operator_label() -> String {
 
 /// The processor organisation a command acts on (`--org`, or the database's one processor; `create` makes
 /// it, from `processor set --name`, on a database that has none), and its ledger, whose changes are audited
-/// as the command line's. A database still holding the command line's unnamed processor has it made an
-/// organisation first.
+/// as the command line's.
 pub async fn processor_ledger(
     store: &Store,
     org: Option<&str>,
@@ -76,17 +90,7 @@ pub async fn processor_ledger(
 ) -> Result<(chujing_app::certify::Org, AuditedLedger)> {
     let now = chujing_app::certify::Now::at_instant(crate::clock::instant());
     let actor = operator_label();
-    if let Some(adopted) =
-        chujing_app::certify::upgrade::adopt_unnamed_processor(store, &actor, &now).await?
-    {
-        eprintln!(
-            "the ledger's processor is now the organisation `{}` ({}): name it with --org where the \
-             database holds several",
-            adopted.name, adopted.id
-        );
-    }
     let org = chujing_app::org::processor(store, org, create, &actor, &now).await?;
-    let label = format!("{actor} ({})", org.id);
-    let ledger = AuditedLedger::new(store, &org.id, &label, now);
+    let ledger = AuditedLedger::new(store, chujing_app::org::operator(org.clone(), &actor), now);
     Ok((org, ledger))
 }

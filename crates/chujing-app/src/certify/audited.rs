@@ -13,24 +13,33 @@ use super::events::{Event, Subject};
 use super::{Now, audit, st, write};
 use crate::{AppError, Result};
 
-/// Processor `org`'s ledger, written by `actor` at `now`.
+/// The ledger of the processor organisation `actor` acts for, written by `actor` at `now`.
 #[derive(Debug, Clone)]
 pub struct AuditedLedger {
     store: Store,
     org: String,
-    actor: String,
+    /// How the audit log names the actor.
+    label: String,
+    actor: super::Actor,
     now: Now,
 }
 
 impl AuditedLedger {
-    /// The ledger of `org` in `store` (any handle of the database), its changes audited as `actor`'s.
-    pub fn new(store: &Store, org: &str, actor: &str, now: Now) -> AuditedLedger {
+    /// The ledger of `actor`'s organisation in `store` (any handle of the database), its changes audited as
+    /// `actor`'s.
+    pub fn new(store: &Store, actor: super::Actor, now: Now) -> AuditedLedger {
         AuditedLedger {
-            store: store.for_processor(org),
-            org: org.to_string(),
-            actor: actor.to_string(),
+            store: store.for_processor(&actor.org.id),
+            org: actor.org.id.clone(),
+            label: actor.label(),
+            actor,
             now,
         }
+    }
+
+    /// Who acts on it.
+    pub fn actor(&self) -> &super::Actor {
+        &self.actor
     }
 
     /// The processor's store handle, for reads outside the ledger's trait.
@@ -55,7 +64,7 @@ impl LedgerStore for AuditedLedger {
             audit(
                 &mut w,
                 &self.now,
-                &self.actor,
+                &self.label,
                 Event::TransferRecord,
                 Subject::Batch {
                     processor: &self.org,
@@ -88,7 +97,7 @@ impl LedgerStore for AuditedLedger {
         audit(
             &mut w,
             &self.now,
-            &self.actor,
+            &self.label,
             Event::BatchRemove,
             Subject::Batch {
                 processor: &self.org,
@@ -117,24 +126,74 @@ impl LedgerStore for AuditedLedger {
         self.store.batch_meta(batch_id).await.map_err(read)
     }
 
+    /// The organisation's flows, from the one home of flows (the service's flow records), as the ledger
+    /// counts them: a certificate of this service by its status today.
     async fn flows(&self) -> Result<Vec<FlowSettings>> {
-        self.store.flows().await.map_err(read)
+        let own = chujing_store::records::Filter {
+            org: Some(&self.org),
+            ..chujing_store::records::Filter::default()
+        };
+        let flows = super::flows::list(&self.store, &own).await?;
+        let certificates: Vec<super::certificates::CertificateRecord> =
+            st(self.store.records("certificate", &own).await)?
+                .iter()
+                .map(super::decode)
+                .collect::<Result<_>>()?;
+        Ok(flows
+            .iter()
+            .map(|f| {
+                let cert = f.certificate().and_then(|n| {
+                    certificates
+                        .iter()
+                        .map(|r| &r.certificate)
+                        .find(|c| c.number.as_str() == n)
+                        .map(|c| {
+                            let valid = c.status_on(self.now.today)
+                                == chujing_cert::CertificateStatus::Valid;
+                            (c.issued_on, c.expires_on, valid)
+                        })
+                });
+                f.settings(cert)
+            })
+            .collect())
     }
 
+    /// Records what the ledger's settings of a flow change into the flow's record — only what differs from
+    /// what the record gives now, so that a mechanism not in force today (a suspended certificate) is not
+    /// cleared by a change of another field — through the one use case that writes flows.
     async fn set_flow(&self, flow: &FlowSettings) -> Result<()> {
-        let mut w = write(&self.store).await?;
-        st(w.set_flow(&self.org, flow).await)?;
-        let id = super::flows::record_id(&self.org, &flow.id);
-        audit(
-            &mut w,
-            &self.now,
-            &self.actor,
-            Event::FlowPut,
-            Subject::Flow(&id),
-            flow,
-        )
-        .await?;
-        st(w.commit().await)
+        use crate::settings::Change;
+        let now_settings = self.flows().await?.into_iter().find(|f| f.id == flow.id);
+        let changed =
+            |f: &dyn Fn(&FlowSettings) -> bool| now_settings.as_ref().is_none_or(|n| !f(n));
+        let rid = super::flows::record_id(&self.org, &flow.id);
+        let existing: Option<super::flows::FlowRecord> = st(self.store.record("flow", &rid).await)?
+            .map(|r| super::decode(&r))
+            .transpose()?;
+        let certificate = existing
+            .as_ref()
+            .and_then(|f| f.mechanism.as_ref())
+            .and_then(|m| m.certificate.clone());
+        let mechanism = flow.mechanism.map(|m| super::flows::FlowMechanism {
+            kind: m.kind,
+            since: Some(m.since),
+            until: m.until,
+            certificate: certificate
+                .clone()
+                .filter(|_| m.kind == chujing_law::MechanismKind::Certification),
+        });
+        let patch = super::flows::FlowPatch {
+            kind: changed(&|n| n.kind == flow.kind).then_some(flow.kind),
+            exemption: changed(&|n| n.exemption == flow.exemption)
+                .then(|| flow.exemption.map_or(Change::Clear, Change::Set)),
+            important_data: changed(&|n| n.important_data == flow.important_data)
+                .then_some(flow.important_data),
+            mechanism: changed(&|n| n.mechanism == flow.mechanism)
+                .then(|| mechanism.map_or(Change::Clear, Change::Set)),
+            ..super::flows::FlowPatch::default()
+        };
+        super::flows::patch(&self.store, &self.actor, &flow.id, patch, &self.now).await?;
+        Ok(())
     }
 
     async fn processor(&self) -> Result<Option<ProcessorSettings>> {
@@ -147,7 +206,7 @@ impl LedgerStore for AuditedLedger {
         audit(
             &mut w,
             &self.now,
-            &self.actor,
+            &self.label,
             Event::ProcessorPut,
             Subject::Processor(&self.org),
             p,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Actor, Columns, Now, audit, decode, record, revised, st, write};
+use crate::settings::Change;
 use crate::{AppError, Result};
 
 /// The mechanism a flow relies on.
@@ -79,11 +80,13 @@ pub struct FlowRecord {
     pub id: String,
     /// The processor (organisation id).
     pub processor: String,
-    /// The recipient abroad.
+    /// The recipient abroad (empty while not recorded: the command line records a flow by its mechanism
+    /// first).
     pub recipient: String,
-    /// The recipient's country or region.
-    #[schema(value_type = String)]
-    pub country: CountryCode,
+    /// The recipient's country or region, once recorded.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub country: Option<CountryCode>,
     /// How the PI goes abroad.
     #[schema(value_type = String)]
     pub kind: FlowKind,
@@ -105,7 +108,9 @@ impl FlowRecord {
     /// expires) and a certificate not valid on the day is no mechanism in force.
     pub fn settings(&self, certificate: Option<(Date, Date, bool)>) -> FlowSettings {
         let mechanism = self.mechanism.as_ref().and_then(|m| {
-            if m.kind == MechanismKind::Certification {
+            // A certificate this service issued decides by its own dates and status; one issued elsewhere is
+            // recorded by its dates, as the other mechanisms are.
+            if m.kind == MechanismKind::Certification && m.certificate.is_some() {
                 let (issued, expires, valid) = certificate?;
                 return valid.then_some(Mechanism {
                     kind: m.kind,
@@ -142,8 +147,11 @@ pub(crate) fn record_id(org: &str, id: &str) -> String {
     format!("{org}/{id}")
 }
 
-/// Checks what a flow declares, before it is kept.
-async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> Result<()> {
+/// Checks a flow before it is kept, whichever door it came by: its id, a destination abroad, an exemption a
+/// processor may claim, a mechanism with its days in order (a certificate named must be the processor's; one
+/// issued elsewhere gives its days), and a kind that fits where the processor is.
+async fn validate(store: &Store, actor: &Actor, flow: &FlowRecord) -> Result<()> {
+    let id = flow.id.as_str();
     let id_ok = !id.is_empty()
         && id.len() <= 100
         && id
@@ -154,32 +162,24 @@ async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> 
             "flow id `{id}`: use 1 to 100 letters, digits, `-`, `_` or `.`"
         )));
     }
-    if input.recipient.trim().is_empty() {
-        return Err(AppError::Input("a flow names its recipient".into()));
+    if let Some(country) = flow.country {
+        country.check_abroad(id).map_err(AppError::Input)?;
     }
-    // The checks the command line and a profile make of the same facts.
-    input.country.check_abroad(id).map_err(AppError::Input)?;
-    if let Some(e) = input.exemption {
+    if let Some(e) = flow.exemption {
         crate::settings::exemption(e.id())?;
-    }
-    if let Some(m) = input.mechanism.as_ref().filter(|m| m.since.is_some()) {
-        crate::settings::mechanism(m.kind.id(), m.since, m.until)?;
     }
     let recorded = store
         .for_processor(&actor.org.id)
         .processor()
         .await
         .map_err(|e| AppError::from_store("cannot read the processor's facts", e))?;
-    if let Some(misfit) = recorded.and_then(|p| input.kind.misfit(id, p.located_in_china)) {
+    if let Some(misfit) = recorded.and_then(|p| flow.kind.misfit(id, p.located_in_china)) {
         return Err(AppError::Input(misfit));
     }
-    let Some(m) = &input.mechanism else {
+    let Some(m) = &flow.mechanism else {
         return Ok(());
     };
     match (m.kind, &m.certificate) {
-        (MechanismKind::Certification, None) => Err(AppError::Input(
-            "a certification mechanism names its certificate (`mechanism.certificate`)".into(),
-        )),
         (MechanismKind::Certification, Some(number)) => {
             let c = super::get(store, "certificate", number).await?;
             if c.org == actor.org.id {
@@ -194,15 +194,23 @@ async fn validate(store: &Store, actor: &Actor, id: &str, input: &FlowInput) -> 
         (_, Some(_)) => Err(AppError::Input(
             "only a certification mechanism names a certificate".into(),
         )),
-        (_, None) if m.since.is_none() => Err(AppError::Input(format!(
-            "a {} mechanism gives the day it took effect (`mechanism.since`)",
-            m.kind.id()
-        ))),
-        _ => Ok(()),
+        (kind, None) => match m.since {
+            None => Err(AppError::Input(format!(
+                "a {} mechanism gives the day it took effect (`mechanism.since`){}",
+                kind.id(),
+                if kind == MechanismKind::Certification {
+                    ", or names a certificate of this service (`mechanism.certificate`)"
+                } else {
+                    ""
+                }
+            ))),
+            Some(since) => crate::settings::mechanism(kind.id(), Some(since), m.until).map(|_| ()),
+        },
     }
 }
 
-/// Declares or replaces the actor's flow `id`.
+/// Declares or replaces the actor's flow `id` (`PUT /api/v1/flows/{id}`, the assessment page's save): the
+/// whole flow, as [`FlowInput`] gives it.
 pub async fn put(
     store: &Store,
     actor: &Actor,
@@ -210,12 +218,14 @@ pub async fn put(
     input: FlowInput,
     now: &Now,
 ) -> Result<FlowRecord> {
-    validate(store, actor, id, &input).await?;
+    if input.recipient.trim().is_empty() {
+        return Err(AppError::Input("a flow names its recipient".into()));
+    }
     let flow = FlowRecord {
         id: id.into(),
         processor: actor.org.id.clone(),
         recipient: input.recipient.trim().into(),
-        country: input.country,
+        country: Some(input.country),
         kind: input.kind,
         purposes: input.purposes,
         categories: input.categories,
@@ -223,10 +233,91 @@ pub async fn put(
         important_data: input.important_data,
         mechanism: input.mechanism,
     };
-    let rid = record_id(&flow.processor, id);
+    save(store, actor, flow, now).await
+}
+
+/// A change of a flow (`chujing flow set`): what it leaves `None` is kept; a flow not yet recorded starts
+/// with nothing but its id.
+#[derive(Debug, Clone, Default)]
+pub struct FlowPatch {
+    /// The recipient abroad.
+    pub recipient: Option<String>,
+    /// The recipient's country or region.
+    pub country: Option<CountryCode>,
+    /// How the PI goes abroad.
+    pub kind: Option<FlowKind>,
+    /// The exemption claimed, or none.
+    pub exemption: Option<Change<ExemptionId>>,
+    /// Whether it carries important data.
+    pub important_data: Option<bool>,
+    /// The mechanism obtained, or none.
+    pub mechanism: Option<Change<FlowMechanism>>,
+}
+
+/// Changes the actor's flow `id` as `patch` says, with the same checks and audit as [`put`].
+pub async fn patch(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    patch: FlowPatch,
+    now: &Now,
+) -> Result<FlowRecord> {
+    let rid = record_id(&actor.org.id, id);
+    let mut flow = match st(store.record("flow", &rid).await)? {
+        Some(rec) => decode::<FlowRecord>(&rec)?,
+        None => FlowRecord {
+            id: id.into(),
+            processor: actor.org.id.clone(),
+            recipient: String::new(),
+            country: None,
+            kind: FlowKind::Transfer,
+            purposes: Vec::new(),
+            categories: Vec::new(),
+            exemption: None,
+            important_data: false,
+            mechanism: None,
+        },
+    };
+    if let Some(r) = patch.recipient {
+        flow.recipient = r.trim().to_string();
+    }
+    if let Some(c) = patch.country {
+        flow.country = Some(c);
+    }
+    if let Some(k) = patch.kind {
+        flow.kind = k;
+    }
+    if let Some(e) = patch.exemption {
+        flow.exemption = e.value();
+    }
+    if let Some(i) = patch.important_data {
+        flow.important_data = i;
+    }
+    if let Some(m) = patch.mechanism {
+        flow.mechanism = m.value();
+    }
+    save(store, actor, flow, now).await
+}
+
+/// Checks and keeps `flow`, with its audit entry: the one write of a flow.
+async fn save(store: &Store, actor: &Actor, flow: FlowRecord, now: &Now) -> Result<FlowRecord> {
+    validate(store, actor, &flow).await?;
+    let rid = record_id(&flow.processor, &flow.id);
     let mut w = write(store).await?;
+    let search = format!(
+        "{} {} {}",
+        flow.id,
+        flow.recipient,
+        flow.country.map(|c| c.to_string()).unwrap_or_default()
+    );
     match st(w.get("flow", &rid).await)? {
-        Some(rec) => st(w.update(&revised(&rec, "declared", &flow, now)?).await)?,
+        Some(rec) => {
+            let updated = chujing_store::records::Record {
+                search: search.to_lowercase(),
+                ..revised(&rec, "declared", &flow, now)?
+            };
+            st(w.update(&updated).await)?
+        }
         None => {
             let columns = Columns {
                 kind: "flow",
@@ -234,7 +325,7 @@ pub async fn put(
                 org: &flow.processor,
                 party: "",
                 state: "declared",
-                search: format!("{id} {} {}", flow.recipient, flow.country),
+                search,
                 province: actor.org.province,
             };
             st(w.insert(&record(columns, &flow, now)?).await)?;

@@ -828,7 +828,10 @@ fn certificate_check(
         categories: flow.categories.clone(),
         purposes: flow.purposes.clone(),
         recipient: Some(flow.recipient.clone()),
-        country: flow.country.as_str().into(),
+        // A destination not recorded is not shown to be covered.
+        country: flow
+            .country
+            .map_or_else(|| "(not recorded)".to_string(), |c| c.to_string()),
         window_individuals: individuals,
         window_sensitive_individuals: sensitive,
     });
@@ -1268,7 +1271,7 @@ impl Snapshot {
                 OverviewFlow {
                     id: f.id.clone(),
                     recipient: f.recipient.clone(),
-                    country: f.country.to_string(),
+                    country: f.country.map(|c| c.to_string()).unwrap_or_default(),
                     pathway: st
                         .and_then(|x| x.decision.pathway)
                         .filter(|_| self.missing.is_empty())

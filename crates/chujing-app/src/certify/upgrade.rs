@@ -152,3 +152,64 @@ pub async fn adopt_unnamed_processor(
     st(w.commit().await)?;
     Ok(Some(org))
 }
+
+/// Moves the flows the command line recorded in the ledger's own flows table into the one home of flows (the
+/// flow records the service, the gate and the pages read), once per organisation: a flow recorded only there
+/// becomes a record with its mechanism, exemption, kind and important data (recipient and country not
+/// recorded); a flow recorded in both keeps its record. Returns how many flows moved.
+pub async fn move_ledger_flows(store: &Store, actor: &str, now: &super::Now) -> Result<u64> {
+    use chujing_ledger::LedgerStore;
+    const MOVED: &str = "upgrade/ledger-flows";
+    if st(store.setting(MOVED).await)?.is_some() {
+        return Ok(0);
+    }
+    let mut moved = 0;
+    for org in super::accounts::orgs(store, Some(super::OrgKind::Processor)).await? {
+        let ledger = store.for_processor(&org.id);
+        let flows = ledger
+            .flows()
+            .await
+            .map_err(|e| crate::AppError::from_store("cannot read the ledger's flows", e))?;
+        if flows.is_empty() {
+            continue;
+        }
+        let operator = crate::org::operator(org.clone(), actor);
+        for f in &flows {
+            let rid = super::flows::record_id(&org.id, &f.id);
+            if st(store.record("flow", &rid).await)?.is_some() {
+                continue;
+            }
+            let patch = super::flows::FlowPatch {
+                kind: Some(f.kind),
+                exemption: f.exemption.map(crate::settings::Change::Set),
+                important_data: Some(f.important_data),
+                mechanism: f.mechanism.map(|m| {
+                    crate::settings::Change::Set(super::flows::FlowMechanism {
+                        kind: m.kind,
+                        since: Some(m.since),
+                        until: m.until,
+                        certificate: None,
+                    })
+                }),
+                ..super::flows::FlowPatch::default()
+            };
+            super::flows::patch(store, &operator, &f.id, patch, now).await?;
+            moved += 1;
+        }
+        let mut w = write(store).await?;
+        st(w.clear_ledger_flows(&org.id).await)?;
+        st(w.commit().await)?;
+    }
+    // Nothing writes the ledger's flows table any more: once moved, there is nothing to look for.
+    st(store.set_setting(MOVED, "done").await)?;
+    Ok(moved)
+}
+
+/// Every data upgrade, in order, for a database opened by a command or the service: provinces as codes, the
+/// unnamed processor as an organisation, the ledger's flows as flow records.
+pub async fn all(store: &Store, actor: &str, now: &super::Now) -> Result<Option<Org>> {
+    fill_provinces(store).await?;
+    let adopted = adopt_unnamed_processor(store, actor, now).await?;
+    move_ledger_flows(store, actor, now).await?;
+    Ok(adopted)
+}

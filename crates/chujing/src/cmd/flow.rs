@@ -28,6 +28,12 @@ pub enum FlowCommand {
 pub struct FlowSetArgs {
     /// The flow id, as used in `ledger ingest --flow`.
     pub id: String,
+    /// The recipient abroad (as a certificate's scope names it).
+    #[arg(long, value_name = "NAME")]
+    pub recipient: Option<String>,
+    /// The recipient's country or region (ISO 3166-1 alpha-2; Hong Kong HK, Macao MO, Taiwan TW).
+    #[arg(long, value_name = "CODE", value_parser = parse_country)]
+    pub country: Option<chujing_law::CountryCode>,
     /// The mechanism obtained: standard_contract, certification or security_assessment (with --since), or
     /// `none` to clear it.
     #[arg(long, value_name = "KIND")]
@@ -81,6 +87,10 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
+fn parse_country(s: &str) -> Result<chujing_law::CountryCode, String> {
+    chujing_law::CountryCode::parse(s)
+}
+
 fn parse_count_change(s: &str) -> Result<Change<u64>, String> {
     if s == "none" {
         return Ok(Change::Clear);
@@ -110,6 +120,32 @@ pub fn run_flow(at: db::Db<'_>, command: FlowCommand) -> Result<ExitCode> {
         let (_, store) = db::processor_ledger(&database, at.org, create).await?;
         match command {
             FlowCommand::Set(args) => {
+                // Where the flow goes first (the same use case as `PUT /api/v1/flows`), then what the ledger
+                // decides by.
+                if args.recipient.is_some() || args.country.is_some() {
+                    let now = chujing_app::certify::Now::at_instant(crate::clock::instant());
+                    let patch = chujing_app::certify::flows::FlowPatch {
+                        recipient: args.recipient.clone(),
+                        country: args.country,
+                        ..Default::default()
+                    };
+                    chujing_app::certify::flows::patch(
+                        store.store(),
+                        store.actor(),
+                        &args.id,
+                        patch,
+                        &now,
+                    )
+                    .await?;
+                    if args.mechanism.is_none()
+                        && args.exemption.is_none()
+                        && args.important_data.is_none()
+                    {
+                        writeln!(anstream::stdout(), "flow `{}` recorded", args.id)?;
+                        database.close().await;
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
                 let change = FlowChange {
                     mechanism: args
                         .mechanism
@@ -132,27 +168,42 @@ pub fn run_flow(at: db::Db<'_>, command: FlowCommand) -> Result<ExitCode> {
                 writeln!(anstream::stdout(), "flow `{}` recorded", set.flow.id)?;
             }
             FlowCommand::List { json } => {
-                let flows = store.flows().await?;
+                // The one home of flows: the records the service lists too.
+                let own = chujing_store::records::Filter {
+                    org: Some(&store.actor().org.id),
+                    ..Default::default()
+                };
+                let flows = chujing_app::certify::flows::list(store.store(), &own).await?;
                 if json {
                     output::print_json(&flows)?;
                 } else {
                     let mut t = output::table(vec![
                         "flow",
+                        "recipient",
+                        "country",
                         "mechanism",
                         "since",
                         "until",
                         "exemption",
                         "important data",
                     ]);
+                    let dash = || "—".to_string();
                     for f in &flows {
+                        let m = f.mechanism.as_ref();
                         t.add_row(vec![
                             f.id.clone(),
-                            f.mechanism.map_or("—".into(), |m| m.kind.id().to_string()),
-                            f.mechanism.map_or("—".into(), |m| m.since.to_string()),
-                            f.mechanism
-                                .and_then(|m| m.until)
-                                .map_or("—".into(), |d| d.to_string()),
-                            f.exemption.map_or("—".into(), |e| e.id().to_string()),
+                            Some(f.recipient.clone())
+                                .filter(|r| !r.is_empty())
+                                .unwrap_or_else(dash),
+                            f.country.map_or_else(dash, |c| c.to_string()),
+                            m.map_or_else(dash, |m| {
+                                m.certificate
+                                    .clone()
+                                    .unwrap_or_else(|| m.kind.id().to_string())
+                            }),
+                            m.and_then(|m| m.since).map_or_else(dash, |d| d.to_string()),
+                            m.and_then(|m| m.until).map_or_else(dash, |d| d.to_string()),
+                            f.exemption.map_or_else(dash, |e| e.id().to_string()),
                             f.important_data.to_string(),
                         ]);
                     }

@@ -431,7 +431,33 @@ fn the_command_line_and_the_service_act_on_one_processor_organisation() {
         &acme,
     ]);
 
+    run(&[
+        "flow",
+        "set",
+        "crm",
+        "--org",
+        "Acme",
+        "--recipient",
+        "Acme Inc",
+        "--country",
+        "US",
+        "--important-data",
+        "false",
+    ]);
+
     let server = crate::util::Server::serve(&env);
+    let (status, flows) = crate::util::api(server.port, "GET", "/api/v1/flows", &token, "");
+    assert_eq!(status, 200, "{flows}");
+    let flows: serde_json::Value = serde_json::from_str(&flows).unwrap();
+    let crm = flows["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["id"] == "crm"))
+        .unwrap_or_else(|| panic!("the command line's flow is the service's: {flows}"));
+    assert_eq!(
+        (crm["recipient"].as_str(), crm["country"].as_str()),
+        (Some("Acme Inc"), Some("US")),
+        "{crm}"
+    );
     let (status, facts) = crate::util::api(server.port, "GET", "/api/v1/processor", &token, "");
     assert_eq!(status, 200, "{facts}");
     let facts: serde_json::Value = serde_json::from_str(&facts).unwrap();
@@ -526,6 +552,12 @@ fn a_ledger_of_the_unnamed_processor_becomes_an_organisations() {
         format!("DELETE FROM batches WHERE processor = '{o}'"),
         format!("UPDATE settings SET key = 'processor' WHERE key = 'processor/{o}'"),
         "DELETE FROM records WHERE kind = 'org'".to_string(),
+        // Its flows in the ledger's own table, where `flow set` kept them.
+        "DELETE FROM records WHERE kind = 'flow'".to_string(),
+        "INSERT INTO flows (processor, id, settings) VALUES ('', 'crm', \
+         '{\"id\":\"crm\",\"exemption\":null,\"important_data\":true,\"mechanism\":null}')"
+            .to_string(),
+        "DELETE FROM settings WHERE key LIKE 'upgrade/%'".to_string(),
     ] {
         crate::util::sqlite_rows(&path, &sql);
     }
@@ -542,4 +574,13 @@ fn a_ledger_of_the_unnamed_processor_becomes_an_organisations() {
         crate::util::sqlite_rows(&path, "SELECT batch_id FROM batches WHERE processor = ''")
             .is_empty()
     );
+    // Its flow is now the organisation's flow record: important data still decides.
+    let flows = run(&["flow", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&flows).unwrap();
+    assert_eq!(
+        (v[0]["id"].as_str(), v[0]["important_data"].as_bool()),
+        (Some("crm"), Some(true)),
+        "{v}"
+    );
+    assert!(crate::util::sqlite_rows(&path, "SELECT id FROM flows").is_empty());
 }
